@@ -1,0 +1,19 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdk.out/**', '.local/**', '.venv/**', 'dbt/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['lambda/**/*.ts'],
+    rules: {
+      // lambda/ is runtime code: it must never depend on the infrastructure in lib/.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/lib/**', '../lib/*', '../../lib/*'], message: 'lambda/ must not import lib/' }] }],
+    },
+  },
+);

@@ -1,0 +1,149 @@
+import type { EnvironmentConfigInput, EnvironmentName } from './schema';
+
+/**
+ * Per-environment values. Replace the example account ids with yours (or pass `-c account=… -c region=…`).
+ * Everything here is validated by `environmentConfigSchema` when the app synthesizes.
+ */
+
+const shared = {
+  prefix: 'dataflow',
+  tags: { project: 'dataflow-platform', owner: 'data-platform-team', costCenter: 'CC-4410-data' },
+  runbookBaseUrl: 'https://github.com/dataflow-enterprises/dataflow-platform/blob/main/',
+  streaming: {
+    retentionHours: 24,
+    batchSize: 500,
+    maxBatchingWindowSeconds: 5,
+    parallelizationFactor: 1,
+    maxRetryAttempts: 3,
+    maxRecordAgeSeconds: 3_600,
+    firehoseBufferSeconds: 300,
+    firehoseBufferMiB: 64,
+    currencies: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'],
+  },
+  anomaly: {
+    highAmount: 10_000,
+    highValueAmount: 1_000,
+    madZThreshold: 6,
+    madMinSamples: 30,
+    velocityMaxOrders: 5,
+    maxClockSkewSeconds: 300,
+    maxLatenessSeconds: 3_600,
+  },
+  quality: { completeness: 0.95, uniqueness: 0.99, validity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 5_000_000 },
+  schedule: { expression: 'cron(5 * * * ? *)', extractOverlapMinutes: 10, freshnessSlaMinutes: 90 },
+} as const;
+
+export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
+  dev: {
+    ...shared,
+    name: 'dev',
+    region: 'eu-west-1',
+    logRetentionDays: 14,
+    lake: {
+      rawInfrequentAccessDays: 30,
+      rawGlacierDays: 60,
+      rawExpirationDays: 180,
+      stagingInfrequentAccessDays: 30,
+      stagingExpirationDays: 60,
+      quarantineExpirationDays: 14,
+      noncurrentVersionExpirationDays: 7,
+      accessLogExpirationDays: 30,
+    },
+    removal: { policy: 'destroy', allowDataDeletion: true },
+    alarms: { criticalEmails: [], warningEmails: [] },
+    streaming: {
+      ...shared.streaming,
+      streams: {
+        transactions: { mode: 'provisioned', shards: 1 },
+        customers: { mode: 'provisioned', shards: 1 },
+        clickstream: { mode: 'provisioned', shards: 1 },
+      },
+    },
+    warehouse: {
+      databaseName: 'dataflow',
+      baseCapacityRpu: 8,
+      maxCapacityRpu: 16,
+      monthlyUsageLimitRpuHours: 200,
+      usageLimitBreachAction: 'deactivate',
+      vpcCidr: '10.40.0.0/20',
+    },
+    schedule: { ...shared.schedule, enabled: false },
+  },
+  staging: {
+    ...shared,
+    name: 'staging',
+    account: '222222222222',
+    region: 'eu-west-1',
+    logRetentionDays: 30,
+    lake: {
+      rawInfrequentAccessDays: 30,
+      rawGlacierDays: 90,
+      rawExpirationDays: 365,
+      stagingInfrequentAccessDays: 30,
+      stagingExpirationDays: 90,
+      quarantineExpirationDays: 30,
+      noncurrentVersionExpirationDays: 14,
+      accessLogExpirationDays: 90,
+    },
+    removal: { policy: 'destroy', allowDataDeletion: false },
+    alarms: { criticalEmails: ['data-oncall-staging@dataflow.example'], warningEmails: [] },
+    streaming: {
+      ...shared.streaming,
+      streams: {
+        transactions: { mode: 'provisioned', shards: 2 },
+        customers: { mode: 'provisioned', shards: 1 },
+        clickstream: { mode: 'provisioned', shards: 2 },
+      },
+    },
+    warehouse: {
+      databaseName: 'dataflow',
+      baseCapacityRpu: 8,
+      maxCapacityRpu: 32,
+      monthlyUsageLimitRpuHours: 500,
+      usageLimitBreachAction: 'emit-metric',
+      vpcCidr: '10.41.0.0/20',
+    },
+    schedule: { ...shared.schedule, enabled: true },
+  },
+  prod: {
+    ...shared,
+    name: 'prod',
+    account: '333333333333',
+    region: 'eu-west-1',
+    logRetentionDays: 90,
+    lake: {
+      rawInfrequentAccessDays: 30,
+      rawGlacierDays: 90,
+      stagingInfrequentAccessDays: 30,
+      stagingExpirationDays: 180,
+      quarantineExpirationDays: 90,
+      noncurrentVersionExpirationDays: 30,
+      accessLogExpirationDays: 365,
+    },
+    removal: { policy: 'retain', allowDataDeletion: false },
+    alarms: {
+      criticalEmails: ['data-oncall@dataflow.example'],
+      warningEmails: ['data-platform-team@dataflow.example'],
+    },
+    streaming: {
+      ...shared.streaming,
+      retentionHours: 168,
+      batchSize: 1_000,
+      parallelizationFactor: 2,
+      streams: {
+        transactions: { mode: 'on-demand' },
+        customers: { mode: 'provisioned', shards: 2 },
+        clickstream: { mode: 'on-demand' },
+      },
+    },
+    warehouse: {
+      databaseName: 'dataflow',
+      baseCapacityRpu: 32,
+      maxCapacityRpu: 128,
+      monthlyUsageLimitRpuHours: 5_000,
+      usageLimitBreachAction: 'emit-metric',
+      vpcCidr: '10.42.0.0/20',
+    },
+    schedule: { ...shared.schedule, enabled: true },
+  },
+};

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/**
+ * The one typed, validated description of an environment. Every environment-specific value the CDK app uses
+ * comes from here; constructs receive slices of it as props. Validation runs at synth, so a bad value fails
+ * `cdk synth` with the field path and the rule it broke (see `formatConfigIssues`).
+ */
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** Retention values CloudWatch Logs accepts (days). Infinite retention is deliberately not representable. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const days = (min: number, max: number) =>
+  z.number().int(`must be a whole number of days`).min(min, `must be ≥ ${min} days`).max(max, `must be ≤ ${max} days`);
+
+const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+const email = z.email('must be an e-mail address');
+
+const streamCapacity = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('provisioned'),
+    shards: z.number().int().min(1, 'must be ≥ 1 shard').max(500, 'must be ≤ 500 shards'),
+  }),
+  z.strictObject({ mode: z.literal('on-demand') }),
+]);
+
+/** Redshift Serverless accepts base capacity 4 (limited), then 8–1024 RPU in steps of 8. */
+const rpu = z
+  .number()
+  .int()
+  .refine((v) => v === 4 || (v >= 8 && v <= 1024 && v % 8 === 0), 'must be 4 or a multiple of 8 between 8 and 1024 RPU');
+
+export const lakeRetentionSchema = z
+  .strictObject({
+    /** Raw zone: days until objects move to S3 Standard-IA. */
+    rawInfrequentAccessDays: days(30, 3650),
+    /** Raw zone: days until objects move to Glacier Flexible Retrieval. */
+    rawGlacierDays: days(31, 3650),
+    /** Raw zone: days until objects expire; `undefined` keeps the archive forever (it is the replay source). */
+    rawExpirationDays: days(1, 36500).optional(),
+    /** Staging zone: days until objects move to Standard-IA. */
+    stagingInfrequentAccessDays: days(30, 3650),
+    /** Staging zone: days until objects expire. */
+    stagingExpirationDays: days(1, 3650),
+    /** Quarantine zone: days until objects expire (time to triage bad records). */
+    quarantineExpirationDays: days(1, 3650),
+    /** Versioned zones: days until non-current versions expire. */
+    noncurrentVersionExpirationDays: days(1, 3650),
+    /** Server-access-log bucket: days until log objects expire. */
+    accessLogExpirationDays: days(1, 3650),
+  })
+  .refine((r) => r.rawGlacierDays > r.rawInfrequentAccessDays, {
+    message: 'must be greater than rawInfrequentAccessDays',
+    path: ['rawGlacierDays'],
+  })
+  .refine((r) => r.rawExpirationDays === undefined || r.rawExpirationDays > r.rawGlacierDays, {
+    message: 'must be greater than rawGlacierDays',
+    path: ['rawExpirationDays'],
+  })
+  .refine((r) => r.stagingExpirationDays > r.stagingInfrequentAccessDays, {
+    message: 'must be greater than stagingInfrequentAccessDays',
+    path: ['stagingExpirationDays'],
+  });
+
+export const environmentConfigSchema = z
+  .strictObject({
+    name: z.enum(ENVIRONMENT_NAMES),
+    /** Target AWS account; omit for an environment-agnostic synth (allowed for dev only). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1'),
+    /** Prefix of every physical name (buckets, streams, topics…). */
+    prefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3–16 chars of lower-case letters, digits and hyphens'),
+    tags: z.strictObject({
+      project: z.string().min(1, 'must not be empty'),
+      owner: z.string().min(1, 'must not be empty'),
+      costCenter: z.string().min(1, 'must not be empty'),
+    }),
+    /** Base URL under which `docs/runbooks/<name>.md` is browsable; alarm descriptions link here. */
+    runbookBaseUrl: z.url('must be a URL').refine((u) => u.endsWith('/'), 'must end with "/"'),
+    /** CloudWatch Logs retention for every log group the platform creates. Never infinite. */
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      }),
+    lake: lakeRetentionSchema,
+    /** Removal-policy double gate: data is destroyed with the stack only if BOTH are set. */
+    removal: z.strictObject({
+      policy: z.enum(['retain', 'destroy']),
+      allowDataDeletion: z.boolean(),
+    }),
+    alarms: z.strictObject({
+      /** Subscribed to the critical topic (pages on-call). */
+      criticalEmails: z.array(email).max(20, 'must list at most 20 addresses'),
+      /** Subscribed to the warning topic (work-hours follow-up). */
+      warningEmails: z.array(email).max(20, 'must list at most 20 addresses'),
+    }),
+    streaming: z.strictObject({
+      streams: z.strictObject({
+        transactions: streamCapacity,
+        customers: streamCapacity,
+        clickstream: streamCapacity,
+      }),
+      retentionHours: z.number().int().min(24, 'must be ≥ 24 hours').max(8760, 'must be ≤ 8760 hours'),
+      /** Event source mapping batch size (Kinesis: 1–10,000). */
+      batchSize: z.number().int().min(1, 'must be ≥ 1').max(10_000, 'must be ≤ 10000 (Kinesis limit)'),
+      /** Event source mapping batching window (0–300 s). */
+      maxBatchingWindowSeconds: z.number().int().min(0, 'must be ≥ 0').max(300, 'must be ≤ 300 seconds'),
+      parallelizationFactor: z.number().int().min(1, 'must be ≥ 1').max(10, 'must be ≤ 10'),
+      /** Bounded retries so a poison batch cannot block a shard (the AWS default -1 retries for a week). */
+      maxRetryAttempts: z.number().int().min(0, 'must be ≥ 0').max(10_000, 'must be ≤ 10000'),
+      /** Bounded record age (60–604,800 s); the AWS default -1 means unbounded. */
+      maxRecordAgeSeconds: z.number().int().min(60, 'must be ≥ 60 seconds').max(604_800, 'must be ≤ 604800 seconds'),
+      firehoseBufferSeconds: z.number().int().min(0, 'must be ≥ 0').max(900, 'must be ≤ 900 seconds'),
+      firehoseBufferMiB: z.number().int().min(64, 'must be ≥ 64 MiB with dynamic partitioning').max(128, 'must be ≤ 128 MiB'),
+      /** ISO-4217 currencies an order may carry. */
+      currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')).min(1, 'must list at least one currency'),
+    }),
+    anomaly: z.strictObject({
+      /** Any transaction above this amount is an anomaly (seed: 10,000). */
+      highAmount: z.number().positive('must be > 0'),
+      /** Transactions above this amount are counted as high-value (seed: 1,000); not an anomaly. */
+      highValueAmount: z.number().positive('must be > 0'),
+      /** Robust z-score (0.6745·|x − median| / MAD) above which an amount is a batch outlier. */
+      madZThreshold: z.number().min(2, 'must be ≥ 2').max(20, 'must be ≤ 20'),
+      /** Minimum transactions in a batch before the MAD outlier rule applies. */
+      madMinSamples: z.number().int().min(5, 'must be ≥ 5'),
+      /** More orders than this from one customer within one batch is a velocity anomaly. */
+      velocityMaxOrders: z.number().int().min(1, 'must be ≥ 1'),
+      /** Event time later than arrival by more than this is clock skew. */
+      maxClockSkewSeconds: z.number().int().min(0, 'must be ≥ 0'),
+      /** Arrival later than event time by more than this is a late arrival. */
+      maxLatenessSeconds: z.number().int().min(1, 'must be ≥ 1'),
+    }),
+    quality: z.strictObject({
+      completeness: fraction,
+      uniqueness: fraction,
+      validity: fraction,
+      /** Fewer rows than this in a table's window fails the row-count expectation. */
+      minRowsPerWindow: z.number().int().min(0, 'must be ≥ 0'),
+      /** More rows than this in a table's window fails the row-count expectation (runaway extract guard). */
+      maxRowsPerWindow: z.number().int().min(1, 'must be ≥ 1'),
+    }),
+    warehouse: z.strictObject({
+      databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lower-case Redshift identifier'),
+      baseCapacityRpu: rpu,
+      maxCapacityRpu: rpu,
+      /** Monthly compute usage limit (RPU-hours) after which the breach action applies. */
+      monthlyUsageLimitRpuHours: z.number().int().min(1, 'must be ≥ 1'),
+      usageLimitBreachAction: z.enum(['log', 'emit-metric', 'deactivate']),
+      vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24'),
+    }),
+    schedule: z.strictObject({
+      /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
+      expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
+      enabled: z.boolean(),
+      /** Extra minutes before a window's start re-read to catch late OLTP commits. */
+      extractOverlapMinutes: z.number().int().min(0, 'must be ≥ 0').max(60, 'must be ≤ 60 minutes'),
+      /** Freshness SLA: time since the last successful gold build before on-call is paged. */
+      freshnessSlaMinutes: z.number().int().min(15, 'must be ≥ 15 minutes').max(1440, 'must be ≤ 1440 minutes'),
+    }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.name !== 'dev' && c.account === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['account'], message: `is required for ${c.name} (only dev may be environment-agnostic)` });
+    }
+    if (c.name === 'prod' && (c.removal.policy === 'destroy' || c.removal.allowDataDeletion)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removal'],
+        message: 'prod can never destroy data: policy must be "retain" and allowDataDeletion false',
+      });
+    }
+    if (c.warehouse.maxCapacityRpu < c.warehouse.baseCapacityRpu) {
+      ctx.addIssue({ code: 'custom', path: ['warehouse', 'maxCapacityRpu'], message: 'must be ≥ baseCapacityRpu' });
+    }
+    if (c.quality.maxRowsPerWindow <= c.quality.minRowsPerWindow) {
+      ctx.addIssue({ code: 'custom', path: ['quality', 'maxRowsPerWindow'], message: 'must be greater than minRowsPerWindow' });
+    }
+    if (c.anomaly.highAmount <= c.anomaly.highValueAmount) {
+      ctx.addIssue({ code: 'custom', path: ['anomaly', 'highAmount'], message: 'must be greater than highValueAmount' });
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
+export type StreamCapacity = z.infer<typeof streamCapacity>;
+export type LakeRetention = z.infer<typeof lakeRetentionSchema>;

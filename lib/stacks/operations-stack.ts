@@ -1,0 +1,40 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import { Alerting } from '../constructs/alerting';
+import { Monitoring } from '../constructs/monitoring';
+
+export interface OperationsStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** Alerting foundation of an environment: the alarm topics every other stack's alarms notify. */
+export class OperationsStack extends Stack {
+  public readonly alerting: Alerting;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: OperationsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.alerting = new Alerting(this, 'Alerting', {
+      namePrefix: `${config.prefix}-${config.name}`,
+      criticalEmails: config.alarms.criticalEmails,
+      warningEmails: config.alarms.warningEmails,
+      removalPolicy: config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', { topics: this.alerting, runbookBaseUrl: config.runbookBaseUrl });
+
+    // If the page itself cannot be delivered, on-call must hear about it through the other channel.
+    this.monitoring.addAlarm('CriticalTopicDeliveryFailures', {
+      runbook: 'alarm-delivery-failures',
+      summary: 'Notifications on the critical alarm topic are failing to deliver: on-call may not be paged.',
+      severity: 'warning',
+      metric: this.alerting.critical.metricNumberOfNotificationsFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
