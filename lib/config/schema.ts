@@ -101,9 +101,9 @@ export const environmentConfigSchema = z
     }),
     alarms: z.strictObject({
       /** Subscribed to the critical topic (pages on-call). */
-      criticalEmails: z.array(email).max(20, 'must list at most 20 addresses'),
+      criticalEmails: z.array(email).max(20, 'must list at most 20 addresses').readonly(),
       /** Subscribed to the warning topic (work-hours follow-up). */
-      warningEmails: z.array(email).max(20, 'must list at most 20 addresses'),
+      warningEmails: z.array(email).max(20, 'must list at most 20 addresses').readonly(),
     }),
     streaming: z.strictObject({
       streams: z.strictObject({
@@ -124,7 +124,7 @@ export const environmentConfigSchema = z
       firehoseBufferSeconds: z.number().int().min(0, 'must be ≥ 0').max(900, 'must be ≤ 900 seconds'),
       firehoseBufferMiB: z.number().int().min(64, 'must be ≥ 64 MiB with dynamic partitioning').max(128, 'must be ≤ 128 MiB'),
       /** ISO-4217 currencies an order may carry. */
-      currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')).min(1, 'must list at least one currency'),
+      currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')).min(1, 'must list at least one currency').readonly(),
     }),
     anomaly: z.strictObject({
       /** Any transaction above this amount is an anomaly (seed: 10,000). */
