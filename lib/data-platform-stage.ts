@@ -21,23 +21,24 @@ export class DataPlatformStage extends Stage {
       env: { account: config.account, region: config.region },
     });
     this.config = config;
-    const stackName = (component: string) => `${config.prefix}-${config.name}-${component}`;
-
-    this.operations = new OperationsStack(this, `Operations-${config.name}`, {
+    const tags = {
+      project: config.tags.project,
+      environment: config.name,
+      owner: config.tags.owner,
+      'cost-center': config.tags.costCenter,
+    };
+    // Stack tags (propagated by CloudFormation) plus resource tags (visible in the templates and to cost reports).
+    const stackProps = (component: string, description: string) => ({
       config,
-      stackName: stackName('operations'),
-      description: `DataFlow ${config.name}: alarm topics and operations`,
-    });
-    this.storage = new StorageStack(this, `Storage-${config.name}`, {
-      config,
-      stackName: stackName('storage'),
-      description: `DataFlow ${config.name}: data lake zones and lake key`,
+      stackName: `${config.prefix}-${config.name}-${component}`,
+      description: `DataFlow ${config.name}: ${description}`,
+      tags,
     });
 
-    Tags.of(this).add('project', config.tags.project);
-    Tags.of(this).add('environment', config.name);
-    Tags.of(this).add('owner', config.tags.owner);
-    Tags.of(this).add('cost-center', config.tags.costCenter);
+    this.operations = new OperationsStack(this, `Operations-${config.name}`, stackProps('operations', 'alarm topics and operations'));
+    this.storage = new StorageStack(this, `Storage-${config.name}`, stackProps('storage', 'data lake zones and lake key'));
+
+    for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
   }
 }
 

@@ -35,8 +35,11 @@ export function stacksOf(stage: DataPlatformStage): Stack[] {
 }
 
 let cached: ReturnType<typeof synthApp> | undefined;
-/** All three environments, synthesized once per test file. */
+/** All three environments, synthesized once per test file (aspects such as tags have run). */
 export function allEnvironments() {
-  cached ??= synthApp({ context: { env: 'all' } });
+  if (!cached) {
+    cached = synthApp({ context: { env: 'all' } });
+    cached.app.synth();
+  }
   return cached;
 }
