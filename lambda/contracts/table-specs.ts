@@ -139,3 +139,55 @@ export const TABLE_SPECS = {
 
 export type OltpTableName = keyof typeof TABLE_SPECS;
 export const OLTP_TABLES = Object.keys(TABLE_SPECS) as OltpTableName[];
+
+/**
+ * Stream events the warehouse loads into bronze (issue 3's contract, docs/EVENTS): the clickstream, flattened to
+ * one row per validated event by Glue conform. Same shape as the OLTP specs so the bronze DDL, COPY column order
+ * and dbt sources come from one place. Not extracted from Postgres, so kept out of `TABLE_SPECS`/`OLTP_TABLES`.
+ * The version column is the processor's arrival time: a redelivered event (same `event_id`) keeps one row.
+ */
+export const STREAM_TABLE_SPECS = {
+  clickstream_events: {
+    name: 'clickstream_events',
+    description: 'Validated clickstream events (page_view, product_view, add_to_cart, checkout_started), one row per event_id.',
+    primaryKey: ['event_id'],
+    versionColumn: 'arrival_time',
+    references: [],
+    columns: [
+      col('event_id', { type: { kind: 'varchar', length: 36 }, nullable: false, description: 'Event UUID (envelope).' }),
+      col('event_type', {
+        type: { kind: 'varchar', length: 32 },
+        nullable: false,
+        description: 'page_view, product_view, add_to_cart or checkout_started.',
+      }),
+      col('event_version', { type: { kind: 'integer' }, nullable: false, description: 'Contract version of the event.' }),
+      col('occurred_at', { type: { kind: 'timestamp' }, nullable: false, description: 'When the event happened (UTC).' }),
+      col('source', { type: { kind: 'varchar', length: 16 }, nullable: false, description: 'web, mobile, pos or backend.' }),
+      col('session_id', { type: { kind: 'varchar', length: 32 }, nullable: false, description: 'Browsing session identifier.' }),
+      col('customer_id', id('Customer, when signed in; NULL for anonymous sessions.', true)),
+      col('url', { type: { kind: 'varchar', length: 2048 }, nullable: false, description: 'Page URL.' }),
+      col('referrer', { type: { kind: 'varchar', length: 2048 }, nullable: true, description: 'Referring URL, if any.' }),
+      col('user_agent', { type: { kind: 'varchar', length: 512 }, nullable: true, description: 'Browser user agent, if sent.' }),
+      col('product_id', id('Product viewed or added (product_view, add_to_cart).', true)),
+      col('quantity', { type: { kind: 'integer' }, nullable: true, description: 'Units added (add_to_cart).' }),
+      col('cart_value', {
+        type: { kind: 'decimal', precision: 12, scale: 2 },
+        nullable: true,
+        description: 'Cart value at checkout start (checkout_started).',
+      }),
+      col('item_count', { type: { kind: 'integer' }, nullable: true, description: 'Items in the cart (checkout_started).' }),
+      col('arrival_time', {
+        type: { kind: 'timestamp' },
+        nullable: false,
+        description: "When the stream processor received the event (its `_arrival_time`); the version column.",
+      }),
+    ],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type StreamTableName = keyof typeof STREAM_TABLE_SPECS;
+
+/** Every table the warehouse keeps in bronze: the OLTP tables, then the stream tables. */
+export const WAREHOUSE_TABLE_SPECS = { ...TABLE_SPECS, ...STREAM_TABLE_SPECS } as const;
+export type WarehouseTableName = keyof typeof WAREHOUSE_TABLE_SPECS;
+export const WAREHOUSE_TABLES = Object.keys(WAREHOUSE_TABLE_SPECS) as WarehouseTableName[];
