@@ -85,7 +85,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       noncurrentVersionExpirationDays: 14,
       accessLogExpirationDays: 90,
     },
-    removal: { policy: 'destroy', allowDataDeletion: false },
+    removal: { policy: 'retain', allowDataDeletion: false },
     alarms: { criticalEmails: ['data-oncall-staging@dataflow.example'], warningEmails: [] },
     streaming: {
       ...shared.streaming,

@@ -123,9 +123,8 @@ describe('removal policy double gate', () => {
     expect(policies('dev')).toEqual({ buckets: ['Delete', 'Delete', 'Delete', 'Delete'], key: ['Delete'], autoDelete: 4 });
   });
 
-  test('staging says destroy without allowing data deletion: retained, with a warning', () => {
+  test('staging retains everything', () => {
     expect(policies('staging')).toEqual({ buckets: ['Retain', 'Retain', 'Retain', 'Retain'], key: ['Retain'], autoDelete: 0 });
-    Annotations.fromStack(storage('staging')).hasWarning('/DataPlatform-staging/Storage-staging/Lake', Match.stringLikeRegexp('RETAINed'));
   });
 
   test('prod retains everything', () => {
@@ -164,10 +163,14 @@ describe('DataLake documented defaults', () => {
     expect(rules['access-logs'].ExpirationInDays).toBe(90);
   });
 
-  test('DESTROY without allowDataDeletion still retains', () => {
+  test('DESTROY without allowDataDeletion still retains, with a warning', () => {
     const stack = new Stack(new App({ context: cdkJsonContext() }), 'Gate');
     const lake = new DataLake(stack, 'Lake', { removalPolicy: RemovalPolicy.DESTROY });
     expect(lake.effectiveRemovalPolicy).toBe(RemovalPolicy.RETAIN);
+    Annotations.fromStack(stack).hasWarning('/Gate/Lake', Match.stringLikeRegexp('RETAINed'));
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    for (const b of Object.values(bucketsOf(t))) expect(b.DeletionPolicy).toBe('Retain');
     const allowed = new DataLake(new Stack(new App({ context: cdkJsonContext() }), 'Gate2'), 'Lake', {
       removalPolicy: RemovalPolicy.DESTROY,
       allowDataDeletion: true,
