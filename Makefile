@@ -47,7 +47,7 @@ synth: $(NODE_STAMP) ## synthesize every environment into cdk.out (no AWS creden
 	$(CDK) synth -c env=all --quiet --no-notices > /dev/null
 
 cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
-	$(VENV)/bin/cfn-lint --format parseable -- cdk.out/assembly-*/*.template.json
+	$(VENV)/bin/cfn-lint --format parseable --non-zero-exit-code error -- cdk.out/assembly-*/*.template.json
 	@echo "cfn-lint: $$(ls cdk.out/assembly-*/*.template.json | wc -l) templates, 0 errors"
 
 requirements-lock: ## regenerate requirements.txt from requirements.in

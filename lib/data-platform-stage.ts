@@ -36,7 +36,10 @@ export class DataPlatformStage extends Stage {
     });
 
     this.operations = new OperationsStack(this, `Operations-${config.name}`, stackProps('operations', 'alarm topics and operations'));
-    this.storage = new StorageStack(this, `Storage-${config.name}`, stackProps('storage', 'data lake zones and lake key'));
+    this.storage = new StorageStack(this, `Storage-${config.name}`, {
+      ...stackProps('storage', 'data lake zones and lake key'),
+      logsKey: this.operations.logsKey.key,
+    });
 
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
   }

@@ -1,5 +1,6 @@
-import { Annotations, Duration, Fn, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, type CfnResource, Duration, Fn, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -46,6 +47,16 @@ export interface DataLakeProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** @default 90 */
   readonly accessLogExpirationDays?: number;
+  /**
+   * Retention of the log group of the bucket-emptying function (exists only when data deletion is allowed).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Key encrypting that log group.
+   * @default - CloudWatch Logs default encryption
+   */
+  readonly logsKey?: kms.IKey;
 }
 
 /**
@@ -162,6 +173,26 @@ export class DataLake extends Construct {
       { id: 'quarantine-expiry', expiration: Duration.days(props.quarantineExpirationDays ?? 30) },
     ]);
     this.zones = { raw: this.raw, staging: this.staging, quarantine: this.quarantine };
+    if (destroy) this.boundAutoDeleteLogs(props);
+  }
+
+  /**
+   * The stack-wide bucket-emptying function CDK adds for `autoDeleteObjects` would otherwise log to an implicit
+   * log group that never expires: give it an explicit, bounded one that exists before any bucket is emptied.
+   */
+  private boundAutoDeleteLogs(props: DataLakeProps): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (!handler) throw new Error('DataLake: the auto-delete provider was not found; CDK changed its construct ids');
+    const logGroup = new logs.LogGroup(this, 'AutoDeleteObjectsLogs', {
+      logGroupName: `/aws/lambda/${handler.ref}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const bucket of [this.accessLogs, ...Object.values(this.zones)]) {
+      bucket.node.tryFindChild('AutoDeleteObjectsCustomResource')?.node.addDependency(logGroup);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { Alerting } from '../constructs/alerting';
+import { LogsKey } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 
 export interface OperationsStackProps extends StackProps {
@@ -13,16 +14,20 @@ export interface OperationsStackProps extends StackProps {
 export class OperationsStack extends Stack {
   public readonly alerting: Alerting;
   public readonly monitoring: Monitoring;
+  /** Encrypts every log group of the environment; pass it as `encryptionKey` to each `logs.LogGroup`. */
+  public readonly logsKey: LogsKey;
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const removalPolicy = config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.alerting = new Alerting(this, 'Alerting', {
       namePrefix: `${config.prefix}-${config.name}`,
       criticalEmails: config.alarms.criticalEmails,
       warningEmails: config.alarms.warningEmails,
-      removalPolicy: config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy,
     });
+    this.logsKey = new LogsKey(this, 'LogsKey', { removalPolicy });
     this.monitoring = new Monitoring(this, 'Monitoring', { topics: this.alerting, runbookBaseUrl: config.runbookBaseUrl });
 
     // If the page itself cannot be delivered, on-call must hear about it through the other channel.

@@ -1,0 +1,16 @@
+/**
+ * `make demo`: the whole platform on embedded defaults. Each step lives in its own module under scripts/local/.
+ */
+import { printPlatformSummary } from './local/platform-summary';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const compliant = printPlatformSummary();
+  console.log(`\nmake demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!compliant) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
