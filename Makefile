@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ install: $(NODE_STAMP) $(VENV_STAMP) ## install npm dependencies and the Python 
 demo: install synth ## run the platform locally on embedded defaults and print what it did
 	$(TSNODE) scripts/demo.ts
 
-test: install typecheck lint unit synth cfn-lint ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck lint postgres unit synth cfn-lint glue-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -49,6 +49,12 @@ synth: $(NODE_STAMP) ## synthesize every environment into cdk.out (no AWS creden
 cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
 	$(VENV)/bin/cfn-lint --format parseable --non-zero-exit-code error -- cdk.out/assembly-*/*.template.json
 	@echo "cfn-lint: $$(ls cdk.out/assembly-*/*.template.json | wc -l) templates, 0 errors"
+
+postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 55432) if it is not running
+	$(TSNODE) scripts/local/batch-postgres.ts start
+
+glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
+	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

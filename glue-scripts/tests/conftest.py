@@ -1,0 +1,58 @@
+"""One shared local SparkSession (small shuffle) and the real table specs / customer rules of the repository."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from pyspark.sql import SparkSession
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "glue-scripts"))
+sys.path.insert(0, str(ROOT / "glue-scripts" / "jobs"))
+
+
+@pytest.fixture(scope="session")
+def spark():
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("glue-scripts-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def specs_json():
+    """TABLE_SPECS from lambda/contracts/table-specs.ts, exactly as CDK passes it to the jobs."""
+    out = subprocess.run(
+        ["node", "--require", "ts-node/register/transpile-only", "-e", "console.log(JSON.stringify(require('./lambda/contracts/table-specs').TABLE_SPECS))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def specs(specs_json):
+    from dataflow_glue.specs import load_specs
+
+    return load_specs(specs_json)
+
+
+@pytest.fixture(scope="session")
+def rules():
+    from dataflow_glue.rules import load_rules
+
+    return load_rules((ROOT / "dbt" / "customer_rules.yml").read_text())

@@ -1,0 +1,66 @@
+"""The thin job entries end to end on a local staging folder (the same code path spark-submit runs)."""
+import gzip
+import json
+import pathlib
+
+import conform as conform_job
+import customer_features as features_job
+import pyarrow.parquet as pq
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+WINDOW = "2026-06-01T10:00:00Z"
+
+
+def land(root: pathlib.Path, table: str, rows: list[dict]) -> None:
+    folder = root / "oltp" / table / "dt=2026-06-01" / "hr=10"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{table}-00000.ndjson.gz").write_bytes(gzip.compress("\n".join(json.dumps(r) for r in rows).encode() + b"\n"))
+
+
+def test_conform_then_customer_features(spark, specs_json, tmp_path):
+    ts = "2026-06-01T10:05:00.000000Z"
+    land(tmp_path, "customers", [
+        {"customer_id": "C00000001", "email": "a@example.com", "first_name": "A", "last_name": "B", "registration_date": "2025-01-01",
+         "last_login_date": None, "customer_segment": "basic", "updated_at": ts},
+    ])
+    land(tmp_path, "products", [{"product_id": "P000001", "name": "Novel", "category": "books", "price": "10.00", "cost": "4.00", "updated_at": ts}])
+    land(tmp_path, "orders", [
+        {"order_id": "O0000000001", "customer_id": "C00000001", "order_ts": "2026-05-31T08:00:00.000000Z", "status": "paid", "currency": "EUR", "updated_at": ts},
+        {"order_id": "O0000000001", "customer_id": "C00000001", "order_ts": "2026-05-31T08:00:00.000000Z", "status": "placed", "currency": "EUR",
+         "updated_at": "2026-06-01T09:55:00.000000Z"},
+    ])
+    land(tmp_path, "order_items", [{"order_id": "O0000000001", "line_no": 1, "product_id": "P000001", "quantity": 3, "unit_price": "10.10", "updated_at": ts}])
+    events = tmp_path / "stream" / "page_view" / "dt=2026-06-01" / "hr=10"
+    events.mkdir(parents=True)
+    ev = {"event_id": "9b2f6a3e-0000-4000-8000-000000000001", "event_type": "page_view", "event_version": 1, "occurred_at": "2026-06-01T10:01:00Z",
+          "source": "web", "session_id": "S0123456789ab", "customer_id": None, "url": "/", "_shard_id": "s0", "_sequence_number": "1",
+          "_arrival_time": "2026-06-01T10:01:01Z"}
+    (events / "s0-1-2.ndjson").write_text(json.dumps(ev) + "\n" + json.dumps({**ev, "_sequence_number": "2"}) + "\n")
+
+    args = {"window_start": WINDOW, "tables": "customers,products,orders,order_items", "table_specs": specs_json, "staging_root": str(tmp_path)}
+    summary = conform_job.run(spark, args)
+    assert {k: v["rows"] for k, v in summary.items()} == {"customers": 1, "products": 1, "orders": 1, "order_items": 1, "events": 1}
+    manifest = json.loads((tmp_path / "manifests/orders/dt=2026-06-01/hr=10/manifest.json").read_text())
+    assert len(manifest["entries"]) == 1 and manifest["entries"][0]["meta"]["content_length"] > 0
+    table = pq.ParquetFile(manifest["entries"][0]["url"].replace("file:", "")).read()
+    assert table.column_names == [c["name"] for c in json.loads(specs_json)["orders"]["columns"]]
+    assert table.column("status").to_pylist() == ["paid"]
+    assert str(table.schema.field("updated_at").type) == "timestamp[us]"
+
+    # rerun of the same window: same result, no duplicate files
+    assert conform_job.run(spark, args) == summary
+    assert len(list((tmp_path / "conformed/orders/dt=2026-06-01/hr=10").glob("*.parquet"))) == 1
+
+    out = features_job.run(spark, {"as_of_date": "2026-06-01", "table_specs": specs_json, "staging_root": str(tmp_path),
+                                   "rules_path": str(ROOT / "dbt" / "customer_rules.yml")})
+    assert out["total_customers"] == 1 and out["total_platform_revenue"] == "30.30"
+    feats = pq.read_table(tmp_path / "analytics/customer_features/as_of_date=2026-06-01").to_pylist()
+    assert [(f["customer_id"], str(f["total_spent"]), f["days_since_last_transaction"], f["top_categories"]) for f in feats] == [
+        ("C00000001", "30.30", 1, "books")
+    ]
+
+
+def test_an_empty_window_writes_no_manifest(spark, specs_json, tmp_path):
+    args = {"window_start": WINDOW, "tables": "products", "table_specs": specs_json, "staging_root": str(tmp_path)}
+    assert conform_job.run(spark, args) == {"products": {"rows": 0, "files": 0}, "events": {"rows": 0, "files": 0}}
+    assert not (tmp_path / "manifests/products").exists()
