@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KinesisEnvelope } from '@aws-lambda-powertools/parser/envelopes';
+import { build } from 'esbuild';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { buildEventSchemas, createEventContracts } from '../lambda/contracts/events';
+import { createStreamHandler } from '../lambda/stream-processor/handler';
+import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
+
+/**
+ * `npm run bench:stream` — one run, one 10,000-record transactions batch (~5% invalid), one core:
+ *   (a) ceiling: base64 decode + JSON.parse only
+ *   (b) core: the processor's handler end to end (decode → validate → classify → anomalies → route → NDJSON), I/O stubbed
+ *   (c) Powertools parser: KinesisEnvelope.safeParse with the same zod schemas (discriminated union of the stream's types)
+ * plus the minified Lambda bundle size and module init time in a fresh process. Last line: one JSON object.
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, '.local', 'bench');
+const RECORDS = 10_000;
+
+function rate(label: string, rounds: number, fn: () => unknown): number {
+  for (let i = 0; i < 3; i++) fn(); // warm-up (JIT, zod's compiled validators)
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  samples.sort((x, y) => x - y);
+  const rps = RECORDS / samples[samples.length >> 1];
+  process.stderr.write(`  ${label}: median of ${rounds} rounds\n`);
+  return rps;
+}
+
+async function rateAsync(label: string, rounds: number, fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  samples.sort((x, y) => x - y);
+  process.stderr.write(`  ${label}: median of ${rounds} rounds\n`);
+  return RECORDS / samples[samples.length >> 1];
+}
+
+async function bundle(): Promise<{ file: string; bytes: number }> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, 'stream-processor.js');
+  // The same options as the stack's NodejsFunction (minify, node22, CJS, AWS SDK v3 provided by the runtime).
+  await build({
+    entryPoints: [path.join(ROOT, 'lambda', 'stream-processor', 'index.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    sourcemap: false,
+    outfile: file,
+    logLevel: 'error',
+  });
+  return { file, bytes: fs.statSync(file).size };
+}
+
+/** Median module init (require) time of the bundle over fresh processes. */
+function initMs(file: string): number {
+  const env = {
+    ...process.env,
+    PROCESSOR_SETTINGS: JSON.stringify(BENCH_SETTINGS),
+    STAGING_BUCKET: 'staging',
+    QUARANTINE_BUCKET: 'quarantine',
+    ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+    AWS_REGION: 'eu-west-1',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', script], { env, cwd: ROOT }).toString()));
+  return runs.sort((a, b) => a - b)[3];
+}
+
+async function main(): Promise<void> {
+  const event: KinesisStreamEvent = transactionsBatch(RECORDS);
+  const data = event.Records.map((r) => r.kinesis.data);
+
+  const ceiling = rate('(a) base64 + JSON.parse', 15, () => {
+    let n = 0;
+    for (const d of data) {
+      try {
+        if (JSON.parse(Buffer.from(d, 'base64').toString('utf8'))) n++;
+      } catch {
+        n--;
+      }
+    }
+    return n;
+  });
+
+  let failures = -1;
+  const handler = createStreamHandler({
+    settings: BENCH_SETTINGS,
+    contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
+    lake: { put: async () => undefined, delete: async () => undefined },
+    alerts: { publish: async () => undefined },
+    metrics: { record: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  const core = await rateAsync('(b) processor core', 15, async () => {
+    failures = (await handler(event)).batchItemFailures.length;
+  });
+  if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
+
+  const s = buildEventSchemas(BENCH_SETTINGS.currencies as [string, ...string[]]);
+  const union = z.discriminatedUnion('event_type', [s.order_placed, s.order_cancelled, s.payment_captured]);
+  const { JSONStringified } = await import('@aws-lambda-powertools/parser/helpers');
+  const { z: zc } = await import('zod');
+  const recordSchema = zc.string().transform((v) => Buffer.from(v, 'base64').toString('utf8')).pipe(JSONStringified(union as never));
+  let powertoolsValid = 0;
+  const powertools = rate('(c) Powertools KinesisEnvelope', 5, () => {
+    const result = KinesisEnvelope.safeParse(event, recordSchema as never) as { records?: unknown[]; data?: unknown[] };
+    powertoolsValid = (result.records ?? result.data ?? []).length;
+  });
+
+  const { file, bytes } = await bundle();
+  const init = initMs(file);
+
+  const f = (n: number) => Math.round(n).toLocaleString('en-US').padStart(11);
+  const lines = [
+    '',
+    `stream processor benchmark: ${RECORDS.toLocaleString('en-US')} transactions records, ${Math.round((1 - powertoolsValid / RECORDS) * 1000) / 10}% invalid, Node ${process.version}, one core`,
+    '',
+    '| path                                   |   records/s |',
+    '|----------------------------------------|-------------|',
+    `| (a) base64 + JSON.parse (ceiling)      | ${f(ceiling)} |`,
+    `| (b) processor core (I/O stubbed)       | ${f(core)} |`,
+    `| (c) Powertools parser (KinesisEnvelope)| ${f(powertools)} |`,
+    '',
+    `(b)/(c) = ${(core / powertools).toFixed(1)}x   (target ≥ 15x)`,
+    `(b)/(a) = ${((core / ceiling) * 100).toFixed(0)}%   (target ≥ 50%)`,
+    `(b)     = ${Math.round(core).toLocaleString('en-US')} rec/s   (target ≥ 300,000)`,
+    `bundle  = ${bytes.toLocaleString('en-US')} bytes minified   (target ≤ 256,000)`,
+    `init    = ${init.toFixed(1)} ms in a fresh process, median of 7   (target ≤ 100 ms)`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  process.stdout.write(
+    `${JSON.stringify({
+      records: RECORDS,
+      ceiling_rps: Math.round(ceiling),
+      core_rps: Math.round(core),
+      powertools_rps: Math.round(powertools),
+      core_vs_powertools: Math.round((core / powertools) * 10) / 10,
+      core_vs_ceiling: Math.round((core / ceiling) * 100) / 100,
+      bundle_bytes: bytes,
+      init_ms: Math.round(init * 10) / 10,
+    })}\n`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

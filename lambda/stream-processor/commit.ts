@@ -1,0 +1,71 @@
+import type { LakeWriter } from './ports';
+import { bodyOf, type PlannedObject } from './route';
+
+/**
+ * Commit: writes the planned objects and, when some fail, makes the lake hold exactly the records before the lowest
+ * failed record. Lambda redelivers from the lowest reported sequence number, so every record from there on will be
+ * processed again: objects that were written but also hold such records are rewritten without them (or deleted), so
+ * redelivery neither loses nor duplicates an event.
+ */
+
+export interface CommitResult {
+  /** Lowest batch index that is not persisted (everything from it on must be redelivered), if any. */
+  readonly failedFrom?: number;
+  readonly failedObjects: number;
+  /** Objects that could not be rolled back; their records past `failedFrom` may appear twice after redelivery. */
+  readonly compensationFailures: number;
+  readonly errors: readonly string[];
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; returns per-item success. */
+export async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<(Error | undefined)[]> {
+  const results: (Error | undefined)[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i]);
+        results[i] = undefined;
+      } catch (err) {
+        results[i] = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Writes every object; returns which failed and the lowest unpersisted index. */
+export async function writeObjects(objects: readonly PlannedObject[], lake: LakeWriter, concurrency: number) {
+  const results = await settleAll(objects, concurrency, (o) => lake.put(o.zone, o.key, bodyOf(o.lines)));
+  let failedFrom: number | undefined;
+  const errors: string[] = [];
+  results.forEach((err, i) => {
+    if (!err) return;
+    errors.push(`${objects[i].key}: ${err.name}: ${err.message}`);
+    failedFrom = Math.min(failedFrom ?? Infinity, objects[i].indexes[0]);
+  });
+  return { results, failedFrom, errors };
+}
+
+/**
+ * Removes records at or after `failedFrom` from objects that were written: rewrite with the earlier records kept,
+ * or delete when none remain.
+ */
+export async function rollBackFrom(
+  objects: readonly PlannedObject[],
+  written: readonly boolean[],
+  failedFrom: number,
+  lake: LakeWriter,
+  concurrency: number,
+): Promise<{ failures: number; errors: string[] }> {
+  const touched = objects.filter((o, i) => written[i] && o.indexes[o.indexes.length - 1] >= failedFrom);
+  const results = await settleAll(touched, concurrency, (o) => {
+    const keep = o.lines.filter((_, j) => o.indexes[j] < failedFrom);
+    return keep.length ? lake.put(o.zone, o.key, bodyOf(keep)) : lake.delete(o.zone, o.key);
+  });
+  const errors: string[] = [];
+  results.forEach((err, i) => err && errors.push(`rollback ${touched[i].key}: ${err.name}: ${err.message}`));
+  return { failures: errors.length, errors };
+}

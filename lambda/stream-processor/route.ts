@@ -1,0 +1,114 @@
+import { objectKey } from '../shared/lake-keys';
+import type { AnomalyRecord } from '../contracts/events-anomalies';
+import type { StreamEvent } from '../contracts/events';
+import type { BatchOutcome, StreamRecordInput } from './core';
+
+/**
+ * Route: turns a batch outcome into lake objects with deterministic keys (EVENTS layout):
+ *   staging    stream/<event_type>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson      (hour of occurred_at)
+ *   quarantine stream/<stream>/reason=<code>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson (hour of arrival)
+ *   staging    anomalies/<anomaly_type>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson  (hour of occurred_at)
+ * First/last sequence are those of the records in the object, so re-processing the same records rewrites the same key.
+ */
+
+export type LakeZone = 'staging' | 'quarantine';
+export type ObjectKind = 'events' | 'quarantine' | 'anomalies';
+
+export interface PlannedObject {
+  readonly zone: LakeZone;
+  readonly kind: ObjectKind;
+  readonly key: string;
+  /** One NDJSON line per entry, in batch order. */
+  readonly lines: readonly string[];
+  /** Batch index of the record behind each line (ascending). */
+  readonly indexes: readonly number[];
+}
+
+const HOUR_MS = 3_600_000;
+
+interface Group {
+  readonly zone: LakeZone;
+  readonly kind: ObjectKind;
+  readonly source: string;
+  readonly entity: string;
+  readonly reason?: string;
+  readonly hourMs: number;
+  readonly shardId: string;
+  readonly lines: string[];
+  readonly indexes: number[];
+}
+
+export function planObjects(outcome: BatchOutcome): PlannedObject[] {
+  const { records, stream } = outcome;
+  const groups = new Map<string, Group>();
+  const add = (g: Omit<Group, 'lines' | 'indexes'>, line: string, index: number) => {
+    const id = `${g.kind}|${g.entity}|${g.reason ?? ''}|${g.hourMs}|${g.shardId}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { ...g, lines: [], indexes: [] }));
+    group.lines.push(line);
+    group.indexes.push(index);
+  };
+  const arrivalIso = (i: number) => new Date(records[i].arrivalMs).toISOString();
+
+  for (const v of outcome.valid) {
+    add({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs: floorHour(v.occurredMs), shardId: records[v.index].shardId }, v.line, v.index);
+  }
+  for (const q of outcome.quarantined) {
+    const r = records[q.index];
+    const line = JSON.stringify({
+      reason: q.reason,
+      issues: q.issues,
+      raw_base64: r.data,
+      shard_id: r.shardId,
+      sequence_number: r.sequenceNumber,
+      arrival_time: arrivalIso(q.index),
+      stream,
+    });
+    add({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs: floorHour(r.arrivalMs), shardId: r.shardId }, line, q.index);
+  }
+  if (outcome.findings.length) {
+    const byIndex = new Map(outcome.valid.map((v) => [v.index, v]));
+    for (const f of outcome.findings) {
+      const v = byIndex.get(f.index);
+      if (!v) throw new Error(`anomaly finding for record ${f.index}, which is not a valid event`);
+      const r = records[f.index];
+      const record: AnomalyRecord = {
+        anomaly_type: f.type,
+        event_id: v.eventId,
+        event_type: v.eventType,
+        customer_id: v.customerId,
+        score: f.score,
+        threshold: f.threshold,
+        occurred_at: v.occurredAt,
+        shard_id: r.shardId,
+        sequence_number: r.sequenceNumber,
+        arrival_time: arrivalIso(f.index),
+      };
+      add({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs: floorHour(v.occurredMs), shardId: r.shardId }, JSON.stringify(record), f.index);
+    }
+  }
+
+  const objects: PlannedObject[] = [];
+  for (const g of groups.values()) {
+    const first = records[g.indexes[0]].sequenceNumber;
+    const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
+    const key = objectKey({ source: g.source, entity: g.entity, reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
+    objects.push({ zone: g.zone, kind: g.kind, key, lines: g.lines, indexes: g.indexes });
+  }
+  return objects;
+}
+
+/** The staging NDJSON line: the validated event plus its stream position (`_shard_id`, `_sequence_number`, `_arrival_time`). */
+export function stagingLine(event: StreamEvent, record: StreamRecordInput): string {
+  const json = JSON.stringify(event);
+  return `${json.slice(0, -1)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${new Date(record.arrivalMs).toISOString()}"}`;
+}
+
+function floorHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+/** The object body: NDJSON, newline-terminated. */
+export function bodyOf(lines: readonly string[]): string {
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
