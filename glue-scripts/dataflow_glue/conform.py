@@ -3,8 +3,10 @@
 * OLTP tables: every column cast exactly to its spec type (DECIMAL(p,s) from the decimal text, never via float),
   latest version per primary key (version column desc, then a fingerprint of the row as a deterministic
   tie-break), columns in spec order.
-* Stream events: typed envelope, one row per ``event_id`` (first arrival wins), money as DECIMAL(12,2), the rest
-  of the event kept as JSON; partition values (event_type, dt, hr) kept as ordinary columns.
+* Stream events (the stream tables' specs, e.g. clickstream_events): the spec columns read from each validated
+  event, cast the same exact way, one row per ``event_id`` (latest arrival wins, like the warehouse merge).
+* Partition values stay in the data: the window's rows keep every spec column (COPY maps Parquet columns by
+  position, so nothing is moved into the path only); the window itself is the dt=/hr= folder.
 * A cast that turns a present value into NULL is an error naming the column, never silent data loss.
 """
 from __future__ import annotations
@@ -79,70 +81,22 @@ def conform_table(landing: DataFrame, spec: TableSpec) -> DataFrame:
     return latest_per_key(cast_to_spec(landing, spec), spec)
 
 
-ENVELOPE = ("event_id", "event_type", "event_version", "occurred_at", "source")
-EVENT_COLUMNS = T.StructType(
-    [
-        T.StructField("event_id", T.StringType(), False),
-        T.StructField("event_type", T.StringType(), False),
-        T.StructField("event_version", T.IntegerType(), False),
-        T.StructField("occurred_at", T.TimestampNTZType(), False),
-        T.StructField("source", T.StringType(), False),
-        T.StructField("customer_id", T.StringType(), True),
-        T.StructField("order_id", T.StringType(), True),
-        T.StructField("session_id", T.StringType(), True),
-        T.StructField("product_id", T.StringType(), True),
-        T.StructField("amount", T.DecimalType(12, 2), True),
-        T.StructField("currency", T.StringType(), True),
-        T.StructField("payload", T.StringType(), False),
-        T.StructField("shard_id", T.StringType(), True),
-        T.StructField("sequence_number", T.StringType(), True),
-        T.StructField("arrival_time", T.TimestampNTZType(), True),
-        T.StructField("dt", T.DateType(), False),
-        T.StructField("hr", T.IntegerType(), False),
-    ]
-)
+#: Stream-processor metadata fields that feed spec columns (the processor prefixes them with "_").
+STREAM_METADATA = {"arrival_time": "_arrival_time", "shard_id": "_shard_id", "sequence_number": "_sequence_number"}
 
 
-def conform_events(raw_lines: DataFrame) -> DataFrame:
-    """Stream-processor NDJSON lines (one column ``value``) -> typed events, one per event_id.
+def stream_landing(lines: DataFrame, spec: TableSpec) -> DataFrame:
+    """Stream-processor NDJSON lines (one column ``value``) -> one text column per spec column.
 
-    Amounts are parsed from the JSON text with ``prefersDecimal`` semantics (get_json_object returns the literal
-    text), so 19.99 stays exactly 19.99.
+    ``get_json_object`` returns a JSON number's literal text, so 19.99 reaches the DECIMAL cast as exactly "19.99".
     """
-    j = F.col("value")
-    get = lambda path: F.get_json_object(j, f"$.{path}")  # noqa: E731
-    occurred = F.to_timestamp(get("occurred_at"), TIMESTAMP_FORMAT)
-    events = raw_lines.select(
-        get("event_id").alias("event_id"),
-        get("event_type").alias("event_type"),
-        get("event_version").cast("int").alias("event_version"),
-        occurred.cast(T.TimestampNTZType()).alias("occurred_at"),
-        get("source").alias("source"),
-        get("customer_id").alias("customer_id"),
-        get("order_id").alias("order_id"),
-        get("session_id").alias("session_id"),
-        get("product_id").alias("product_id"),
-        get("amount").cast(T.DecimalType(12, 2)).alias("amount"),
-        get("currency").alias("currency"),
-        j.alias("payload"),
-        get("_shard_id").alias("shard_id"),
-        get("_sequence_number").alias("sequence_number"),
-        F.to_timestamp(get("_arrival_time"), TIMESTAMP_FORMAT).cast(T.TimestampNTZType()).alias("arrival_time"),
-        get("amount").alias("__amount_text"),
-    )
-    bad_amount = events.where(F.col("__amount_text").isNotNull() & F.col("amount").isNull()).count()
-    if bad_amount:
-        raise ConformError(f"events: {bad_amount} amounts do not fit DECIMAL(12,2)")
-    missing = events.where(F.col("event_id").isNull() | F.col("occurred_at").isNull() | F.col("event_type").isNull()).count()
-    if missing:
-        raise ConformError(f"events: {missing} lines lack event_id, event_type or a valid occurred_at")
-    w = Window.partitionBy("event_id").orderBy(F.col("arrival_time").asc_nulls_last(), F.col("sequence_number").asc_nulls_last())
-    deduped = events.withColumn("__rn", F.row_number().over(w)).where(F.col("__rn") == 1)
-    return deduped.select(
-        *[c for c in EVENT_COLUMNS.fieldNames() if c not in ("dt", "hr")],
-        F.to_date(F.col("occurred_at")).alias("dt"),
-        F.hour(F.col("occurred_at")).alias("hr"),
-    )
+    return lines.select(*[F.get_json_object(F.col("value"), f"$.{STREAM_METADATA.get(c['name'], c['name'])}").alias(c["name"]) for c in spec["columns"]])
+
+
+def conform_stream_table(lines: DataFrame, spec: TableSpec) -> DataFrame:
+    """Validated stream events of one warehouse table -> typed rows, one per event_id (latest arrival wins, as in
+    the warehouse merge), in spec column order."""
+    return conform_table(stream_landing(lines, spec), spec)
 
 
 def file_count(rows: int, rows_per_file: int = 1_000_000, max_files: int = 64) -> int:

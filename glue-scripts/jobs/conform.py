@@ -10,11 +10,11 @@ import sys
 from pyspark.sql import SparkSession
 
 from dataflow_glue import io
-from dataflow_glue.conform import conform_events, conform_table, copy_manifest, file_count
+from dataflow_glue.conform import conform_stream_table, conform_table, copy_manifest, file_count
 from dataflow_glue.layout import parse_window_start, partition
 from dataflow_glue.specs import landing_schema, load_specs
 
-ARGS = ["window_start", "tables", "table_specs", "staging_root"]
+ARGS = ["window_start", "tables", "table_specs", "stream_specs", "staging_root"]
 
 
 def context(argv):
@@ -38,7 +38,7 @@ def context(argv):
 
 
 def run(spark, args) -> dict:
-    """Conforms every table of the window and the window's stream events; returns per-dataset row/file counts."""
+    """Conforms every OLTP table and stream table of the window; returns per-dataset row/file counts."""
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     root = args["staging_root"].rstrip("/")
@@ -59,12 +59,12 @@ def run(spark, args) -> dict:
             conform_table(spark.read.schema(landing_schema(spec)).json(files), spec) if files else None,
             spec["primaryKey"],
         )
-    event_files = io.list_files(spark, f"{root}/stream", "")  # event-type folders
-    lines = []
-    for folder, _ in event_files:
-        lines += [u for u, _ in io.list_files(spark, f"{folder}/dt={start:%Y-%m-%d}/hr={start:%H}", ".ndjson")]
-    events = conform_events(spark.read.text(lines)) if lines else None
-    summary["events"] = write_dataset(spark, root, "events", start, events, ["event_type", "event_id"])
+    for name, spec in load_specs(args["stream_specs"]).items():
+        lines = []
+        for event_type in spec["eventTypes"]:
+            lines += [u for u, _ in io.list_files(spark, f"{root}/{partition('stream', event_type, start)}", ".ndjson")]
+        df = conform_stream_table(spark.read.text(lines), spec) if lines else None
+        summary[name] = write_dataset(spark, root, name, start, df, spec["primaryKey"])
     io.write_text(spark, f"{root}/{partition('manifests', '_conform', start)}summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 

@@ -32,16 +32,33 @@ def spark():
 
 
 @pytest.fixture(scope="session")
-def specs_json():
-    """TABLE_SPECS from lambda/contracts/table-specs.ts, exactly as CDK passes it to the jobs."""
+def spec_arguments():
+    """The --table_specs / --stream_specs job arguments built from lambda/contracts/table-specs.ts, exactly as CDK passes them."""
     out = subprocess.run(
-        ["node", "--require", "ts-node/register/transpile-only", "-e", "console.log(JSON.stringify(require('./lambda/contracts/table-specs').TABLE_SPECS))"],
+        ["node", "--require", "ts-node/register/transpile-only", "-e", "const a = require('./lambda/batch/glue-args'); console.log(JSON.stringify([a.tableSpecsArgument(), a.streamSpecsArgument()]))"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    return out.stdout.strip()
+    return json.loads(out.stdout.strip())
+
+
+@pytest.fixture(scope="session")
+def specs_json(spec_arguments):
+    return spec_arguments[0]
+
+
+@pytest.fixture(scope="session")
+def stream_specs_json(spec_arguments):
+    return spec_arguments[1]
+
+
+@pytest.fixture(scope="session")
+def stream_specs(stream_specs_json):
+    from dataflow_glue.specs import load_specs
+
+    return load_specs(stream_specs_json)
 
 
 @pytest.fixture(scope="session")

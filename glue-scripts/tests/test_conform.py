@@ -7,7 +7,7 @@ from chispa import assert_df_equality
 from pyspark.sql import Row
 from pyspark.sql import types as T
 
-from dataflow_glue.conform import ConformError, conform_events, conform_table, copy_manifest, file_count
+from dataflow_glue.conform import ConformError, conform_stream_table, conform_table, copy_manifest, file_count
 from dataflow_glue.specs import landing_schema, typed_schema
 
 
@@ -64,40 +64,34 @@ def test_a_value_that_does_not_fit_its_type_fails_naming_the_column(spark, specs
         conform_table(landing(spark, spec, [item("O0000000001", 1, "1.00", "2026-06-01T10:00:00Z", product=None)]), spec).collect()
 
 
-def test_events_are_typed_deduplicated_by_event_id_and_keep_partition_columns(spark):
-    def line(eid, seq, amount="19.99", arrival="2026-06-01T10:00:05Z"):
-        return json.dumps(
-            {
-                "event_id": eid,
-                "event_type": "order_placed",
-                "event_version": 1,
-                "occurred_at": "2026-06-01T10:00:00.250Z",
-                "source": "web",
-                "order_id": "O0000000001",
-                "customer_id": "C00000001",
-                "amount": float(amount),
-                "currency": "EUR",
-                "items": [{"product_id": "P000001", "quantity": 1, "unit_price": float(amount)}],
-                "_shard_id": "shardId-000",
-                "_sequence_number": seq,
-                "_arrival_time": arrival,
-            }
-        )
+def test_clickstream_events_are_typed_and_deduplicated_by_event_id(spark, stream_specs):
+    spec = stream_specs["clickstream_events"]
 
-    raw = spark.createDataFrame([Row(value=v) for v in [line("e1", "2", arrival="2026-06-01T10:00:09Z"), line("e1", "1"), line("e2", "3", "0.3")]])
-    got = conform_events(raw).orderBy("event_id")
-    rows = got.collect()
-    assert [(r.event_id, r.sequence_number) for r in rows] == [("e1", "1"), ("e2", "3")]
-    assert rows[1].amount == Decimal("0.30")
+    def line(eid, seq, arrival, cart=None, etype="page_view"):
+        ev = {"event_id": eid, "event_type": etype, "event_version": 1, "occurred_at": "2026-06-01T10:00:00.250Z", "source": "web",
+              "session_id": "S0123456789ab", "customer_id": None, "url": "/p", "_shard_id": "shardId-000", "_sequence_number": seq,
+              "_arrival_time": arrival}
+        if cart is not None:
+            ev.update({"cart_value": cart, "item_count": 2})
+        return json.dumps(ev).replace('"cart_value": "%s"' % cart, '"cart_value": %s' % cart)
+
+    raw = spark.createDataFrame([Row(value=v) for v in [
+        line("e1", "2", "2026-06-01T10:00:09Z"),
+        line("e1", "1", "2026-06-01T10:00:05Z"),
+        line("e2", "3", "2026-06-01T10:00:05.5Z", cart="0.30", etype="checkout_started"),
+    ]])
+    rows = conform_stream_table(raw, spec).orderBy("event_id").collect()
+    assert [(r.event_id, r.arrival_time) for r in rows] == [("e1", dt.datetime(2026, 6, 1, 10, 0, 9)), ("e2", dt.datetime(2026, 6, 1, 10, 0, 5, 500000))]
+    assert (rows[1].cart_value, rows[1].item_count, rows[1].event_type) == (Decimal("0.30"), 2, "checkout_started")
     assert rows[0].occurred_at == dt.datetime(2026, 6, 1, 10, 0, 0, 250000)
-    assert (rows[0].dt, rows[0].hr, rows[0].event_type) == (dt.date(2026, 6, 1), 10, "order_placed")
-    assert json.loads(rows[0].payload)["items"][0]["product_id"] == "P000001"
+    assert rows[0].customer_id is None and rows[0].cart_value is None
+    assert [f.name for f in conform_stream_table(raw, spec).schema] == [c["name"] for c in spec["columns"]]
 
 
-def test_events_without_identity_fail(spark):
+def test_stream_events_without_identity_fail(spark, stream_specs):
     raw = spark.createDataFrame([Row(value=json.dumps({"event_type": "page_view", "occurred_at": "2026-06-01T10:00:00Z"}))])
-    with pytest.raises(ConformError, match="lack event_id"):
-        conform_events(raw)
+    with pytest.raises(ConformError, match="required columns are NULL"):
+        conform_stream_table(raw, stream_specs["clickstream_events"]).collect()
 
 
 def test_file_sizing_and_copy_manifest():

@@ -17,7 +17,7 @@ def land(root: pathlib.Path, table: str, rows: list[dict]) -> None:
     (folder / f"{table}-00000.ndjson.gz").write_bytes(gzip.compress("\n".join(json.dumps(r) for r in rows).encode() + b"\n"))
 
 
-def test_conform_then_customer_features(spark, specs_json, tmp_path):
+def test_conform_then_customer_features(spark, specs_json, stream_specs_json, tmp_path):
     ts = "2026-06-01T10:05:00.000000Z"
     land(tmp_path, "customers", [
         {"customer_id": "C00000001", "email": "a@example.com", "first_name": "A", "last_name": "B", "registration_date": "2025-01-01",
@@ -37,9 +37,10 @@ def test_conform_then_customer_features(spark, specs_json, tmp_path):
           "_arrival_time": "2026-06-01T10:01:01Z"}
     (events / "s0-1-2.ndjson").write_text(json.dumps(ev) + "\n" + json.dumps({**ev, "_sequence_number": "2"}) + "\n")
 
-    args = {"window_start": WINDOW, "tables": "customers,products,orders,order_items", "table_specs": specs_json, "staging_root": str(tmp_path)}
+    args = {"window_start": WINDOW, "tables": "customers,products,orders,order_items", "table_specs": specs_json, "stream_specs": stream_specs_json,
+            "staging_root": str(tmp_path)}
     summary = conform_job.run(spark, args)
-    assert {k: v["rows"] for k, v in summary.items()} == {"customers": 1, "products": 1, "orders": 1, "order_items": 1, "events": 1}
+    assert {k: v["rows"] for k, v in summary.items()} == {"customers": 1, "products": 1, "orders": 1, "order_items": 1, "clickstream_events": 1}
     manifest = json.loads((tmp_path / "manifests/orders/dt=2026-06-01/hr=10/manifest.json").read_text())
     assert len(manifest["entries"]) == 1 and manifest["entries"][0]["meta"]["content_length"] > 0
     table = pq.ParquetFile(manifest["entries"][0]["url"].replace("file:", "")).read()
@@ -60,7 +61,7 @@ def test_conform_then_customer_features(spark, specs_json, tmp_path):
     ]
 
 
-def test_an_empty_window_writes_no_manifest(spark, specs_json, tmp_path):
-    args = {"window_start": WINDOW, "tables": "products", "table_specs": specs_json, "staging_root": str(tmp_path)}
-    assert conform_job.run(spark, args) == {"products": {"rows": 0, "files": 0}, "events": {"rows": 0, "files": 0}}
+def test_an_empty_window_writes_no_manifest(spark, specs_json, stream_specs_json, tmp_path):
+    args = {"window_start": WINDOW, "tables": "products", "table_specs": specs_json, "stream_specs": stream_specs_json, "staging_root": str(tmp_path)}
+    assert conform_job.run(spark, args) == {"products": {"rows": 0, "files": 0}, "clickstream_events": {"rows": 0, "files": 0}}
     assert not (tmp_path / "manifests/products").exists()
