@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ install: $(NODE_STAMP) $(VENV_STAMP) ## install npm dependencies and the Python 
 demo: install synth ## run the platform locally on embedded defaults and print what it did
 	$(TSNODE) scripts/demo.ts
 
-test: install typecheck lint postgres unit synth cfn-lint glue-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck lint postgres unit synth cfn-lint glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -55,6 +55,19 @@ postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 
 
 glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
 	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
+
+warehouse-codegen: $(NODE_STAMP) ## regenerate dbt sources and the customer-rules macro from table specs / dbt/customer_rules.yml
+	$(TSNODE) scripts/local/warehouse-codegen.ts
+
+warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture → local DuckDB bronze → dbt build --target local; dbt parse (Redshift, offline); dbt docs generate
+	$(TSNODE) scripts/local/warehouse-codegen.ts --check
+	$(TSNODE) scripts/local/warehouse-test.ts
+	cd dbt && DATAFLOW_DUCKDB_PATH=$(CURDIR)/.local/warehouse-test.duckdb ../$(VENV)/bin/dbt docs generate --target local --profiles-dir . --quiet
+	cd dbt && ../$(VENV)/bin/dbt parse --target prod --profiles-dir . --quiet --no-partial-parse
+	@echo "warehouse-test: dbt build (local), dbt docs generate and dbt parse (prod, offline) passed"
+
+gold: $(NODE_STAMP) $(VENV_STAMP) ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
+	$(TSNODE) scripts/gold.ts --source "$(SOURCE)" --as-of "$(AS_OF)" --out "$(OUT)"
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

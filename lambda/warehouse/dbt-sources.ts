@@ -30,9 +30,10 @@ export function renderDbtSources(specs: readonly TableSpec[]): string {
     lines.push(
       `      - name: ${spec.name}`,
       `        description: ${q(spec.description)}`,
-      '        meta:',
-      `          primary_key: [${spec.primaryKey.join(', ')}]`,
-      `          version_column: ${spec.versionColumn}`,
+      '        config:',
+      '          meta:',
+      `            primary_key: [${spec.primaryKey.join(', ')}]`,
+      `            version_column: ${spec.versionColumn}`,
       '        columns:',
     );
     for (const c of spec.columns) {
