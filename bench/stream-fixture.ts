@@ -11,7 +11,7 @@ export const BENCH_SETTINGS: ProcessorSettings = {
   streams: { 'dataflow-bench-transactions': 'transactions', 'dataflow-bench-customers': 'customers', 'dataflow-bench-clickstream': 'clickstream' },
   currencies: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'],
   highValueAmount: 1_000,
-  anomaly: { highAmount: 10_000, madZThreshold: 6, madMinSamples: 30, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3_600 },
+  anomaly: { highAmount: 10_000, madZThreshold: 4.5, madMinSamples: 30, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3_600 },
 };
 
 /** A 20+ digit Kinesis-style sequence number for position `i` of a shard. */

@@ -23,10 +23,10 @@ const shared = {
   anomaly: {
     highAmount: 10_000,
     highValueAmount: 1_000,
-    madZThreshold: 6,
+    madZThreshold: 4.5,
     madMinSamples: 30,
     velocityMaxOrders: 5,
-    maxClockSkewSeconds: 300,
+    maxClockSkewSeconds: 60,
     maxLatenessSeconds: 3_600,
   },
   quality: { completeness: 0.95, uniqueness: 0.99, validity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 5_000_000 },

@@ -138,7 +138,11 @@ export const environmentConfigSchema = z
       /** More orders than this from one customer within one batch is a velocity anomaly. */
       velocityMaxOrders: z.number().int().min(1, 'must be ≥ 1'),
       /** Event time later than arrival by more than this is clock skew. */
-      maxClockSkewSeconds: z.number().int().min(0, 'must be ≥ 0'),
+      maxClockSkewSeconds: z
+        .number()
+        .int()
+        .min(0, 'must be ≥ 0')
+        .max(299, 'must be < 300 seconds: events more than 5 minutes ahead of arrival are quarantined as future_timestamp'),
       /** Arrival later than event time by more than this is a late arrival. */
       maxLatenessSeconds: z.number().int().min(1, 'must be ≥ 1'),
     }),

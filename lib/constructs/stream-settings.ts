@@ -1,0 +1,25 @@
+import type { EnvironmentConfig } from '../config';
+import type { StreamName } from '../../lambda/contracts/events';
+import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
+
+/** Physical Kinesis stream name of a logical stream: `<prefix>-<env>-<stream>`. */
+export function streamNameOf(config: EnvironmentConfig, stream: StreamName): string {
+  return `${config.prefix}-${config.name}-${stream}`;
+}
+
+/**
+ * The stream processor's runtime settings derived from an environment's config; the stack passes them as the
+ * `PROCESSOR_SETTINGS` JSON environment variable and the local run uses them directly.
+ */
+export function settingsFromConfig(config: EnvironmentConfig): ProcessorSettings {
+  const streams: Record<string, StreamName> = {};
+  for (const s of ['transactions', 'customers', 'clickstream'] as const) streams[streamNameOf(config, s)] = s;
+  const { highValueAmount, ...anomaly } = config.anomaly;
+  return {
+    environment: config.name,
+    streams,
+    currencies: [...config.streaming.currencies],
+    highValueAmount,
+    anomaly,
+  };
+}
