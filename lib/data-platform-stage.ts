@@ -1,6 +1,8 @@
 import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config';
+import { Monitoring } from './constructs/monitoring';
+import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { StorageStack } from './stacks/storage-stack';
 
@@ -13,6 +15,7 @@ export class DataPlatformStage extends Stage {
   public readonly config: EnvironmentConfig;
   public readonly operations: OperationsStack;
   public readonly storage: StorageStack;
+  public readonly dashboard: DashboardStack;
 
   constructor(scope: Construct, props: DataPlatformStageProps) {
     const { config } = props;
@@ -39,6 +42,12 @@ export class DataPlatformStage extends Stage {
     this.storage = new StorageStack(this, `Storage-${config.name}`, {
       ...stackProps('storage', 'data lake zones and lake key'),
       logsKey: this.operations.logsKey.key,
+    });
+
+    // Add component stacks above this line: the dashboard collects every stack's Monitoring.
+    this.dashboard = new DashboardStack(this, `Dashboard-${config.name}`, {
+      ...stackProps('dashboard', 'operations dashboard'),
+      sections: this.node.findAll().filter((c): c is Monitoring => c instanceof Monitoring),
     });
 
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);

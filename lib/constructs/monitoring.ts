@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
@@ -18,6 +19,26 @@ export interface MonitoringProps {
    * @default RUNBOOK_DIR (`docs/runbooks` of this repository)
    */
   readonly runbookDir?: string;
+  /**
+   * Prefix of the alarm names (`<prefix>-<id>`), which is what on-call reads in the notification subject.
+   * @default - the stack name when it is a literal (e.g. `dataflow-prod-streaming`), otherwise generated names
+   */
+  readonly alarmNamePrefix?: string;
+  /**
+   * Title of this component's section on the environment's operations dashboard.
+   * @default - the stack name
+   */
+  readonly title?: string;
+}
+
+/** What the operations dashboard and tooling need to know about a registered alarm. */
+export interface RegisteredAlarm {
+  readonly alarm: cloudwatch.Alarm;
+  /** Physical alarm name when it is known at synth (see `alarmNamePrefix`). */
+  readonly alarmName?: string;
+  readonly runbook: string;
+  readonly severity: AlarmSeverity;
+  readonly summary: string;
 }
 
 interface RunbookAlarmBase {
@@ -46,36 +67,58 @@ export interface RunbookAnomalyAlarmOptions
  * Create one per stack; the alarms are children of this construct.
  */
 export class Monitoring extends Construct {
-  /** Every alarm registered through this construct. */
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Every alarm registered through this construct, in registration order. */
+  public readonly registered: RegisteredAlarm[] = [];
+  /** Graphs this component contributes to the operations dashboard. */
+  public readonly widgets: cloudwatch.IWidget[] = [];
+  /** Section title on the operations dashboard. */
+  public readonly title: string;
   private readonly props: MonitoringProps;
+  private readonly alarmNamePrefix?: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     if (!props.runbookBaseUrl.endsWith('/')) throw new Error(`Monitoring: runbookBaseUrl must end with "/" (got ${props.runbookBaseUrl})`);
     this.props = props;
+    const stackName = Stack.of(this).stackName;
+    this.alarmNamePrefix = props.alarmNamePrefix ?? (Token.isUnresolved(stackName) ? undefined : stackName);
+    this.title = props.title ?? stackName;
+  }
+
+  /** Every alarm registered through this construct. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return this.registered.map((r) => r.alarm);
   }
 
   /** A static-threshold alarm. */
   public addAlarm(id: string, options: RunbookAlarmOptions): cloudwatch.Alarm {
-    const { runbook, summary, severity, ...alarmProps } = options;
-    return this.register(
-      new cloudwatch.Alarm(this, id, { ...alarmProps, alarmDescription: this.describe(id, runbook, summary), actionsEnabled: true }),
-      severity,
-    );
+    const { runbook, summary, severity, alarmName, ...alarmProps } = options;
+    const name = alarmName ?? this.defaultName(id);
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...alarmProps,
+      alarmName: name,
+      alarmDescription: this.describe(id, runbook, summary),
+      actionsEnabled: true,
+    });
+    return this.register({ alarm, alarmName: name, runbook, summary, severity: severity ?? 'critical' });
   }
 
   /** An anomaly-detection-band alarm (e.g. on incoming volume, with missing data treated as breaching). */
   public addAnomalyAlarm(id: string, options: RunbookAnomalyAlarmOptions): cloudwatch.Alarm {
-    const { runbook, summary, severity, ...alarmProps } = options;
-    return this.register(
-      new cloudwatch.AnomalyDetectionAlarm(this, id, {
-        ...alarmProps,
-        alarmDescription: this.describe(id, runbook, summary),
-        actionsEnabled: true,
-      }),
-      severity,
-    );
+    const { runbook, summary, severity, alarmName, ...alarmProps } = options;
+    const name = alarmName ?? this.defaultName(id);
+    const alarm = new cloudwatch.AnomalyDetectionAlarm(this, id, {
+      ...alarmProps,
+      alarmName: name,
+      alarmDescription: this.describe(id, runbook, summary),
+      actionsEnabled: true,
+    });
+    return this.register({ alarm, alarmName: name, runbook, summary, severity: severity ?? 'critical' });
+  }
+
+  /** Adds graphs to this component's section of the operations dashboard. */
+  public addWidgets(...widgets: cloudwatch.IWidget[]): void {
+    this.widgets.push(...widgets);
   }
 
   /** The runbook URL for a runbook name. */
@@ -90,11 +133,18 @@ export class Monitoring extends Construct {
     return `${summary} Runbook: ${this.runbookUrl(runbook)}`;
   }
 
-  private register(alarm: cloudwatch.Alarm, severity: AlarmSeverity = 'critical'): cloudwatch.Alarm {
-    const action = new actions.SnsAction(severity === 'critical' ? this.props.topics.critical : this.props.topics.warning);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    this.alarms.push(alarm);
-    return alarm;
+  private defaultName(id: string): string | undefined {
+    if (this.alarmNamePrefix === undefined) return undefined;
+    const kebab = id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    return `${this.alarmNamePrefix}-${kebab}`;
+  }
+
+  private register(entry: RegisteredAlarm): cloudwatch.Alarm {
+    const topic = entry.severity === 'critical' ? this.props.topics.critical : this.props.topics.warning;
+    const action = new actions.SnsAction(topic);
+    entry.alarm.addAlarmAction(action);
+    entry.alarm.addOkAction(action);
+    this.registered.push(entry);
+    return entry.alarm;
   }
 }
