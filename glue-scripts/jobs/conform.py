@@ -65,7 +65,7 @@ def run(spark, args) -> dict:
             lines += [u for u, _ in io.list_files(spark, f"{root}/{partition('stream', event_type, start)}", ".ndjson")]
         df = conform_stream_table(spark.read.text(lines), spec) if lines else None
         summary[name] = write_dataset(spark, root, name, start, df, spec["primaryKey"])
-    io.write_text(spark, f"{root}/{partition('manifests', '_conform', start)}summary.json", json.dumps(summary, indent=2, sort_keys=True))
+    io.write_text(spark, f"{root}/{partition('manifests', 'conform', start)}summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 
 

@@ -93,6 +93,8 @@ export async function extractTable(client: Client, store: LakeStore, options: Ex
   const previous = await store.get('raw', manifestKey);
 
   const writer = new NdjsonPartWriter(store, 'raw', rawFolder(options.table, options.window), options.table, options.partRows);
+  // One consistent snapshot for the whole table: rows committed while the cursor runs belong to the next window.
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const cursor = client.query(new Cursor<Record<string, unknown>>(extractSql(spec), [pgTs(from), pgTs(to)]));
   try {
     for (;;) {
@@ -106,6 +108,7 @@ export async function extractTable(client: Client, store: LakeStore, options: Ex
     }
   } finally {
     await cursor.close();
+    await client.query('COMMIT');
   }
   const parts = await writer.close();
   const manifest: ExtractManifest = { table: options.table, window: options.window, range: { from, to }, rows: writer.rows, parts };

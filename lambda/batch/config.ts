@@ -1,0 +1,68 @@
+/**
+ * Runtime configuration of the batch Lambdas: one JSON environment variable (`BATCH_CONFIG`) written by the CDK
+ * stack from the validated environment config, parsed here with zod at module init so a bad deployment fails
+ * loudly on the first invocation, naming the field.
+ */
+import { z } from 'zod';
+import { OLTP_TABLES, WAREHOUSE_TABLES } from '../contracts/table-specs';
+import { windowSchema } from './window';
+
+const fraction = z.number().min(0).max(1);
+export const bucketsSchema = z.strictObject({ raw: z.string().min(3), staging: z.string().min(3), quarantine: z.string().min(3) });
+
+export const extractConfigSchema = z.strictObject({
+  buckets: bucketsSchema,
+  oltpSecretArn: z.string().startsWith('arn:'),
+  overlapMinutes: z.number().int().min(0).max(60),
+});
+
+export const qualityConfigSchema = z.strictObject({
+  buckets: bucketsSchema,
+  metricsNamespace: z.string().min(1),
+  currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1),
+  thresholds: z.strictObject({
+    completeness: fraction,
+    uniqueness: fraction,
+    validity: fraction,
+    referentialIntegrity: fraction,
+    minRowsPerWindow: z.number().int().min(0),
+    maxRowsPerWindow: z.number().int().min(1),
+  }),
+});
+
+export const loadConfigSchema = z.strictObject({
+  buckets: bucketsSchema,
+  workgroupName: z.string().min(1),
+  database: z.string().min(1),
+  copyRoleArn: z.string().startsWith('arn:'),
+  pollIntervalMs: z.number().int().min(100),
+  maxPolls: z.number().int().min(1),
+});
+
+export const controlConfigSchema = z.strictObject({
+  lockTable: z.string().min(3),
+  lockTtlSeconds: z.number().int().min(60),
+  metricsNamespace: z.string().min(1),
+});
+
+/** Parses `BATCH_CONFIG` with a schema; the error names every bad field. */
+export function readConfig<T>(schema: z.ZodType<T>, raw = process.env.BATCH_CONFIG): T {
+  if (!raw) throw new Error('BATCH_CONFIG is not set');
+  const result = schema.safeParse(JSON.parse(raw));
+  if (!result.success) {
+    throw new Error(`BATCH_CONFIG is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}
+
+export const tableEventSchema = z.strictObject({ table: z.enum(OLTP_TABLES as [string, ...string[]]), window: windowSchema });
+export const loadEventSchema = z.strictObject({ table: z.enum(WAREHOUSE_TABLES as [string, ...string[]]), window: windowSchema });
+
+/** Validates a state-machine input to a handler; a malformed event is a programming error, named precisely. */
+export function parseEvent<T>(schema: z.ZodType<T>, event: unknown): T {
+  const result = schema.safeParse(event);
+  if (!result.success) {
+    throw new Error(`invalid event: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,61 @@
+/** Control Lambda: plan the window, take / release the concurrency leases, publish the run's metrics (EMF). */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { controlConfigSchema, parseEvent, readConfig } from '../config';
+import { plan, publishMetrics } from '../control';
+import { DynamoLockStore, type LockStore } from '../lock';
+import { windowSchema } from '../window';
+
+export interface ControlDeps {
+  readonly locks: LockStore;
+  readonly lockTtlSeconds: number;
+  readonly metricsNamespace: string;
+  readonly emit: (record: Record<string, unknown>) => void;
+}
+
+const eventSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('plan'), scheduledTime: z.string().optional(), window: windowSchema.optional() }),
+  z.strictObject({ action: z.literal('acquire'), name: z.string(), owner: z.string().min(1) }),
+  z.strictObject({ action: z.literal('release'), names: z.array(z.string()).min(1), owner: z.string().min(1) }),
+  z.strictObject({
+    action: z.literal('publish'),
+    window: windowSchema,
+    loads: z.array(z.object({ table: z.string(), rowsLoaded: z.number().int().min(0) })),
+  }),
+]);
+
+export function createHandler(deps: ControlDeps): (event: unknown) => Promise<unknown> {
+  return async (event) => {
+    const e = parseEvent(eventSchema, event);
+    switch (e.action) {
+      case 'plan':
+        return plan(e);
+      case 'acquire':
+        await deps.locks.acquire(e.name, e.owner, deps.lockTtlSeconds);
+        return { name: e.name, owner: e.owner };
+      case 'release': {
+        const released: string[] = [];
+        for (const name of e.names) if (await deps.locks.release(name, e.owner)) released.push(name);
+        return { released };
+      }
+      case 'publish': {
+        const records = publishMetrics(e, deps.metricsNamespace);
+        records.forEach(deps.emit);
+        return { published: e.loads.length, freshnessMinutes: records[records.length - 1].DataFreshnessMinutes };
+      }
+    }
+  };
+}
+
+function awsDeps(): ControlDeps {
+  const config = readConfig(controlConfigSchema);
+  return {
+    locks: new DynamoLockStore(new DynamoDBClient({}), config.lockTable),
+    lockTtlSeconds: config.lockTtlSeconds,
+    metricsNamespace: config.metricsNamespace,
+    emit: (record) => console.log(JSON.stringify(record)),
+  };
+}
+
+let live: ((event: unknown) => Promise<unknown>) | undefined;
+export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);

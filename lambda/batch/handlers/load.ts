@@ -1,0 +1,29 @@
+/** Loader Lambda: one warehouse table, one window → bronze via the warehouse load SQL on the Redshift Data API. */
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { WarehouseTableName } from '../../contracts/table-specs';
+import { loadConfigSchema, loadEventSchema, parseEvent, readConfig } from '../config';
+import { S3LakeStore } from '../lake-store';
+import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
+import { RedshiftDataRunner } from '../redshift-data-runner';
+
+export function createHandler(deps: LoadDeps): (event: unknown) => Promise<LoadResult> {
+  return async (event) => {
+    const { table, window } = parseEvent(loadEventSchema, event);
+    return loadWindowTable(deps, table as WarehouseTableName, window);
+  };
+}
+
+function awsDeps(): LoadDeps {
+  const config = readConfig(loadConfigSchema);
+  const store = new S3LakeStore(new S3Client({}), config.buckets);
+  return {
+    store,
+    runner: new RedshiftDataRunner(new RedshiftDataClient({}), { workgroupName: config.workgroupName, database: config.database }),
+    sourceFor: (manifestKey) => ({ kind: 'copy-manifest', manifestUrl: store.uri('staging', manifestKey), iamRole: config.copyRoleArn }),
+    poll: { intervalMs: config.pollIntervalMs, maxPolls: config.maxPolls },
+  };
+}
+
+let live: ((event: unknown) => Promise<LoadResult>) | undefined;
+export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
