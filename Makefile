@@ -17,8 +17,14 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+# npm records the installed tree in node_modules/.package-lock.json; when that is at least as new as the lock file,
+# node_modules already matches it (e.g. after `npm install <pkg>`) and a clean reinstall would only waste time.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  echo "node_modules is in sync with package-lock.json"; \
+	else \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	fi
 	@touch $@
 
 $(VENV_STAMP): requirements.txt
