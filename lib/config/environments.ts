@@ -29,7 +29,7 @@ const shared = {
     maxClockSkewSeconds: 60,
     maxLatenessSeconds: 3_600,
   },
-  quality: { completeness: 0.95, uniqueness: 0.99, validity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 5_000_000 },
+  quality: { completeness: 0.95, uniqueness: 0.99, validity: 0.9, referentialIntegrity: 0.95, minRowsPerWindow: 0, maxRowsPerWindow: 5_000_000 },
   schedule: { expression: 'cron(5 * * * ? *)', extractOverlapMinutes: 10, freshnessSlaMinutes: 90 },
 } as const;
 

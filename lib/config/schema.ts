@@ -150,6 +150,8 @@ export const environmentConfigSchema = z
       completeness: fraction,
       uniqueness: fraction,
       validity: fraction,
+      /** Fraction of a table's window rows whose foreign keys exist in the source (order → customer, item → product). */
+      referentialIntegrity: fraction,
       /** Fewer rows than this in a table's window fails the row-count expectation. */
       minRowsPerWindow: z.number().int().min(0, 'must be ≥ 0'),
       /** More rows than this in a table's window fails the row-count expectation (runaway extract guard). */
