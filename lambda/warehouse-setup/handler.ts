@@ -1,0 +1,59 @@
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { GetNamespaceCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { query, runTransaction, type PollOptions, type WarehouseTarget } from '../warehouse/data-api';
+import { ANALYSTS_ROLE, createRoleStatement, grantStatements, objectStatements, roleExistsQuery } from './setup-sql';
+
+/**
+ * Custom resource (CDK Provider framework `onEvent`): on Create and Update, creates the warehouse schemas, the
+ * bronze tables and the analysts role with read-only access to gold — idempotently, through the Data API, waiting
+ * for each batch with a bounded poll loop (FAILED/ABORTED fail the deployment). Delete keeps everything: the
+ * warehouse's data is never dropped by a stack operation.
+ */
+
+const propsSchema = z.object({
+  NamespaceName: z.string().min(1),
+  WorkgroupName: z.string().min(1),
+  Database: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+});
+
+export interface SetupResult {
+  readonly PhysicalResourceId: string;
+  /** `AdminSecretArn` is readable as a CloudFormation attribute (CloudFormation has no GetAtt for it on the namespace). */
+  readonly Data: { readonly Role: string; readonly Statements: number; readonly AdminSecretArn: string };
+}
+
+/** The ARN of the admin secret Redshift manages for the namespace (`manageAdminPassword`). */
+export async function adminSecretArn(client: RedshiftServerlessClient, namespaceName: string): Promise<string> {
+  const out = await client.send(new GetNamespaceCommand({ namespaceName }));
+  const arn = out.namespace?.adminPasswordSecretArn;
+  if (!arn) throw new Error(`namespace ${namespaceName} has no Redshift-managed admin secret (manageAdminPassword must be true)`);
+  return arn;
+}
+
+export async function setUp(client: RedshiftDataClient, target: WarehouseTarget, poll: PollOptions = {}): Promise<number> {
+  const objects = objectStatements();
+  await runTransaction(client, target, objects, { ...poll, statementName: 'dataflow-setup-objects' });
+  const [[existing]] = await query(client, target, roleExistsQuery(), poll);
+  const roleStatements = [...(Number(existing) === 0 ? [createRoleStatement()] : []), ...grantStatements()];
+  await runTransaction(client, target, roleStatements, { ...poll, statementName: 'dataflow-setup-role' });
+  return objects.length + roleStatements.length;
+}
+
+const client = new RedshiftDataClient({});
+const serverless = new RedshiftServerlessClient({});
+
+export async function handler(event: CloudFormationCustomResourceEvent): Promise<SetupResult> {
+  const props = propsSchema.parse(event.ResourceProperties);
+  const physicalId = `${props.WorkgroupName}/${props.Database}/setup`;
+  if (event.RequestType === 'Delete') {
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { Role: ANALYSTS_ROLE, Statements: 0, AdminSecretArn: '' } };
+  }
+  const secretArn = await adminSecretArn(serverless, props.NamespaceName);
+  const target = { workgroupName: props.WorkgroupName, database: props.Database, secretArn };
+  // 120 polls × 2 s stays well inside the function's 5-minute timeout.
+  const statements = await setUp(client, target, { maxPolls: 120, intervalMs: 2000 });
+  console.log(JSON.stringify({ message: 'warehouse setup finished', requestType: event.RequestType, physicalId, statements }));
+  return { PhysicalResourceId: physicalId, Data: { Role: ANALYSTS_ROLE, Statements: statements, AdminSecretArn: secretArn } };
+}

@@ -1,0 +1,61 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface WarehouseNetworkProps {
+  /** IPv4 CIDR of the VPC (/16–/24). */
+  readonly cidr: string;
+  /**
+   * Availability zones of the isolated subnets. Redshift Serverless needs subnets in at least three AZs.
+   * @default - the first three AZs the stack can see (`Stack.availabilityZones`)
+   */
+  readonly availabilityZones?: readonly string[];
+  /** Retention of the VPC flow-log group. */
+  readonly flowLogRetention: logs.RetentionDays;
+  /** Key encrypting the flow-log group. */
+  readonly logsKey: kms.IKey;
+  /**
+   * Removal policy of the flow-log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The warehouse's private network: a VPC with private isolated subnets only (no internet or NAT gateway), an S3
+ * gateway endpoint (with enhanced VPC routing, COPY reads the lake through it), and VPC flow logs (all traffic) to
+ * an encrypted log group with bounded retention. Nothing else needs a route: Redshift's own calls to KMS, Secrets
+ * Manager and the Data API run on the service side.
+ */
+export class WarehouseNetwork extends Construct {
+  public readonly vpc: ec2.Vpc;
+  /** The isolated subnets the workgroup is placed in. */
+  public readonly subnets: ec2.SelectedSubnets;
+  public readonly flowLogGroup: logs.LogGroup;
+  public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
+
+  constructor(scope: Construct, id: string, props: WarehouseNetworkProps) {
+    super(scope, id);
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+      ...(props.availabilityZones ? { availabilityZones: [...props.availabilityZones] } : { maxAzs: 3 }),
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'warehouse', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      restrictDefaultSecurityGroup: true,
+    });
+    this.subnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention,
+      encryptionKey: props.logsKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { nagResourceText } from './warehouse-nag';
+import { ANALYSTS_ROLE, createRoleStatement, grantStatements, objectStatements } from '../../lambda/warehouse-setup/setup-sql';
+
+export interface WarehouseSetupProps {
+  readonly namespaceName: string;
+  readonly namespaceArn: string;
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  readonly databaseName: string;
+  /** Key encrypting the Redshift-managed admin secret (the setup connects as the admin). */
+  readonly secretKey: kms.IKey;
+  /** Key of the functions' log groups. */
+  readonly logsKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Removal policy of the functions' log groups.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Deploy-time database setup through the Redshift Data API (custom resource): schemas bronze/silver/gold/stage,
+ * the bronze tables from the table specs, and the `analysts` role with read-only access to gold. Idempotent; the
+ * handler polls each batch with a bounded loop and fails the deployment on FAILED/ABORTED. It re-runs whenever
+ * the generated SQL changes (its hash is a resource property). Deleting the stack keeps the database objects.
+ */
+export class WarehouseSetup extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly resource: CustomResource;
+  /** The read-only database role for analysts. */
+  public readonly analystsRole = ANALYSTS_ROLE;
+  /** ARN of the admin secret Redshift manages (looked up by the setup; CloudFormation has no attribute for it). */
+  public readonly adminSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: WarehouseSetupProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logGroup = (name: string) =>
+      new logs.LogGroup(this, name, { retention: props.logRetention, encryptionKey: props.logsKey, removalPolicy });
+
+    // An explicit role: only its own log group, not the AWS managed basic-execution policy.
+    const functionLogs = logGroup('FunctionLogs');
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'DataFlow warehouse setup function: Data API on the workgroup, the admin secret, its own logs',
+    });
+    functionLogs.grantWrite(role);
+    this.function = new NodejsFunction(this, 'Function', {
+      role,
+      description: 'DataFlow warehouse setup: schemas, bronze tables and the analysts role via the Redshift Data API',
+      entry: path.join(__dirname, '..', '..', 'lambda', 'warehouse-setup', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      logGroup: functionLogs,
+      bundling: { minify: true, sourceMap: false, target: 'node22', format: OutputFormat.CJS },
+    });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RunSetupSql',
+        actions: ['redshift-data:BatchExecuteStatement', 'redshift-data:ExecuteStatement'],
+        resources: [props.workgroupArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FollowOwnStatements',
+        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'],
+        resources: ['*'],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'FindAdminSecret', actions: ['redshift-serverless:GetNamespace'], resources: [props.namespaceArn] }),
+    );
+    const { partition, region, account } = Stack.of(this);
+    const adminSecrets = `arn:${partition}:secretsmanager:${region}:${account}:secret:redshift!*`;
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAdminSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        // Redshift names its managed secrets `redshift!…`; the random suffix is only known after creation.
+        resources: [adminSecrets],
+      }),
+    );
+    props.secretKey.grantDecrypt(this.function);
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.function,
+      logGroup: logGroup('ProviderLogs'),
+    });
+
+    const sql = [...objectStatements(), createRoleStatement(), ...grantStatements()].join(';\n');
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::WarehouseSetup',
+      properties: {
+        NamespaceName: props.namespaceName,
+        WorkgroupName: props.workgroupName,
+        Database: props.databaseName,
+        SqlHash: crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16),
+      },
+    });
+
+    this.adminSecretArn = this.resource.getAttString('AdminSecretArn');
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'redshift-data:DescribeStatement/GetStatementResult and xray:PutTraceSegments support no resource-level permissions; the Data API only returns statements the calling role submitted.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, adminSecrets)}]`,
+        reason:
+          'Redshift-managed admin secrets are named redshift!<namespace>-<user>-<random>; decrypting them additionally needs the warehouse key, which this role may use for this namespace only.',
+      },
+    );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The platform standard Lambda runtime is nodejs22.x (esbuild target node22); upgrades happen for all functions together.',
+    });
+    Validations.of(provider).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'CDK custom-resource Provider framework function (aws-cdk-lib code): the managed basic-execution policy only lets it write its own logs.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: 'CDK custom-resource Provider framework: may invoke only the setup function (any version/alias of it), nothing else.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The Provider framework function runtime is chosen by aws-cdk-lib; the setup function itself runs nodejs22.x.',
+      },
+    );
+  }
+}
