@@ -5,7 +5,7 @@ import { Monitoring } from './constructs/monitoring';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { StorageStack } from './stacks/storage-stack';
-import { WarehouseStack } from './stacks/warehouse-stack';
+import { StreamingStack } from './stacks/streaming-stack';
 
 export interface DataPlatformStageProps extends StageProps {
   readonly config: EnvironmentConfig;
@@ -16,7 +16,7 @@ export class DataPlatformStage extends Stage {
   public readonly config: EnvironmentConfig;
   public readonly operations: OperationsStack;
   public readonly storage: StorageStack;
-  public readonly warehouse: WarehouseStack;
+  public readonly streaming: StreamingStack;
   public readonly dashboard: DashboardStack;
 
   constructor(scope: Construct, props: DataPlatformStageProps) {
@@ -46,8 +46,8 @@ export class DataPlatformStage extends Stage {
       logsKey: this.operations.logsKey.key,
     });
 
-    this.warehouse = new WarehouseStack(this, `Warehouse-${config.name}`, {
-      ...stackProps('warehouse', 'Redshift Serverless warehouse, private network and database setup'),
+    this.streaming = new StreamingStack(this, `Streaming-${config.name}`, {
+      ...stackProps('streaming', 'Kinesis streams, Firehose raw archive, validating stream processor'),
       lake: this.storage.lake,
       alerting: this.operations.alerting,
       logsKey: this.operations.logsKey.key,

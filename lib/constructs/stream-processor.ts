@@ -1,0 +1,192 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StreamName } from '../../lambda/contracts/events';
+import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
+import { nagText } from './stream-nag';
+
+export const PROCESSOR_ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'stream-processor', 'index.ts');
+export const PROCESSOR_SERVICE = 'stream-processor';
+export const STREAM_METRICS_NAMESPACE = 'DataFlow/Streaming';
+
+export interface StreamProcessorProps {
+  /** The streams to consume: one event source mapping each. */
+  readonly streams: Readonly<Record<StreamName, kinesis.IStream>>;
+  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable. */
+  readonly settings: ProcessorSettings;
+  /** Staging zone: valid events (`stream/`) and anomaly records (`anomalies/`). */
+  readonly staging: s3.IBucket;
+  /** Quarantine zone: rejected records (`stream/`). */
+  readonly quarantine: s3.IBucket;
+  /** The lake key (the zones' default encryption). */
+  readonly lakeKey: kms.IKey;
+  /** Receives one anomaly summary per batch that found anomalies. */
+  readonly alertTopic: sns.ITopic;
+  /** Encrypts the failure queue and the function's environment. */
+  readonly key: kms.IKey;
+  /** Encrypts the function's log group. */
+  readonly logsKey: kms.IKey;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Records per invocation (1–10,000). @default 500 */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(5) */
+  readonly maxBatchingWindow?: Duration;
+  /** Concurrent batches per shard (1–10). @default 1 */
+  readonly parallelizationFactor?: number;
+  /** Retries of a failing batch before it goes to the failure queue (never the unbounded AWS default). @default 3 */
+  readonly retryAttempts?: number;
+  /** Records older than this go to the failure queue instead of blocking the shard. @default Duration.hours(1) */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Where a new mapping starts reading. TRIM_HORIZON so nothing already in the stream is skipped on first deploy.
+   * @default lambda.StartingPosition.TRIM_HORIZON
+   */
+  readonly startingPosition?: lambda.StartingPosition;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(120) */
+  readonly timeout?: Duration;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The validating, anomaly-detecting stream processor: a Node 22 arm64 NodejsFunction (local esbuild, minified, no
+ * source maps) with X-Ray tracing, one Kinesis event source mapping per stream (batch item failures, bisect on error,
+ * bounded retries and record age, an encrypted SQS failure destination, EventCount metrics), an explicit encrypted log
+ * group and a least-privilege role written out statement by statement.
+ */
+export class StreamProcessor extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  /** On-failure destination of every mapping: metadata of batches that exhausted retries or record age. */
+  public readonly failureQueue: sqs.Queue;
+  public readonly eventSources: Readonly<Record<StreamName, KinesisEventSource>>;
+
+  constructor(scope: Construct, id: string, props: StreamProcessorProps) {
+    super(scope, id);
+    const { region } = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logsKey,
+      removalPolicy,
+    });
+    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the on-failure destination of the stream mappings; its messages are inspected and replayed by on-call (runbook stream-failure-destination).',
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Stream processor: read the streams, write staging/quarantine, publish anomaly summaries',
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteLakeObjects',
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [props.staging.arnForObjects('stream/*'), props.staging.arnForObjects('anomalies/*'), props.quarantine.arnForObjects('stream/*')],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptLakeObjects',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.lakeKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      }),
+    );
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: PROCESSOR_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(120),
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environmentEncryption: props.key,
+      description: 'Validates, quarantines, routes and anomaly-checks stream events',
+      environment: {
+        PROCESSOR_SETTINGS: JSON.stringify(props.settings),
+        STAGING_BUCKET: props.staging.bucketName,
+        QUARANTINE_BUCKET: props.quarantine.bucketName,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        POWERTOOLS_SERVICE_NAME: PROCESSOR_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: STREAM_METRICS_NAMESPACE,
+        // A larger young generation: a batch's parsed events die young instead of being promoted (bench/stream.ts).
+        NODE_OPTIONS: '--max-semi-space-size=64',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    props.alertTopic.grantPublish(this.function);
+    const prefixReason = 'Writes are limited to the processor-owned prefix; the keys below it are event-type/hour partitions and shard/sequence file names.';
+    const kmsReason = 'Added by the SQS failure-destination and SNS publish grants: only on the streaming key and the alerting key, which encrypt that queue and topic.';
+    Validations.of(this.role).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('stream/*'))}]`, reason: prefixReason },
+      { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('anomalies/*'))}]`, reason: prefixReason },
+      { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.quarantine.arnForObjects('stream/*'))}]`, reason: prefixReason },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions.' },
+      { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason },
+      { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: kmsReason },
+    );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose: the bundle is built and benchmarked for node22 (bench/stream.ts); runtime upgrades are a reviewed change.',
+    });
+
+    const sources: Partial<Record<StreamName, KinesisEventSource>> = {};
+    for (const [name, stream] of Object.entries(props.streams) as [StreamName, kinesis.IStream][]) {
+      const source = new KinesisEventSource(stream, {
+        startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize ?? 500,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
+        parallelizationFactor: props.parallelizationFactor ?? 1,
+        retryAttempts: props.retryAttempts ?? 3,
+        maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.failureQueue),
+        metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+      });
+      this.function.addEventSource(source);
+      sources[name] = source;
+    }
+    this.eventSources = sources as Record<StreamName, KinesisEventSource>;
+  }
+}
