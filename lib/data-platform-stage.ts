@@ -6,6 +6,7 @@ import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { StorageStack } from './stacks/storage-stack';
 import { StreamingStack } from './stacks/streaming-stack';
+import { WarehouseStack } from './stacks/warehouse-stack';
 
 export interface DataPlatformStageProps extends StageProps {
   readonly config: EnvironmentConfig;
@@ -17,6 +18,7 @@ export class DataPlatformStage extends Stage {
   public readonly operations: OperationsStack;
   public readonly storage: StorageStack;
   public readonly streaming: StreamingStack;
+  public readonly warehouse: WarehouseStack;
   public readonly dashboard: DashboardStack;
 
   constructor(scope: Construct, props: DataPlatformStageProps) {
@@ -43,6 +45,13 @@ export class DataPlatformStage extends Stage {
     this.operations = new OperationsStack(this, `Operations-${config.name}`, stackProps('operations', 'alarm topics and operations'));
     this.storage = new StorageStack(this, `Storage-${config.name}`, {
       ...stackProps('storage', 'data lake zones and lake key'),
+      logsKey: this.operations.logsKey.key,
+    });
+
+    this.warehouse = new WarehouseStack(this, `Warehouse-${config.name}`, {
+      ...stackProps('warehouse', 'Redshift Serverless warehouse, private network and database setup'),
+      lake: this.storage.lake,
+      alerting: this.operations.alerting,
       logsKey: this.operations.logsKey.key,
     });
 
