@@ -1,0 +1,83 @@
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createStreamHandler, type StreamHandler } from '../../lambda/stream-processor/handler';
+import type { BatchReport } from '../../lambda/stream-processor/ports';
+import { S3LakeWriter } from '../../lambda/stream-processor/s3-lake';
+import { SnsAlertPublisher } from '../../lambda/stream-processor/sns-alerts';
+import { CONTRACTS, SETTINGS, silentLogger } from './fixtures';
+
+/**
+ * The real handler wired to the real S3 and SNS adapters, whose clients are mocked with aws-sdk-client-mock and backed
+ * by an in-memory bucket map, so tests can inject faults per call and inspect what the lake finally holds.
+ */
+export interface MockedLake {
+  readonly handler: StreamHandler;
+  /** `<bucket>/<key>` → body. */
+  readonly objects: Map<string, string>;
+  readonly published: { subject: string; message: string }[];
+  readonly reports: BatchReport[];
+  /** Return an error to fail this S3 call (evaluated per call). */
+  failS3: (command: 'put' | 'delete', key: string) => Error | undefined;
+  failSns: () => Error | undefined;
+  /** Every line in objects under a bucket and key prefix. */
+  lines(bucket: string, prefix: string): string[];
+  restore(): void;
+}
+
+export const BUCKETS = { staging: 'staging-bucket', quarantine: 'quarantine-bucket' } as const;
+
+export function throttled(): Error {
+  const e = new Error('Please reduce your request rate.');
+  e.name = 'SlowDown';
+  return e;
+}
+
+export function mockedLake(): MockedLake {
+  const s3 = mockClient(S3Client);
+  const sns = mockClient(SNSClient);
+  const lake: MockedLake = {
+    handler: undefined as unknown as StreamHandler,
+    objects: new Map(),
+    published: [],
+    reports: [],
+    failS3: () => undefined,
+    failSns: () => undefined,
+    lines(bucket, prefix) {
+      const out: string[] = [];
+      for (const [k, body] of lake.objects) if (k.startsWith(`${bucket}/${prefix}`)) out.push(...body.split('\n').filter(Boolean));
+      return out;
+    },
+    restore() {
+      s3.restore();
+      sns.restore();
+    },
+  };
+  s3.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string }) => {
+    const err = lake.failS3('put', input.Key);
+    if (err) throw err;
+    lake.objects.set(`${input.Bucket}/${input.Key}`, input.Body);
+    return {};
+  });
+  s3.on(DeleteObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+    const err = lake.failS3('delete', input.Key);
+    if (err) throw err;
+    lake.objects.delete(`${input.Bucket}/${input.Key}`);
+    return {};
+  });
+  sns.on(PublishCommand).callsFake(async (input: { Subject: string; Message: string }) => {
+    const err = lake.failSns();
+    if (err) throw err;
+    lake.published.push({ subject: input.Subject, message: input.Message });
+    return { MessageId: String(lake.published.length) };
+  });
+  (lake as { handler: StreamHandler }).handler = createStreamHandler({
+    settings: SETTINGS,
+    contracts: CONTRACTS,
+    lake: new S3LakeWriter(new S3Client({ region: 'eu-west-1' }), BUCKETS),
+    alerts: new SnsAlertPublisher(new SNSClient({ region: 'eu-west-1' }), 'arn:aws:sns:eu-west-1:123456789012:warning'),
+    metrics: { record: (r) => void lake.reports.push(r) },
+    logger: silentLogger,
+  });
+  return lake;
+}
