@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,8 +12,8 @@ export interface WarehouseNetworkProps {
    * @default - the first three AZs the stack can see (`Stack.availabilityZones`)
    */
   readonly availabilityZones?: readonly string[];
-  /** Retention of the VPC flow-log group. */
-  readonly flowLogRetention: logs.RetentionDays;
+  /** Retention of the network's log groups (VPC flow logs, the default-SG provider function). */
+  readonly logRetention: logs.RetentionDays;
   /** Key encrypting the flow-log group. */
   readonly logsKey: kms.IKey;
   /**
@@ -49,7 +49,7 @@ export class WarehouseNetwork extends Construct {
     this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: props.flowLogRetention,
+      retention: props.logRetention,
       encryptionKey: props.logsKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -57,5 +57,23 @@ export class WarehouseNetwork extends Construct {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    this.boundRestrictDefaultSgLogs(props);
+  }
+
+  /**
+   * `restrictDefaultSecurityGroup` adds a stack-wide CDK provider function that would log to an implicit log group
+   * that never expires: give it an explicit, bounded, encrypted one that exists before the function runs.
+   */
+  private boundRestrictDefaultSgLogs(props: WarehouseNetworkProps): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (!handler) throw new Error('WarehouseNetwork: the restrict-default-SG provider was not found; CDK changed its construct ids');
+    const logGroup = new logs.LogGroup(this, 'RestrictDefaultSgLogs', {
+      logGroupName: `/aws/lambda/${handler.ref}`,
+      retention: props.logRetention,
+      encryptionKey: props.logsKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource')?.node.addDependency(logGroup);
   }
 }

@@ -46,7 +46,7 @@ export class WarehouseStack extends Stack {
       cidr: w.vpcCidr,
       // Serverless needs three AZs; name them from the region so environment-agnostic synths get three too.
       availabilityZones: ['a', 'b', 'c'].map((suffix) => `${config.region}${suffix}`),
-      flowLogRetention: logRetention,
+      logRetention: logRetention,
       logsKey: props.logsKey,
       removalPolicy,
     });

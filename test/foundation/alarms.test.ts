@@ -17,6 +17,8 @@ function isTopicRef(action: unknown, stackTopics: Set<string>): boolean {
   if (typeof a.Ref === 'string') return stackTopics.has(a.Ref);
   // Cross-stack reference to the Operations stack's topics.
   if ('Fn::ImportValue' in a) return /Alerting(Critical|Warning)/.test(JSON.stringify(a['Fn::ImportValue']));
+  // Weak cross-stack references (`@aws-cdk/core:defaultCrossStackReferences: weak`) resolve to Fn::GetStackOutput.
+  if ('Fn::GetStackOutput' in a) return /Alerting(Critical|Warning)/.test(JSON.stringify(a['Fn::GetStackOutput']));
   return false;
 }
 

@@ -100,10 +100,15 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
     expect(budget?.Properties.Threshold).toBe(Math.round(((config.warehouse.monthlyUsageLimitRpuHours * 3600) / 30) * 1.5));
   });
 
-  test('log groups have bounded retention and a KMS key', () => {
-    for (const g of Object.values(t.findResources('AWS::Logs::LogGroup'))) {
+  test('log groups have bounded retention and a KMS key; every function logs to an explicit group', () => {
+    const groups = Object.values(t.findResources('AWS::Logs::LogGroup'));
+    for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(config.logRetentionDays);
       expect(g.Properties.KmsKeyId).toBeDefined();
+    }
+    for (const [id, fn] of Object.entries(t.findResources('AWS::Lambda::Function'))) {
+      const named = groups.some((g) => JSON.stringify(g.Properties.LogGroupName ?? '').includes(`{"Ref":"${id}"}`));
+      expect({ id, explicit: fn.Properties.LoggingConfig?.LogGroup !== undefined || named }).toEqual({ id, explicit: true });
     }
   });
 
