@@ -79,7 +79,7 @@ export function processBatch(stream: StreamName, records: readonly StreamRecordI
       customerId,
       occurredAt: event.occurred_at,
       occurredMs: result.occurredMs,
-      line: stagingLine(event, record),
+      line: stagingLine(decoded.value, decoded.text, record),
       highValue: amount !== undefined && amount > options.highValueAmount,
     });
     observations.push({ index, eventType: event.event_type, customerId, amount, occurredMs: result.occurredMs, arrivalMs: record.arrivalMs });

@@ -3,7 +3,7 @@ import type { ContractIssue } from '../contracts/events';
 
 /** Decode → parse: base64 Kinesis data to a JSON value, or the reason it is not one. Never throws. */
 export type Decoded =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: unknown; /** The decoded text. */ readonly text: string }
   | { readonly ok: false; readonly reason: 'invalid_encoding' | 'invalid_json'; readonly issues: readonly ContractIssue[] };
 
 const NOT_UTF8: Decoded = { ok: false, reason: 'invalid_encoding', issues: [{ path: '', code: 'invalid_encoding', message: 'record data is not valid UTF-8' }] };
@@ -13,7 +13,7 @@ export function decodeRecord(base64: string): Decoded {
   if (!isUtf8(bytes)) return NOT_UTF8;
   const text = bytes.toString('utf8');
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(text), text };
   } catch (err) {
     return { ok: false, reason: 'invalid_json', issues: [{ path: '', code: 'invalid_json', message: (err as Error).message.slice(0, 200) }] };
   }

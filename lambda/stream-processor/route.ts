@@ -1,7 +1,7 @@
 import { objectKey } from '../shared/lake-keys';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
-import type { StreamEvent } from '../contracts/events';
 import type { BatchOutcome, StreamRecordInput } from './core';
+import { hasUniquePlainKeys, openObjectText } from './raw-json';
 
 /**
  * Route: turns a batch outcome into lake objects with deterministic keys (EVENTS layout):
@@ -98,10 +98,28 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   return objects;
 }
 
-/** The staging NDJSON line: the validated event plus its stream position (`_shard_id`, `_sequence_number`, `_arrival_time`). */
-export function stagingLine(event: StreamEvent, record: StreamRecordInput): string {
-  const json = JSON.stringify(event);
-  return `${json.slice(0, -1)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${new Date(record.arrivalMs).toISOString()}"}`;
+/**
+ * The staging NDJSON line: the validated event plus its stream position (`_shard_id`, `_sequence_number`,
+ * `_arrival_time`). `value` is the parsed JSON that validated (strict, non-transforming contracts: it is the event) and
+ * `text` the JSON it was parsed from; the text is reused when that is unambiguous (see raw-json.ts).
+ */
+export function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
+  const open = hasUniquePlainKeys(text) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
+  return open + positionSuffix(record);
+}
+
+let lastShard = '';
+let lastShardJson = '';
+const DIGITS = /^\d+$/;
+
+/** `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}` (a batch has one shard: its JSON is reused). */
+function positionSuffix(record: StreamRecordInput): string {
+  if (record.shardId !== lastShard) {
+    lastShard = record.shardId;
+    lastShardJson = JSON.stringify(record.shardId);
+  }
+  const seq = DIGITS.test(record.sequenceNumber) ? `"${record.sequenceNumber}"` : JSON.stringify(record.sequenceNumber);
+  return `,"_shard_id":${lastShardJson},"_sequence_number":${seq},"_arrival_time":"${new Date(record.arrivalMs).toISOString()}"}`;
 }
 
 function floorHour(ms: number): number {

@@ -144,7 +144,7 @@ export class StreamProcessor extends Construct {
         POWERTOOLS_SERVICE_NAME: PROCESSOR_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: STREAM_METRICS_NAMESPACE,
         // A larger young generation: a batch's parsed events die young instead of being promoted (bench/stream.ts).
-        NODE_OPTIONS: '--max-semi-space-size=64',
+        NODE_OPTIONS: '--max-semi-space-size=128',
       },
       bundling: {
         minify: true,

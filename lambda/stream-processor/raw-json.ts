@@ -1,0 +1,53 @@
+/**
+ * Lets the processor write a validated event's received JSON text instead of re-serializing it (the staging line is
+ * the event "exactly as validated": contracts are strict and never transform, so the parsed value is the validated
+ * value). That is only sound when every reader sees the same value in the text as JSON.parse did, so duplicate keys
+ * (readers disagree on which wins) and escaped keys (`"\u0061"` duplicates `"a"`) fall back to JSON.stringify.
+ */
+
+/** `text` is valid JSON (already parsed). True when no object has a repeated key and no key contains an escape. */
+export function hasUniquePlainKeys(text: string): boolean {
+  const stack: (string[] | null)[] = [];
+  let expectKey = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = i + 1;
+      let escaped = false;
+      for (;;) {
+        const d = text.charCodeAt(j);
+        if (d === 92) {
+          escaped = true;
+          j += 2;
+        } else if (d === 34) break;
+        else j++;
+      }
+      if (expectKey) {
+        if (escaped) return false;
+        const keys = stack[stack.length - 1] as string[];
+        const key = text.slice(i + 1, j);
+        if (keys.includes(key)) return false;
+        keys.push(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 123) {
+      stack.push([]);
+      expectKey = true;
+    } else if (c === 91) {
+      stack.push(null);
+    } else if (c === 125 || c === 93) {
+      stack.pop();
+    } else if (c === 44) {
+      expectKey = stack[stack.length - 1] !== null;
+    }
+  }
+  return true;
+}
+
+/** The JSON object text without its closing brace, on one line: ready to append `,"k":v}`. */
+export function openObjectText(text: string): string {
+  const body = text.slice(0, text.lastIndexOf('}'));
+  return body.includes('\n') || body.includes('\r') ? body.replace(/[\r\n]/g, ' ') : body;
+}

@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { hasUniquePlainKeys, openObjectText } from '../../lambda/stream-processor/raw-json';
+import { eventOf, order } from './fixtures';
+import { BUCKETS, mockedLake } from './lake-mock';
+
+describe('reusing the received JSON text for staging lines', () => {
+  test.each([
+    ['{"a":1,"b":{"a":2},"c":[{"a":1},{"a":1}]}', true],
+    ['{"a":1,"a":2}', false],
+    ['{"x":{"k":1,"k":2}}', false],
+    ['{"items":[{"p":1,"p":1}]}', false],
+    ['{"\\u0061":1,"a":2}', false],
+    ['{"s":"a\\"b","t":"{\\"a\\":1,\\"a\\":2}"}', true],
+    [' { "a" : [ 1 , "," , {"b":":"} ] } ', true],
+  ])('hasUniquePlainKeys(%s) = %s', (text, expected) => {
+    expect(hasUniquePlainKeys(text)).toBe(expected);
+  });
+
+  test('property: for any JSON object text, unique plain keys imply the text means exactly JSON.parse(text)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, pretty) => {
+        const obj = { wrapper: value };
+        const text = JSON.stringify(obj, null, pretty ? 2 : undefined);
+        // JSON.stringify never repeats a key: only an escaped key can make the check decline.
+        expect(hasUniquePlainKeys(text) || text.includes('\\')).toBe(true);
+        if (hasUniquePlainKeys(text)) {
+          expect(JSON.parse(`${openObjectText(text)}}`)).toEqual(JSON.parse(text));
+          expect(openObjectText(text)).not.toMatch(/[\r\n]/);
+        }
+      }),
+    );
+  });
+
+  test('a validated event with a duplicate key is re-serialized, so every reader sees the validated value', async () => {
+    const lake = mockedLake();
+    const good = order();
+    const text = JSON.stringify(good).replace('"amount":45.48', '"amount":99999,"amount":45.48');
+    expect(text).toContain('"amount":99999');
+    await lake.handler(eventOf([Buffer.from(text)]));
+    const [line] = lake.lines(BUCKETS.staging, 'stream/');
+    expect(line).not.toContain('99999');
+    expect(JSON.parse(line).amount).toBe(45.48);
+    lake.restore();
+  });
+
+  test('pretty-printed events become one NDJSON line', async () => {
+    const lake = mockedLake();
+    await lake.handler(eventOf([Buffer.from(JSON.stringify(order(), null, 2))]));
+    const body = [...lake.objects.values()][0];
+    expect(body.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(body)).toMatchObject(order());
+    lake.restore();
+  });
+});
