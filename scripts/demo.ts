@@ -2,10 +2,12 @@
  * `make demo`: the whole platform on embedded defaults. Each step lives in its own module under scripts/local/.
  */
 import { printPlatformSummary } from './local/platform-summary';
+import { demoStreamPass } from './local/stream-pass';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const compliant = printPlatformSummary();
+  await demoStreamPass();
   console.log(`\nmake demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!compliant) process.exitCode = 1;
 }
