@@ -3,11 +3,12 @@ import { GetNamespaceCommand, RedshiftServerlessClient } from '@aws-sdk/client-r
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { query, runTransaction, type PollOptions, type WarehouseTarget } from '../warehouse/data-api';
-import { ANALYSTS_ROLE, createRoleStatement, grantStatements, objectStatements, roleExistsQuery } from './setup-sql';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from './setup-sql';
 
 /**
  * Custom resource (CDK Provider framework `onEvent`): on Create and Update, creates the warehouse schemas, the
- * bronze tables and the analysts role with read-only access to gold — idempotently, through the Data API, waiting
+ * bronze tables and the database roles (analysts read-only on gold, loader, transformer) — idempotently, through
+ * the Data API, waiting
  * for each batch with a bounded poll loop (FAILED/ABORTED fail the deployment). Delete keeps everything: the
  * warehouse's data is never dropped by a stack operation.
  */
@@ -35,8 +36,8 @@ export async function adminSecretArn(client: RedshiftServerlessClient, namespace
 export async function setUp(client: RedshiftDataClient, target: WarehouseTarget, poll: PollOptions = {}): Promise<number> {
   const objects = objectStatements();
   await runTransaction(client, target, objects, { ...poll, statementName: 'dataflow-setup-objects' });
-  const [[existing]] = await query(client, target, roleExistsQuery(), poll);
-  const roleStatements = [...(Number(existing) === 0 ? [createRoleStatement()] : []), ...grantStatements()];
+  const existing = (await query(client, target, rolesQuery(), poll)).map(([name]) => String(name));
+  const roleStatements = [...createRoleStatements(existing), ...grantStatements()];
   await runTransaction(client, target, roleStatements, { ...poll, statementName: 'dataflow-setup-role' });
   return objects.length + roleStatements.length;
 }

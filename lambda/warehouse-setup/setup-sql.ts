@@ -3,32 +3,52 @@ import { bronzeTableDdl, schemaDdl } from '../warehouse/bronze-ddl';
 import { identifier } from '../warehouse/sql-types';
 
 /**
- * What the deploy-time setup creates, idempotently: the schemas, the bronze tables (from the table specs), and a
- * read-only analysts role on gold. Every statement can run any number of times; CREATE ROLE has no IF NOT EXISTS,
- * so the role is created only when `roleExistsQuery` finds none.
+ * What the deploy-time setup creates, idempotently: the schemas, the bronze tables (from the table specs), and
+ * three database roles:
+ * - `analysts`: read-only on gold;
+ * - `dataflow_loader`: the hourly COPY/merge (create stage tables, read/insert/delete bronze);
+ * - `dataflow_transformer`: dbt (read bronze, create and replace silver and gold).
+ * IAM identities get a database role through the principal tag `RedshiftDbRoles` (e.g. the loader function's role
+ * tagged `RedshiftDbRoles=dataflow_loader`) when they connect with IAM credentials (Data API without a secret,
+ * dbt `method: iam`). CREATE ROLE has no IF NOT EXISTS, so roles are created only when `rolesQuery` misses them;
+ * every other statement can run any number of times.
  */
 
-/** Name of the read-only database role for analysts. */
 export const ANALYSTS_ROLE = 'analysts';
+export const LOADER_ROLE = 'dataflow_loader';
+export const TRANSFORMER_ROLE = 'dataflow_transformer';
+export const DATABASE_ROLES = [ANALYSTS_ROLE, LOADER_ROLE, TRANSFORMER_ROLE] as const;
 
 export function objectStatements(): string[] {
   return [...schemaDdl(), ...Object.values(WAREHOUSE_TABLE_SPECS).map((spec) => bronzeTableDdl(spec, 'redshift'))];
 }
 
-export function roleExistsQuery(role: string = ANALYSTS_ROLE): string {
-  return `SELECT COUNT(*) FROM svv_roles WHERE role_name = '${identifier(role)}'`;
+/** Lists which of the platform's roles exist (one row per existing role name). */
+export function rolesQuery(): string {
+  return `SELECT role_name FROM svv_roles WHERE role_name IN (${DATABASE_ROLES.map((r) => `'${identifier(r)}'`).join(', ')})`;
 }
 
-export function createRoleStatement(role: string = ANALYSTS_ROLE): string {
-  return `CREATE ROLE ${identifier(role)}`;
+export function createRoleStatements(existing: readonly string[]): string[] {
+  return DATABASE_ROLES.filter((r) => !existing.includes(r)).map((r) => `CREATE ROLE ${identifier(r)}`);
 }
 
-/** Read-only on gold: usage + select on existing tables, and select on tables the admin creates later. */
-export function grantStatements(role: string = ANALYSTS_ROLE): string[] {
-  const r = identifier(role);
+/** Least privilege per role; all idempotent. */
+export function grantStatements(): string[] {
+  const a = identifier(ANALYSTS_ROLE);
+  const l = identifier(LOADER_ROLE);
+  const t = identifier(TRANSFORMER_ROLE);
   return [
-    `GRANT USAGE ON SCHEMA gold TO ROLE ${r}`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA gold TO ROLE ${r}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA gold GRANT SELECT ON TABLES TO ROLE ${r}`,
+    `GRANT USAGE ON SCHEMA gold TO ROLE ${a}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA gold TO ROLE ${a}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA gold GRANT SELECT ON TABLES TO ROLE ${a}`,
+    `GRANT USAGE, CREATE ON SCHEMA stage TO ROLE ${l}`,
+    `GRANT USAGE, CREATE ON SCHEMA bronze TO ROLE ${l}`,
+    `GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA bronze TO ROLE ${l}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA bronze GRANT SELECT, INSERT, DELETE ON TABLES TO ROLE ${l}`,
+    `GRANT USAGE ON SCHEMA bronze TO ROLE ${t}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA bronze TO ROLE ${t}`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA bronze GRANT SELECT ON TABLES TO ROLE ${t}`,
+    `GRANT USAGE, CREATE ON SCHEMA silver TO ROLE ${t}`,
+    `GRANT USAGE, CREATE ON SCHEMA gold TO ROLE ${t}`,
   ];
 }

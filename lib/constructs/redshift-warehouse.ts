@@ -77,6 +77,8 @@ export class RedshiftWarehouse extends Construct {
   public readonly adminUsername: string;
   public readonly workgroupArn: string;
   public readonly namespaceArn: string;
+  /** Host name of the workgroup endpoint (dbt `host`, port 5439). */
+  public readonly endpointAddress: string;
 
   constructor(scope: Construct, id: string, props: RedshiftWarehouseProps) {
     super(scope, id);
@@ -180,5 +182,6 @@ export class RedshiftWarehouse extends Construct {
     this.adminUsername = props.adminUsername ?? 'dataflow_admin';
     this.workgroupArn = this.workgroup.attrWorkgroupWorkgroupArn;
     this.namespaceArn = this.namespace.attrNamespaceNamespaceArn;
+    this.endpointAddress = this.workgroup.attrWorkgroupEndpointAddress;
   }
 }

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { nagResourceText } from './warehouse-nag';
-import { ANALYSTS_ROLE, createRoleStatement, grantStatements, objectStatements } from '../../lambda/warehouse-setup/setup-sql';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/warehouse-setup/setup-sql';
 
 export interface WarehouseSetupProps {
   readonly namespaceName: string;
@@ -31,7 +31,8 @@ export interface WarehouseSetupProps {
 
 /**
  * Deploy-time database setup through the Redshift Data API (custom resource): schemas bronze/silver/gold/stage,
- * the bronze tables from the table specs, and the `analysts` role with read-only access to gold. Idempotent; the
+ * the bronze tables from the table specs, the `analysts` role with read-only access to gold, and the
+ * `dataflow_loader` / `dataflow_transformer` roles the batch's IAM identities receive via `RedshiftDbRoles` tags. Idempotent; the
  * handler polls each batch with a bounded loop and fails the deployment on FAILED/ABORTED. It re-runs whenever
  * the generated SQL changes (its hash is a resource property). Deleting the stack keeps the database objects.
  */
@@ -40,6 +41,10 @@ export class WarehouseSetup extends Construct {
   public readonly resource: CustomResource;
   /** The read-only database role for analysts. */
   public readonly analystsRole = ANALYSTS_ROLE;
+  /** Database role of the hourly loader (tag its IAM role `RedshiftDbRoles=<this>`). */
+  public readonly loaderRole = LOADER_ROLE;
+  /** Database role of dbt (tag its IAM role `RedshiftDbRoles=<this>`). */
+  public readonly transformerRole = TRANSFORMER_ROLE;
   /** ARN of the admin secret Redshift manages (looked up by the setup; CloudFormation has no attribute for it). */
   public readonly adminSecretArn: string;
 
@@ -103,7 +108,7 @@ export class WarehouseSetup extends Construct {
       logGroup: logGroup('ProviderLogs'),
     });
 
-    const sql = [...objectStatements(), createRoleStatement(), ...grantStatements()].join(';\n');
+    const sql = [...objectStatements(), ...createRoleStatements([]), ...grantStatements()].join(';\n');
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::WarehouseSetup',

@@ -1,5 +1,6 @@
 import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +13,26 @@ import { WarehouseNetwork } from '../constructs/network';
 import { RedshiftUsageLimit } from '../constructs/redshift-usage-limit';
 import { RedshiftWarehouse } from '../constructs/redshift-warehouse';
 import { WarehouseSetup } from '../constructs/warehouse-setup';
+
+/** The warehouse as its clients (the hourly loader, dbt) see it. */
+export interface WarehouseTarget {
+  readonly vpc: ec2.IVpc;
+  /** The workgroup's isolated subnets. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  /** Workgroup endpoint host (port 5439). */
+  readonly endpointAddress: string;
+  readonly databaseName: string;
+  /** The namespace's default IAM role: COPY may say `IAM_ROLE default`. */
+  readonly copyRoleArn: string;
+  /** The workgroup's security group (no ingress by default): allow clients on 5439. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Database role for the loader's IAM role; grant it with the principal tag `RedshiftDbRoles`. */
+  readonly loaderDbRole: string;
+  /** Database role for dbt's IAM role; grant it with the principal tag `RedshiftDbRoles`. */
+  readonly transformerDbRole: string;
+}
 
 export interface WarehouseStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -33,6 +54,8 @@ export class WarehouseStack extends Stack {
   public readonly usageLimit: RedshiftUsageLimit;
   public readonly setup: WarehouseSetup;
   public readonly monitoring: Monitoring;
+  /** What the hourly batch needs to load into and transform in the warehouse (see docs/warehouse.md). */
+  public readonly target: WarehouseTarget;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps) {
     super(scope, id, props);
@@ -87,6 +110,19 @@ export class WarehouseStack extends Stack {
       removalPolicy,
     });
     this.setup.resource.node.addDependency(this.warehouse.workgroup);
+
+    this.target = {
+      vpc: this.network.vpc,
+      subnets: { subnets: this.network.subnets.subnets },
+      workgroupName: this.warehouse.workgroupName,
+      workgroupArn: this.warehouse.workgroupArn,
+      endpointAddress: this.warehouse.endpointAddress,
+      databaseName: this.warehouse.databaseName,
+      copyRoleArn: this.warehouse.copyRole.roleArn,
+      securityGroup: this.warehouse.securityGroup,
+      loaderDbRole: this.setup.loaderRole,
+      transformerDbRole: this.setup.transformerRole,
+    };
 
     this.monitoring = new Monitoring(this, 'Monitoring', { topics: props.alerting, runbookBaseUrl: config.runbookBaseUrl, title: 'Warehouse' });
     this.addAlarms(config);

@@ -23,21 +23,33 @@ beforeEach(() => {
 const batches = () => rs.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.Sqls);
 
 describe('warehouse setup custom resource', () => {
-  test('creates schemas, bronze tables and the analysts role with read-only gold access', async () => {
-    rs.on(GetStatementResultCommand).resolves({ Records: [[{ longValue: 0 }]] });
+  test('creates schemas, bronze tables and the roles; analysts get read-only gold access', async () => {
+    rs.on(GetStatementResultCommand).resolves({ Records: [] });
     await setUp(new RedshiftDataClient({}), target, { sleep: noSleep });
     const [objects, role] = batches();
     expect(objects).toEqual(objectStatements());
     expect(objects?.slice(0, 4)).toEqual(['bronze', 'silver', 'gold', 'stage'].map((s) => `CREATE SCHEMA IF NOT EXISTS ${s}`));
     expect(objects?.every((s) => /IF NOT EXISTS/.test(s))).toBe(true);
-    expect(role).toEqual(['CREATE ROLE analysts', ...grantStatements()]);
-    expect(role?.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|ALL PRIVILEGES|bronze|silver/);
+    expect(role).toEqual(['CREATE ROLE analysts', 'CREATE ROLE dataflow_loader', 'CREATE ROLE dataflow_transformer', ...grantStatements()]);
+    const analysts = (role ?? []).filter((s) => !s.startsWith('CREATE')).filter((s) => / ROLE analysts$/.test(s));
+    expect(analysts).toEqual([
+      'GRANT USAGE ON SCHEMA gold TO ROLE analysts',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA gold TO ROLE analysts',
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA gold GRANT SELECT ON TABLES TO ROLE analysts',
+    ]);
+    const transformer = (role ?? []).filter((s) => / ROLE dataflow_transformer$/.test(s)).join('\n');
+    expect(transformer).not.toMatch(/INSERT|DELETE|stage/);
+    const loader = (role ?? []).filter((s) => / ROLE dataflow_loader$/.test(s)).join('\n');
+    expect(loader).not.toMatch(/silver|gold/);
   });
 
-  test('re-running when the role exists only re-applies the idempotent grants', async () => {
-    rs.on(GetStatementResultCommand).resolves({ Records: [[{ longValue: 1 }]] });
+  test('re-running when the roles exist only re-applies the idempotent grants; a missing one is created', async () => {
+    rs.on(GetStatementResultCommand).resolves({ Records: [[{ stringValue: 'analysts' }], [{ stringValue: 'dataflow_loader' }], [{ stringValue: 'dataflow_transformer' }]] });
     await setUp(new RedshiftDataClient({}), target, { sleep: noSleep });
     expect(batches()[1]).toEqual(grantStatements());
+    rs.on(GetStatementResultCommand).resolves({ Records: [[{ stringValue: 'analysts' }]] });
+    await setUp(new RedshiftDataClient({}), target, { sleep: noSleep });
+    expect(batches()[3]?.slice(0, 2)).toEqual(['CREATE ROLE dataflow_loader', 'CREATE ROLE dataflow_transformer']);
   });
 
   test('a FAILED batch fails the deployment', async () => {
