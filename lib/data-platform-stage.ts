@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from './config';
 import { Monitoring } from './constructs/monitoring';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
+import { BatchStack } from './stacks/batch-stack';
 import { StorageStack } from './stacks/storage-stack';
 import { StreamingStack } from './stacks/streaming-stack';
 import { WarehouseStack } from './stacks/warehouse-stack';
@@ -19,6 +20,7 @@ export class DataPlatformStage extends Stage {
   public readonly storage: StorageStack;
   public readonly streaming: StreamingStack;
   public readonly warehouse: WarehouseStack;
+  public readonly batch: BatchStack;
   public readonly dashboard: DashboardStack;
 
   constructor(scope: Construct, props: DataPlatformStageProps) {
@@ -60,6 +62,23 @@ export class DataPlatformStage extends Stage {
       lake: this.storage.lake,
       alerting: this.operations.alerting,
       logsKey: this.operations.logsKey.key,
+    });
+
+    this.batch = new BatchStack(this, `Batch-${config.name}`, {
+      ...stackProps('batch', 'hourly batch: Step Functions extract, quality gate, Glue, Redshift load, dbt'),
+      lake: this.storage.lake,
+      alerting: this.operations.alerting,
+      logsKey: this.operations.logsKey.key,
+      warehouse: {
+        vpc: this.warehouse.network.vpc,
+        subnets: { subnets: this.warehouse.network.subnets.subnets },
+        workgroupName: this.warehouse.warehouse.workgroupName,
+        workgroupArn: this.warehouse.warehouse.workgroupArn,
+        endpointAddress: this.warehouse.warehouse.workgroup.attrWorkgroupEndpointAddress,
+        databaseName: this.warehouse.warehouse.databaseName,
+        copyRoleArn: this.warehouse.warehouse.copyRole.roleArn,
+        securityGroup: this.warehouse.warehouse.securityGroup,
+      },
     });
 
     // Add component stacks above this line: the dashboard collects every stack's Monitoring.

@@ -132,3 +132,21 @@ def test_summary_statistics(spark, specs, rules):
     s = summary_statistics(customer_features(c, p, o, i, specs, rules, AS_OF), AS_OF).first()
     assert (s.total_customers, s.total_platform_revenue, s.value_tier_no_purchases, s.value_tier_high_value) == (4, D("10076.00"), 2, 1)
     assert s.avg_rfm_score == pytest.approx((7 + 3 + 7 + 3) / 4)
+
+
+def test_output_schema_matches_the_catalog_declaration(spark, specs, rules):
+    """lambda/batch/glue-args.ts CUSTOMER_FEATURES_COLUMNS declares the Glue Data Catalog table of this output."""
+    import json
+    import subprocess
+
+    from conftest import ROOT
+
+    out = subprocess.run(
+        ["node", "--require", "ts-node/register/transpile-only", "-e",
+         "console.log(JSON.stringify(require('./lambda/batch/glue-args').CUSTOMER_FEATURES_COLUMNS))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    declared = [(c["name"], c["type"]) for c in json.loads(out.stdout)]
+    c, p, o, i = frames(spark, specs)
+    df = customer_features(c, p, o, i, specs, rules, AS_OF).drop("as_of_date")
+    assert [(f.name, f.dataType.simpleString()) for f in df.schema] == declared

@@ -60,6 +60,7 @@ describe('leases', () => {
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });
     await expect(h({ action: 'bogus' })).rejects.toThrow(/invalid event/);
+    expect(await h({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z', extra: 1 } })).toMatchObject({ windowId: '20260601t1000' });
     const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
     await h({ action: 'publish', window, loads: [{ table: 'orders', rowsLoaded: 5 }] });
     expect(emitted.map((e) => e.RowsLoaded ?? e.TotalRowsLoaded)).toEqual([5, 5]);

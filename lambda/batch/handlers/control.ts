@@ -14,7 +14,11 @@ export interface ControlDeps {
 }
 
 const eventSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('plan'), scheduledTime: z.string().optional(), window: windowSchema.optional() }),
+  z.strictObject({
+    action: z.literal('plan'),
+    /** The execution input: the scheduler's `{scheduledTime}` or a backfill's `{window}`. */
+    input: z.object({ scheduledTime: z.string().optional(), window: windowSchema.optional() }),
+  }),
   z.strictObject({ action: z.literal('acquire'), name: z.string(), owner: z.string().min(1) }),
   z.strictObject({ action: z.literal('release'), names: z.array(z.string()).min(1), owner: z.string().min(1) }),
   z.strictObject({
@@ -29,7 +33,7 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
     const e = parseEvent(eventSchema, event);
     switch (e.action) {
       case 'plan':
-        return plan(e);
+        return plan(e.input);
       case 'acquire':
         await deps.locks.acquire(e.name, e.owner, deps.lockTtlSeconds);
         return { name: e.name, owner: e.owner };

@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { IgnoreMode } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface BatchDbtTaskProps {
+  readonly vpc: ec2.IVpc;
+  /** dbt target (`dev` / `staging` / `prod`), a profile output in dbt/profiles.yml. */
+  readonly target: string;
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  /** Redshift Serverless workgroup endpoint address. */
+  readonly warehouseHost: string;
+  readonly databaseName: string;
+  readonly logsKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /** @default 1024 */
+  readonly cpu?: number;
+  /** @default 2048 */
+  readonly memoryLimitMiB?: number;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * dbt on ECS Fargate: a cluster with Container Insights, an arm64 task definition whose image is built from
+ * `dbt/` at deploy time (no Docker needed to synth), KMS-encrypted logs, and a task role that may only obtain
+ * temporary Redshift Serverless credentials for the warehouse workgroup (dbt's `method: iam`).
+ */
+export class BatchDbtTask extends Construct {
+  public readonly cluster: ecs.Cluster;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BatchDbtTaskProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.logsKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.cpu ?? 1024,
+      memoryLimitMiB: props.memoryLimitMiB ?? 2048,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    this.taskDefinition.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WarehouseCredentials',
+        actions: ['redshift-serverless:GetCredentials', 'redshift-serverless:GetWorkgroup'],
+        resources: [props.workgroupArn],
+      }),
+    );
+    this.container = this.taskDefinition.addContainer('dbt', {
+      image: ecs.ContainerImage.fromAsset(REPO_ROOT, {
+        file: 'lib/constructs/batch-dbt.Dockerfile',
+        ignoreMode: IgnoreMode.DOCKER,
+        exclude: ['*', '!dbt', '!requirements.txt', '!lib/constructs/batch-dbt.Dockerfile', 'dbt/target', 'dbt/logs', 'dbt/dbt_packages'],
+      }),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'dbt', logGroup: this.logGroup }),
+      readonlyRootFilesystem: false,
+      environment: {
+        DBT_TARGET: props.target,
+        DATAFLOW_REDSHIFT_HOST: props.warehouseHost,
+        DATAFLOW_REDSHIFT_WORKGROUP: props.workgroupName,
+        DATAFLOW_REDSHIFT_DATABASE: props.databaseName,
+        DATAFLOW_AWS_ACCOUNT_ID: stack.account,
+        AWS_REGION: stack.region,
+      },
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The environment holds only non-secret settings (dbt target, workgroup, host, database, region); credentials are IAM temporary credentials.',
+    });
+    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken (image pull) supports no resource-level permissions.',
+    });
+  }
+}

@@ -1,0 +1,14 @@
+# dbt for the hourly batch's Transform state (ECS Fargate). Built by CDK at deploy time only (DockerImageAsset);
+# the build context is the repository root filtered down to dbt/ and requirements.txt.
+FROM public.ecr.aws/docker/library/python:3.11-slim
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+COPY requirements.txt /tmp/requirements.txt
+# Same pins as the local run: the lock is used as a constraints file.
+RUN pip install --no-cache-dir -c /tmp/requirements.txt dbt-core dbt-redshift && rm /tmp/requirements.txt
+COPY dbt/ /dbt/
+RUN rm -rf /dbt/target /dbt/logs /dbt/dbt_packages && useradd --uid 10001 --no-create-home dbt && chown -R dbt /dbt
+USER 10001
+WORKDIR /dbt
+ENV DBT_PROFILES_DIR=/dbt DBT_TARGET=dev
+# `dbt build --target <env>` with the window's as_of_date; a non-zero exit fails the state machine's Transform.
+ENTRYPOINT ["sh", "-c", "exec dbt build --project-dir /dbt --profiles-dir /dbt --target \"$DBT_TARGET\" --vars \"{as_of_date: '$DBT_AS_OF_DATE'}\""]

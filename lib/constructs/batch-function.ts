@@ -1,0 +1,106 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Folder of the batch Lambda handlers. */
+export const BATCH_HANDLER_DIR = path.resolve(__dirname, '..', '..', 'lambda', 'batch', 'handlers');
+
+export interface BatchFunctionProps {
+  /** Handler file name in `lambda/batch/handlers/` without extension, e.g. `extract`. */
+  readonly handler: string;
+  readonly description: string;
+  /** JSON configuration (validated by the handler at start). */
+  readonly config: Record<string, unknown>;
+  /** Encrypts the log group and the environment variables. */
+  readonly key: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /** @default Duration.minutes(5) */
+  readonly timeout?: Duration;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /**
+   * Run inside this VPC (private subnets).
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /** @default - the VPC's private subnets */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** @default - one created by Lambda when `vpc` is set */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** Extra environment variables. @default {} */
+  readonly environment?: Record<string, string>;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One batch Lambda: Node 22 on arm64, bundled by local esbuild (minified, no source maps), X-Ray active, an
+ * explicit KMS-encrypted log group with bounded retention, configuration in one encrypted `BATCH_CONFIG` variable.
+ */
+export class BatchFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  /** The function's role: own logs, X-Ray and (in a VPC) ENI management only; callers add data permissions. */
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: BatchFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
+    const wildcard = ['xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions'];
+    if (props.vpc) {
+      // What AWSLambdaVPCAccessExecutionRole grants, written out: ENI management has no resource-level scoping.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ManageVpcInterfaces',
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: ['*'],
+        }),
+      );
+      wildcard.push('the ec2 network-interface actions Lambda needs to attach to the VPC support no resource-level permissions');
+    }
+    Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `Only ${wildcard.join('; and ')}.` });
+    this.function = new NodejsFunction(this, 'Function', {
+      role: this.role,
+      entry: path.join(BATCH_HANDLER_DIR, `${props.handler}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.minutes(5),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { ...props.environment, BATCH_CONFIG: Stack.of(this).toJsonString(props.config) },
+      environmentEncryption: props.key,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      securityGroups: props.securityGroups,
+      bundling: {
+        minify: true,
+        sourceMap: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        externalModules: ['@aws-sdk/*', 'pg-native'],
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22 (esbuild target) and runtime upgrades are a reviewed change.',
+    });
+  }
+}

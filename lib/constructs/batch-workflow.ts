@@ -1,0 +1,280 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as glue from 'aws-cdk-lib/aws-glue';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'TransientError',
+  'ThrottlingException',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'InternalServerException',
+  'ProvisionedThroughputExceededException',
+  'TimeoutError',
+];
+/** Glue StartJobRun errors that are transient (a failed job run, `States.TaskFailed`, is not). */
+export const GLUE_TRANSIENT_ERRORS = [
+  'Glue.ConcurrentRunsExceededException',
+  'Glue.ThrottlingException',
+  'Glue.InternalServiceException',
+  'Glue.OperationTimeoutException',
+];
+/** ECS RunTask errors that are transient. */
+export const ECS_TRANSIENT_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException'];
+
+export interface BatchWorkflowProps {
+  /** `<prefix>-<env>`: names the state machine and its log group. */
+  readonly name: string;
+  /** Environment name shown in notifications. */
+  readonly environment: string;
+  readonly control: lambda.IFunction;
+  readonly extract: lambda.IFunction;
+  readonly quality: lambda.IFunction;
+  readonly load: lambda.IFunction;
+  readonly conformJob: glue.IJob;
+  readonly featuresJob: glue.IJob;
+  readonly dbt: {
+    readonly cluster: ecs.ICluster;
+    readonly taskDefinition: ecs.FargateTaskDefinition;
+    readonly container: ecs.ContainerDefinition;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroups: ec2.ISecurityGroup[];
+  };
+  /** Receives the failure notification (on-call). */
+  readonly onCall: sns.ITopic;
+  readonly logsKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Whole-execution timeout (also the lease TTL the control Lambda uses).
+   * @default Duration.hours(2) — the seed DAG's SLA
+   */
+  readonly timeout?: Duration;
+  /** @default 4 */
+  readonly extractConcurrency?: number;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The hourly batch as a Step Functions state machine (JSONPath, logging ALL, X-Ray, a timeout):
+ *
+ *   Plan → Acquire window lease → Extract (Map) → Quality gate (Map) → Glue conform → Glue customer_features
+ *   → Acquire warehouse lease → Load (Map) → dbt build (Fargate) → exit code check → Release leases → Publish
+ *
+ * Transient errors are retried with exponential backoff and full jitter; anything else is caught by a per-state
+ * handler that records the failed state, releases the leases, notifies on-call (window, state, error, console
+ * link) and ends in Fail.
+ */
+export class BatchWorkflow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly logGroup: logs.LogGroup;
+  public readonly timeout: Duration;
+
+  constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
+    super(scope, id);
+    this.timeout = props.timeout ?? Duration.hours(2);
+    const region = Stack.of(this).region;
+    const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
+    const window = '$.plan.window';
+
+    const lambdaStep = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string) => {
+      const step = new tasks.LambdaInvoke(this, stateId, {
+        lambdaFunction: fn,
+        payload: sfn.TaskInput.fromObject(payload),
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath,
+      });
+      step.addRetry({
+        errors: LAMBDA_TRANSIENT_ERRORS,
+        interval: Duration.seconds(2),
+        maxAttempts: 4,
+        backoffRate: 2,
+        maxDelay: Duration.seconds(60),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return step;
+    };
+    const leaseRetry: sfn.RetryProps = {
+      errors: ['LockHeld'],
+      interval: Duration.seconds(30),
+      maxAttempts: 5,
+      backoffRate: 2,
+      maxDelay: Duration.minutes(8),
+      jitterStrategy: sfn.JitterType.FULL,
+    };
+
+    // ---- failure path: record → release → notify → Fail
+    const notify = new tasks.SnsPublish(this, 'Notify on-call', {
+      topic: props.onCall,
+      subject: `DataFlow hourly batch failed (${props.environment})`,
+      message: sfn.TaskInput.fromText(
+        sfn.JsonPath.format(
+          `DataFlow hourly batch (${props.environment}) failed. Window: {} | Failed state: {} | Error: {} | Details: {} | Execution: https://{}.console.aws.amazon.com/states/home?region={}#/v2/executions/details/{}`,
+          sfn.JsonPath.stringAt('$.failureInfo.window'),
+          sfn.JsonPath.stringAt('$.failureInfo.state'),
+          sfn.JsonPath.stringAt('$.failureInfo.error'),
+          sfn.JsonPath.stringAt('$.failureInfo.details'),
+          region,
+          region,
+          owner,
+        ),
+      ),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    notify.addRetry({ errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'], maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    const failed = new sfn.Fail(this, 'Batch failed', { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' });
+    notify.next(failed);
+    const releaseOnFailure = lambdaStep(
+      'Release leases after failure',
+      props.control,
+      { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse)', owner },
+      sfn.JsonPath.DISCARD,
+    );
+    releaseOnFailure.addCatch(notify, { resultPath: sfn.JsonPath.DISCARD });
+    releaseOnFailure.next(notify);
+
+    const onFailure = (state: string, planned = true): sfn.Pass => {
+      const record = new sfn.Pass(this, `${state} failed`, {
+        parameters: {
+          state,
+          ...(planned ? { 'window.$': `${window}.start` } : { window: 'not planned (see execution input)' }),
+          'error.$': '$.failure.Error',
+          'details.$': 'States.JsonToString($.failure)',
+        },
+        resultPath: '$.failureInfo',
+      });
+      record.next(planned ? releaseOnFailure : notify);
+      return record;
+    };
+    const catching = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string, planned = true): T => {
+      state.addCatch(onFailure(name, planned), { resultPath: '$.failure' });
+      return state;
+    };
+
+    // ---- happy path
+    const planStep = catching(lambdaStep('Plan window', props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), 'Plan window', false);
+    const acquireWindow = catching(
+      lambdaStep('Acquire window lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(leaseRetry),
+      'Acquire window lease',
+    );
+    const perTable = (stateId: string, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
+      new sfn.Map(this, stateId, {
+        itemsPath,
+        itemSelector: { 'table.$': '$$.Map.Item.Value', 'window.$': window },
+        maxConcurrency,
+        resultPath,
+      }).itemProcessor(lambdaStep(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }, '$'));
+    const extract = catching(perTable('Extract tables', '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), 'Extract tables');
+    const quality = catching(perTable('Quality gate', '$.plan.tables', props.quality, '$.quality', 4), 'Quality gate');
+
+    const glueStep = (stateId: string, job: glue.IJob, args: Record<string, string>) => {
+      const step = new tasks.GlueStartJobRun(this, stateId, {
+        glueJobName: job.jobName,
+        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+        arguments: sfn.TaskInput.fromObject(args),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+      step.addRetry({
+        errors: GLUE_TRANSIENT_ERRORS,
+        interval: Duration.seconds(30),
+        maxAttempts: 3,
+        backoffRate: 2,
+        maxDelay: Duration.minutes(5),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return catching(step, stateId);
+    };
+    const conform = glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` });
+    const features = glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' });
+
+    const acquireWarehouse = catching(
+      lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
+        leaseRetry,
+      ),
+      'Acquire warehouse lease',
+    );
+    const load = catching(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
+
+    const transform = new tasks.EcsRunTask(this, 'dbt build', {
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      cluster: props.dbt.cluster,
+      taskDefinition: props.dbt.taskDefinition,
+      launchTarget: new tasks.EcsFargateLaunchTarget(),
+      subnets: props.dbt.subnets,
+      securityGroups: props.dbt.securityGroups,
+      assignPublicIp: false,
+      containerOverrides: [
+        { containerDefinition: props.dbt.container, environment: [{ name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') }] },
+      ],
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(45)),
+      resultPath: '$.transform',
+    });
+    transform.addRetry({ errors: ECS_TRANSIENT_ERRORS, interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    catching(transform, 'dbt build');
+    const dbtFailed = new sfn.Pass(this, 'dbt build exited non-zero', {
+      parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
+      resultPath: '$.failure',
+    }).next(onFailure('dbt build exit code'));
+
+    const release = catching(
+      lambdaStep(
+        'Release leases',
+        props.control,
+        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse)', owner },
+        sfn.JsonPath.DISCARD,
+      ),
+      'Release leases',
+    );
+    const publish = catching(
+      lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.loads' }, '$.published'),
+      'Publish metrics',
+    );
+    const exitOk = sfn.Condition.and(
+      sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
+      sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
+    );
+    const checkExit = new sfn.Choice(this, 'dbt exit code?').when(exitOk, release.next(publish).next(new sfn.Succeed(this, 'Gold built'))).otherwise(dbtFailed);
+
+    const definition = planStep
+      .next(acquireWindow)
+      .next(extract)
+      .next(quality)
+      .next(conform)
+      .next(features)
+      .next(acquireWarehouse)
+      .next(load)
+      .next(transform)
+      .next(checkExit);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${props.name}-hourly-batch`,
+      retention: props.logRetention,
+      encryptionKey: props.logsKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `${props.name}-hourly-batch`,
+      comment: 'DataFlow hourly batch: OLTP extract → quality gate → Glue → Redshift load → dbt → metrics',
+      queryLanguage: sfn.QueryLanguage.JSON_PATH,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: this.timeout,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+}

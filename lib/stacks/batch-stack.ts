@@ -1,0 +1,424 @@
+import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import type { Alerting } from '../constructs/alerting';
+import { BatchDbtTask } from '../constructs/batch-dbt-task';
+import { BatchFunction } from '../constructs/batch-function';
+import { BatchWorkflow } from '../constructs/batch-workflow';
+import type { DataLake } from '../constructs/data-lake';
+import { GlueCatalog } from '../constructs/glue-catalog';
+import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
+import { Monitoring } from '../constructs/monitoring';
+import { nagText } from '../constructs/stream-nag';
+
+/** What the batch needs from the warehouse stack. */
+export interface BatchWarehouseTarget {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  readonly endpointAddress: string;
+  readonly databaseName: string;
+  /** The namespace's default COPY role (reads staging). */
+  readonly copyRoleArn: string;
+  /** The workgroup's security group: dbt connects to it on 5439. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+export interface BatchStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly lake: DataLake;
+  readonly alerting: Alerting;
+  readonly logsKey: kms.IKey;
+  readonly warehouse: BatchWarehouseTarget;
+}
+
+/** Namespace of the batch's own metrics (QualityScore, RowsLoaded, GoldBuildSucceeded, DataFreshnessMinutes). */
+export const BATCH_METRICS_NAMESPACE = 'DataFlow/Batch';
+
+/**
+ * The hourly batch of one environment: EventBridge Scheduler → Step Functions (extract → quality gate → Glue →
+ * Redshift load → dbt on Fargate → metrics), the DynamoDB lease table that guards windows and the warehouse,
+ * the Glue jobs and Data Catalog, and the alarms on-call needs.
+ */
+export class BatchStack extends Stack {
+  public readonly key: kms.Key;
+  public readonly lockTable: dynamodb.Table;
+  public readonly oltpSecret: secretsmanager.Secret;
+  public readonly functions: Readonly<Record<'control' | 'extract' | 'quality' | 'load', BatchFunction>>;
+  public readonly glue: GlueEtlJobs;
+  public readonly catalog: GlueCatalog;
+  public readonly dbt: BatchDbtTask;
+  public readonly workflow: BatchWorkflow;
+  public readonly schedule: scheduler.Schedule;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: BatchStackProps) {
+    super(scope, id, props);
+    const { config, lake, warehouse } = props;
+    const name = `${config.prefix}-${config.name}`;
+    const removalPolicy = config.removal.policy === 'destroy' && config.removal.allowDataDeletion ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const timeout = Duration.hours(2);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment, scheduler input and its DLQ',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
+
+    this.lockTable = new dynamodb.Table(this, 'Leases', {
+      partitionKey: { name: 'lock_name', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      timeToLiveAttribute: 'expires_at',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.oltpSecret = new secretsmanager.Secret(this, 'OltpSecret', {
+      secretName: `${name}/oltp-source`,
+      description: 'Read-only credentials of the OLTP Postgres the batch extracts from: {host, port, dbname, username, password}',
+      encryptionKey: this.key,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ host: 'oltp.invalid', port: 5432, dbname: 'shop', username: 'dataflow_extract' }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+    Validations.of(this.oltpSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The OLTP database is owned by the shop team, outside this app: its password rotates there, and they update this secret.',
+    });
+
+    // The extract runs in the warehouse VPC (isolated subnets): it reaches the OLTP database over the private
+    // network and AWS APIs through endpoints.
+    const extractSg = new ec2.SecurityGroup(this, 'ExtractSecurityGroup', {
+      vpc: warehouse.vpc,
+      description: 'Batch extract Lambda: Postgres out, HTTPS to VPC endpoints',
+      allowAllOutbound: false,
+    });
+    extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432), 'OLTP Postgres (private network / VPN)');
+    // HTTPS to the interface endpoints and the S3 gateway endpoint; the isolated subnets have no internet route.
+    extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs via VPC endpoints (no internet route)');
+    const dbtSg = new ec2.SecurityGroup(this, 'DbtSecurityGroup', {
+      vpc: warehouse.vpc,
+      description: 'dbt on Fargate: Redshift 5439, HTTPS to VPC endpoints',
+      allowAllOutbound: false,
+    });
+    dbtSg.addEgressRule(ec2.Peer.ipv4(warehouse.vpc.vpcCidrBlock), ec2.Port.tcp(5439), 'Redshift Serverless workgroup');
+    dbtSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and ECR layers via VPC endpoints (no internet route)');
+    // Declared in this stack (not on the warehouse's group object) so the dependency points batch → warehouse only.
+    new ec2.CfnSecurityGroupIngress(this, 'DbtToWarehouse', {
+      groupId: warehouse.securityGroup.securityGroupId,
+      sourceSecurityGroupId: dbtSg.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 5439,
+      toPort: 5439,
+      description: 'dbt (hourly batch) to Redshift Serverless',
+    });
+
+    const endpointSg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: warehouse.vpc,
+      description: 'Interface endpoints used by the batch',
+      allowAllOutbound: false,
+    });
+    endpointSg.addIngressRule(extractSg, ec2.Port.tcp(443), 'extract Lambda');
+    endpointSg.addIngressRule(dbtSg, ec2.Port.tcp(443), 'dbt task');
+    Validations.of(endpointSg).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'Ingress is only from the batch extract and dbt security groups (source-group rules, no CIDR); the rule cannot resolve the group ids at synth.',
+    });
+    const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+      EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+      Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      RedshiftServerless: ec2.InterfaceVpcEndpointAwsService.REDSHIFT_SERVERLESS,
+    };
+    for (const [id, service] of Object.entries(services)) {
+      new ec2.InterfaceVpcEndpoint(this, `${id}Endpoint`, { vpc: warehouse.vpc, service, subnets: warehouse.subnets, securityGroups: [endpointSg], privateDnsEnabled: true });
+    }
+
+    const fn = (id: string, handler: string, description: string, cfg: Record<string, unknown>, extra: Partial<ConstructorParameters<typeof BatchFunction>[2]> = {}) =>
+      new BatchFunction(this, id, { handler, description, config: cfg, key: this.key, logRetention, logRemovalPolicy: removalPolicy, ...extra });
+    // Zone buckets by their physical names (same account and region): no cross-stack exports, and policies read
+    // as the bucket names.
+    const zones = {
+      raw: s3.Bucket.fromBucketName(this, 'RawZone', Fn.sub(`${name}-raw-\${AWS::AccountId}-\${AWS::Region}`)),
+      staging: s3.Bucket.fromBucketName(this, 'StagingZone', Fn.sub(`${name}-staging-\${AWS::AccountId}-\${AWS::Region}`)),
+      quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', Fn.sub(`${name}-quarantine-\${AWS::AccountId}-\${AWS::Region}`)),
+    };
+    const buckets = { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
+    const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {
+      lockTable: this.lockTable.tableName,
+      lockTtlSeconds: timeout.toSeconds() + 300,
+      metricsNamespace: BATCH_METRICS_NAMESPACE,
+    });
+    const extract = fn(
+      'Extract',
+      'extract',
+      'Batch extract: one OLTP table and window to the raw zone',
+      { buckets, oltpSecretArn: this.oltpSecret.secretArn, overlapMinutes: config.schedule.extractOverlapMinutes },
+      {
+        timeout: Duration.minutes(15),
+        memorySize: 1024,
+        vpc: warehouse.vpc,
+        vpcSubnets: warehouse.subnets,
+        securityGroups: [extractSg],
+        environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
+      },
+    );
+    const quality = fn(
+      'Quality',
+      'quality',
+      'Batch quality gate: one table and window, raw to staging / quarantine + report',
+      { buckets, metricsNamespace: BATCH_METRICS_NAMESPACE, currencies: config.streaming.currencies, thresholds: config.quality },
+      { timeout: Duration.minutes(15), memorySize: 2048 },
+    );
+    const load = fn(
+      'Load',
+      'load',
+      'Batch loader: warehouse load SQL per table via the Redshift Data API, bounded poll',
+      {
+        buckets,
+        workgroupName: warehouse.workgroupName,
+        database: warehouse.databaseName,
+        copyRoleArn: warehouse.copyRoleArn,
+        pollIntervalMs: 5_000,
+        maxPolls: 150,
+      },
+      { timeout: Duration.minutes(15) },
+    );
+    this.functions = { control, extract, quality, load };
+
+    // Data permissions, written out per function and limited to the prefixes each one owns.
+    control.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'Leases', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.lockTable.tableArn] }),
+    );
+    control.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LeaseTableKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
+      }),
+    );
+    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], write: true }]);
+    this.oltpSecret.grantRead(extract.role);
+    this.lakeAccess(quality, zones, lake.key, [
+      { zone: 'raw', prefixes: ['oltp/'], write: false },
+      { zone: 'staging', prefixes: ['oltp/', 'quality/'], write: true },
+      { zone: 'quarantine', prefixes: ['oltp/'], write: true },
+    ]);
+    this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], write: false }]);
+    load.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SubmitLoads',
+        actions: ['redshift-data:BatchExecuteStatement', 'redshift-serverless:GetCredentials'],
+        resources: [warehouse.workgroupArn],
+      }),
+    );
+    load.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'OwnStatements',
+        actions: ['redshift-data:DescribeStatement', 'redshift-data:CancelStatement'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
+      }),
+    );
+
+    this.glue = new GlueEtlJobs(this, 'Glue', {
+      namePrefix: name,
+      staging: zones.staging,
+      lakeKey: lake.key,
+      logsKey: props.logsKey,
+      logRetention,
+      removalPolicy,
+    });
+    this.catalog = new GlueCatalog(this, 'Catalog', { databaseName: `${config.prefix}_${config.name}_lake`.replace(/-/g, '_'), staging: zones.staging });
+
+    this.dbt = new BatchDbtTask(this, 'Dbt', {
+      vpc: warehouse.vpc,
+      target: config.name,
+      workgroupName: warehouse.workgroupName,
+      workgroupArn: warehouse.workgroupArn,
+      warehouseHost: warehouse.endpointAddress,
+      databaseName: warehouse.databaseName,
+      logsKey: props.logsKey,
+      logRetention,
+      removalPolicy,
+    });
+
+    this.workflow = new BatchWorkflow(this, 'Workflow', {
+      name,
+      environment: config.name,
+      control: control.function,
+      extract: extract.function,
+      quality: quality.function,
+      load: load.function,
+      conformJob: this.glue.conform,
+      featuresJob: this.glue.customerFeatures,
+      dbt: {
+        cluster: this.dbt.cluster,
+        taskDefinition: this.dbt.taskDefinition,
+        container: this.dbt.container,
+        subnets: warehouse.subnets,
+        securityGroups: [dbtSg],
+      },
+      onCall: props.alerting.critical,
+      logsKey: props.logsKey,
+      logRetention,
+      timeout,
+      removalPolicy,
+    });
+    props.alerting.key.grant(this.workflow.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const smRole = this.workflow.stateMachine.role;
+    Validations.of(smRole).acknowledge(
+      ...Object.values(this.functions).map((f) => ({
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, f.function.functionArn)}:*]`,
+        reason: 'Invoking the batch Lambda at any of its versions/aliases (Step Functions LambdaInvoke grants the qualified ARN).',
+      })),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions; ecs:DescribeTasks/StopTask for the .sync dbt task are scoped by the cluster condition CDK adds.',
+      },
+    );
+
+    const dlq = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
+    this.schedule = new scheduler.Schedule(this, 'Hourly', {
+      scheduleName: `${name}-hourly-batch`,
+      description: 'Starts the hourly batch with the scheduled time; the execution derives its window from it',
+      schedule: scheduler.ScheduleExpression.expression(config.schedule.expression),
+      enabled: config.schedule.enabled,
+      key: this.key,
+      target: new targets.StepFunctionsStartExecution(this.workflow.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: dlq,
+      }),
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', { topics: props.alerting, runbookBaseUrl: config.runbookBaseUrl, title: 'Hourly batch' });
+    this.addAlarms(config);
+  }
+
+  /** Read (and write) access to some prefixes of some lake zones, with the lake key through S3 only. */
+  private lakeAccess(fn: BatchFunction, zones: Record<'raw' | 'staging' | 'quarantine', s3.IBucket>, lakeKey: kms.IKey, grants: readonly { zone: 'raw' | 'staging' | 'quarantine'; prefixes: readonly string[]; write: boolean }[]): void {
+    const reason = 'Object access is limited to the batch-owned prefix of the zone; keys below it are table / dt / hr partitions and part files.';
+    for (const g of grants) {
+      const bucket = zones[g.zone];
+      const objects = g.prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: g.write ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] : ['s3:GetObject'], resources: objects }),
+      );
+      // ListBucket makes a missing key a 404 (the code treats it as "not written yet"), not a 403.
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': g.prefixes.map((p) => `${p}*`) } },
+        }),
+      );
+      Validations.of(fn.role).acknowledge(...objects.map((o) => ({ id: `AwsSolutions-IAM5[Resource::${nagText(this, o)}]`, reason })));
+    }
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [lakeKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  private addAlarms(config: EnvironmentConfig): void {
+    const sm = this.workflow.stateMachine;
+    const fiveMin = { period: Duration.minutes(5), statistic: 'Sum' };
+    const once = {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    this.monitoring.addAlarm('ExecutionsFailed', {
+      runbook: 'batch-execution-failed',
+      summary: 'An hourly batch execution failed: its window is not loaded and gold is not refreshed.',
+      metric: sm.metricFailed(fiveMin),
+      ...once,
+    });
+    this.monitoring.addAlarm('ExecutionsTimedOut', {
+      runbook: 'batch-execution-timed-out',
+      summary: 'An hourly batch execution hit its timeout: its leases expire only at their TTL.',
+      metric: sm.metricTimedOut(fiveMin),
+      ...once,
+    });
+    this.monitoring.addAlarm('ExecutionsAborted', {
+      runbook: 'batch-execution-aborted',
+      summary: 'An hourly batch execution was aborted (by a person or an API call) before it finished.',
+      severity: 'warning',
+      metric: sm.metricAborted(fiveMin),
+      ...once,
+    });
+    const name = `${config.prefix}-${config.name}`;
+    for (const [id, job, jobName] of [
+      ['GlueConformFailed', this.glue.conform, `${name}-conform`],
+      ['GlueCustomerFeaturesFailed', this.glue.customerFeatures, `${name}-customer-features`],
+    ] as const) {
+      this.monitoring.addAlarm(id, {
+        runbook: 'batch-glue-job-failed',
+        summary: `Glue job ${jobName} failed a run.`,
+        metric: job.metricFailure({ period: Duration.minutes(5), statistic: 'Sum' }),
+        ...once,
+      });
+    }
+    const builds = new cloudwatch.Metric({
+      namespace: BATCH_METRICS_NAMESPACE,
+      metricName: 'GoldBuildSucceeded',
+      statistic: 'Sum',
+      period: Duration.minutes(config.schedule.freshnessSlaMinutes),
+    });
+    if (config.schedule.enabled) {
+      this.monitoring.addAlarm('FreshnessSla', {
+        runbook: 'batch-freshness-sla',
+        summary: `No successful gold build in ${config.schedule.freshnessSlaMinutes} minutes: analysts see stale data (missing data breaches).`,
+        metric: builds,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
+    const freshness = new cloudwatch.Metric({ namespace: BATCH_METRICS_NAMESPACE, metricName: 'DataFreshnessMinutes', statistic: 'Maximum', period: Duration.hours(1) });
+    const quality = new cloudwatch.MathExpression({
+      expression: `SELECT MIN(QualityScore) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
+      label: 'QualityScore',
+      period: Duration.hours(1),
+    });
+    this.monitoring.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Batch executions', left: [sm.metricSucceeded(fiveMin), sm.metricFailed(fiveMin), sm.metricTimedOut(fiveMin)], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Gold freshness (minutes after window end)', left: [freshness], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Quality score by dataset', left: [quality], width: 8 }),
+    );
+  }
+}
