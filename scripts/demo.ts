@@ -3,11 +3,13 @@
  */
 import { printPlatformSummary } from './local/platform-summary';
 import { demoStreamPass } from './local/stream-pass';
+import { runWarehouseDemo } from './local/warehouse-demo';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const compliant = printPlatformSummary();
   await demoStreamPass();
+  await runWarehouseDemo();
   console.log(`\nmake demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!compliant) process.exitCode = 1;
 }

@@ -35,12 +35,7 @@ select
     cast(revenue_current_month as decimal(18, 2)) as revenue_current_month,
     cast(revenue_previous_month as decimal(18, 2)) as revenue_previous_month,
     cast(
-        case
-            when revenue_previous_month = 0 then null
-            when revenue_current_month >= revenue_previous_month
-                then {{ exact_division('revenue_current_month - revenue_previous_month', 'revenue_previous_month', 4) }}
-            else -{{ exact_division('revenue_previous_month - revenue_current_month', 'revenue_previous_month', 4) }}
-        end
+        {{ exact_division('revenue_current_month - revenue_previous_month', 'revenue_previous_month', 4) }}
     as decimal(18, 4)) as revenue_mom_change_pct,
     {{ as_of_date() }} as as_of_date
 from sales
