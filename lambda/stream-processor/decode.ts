@@ -10,8 +10,9 @@ const NOT_UTF8: Decoded = { ok: false, reason: 'invalid_encoding', issues: [{ pa
 
 export function decodeRecord(base64: string): Decoded {
   const bytes = Buffer.from(base64, 'base64');
-  if (!isUtf8(bytes)) return NOT_UTF8;
   const text = bytes.toString('utf8');
+  // Invalid UTF-8 decodes to U+FFFD; only then is the (rarer) full validation needed to tell it from a real U+FFFD.
+  if (text.includes('\uFFFD') && !isUtf8(bytes)) return NOT_UTF8;
   try {
     return { ok: true, value: JSON.parse(text), text };
   } catch (err) {

@@ -13,18 +13,12 @@ export function hasUniquePlainKeys(text: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      let j = i + 1;
-      let escaped = false;
-      for (;;) {
-        const d = text.charCodeAt(j);
-        if (d === 92) {
-          escaped = true;
-          j += 2;
-        } else if (d === 34) break;
-        else j++;
-      }
+      // Jump to the closing quote: one not preceded by an odd number of backslashes.
+      let j = text.indexOf('"', i + 1);
+      while (escapedAt(text, j)) j = text.indexOf('"', j + 1);
       if (expectKey) {
-        if (escaped) return false;
+        const backslash = text.indexOf('\\', i + 1);
+        if (backslash !== -1 && backslash < j) return false;
         const keys = stack[stack.length - 1] as string[];
         const key = text.slice(i + 1, j);
         if (keys.includes(key)) return false;
@@ -44,6 +38,13 @@ export function hasUniquePlainKeys(text: string): boolean {
     }
   }
   return true;
+}
+
+/** Is the quote at `j` escaped (preceded by an odd number of backslashes)? */
+function escapedAt(text: string, j: number): boolean {
+  let k = j - 1;
+  while (text.charCodeAt(k) === 92) k--;
+  return (j - 1 - k) % 2 === 1;
 }
 
 /** The JSON object text without its closing brace, on one line: ready to append `,"k":v}`. */

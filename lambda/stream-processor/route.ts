@@ -41,17 +41,19 @@ interface Group {
 export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   const { records, stream } = outcome;
   const groups = new Map<string, Group>();
-  const add = (g: Omit<Group, 'lines' | 'indexes'>, line: string, index: number) => {
-    const id = `${g.kind}|${g.entity}|${g.reason ?? ''}|${g.hourMs}|${g.shardId}`;
+  // Group ids only need to be unique within a batch; kind and shard are part of them via the prefix.
+  const add = (id: string, make: () => Omit<Group, 'lines' | 'indexes'>, line: string, index: number) => {
     let group = groups.get(id);
-    if (!group) groups.set(id, (group = { ...g, lines: [], indexes: [] }));
+    if (!group) groups.set(id, (group = { ...make(), lines: [], indexes: [] }));
     group.lines.push(line);
     group.indexes.push(index);
   };
-  const arrivalIso = (i: number) => new Date(records[i].arrivalMs).toISOString();
+  const arrivalIso = (i: number) => isoTime(records[i].arrivalMs);
 
   for (const v of outcome.valid) {
-    add({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs: floorHour(v.occurredMs), shardId: records[v.index].shardId }, v.line, v.index);
+    const shardId = records[v.index].shardId;
+    const hourMs = floorHour(v.occurredMs);
+    add(`e|${v.eventType}|${hourMs}|${shardId}`, () => ({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs, shardId }), v.line, v.index);
   }
   for (const q of outcome.quarantined) {
     const r = records[q.index];
@@ -64,7 +66,8 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
       arrival_time: arrivalIso(q.index),
       stream,
     });
-    add({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs: floorHour(r.arrivalMs), shardId: r.shardId }, line, q.index);
+    const hourMs = floorHour(r.arrivalMs);
+    add(`q|${q.reason}|${hourMs}|${r.shardId}`, () => ({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs, shardId: r.shardId }), line, q.index);
   }
   if (outcome.findings.length) {
     const byIndex = new Map(outcome.valid.map((v) => [v.index, v]));
@@ -84,7 +87,8 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
         sequence_number: r.sequenceNumber,
         arrival_time: arrivalIso(f.index),
       };
-      add({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs: floorHour(v.occurredMs), shardId: r.shardId }, JSON.stringify(record), f.index);
+      const hourMs = floorHour(v.occurredMs);
+      add(`a|${f.type}|${hourMs}|${r.shardId}`, () => ({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs, shardId: r.shardId }), JSON.stringify(record), f.index);
     }
   }
 
@@ -119,7 +123,22 @@ function positionSuffix(record: StreamRecordInput): string {
     lastShardJson = JSON.stringify(record.shardId);
   }
   const seq = DIGITS.test(record.sequenceNumber) ? `"${record.sequenceNumber}"` : JSON.stringify(record.sequenceNumber);
-  return `,"_shard_id":${lastShardJson},"_sequence_number":${seq},"_arrival_time":"${new Date(record.arrivalMs).toISOString()}"}`;
+  return `,"_shard_id":${lastShardJson},"_sequence_number":${seq},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
+}
+
+let lastSecond = NaN;
+let lastSecondIso = '';
+/** `Date#toISOString` with the `YYYY-MM-DDTHH:MM:SS.` prefix reused within a second (arrivals in a batch are close). */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond || !Number.isInteger(ms)) {
+    if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+    lastSecond = second;
+    const iso = new Date(second * 1000).toISOString();
+    lastSecondIso = iso.slice(0, iso.length - 4);
+  }
+  const frac = ms - second * 1000;
+  return `${lastSecondIso}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
 }
 
 function floorHour(ms: number): number {

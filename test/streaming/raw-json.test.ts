@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { decodeRecord } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, openObjectText } from '../../lambda/stream-processor/raw-json';
+import { isoTime } from '../../lambda/stream-processor/route';
 import { eventOf, order } from './fixtures';
 import { BUCKETS, mockedLake } from './lake-mock';
 
@@ -50,5 +52,21 @@ describe('reusing the received JSON text for staging lines', () => {
     expect(body.split('\n').filter(Boolean)).toHaveLength(1);
     expect(JSON.parse(body)).toMatchObject(order());
     lake.restore();
+  });
+});
+
+describe('decode and time formatting fast paths', () => {
+  test('isoTime equals Date#toISOString for any instant', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+    );
+    expect(isoTime(1.5)).toBe(new Date(1.5).toISOString());
+  });
+
+  test('a genuine U+FFFD in valid UTF-8 is not an encoding error; invalid bytes are', () => {
+    expect(decodeRecord(Buffer.from('{"a":"\uFFFD"}').toString('base64'))).toMatchObject({ ok: true, value: { a: '\uFFFD' } });
+    expect(decodeRecord(Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'))).toMatchObject({ ok: false, reason: 'invalid_encoding' });
   });
 });
