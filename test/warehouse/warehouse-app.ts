@@ -12,12 +12,14 @@ import { cdkJsonContext } from '../helpers/synth';
 export function warehouseApp(outdir?: string) {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, ...(outdir ? { outdir } : {}) });
   const stacks = {} as Record<EnvironmentName, WarehouseStack>;
+  const storageStacks = {} as Record<EnvironmentName, StorageStack>;
   for (const name of ENVIRONMENT_NAMES) {
     const config = loadEnvironmentConfig(name);
     const stage = new Stage(app, `DataPlatform-${name}`, { env: { account: config.account, region: config.region } });
     const stackName = (c: string) => `${config.prefix}-${config.name}-${c}`;
     const operations = new OperationsStack(stage, `Operations-${name}`, { config, stackName: stackName('operations') });
     const storage = new StorageStack(stage, `Storage-${name}`, { config, stackName: stackName('storage'), logsKey: operations.logsKey.key });
+    storageStacks[name] = storage;
     stacks[name] = new WarehouseStack(stage, `Warehouse-${name}`, {
       config,
       stackName: stackName('warehouse'),
@@ -26,5 +28,5 @@ export function warehouseApp(outdir?: string) {
       logsKey: operations.logsKey.key,
     });
   }
-  return { app, stacks };
+  return { app, stacks, storageStacks };
 }

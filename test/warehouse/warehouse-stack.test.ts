@@ -1,11 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENT_NAMES } from '../../lib/config';
+import { stagingBucketName } from '../../lib/stacks/warehouse-stack';
 import { warehouseApp } from './warehouse-app';
 
-const { app, stacks } = warehouseApp();
+const { app, stacks, storageStacks } = warehouseApp();
 const template = (env: keyof typeof stacks) => Template.fromStack(stacks[env]);
 
 describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
@@ -54,6 +56,14 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
     expect(text).toContain('/conformed/*');
     expect(text).toContain('/manifests/*');
     expect(text).not.toMatch(/"Resource":"\*"/);
+  });
+
+  test('the COPY role addresses the storage stack\'s staging bucket by its real name', () => {
+    const storage = storageStacks[env];
+    const bucket = storage.lake.staging.node.defaultChild as CfnBucket;
+    expect(Template.fromStack(storage).toJSON().Resources[storage.getLogicalId(bucket)].Properties.BucketName).toEqual(
+      stacks[env].resolve(stagingBucketName(config)),
+    );
   });
 
   test('network: isolated subnets in three AZs, S3 gateway endpoint, flow logs; no NAT or internet gateway', () => {
