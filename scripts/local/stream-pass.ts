@@ -9,7 +9,7 @@ import { createStreamHandler } from '../../lambda/stream-processor/handler';
 import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/ports';
 import type { LakeZone } from '../../lambda/stream-processor/route';
 import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
-import { kinesisEventOf, sequenceNumber } from '../../bench/stream-fixture';
+import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
 
 /**
  * The local stream pass of `make demo`: generates labelled events, runs them through the real stream handler in
