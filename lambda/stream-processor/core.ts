@@ -19,14 +19,10 @@ export interface StreamRecordInput {
   readonly data: string;
 }
 
-/** A validated event, kept compact: its staging NDJSON line and the fields routing and anomaly records need. */
-export interface ValidRecord {
-  readonly index: number;
-  readonly eventType: string;
+/** A validated event, kept compact: its staging NDJSON line and the fields routing and the anomaly rules need. */
+export interface ValidRecord extends Observation {
   readonly eventId: string;
-  readonly customerId: string | null;
   readonly occurredAt: string;
-  readonly occurredMs: number;
   /** The event exactly as validated plus `_shard_id`, `_sequence_number`, `_arrival_time`. */
   readonly line: string;
   /** An order above the configured high-value amount (counted in metrics; not an anomaly). */
@@ -56,7 +52,6 @@ export interface CoreOptions {
 export function processBatch(stream: StreamName, records: readonly StreamRecordInput[], options: CoreOptions): BatchOutcome {
   const valid: ValidRecord[] = [];
   const quarantined: QuarantinedRecord[] = [];
-  const observations: Observation[] = [];
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     const decoded = decodeRecord(record.data);
@@ -77,13 +72,14 @@ export function processBatch(stream: StreamName, records: readonly StreamRecordI
       eventType: event.event_type,
       eventId: event.event_id,
       customerId,
+      amount,
       occurredAt: event.occurred_at,
       occurredMs: result.occurredMs,
+      arrivalMs: record.arrivalMs,
       line: stagingLine(decoded.value, decoded.text, record),
       highValue: amount !== undefined && amount > options.highValueAmount,
     });
-    observations.push({ index, eventType: event.event_type, customerId, amount, occurredMs: result.occurredMs, arrivalMs: record.arrivalMs });
   }
-  const findings = detectAnomalies(observations, options.anomaly);
+  const findings = detectAnomalies(valid, options.anomaly);
   return { stream, records, valid, quarantined, findings };
 }
