@@ -9,7 +9,8 @@ export interface WarehouseNetworkProps {
   readonly cidr: string;
   /**
    * Availability zones of the isolated subnets. Redshift Serverless needs subnets in at least three AZs.
-   * @default - the first three AZs the stack can see (`Stack.availabilityZones`)
+   * @default - up to three of the AZs the stack can see (`maxAzs: 3`); an environment-agnostic stack sees only two,
+   *   which Redshift Serverless rejects, so pass explicit zones there
    */
   readonly availabilityZones?: readonly string[];
   /** Retention of the network's log groups (VPC flow logs, the default-SG provider function). */
