@@ -25,9 +25,12 @@ export type Row = Record<string, string | number | null>;
 const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+[.][a-z]{2,}$/;
 const DAY = 86_400_000;
 
-function readTable(dir: string, table: string): Record<string, string>[] {
-  const [header, ...rows] = parseCsv(fs.readFileSync(path.join(dir, `${table}.csv`), 'utf8'));
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+/** The rows of `<table>.csv` from every folder (an hourly delta is just another folder of versions). */
+function readTable(dirs: readonly string[], table: string): Record<string, string>[] {
+  return dirs.flatMap((dir) => {
+    const [header, ...rows] = parseCsv(fs.readFileSync(path.join(dir, `${table}.csv`), 'utf8'));
+    return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  });
 }
 
 /** The latest version per key (greatest updated_at). */
@@ -58,12 +61,12 @@ function apply(section: Section, x: number | null): string | number {
   return section.default;
 }
 
-export function referenceCustomer360(sourceDir: string, asOf: string, rulesFile: string): Row[] {
+export function referenceCustomer360(sourceDirs: readonly string[], asOf: string, rulesFile: string): Row[] {
   const rules = parse(fs.readFileSync(rulesFile, 'utf8')) as Rules;
-  const customers = latest(readTable(sourceDir, 'customers'), (r) => r.customer_id);
-  const products = latest(readTable(sourceDir, 'products'), (r) => r.product_id);
-  const orders = latest(readTable(sourceDir, 'orders'), (r) => r.order_id);
-  const items = readTable(sourceDir, 'order_items');
+  const customers = latest(readTable(sourceDirs, 'customers'), (r) => r.customer_id);
+  const products = latest(readTable(sourceDirs, 'products'), (r) => r.product_id);
+  const orders = latest(readTable(sourceDirs, 'orders'), (r) => r.order_id);
+  const items = readTable(sourceDirs, 'order_items');
   const orderVersion = new Map<string, string>();
   for (const i of items) if ((orderVersion.get(i.order_id) ?? '') < i.updated_at) orderVersion.set(i.order_id, i.updated_at);
   const lines = [...latest(items, (r) => `${r.order_id}|${r.line_no}`).values()].filter((i) => i.updated_at === orderVersion.get(i.order_id));

@@ -1,6 +1,7 @@
 {#-
-  One row per order (latest version), incremental on order_id: a run processes only orders whose updated_at is
-  newer than the newest already in the table, and replaces them (delete+insert on order_id).
+  One row per order (latest version), incremental on order_id: a run re-selects orders whose updated_at is newer
+  than the newest already in the table minus var incremental_lookback_hours (late OLTP commits can carry an
+  updated_at slightly older than rows already loaded), and replaces them (delete+insert on order_id, idempotent).
 -#}
 {{ config(
     materialized='incremental',
@@ -27,5 +28,7 @@ select
     updated_at
 from {{ ref('int_orders_enriched') }}
 {% if is_incremental() %}
-where updated_at > (select max(updated_at) from {{ this }})
+where updated_at > (
+    select {{ dbt.dateadd('hour', -1 * var('incremental_lookback_hours', 3), 'max(updated_at)') }} from {{ this }}
+)
 {% endif %}
