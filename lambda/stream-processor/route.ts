@@ -40,20 +40,30 @@ interface Group {
 
 export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   const { records, stream } = outcome;
-  const groups = new Map<string, Group>();
-  // Group ids only need to be unique within a batch; kind and shard are part of them via the prefix.
-  const add = (id: string, make: () => Omit<Group, 'lines' | 'indexes'>, line: string, index: number) => {
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { ...make(), lines: [], indexes: [] }));
+  const groups: Group[] = [];
+  // kind → entity (event type, reason or anomaly type) → hour → shard → group; no per-record key strings.
+  const index = new Map<ObjectKind, Map<string, Map<number, Map<string, Group>>>>();
+  const add = (kind: ObjectKind, entity: string, hourMs: number, shardId: string, make: () => Omit<Group, 'lines' | 'indexes'>, line: string, at: number) => {
+    let byEntity = index.get(kind);
+    if (!byEntity) index.set(kind, (byEntity = new Map()));
+    let byHour = byEntity.get(entity);
+    if (!byHour) byEntity.set(entity, (byHour = new Map()));
+    let byShard = byHour.get(hourMs);
+    if (!byShard) byHour.set(hourMs, (byShard = new Map()));
+    let group = byShard.get(shardId);
+    if (!group) {
+      byShard.set(shardId, (group = { ...make(), lines: [], indexes: [] }));
+      groups.push(group);
+    }
     group.lines.push(line);
-    group.indexes.push(index);
+    group.indexes.push(at);
   };
   const arrivalIso = (i: number) => isoTime(records[i].arrivalMs);
 
   for (const v of outcome.valid) {
     const shardId = records[v.index].shardId;
     const hourMs = floorHour(v.occurredMs);
-    add(`e|${v.eventType}|${hourMs}|${shardId}`, () => ({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs, shardId }), v.line, v.index);
+    add('events', v.eventType, hourMs, shardId, () => ({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs, shardId }), v.line, v.index);
   }
   for (const q of outcome.quarantined) {
     const r = records[q.index];
@@ -67,7 +77,7 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
       stream,
     });
     const hourMs = floorHour(r.arrivalMs);
-    add(`q|${q.reason}|${hourMs}|${r.shardId}`, () => ({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs, shardId: r.shardId }), line, q.index);
+    add('quarantine', q.reason, hourMs, r.shardId, () => ({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs, shardId: r.shardId }), line, q.index);
   }
   if (outcome.findings.length) {
     const byIndex = new Map(outcome.valid.map((v) => [v.index, v]));
@@ -88,12 +98,12 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
         arrival_time: arrivalIso(f.index),
       };
       const hourMs = floorHour(v.occurredMs);
-      add(`a|${f.type}|${hourMs}|${r.shardId}`, () => ({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs, shardId: r.shardId }), JSON.stringify(record), f.index);
+      add('anomalies', f.type, hourMs, r.shardId, () => ({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs, shardId: r.shardId }), JSON.stringify(record), f.index);
     }
   }
 
   const objects: PlannedObject[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const first = records[g.indexes[0]].sequenceNumber;
     const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
     const key = objectKey({ source: g.source, entity: g.entity, reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
