@@ -21,7 +21,7 @@ interface Rules {
   top_categories: { limit: number; separator: string };
 }
 
-export type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | boolean | null>;
 const EMAIL = /^[a-z0-9._%+-]+@[a-z0-9.-]+[.][a-z]{2,}$/;
 const DAY = 86_400_000;
 
