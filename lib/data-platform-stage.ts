@@ -69,16 +69,7 @@ export class DataPlatformStage extends Stage {
       lake: this.storage.lake,
       alerting: this.operations.alerting,
       logsKey: this.operations.logsKey.key,
-      warehouse: {
-        vpc: this.warehouse.network.vpc,
-        subnets: { subnets: this.warehouse.network.subnets.subnets },
-        workgroupName: this.warehouse.warehouse.workgroupName,
-        workgroupArn: this.warehouse.warehouse.workgroupArn,
-        endpointAddress: this.warehouse.warehouse.workgroup.attrWorkgroupEndpointAddress,
-        databaseName: this.warehouse.warehouse.databaseName,
-        copyRoleArn: this.warehouse.warehouse.copyRole.roleArn,
-        securityGroup: this.warehouse.warehouse.securityGroup,
-      },
+      warehouse: this.warehouse.target,
     });
 
     // Add component stacks above this line: the dashboard collects every stack's Monitoring.

@@ -6,6 +6,7 @@ On AWS Glue the arguments come from getResolvedOptions; under a local `spark-sub
 import argparse
 import json
 import sys
+import time
 
 from pyspark.sql import SparkSession
 
@@ -70,6 +71,12 @@ def run(spark, args) -> dict:
 
 
 def write_dataset(spark, root, name, start, df, sort_keys) -> dict:
+    t0 = time.monotonic()
+    result = _write_dataset(spark, root, name, start, df, sort_keys)
+    return {**result, "seconds": round(time.monotonic() - t0, 2)}
+
+
+def _write_dataset(spark, root, name, start, df, sort_keys) -> dict:
     out = f"{root}/{partition('conformed', name, start)}"
     manifest = f"{root}/{partition('manifests', name, start)}manifest.json"
     io.delete(spark, out)

@@ -97,6 +97,8 @@ export class BatchWorkflow extends Construct {
         payload: sfn.TaskInput.fromObject(payload),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
+        // Lambda's own limit plus a minute: a hung invocation surfaces as States.Timeout, not as a stuck run.
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(16)),
         resultPath,
       });
       step.addRetry({
@@ -187,6 +189,8 @@ export class BatchWorkflow extends Construct {
         glueJobName: job.jobName,
         integrationPattern: sfn.IntegrationPattern.RUN_JOB,
         arguments: sfn.TaskInput.fromObject(args),
+        // The job's own timeout (45 min by default) plus queueing margin.
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(60)),
         resultPath: sfn.JsonPath.DISCARD,
       });
       step.addRetry({

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,27 +21,15 @@ import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { Monitoring } from '../constructs/monitoring';
 import { nagText } from '../constructs/stream-nag';
-
-/** What the batch needs from the warehouse stack. */
-export interface BatchWarehouseTarget {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly workgroupName: string;
-  readonly workgroupArn: string;
-  readonly endpointAddress: string;
-  readonly databaseName: string;
-  /** The namespace's default COPY role (reads staging). */
-  readonly copyRoleArn: string;
-  /** The workgroup's security group: dbt connects to it on 5439. */
-  readonly securityGroup: ec2.ISecurityGroup;
-}
+import type { WarehouseTarget } from './warehouse-stack';
 
 export interface BatchStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly lake: DataLake;
   readonly alerting: Alerting;
   readonly logsKey: kms.IKey;
-  readonly warehouse: BatchWarehouseTarget;
+  /** The warehouse as the warehouse stack exposes it to its clients. */
+  readonly warehouse: WarehouseTarget;
 }
 
 /** Namespace of the batch's own metrics (QualityScore, RowsLoaded, GoldBuildSucceeded, DataFreshnessMinutes). */
@@ -205,6 +193,8 @@ export class BatchStack extends Stack {
       { timeout: Duration.minutes(15) },
     );
     this.functions = { control, extract, quality, load };
+    // Database roles for IAM identities (granted by the warehouse setup through this principal tag).
+    Tags.of(load.role).add('RedshiftDbRoles', warehouse.loaderDbRole);
 
     // Data permissions, written out per function and limited to the prefixes each one owns.
     control.role.addToPrincipalPolicy(
@@ -263,6 +253,8 @@ export class BatchStack extends Stack {
       logRetention,
       removalPolicy,
     });
+
+    Tags.of(this.dbt.taskDefinition.taskRole).add('RedshiftDbRoles', warehouse.transformerDbRole);
 
     this.workflow = new BatchWorkflow(this, 'Workflow', {
       name,

@@ -23,14 +23,30 @@ export class DuckDbRunner implements StatementRunner {
   /** Called on submit; may cancel the statement (fault injection: ABORTED). */
   public onSubmit?: (id: string, name: string) => void;
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    public readonly conn: DuckDBConnection,
-  ) {}
+  private instance?: DuckDBInstance;
+  private connection?: DuckDBConnection;
 
+  private constructor(public readonly file: string) {}
+
+  /** A runner on a DuckDB file; the file is opened on first use and can be released for other processes (dbt). */
   static async open(file: string): Promise<DuckDbRunner> {
-    const instance = await DuckDBInstance.create(file);
-    return new DuckDbRunner(instance, await instance.connect());
+    const runner = new DuckDbRunner(file);
+    await runner.connect();
+    return runner;
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    if (!this.connection) {
+      this.instance = await DuckDBInstance.create(this.file);
+      this.connection = await this.instance.connect();
+    }
+    return this.connection;
+  }
+
+  /** The open connection (tests). */
+  get conn(): DuckDBConnection {
+    if (!this.connection) throw new Error('DuckDbRunner: not connected');
+    return this.connection;
   }
 
   async submit(statements: readonly string[], name: string): Promise<string> {
@@ -51,17 +67,18 @@ export class DuckDbRunner implements StatementRunner {
     }
     entry.status = 'STARTED';
     const rows: number[] = [];
-    await this.conn.run('BEGIN TRANSACTION');
+    const conn = await this.connect();
+    await conn.run('BEGIN TRANSACTION');
     try {
       for (const sql of statements) {
-        const result = await this.conn.run(sql);
+        const result = await conn.run(sql);
         rows.push(Number(result.rowsChanged));
       }
-      await this.conn.run('COMMIT');
+      await conn.run('COMMIT');
       entry.rows = rows;
       entry.status = 'FINISHED';
     } catch (err) {
-      await this.conn.run('ROLLBACK');
+      await conn.run('ROLLBACK');
       entry.status = 'FAILED';
       entry.error = (err as Error).message;
     }
@@ -78,10 +95,12 @@ export class DuckDbRunner implements StatementRunner {
     if (e && e.status === 'SUBMITTED') e.cancelled = true;
   }
 
-  /** Waits for queued batches, then closes the database. */
+  /** Waits for queued batches, then closes the database file (another process may open it; the next submit reopens). */
   async close(): Promise<void> {
     await this.queue;
-    this.conn.closeSync();
-    this.instance.closeSync();
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+    this.connection = undefined;
+    this.instance = undefined;
   }
 }

@@ -51,7 +51,7 @@ export type SourceRow = Record<string, string | null>;
 export async function insertRows(client: Client, table: OltpTableName, rows: readonly SourceRow[]): Promise<void> {
   const cols = storedColumns(table);
   const list = cols.map((c) => c.name).join(', ');
-  const params = cols.map((c, i) => `$${i + 1}::${pgType(c).replace(/\(.*\)/, '')}[]`).join(', ');
+  const params = cols.map((c, i) => `$${i + 1}::${pgType(c)}[]`).join(', ');
   const sql = `INSERT INTO ${table} (${list}) SELECT * FROM unnest(${params})`;
   for (let i = 0; i < rows.length; i += 5_000) {
     const chunk = rows.slice(i, i + 5_000);
