@@ -14,7 +14,8 @@ import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
  * `npm run bench:stream` — one run, one 10,000-record transactions batch (~5% invalid), one core:
  *   (a) ceiling: base64 decode + JSON.parse only
  *   (b) core: the processor's handler end to end (decode → validate → classify → anomalies → route → NDJSON), I/O stubbed
- *   (c) Powertools parser: KinesisEnvelope.safeParse with the same zod schemas (discriminated union of the stream's types)
+ *   (c) Powertools parser: KinesisEnvelope.safeParse (Base64Encoded record data) with the same zod schemas (a
+ *       discriminated union of the stream's types)
  * plus the minified Lambda bundle size and module init time in a fresh process. Last line: one JSON object.
  */
 
@@ -124,12 +125,12 @@ async function main(): Promise<void> {
 
   const s = buildEventSchemas(BENCH_SETTINGS.currencies as [string, ...string[]]);
   const union = z.discriminatedUnion('event_type', [s.order_placed, s.order_cancelled, s.payment_captured]);
-  const { JSONStringified } = await import('@aws-lambda-powertools/parser/helpers');
-  const { z: zc } = await import('zod');
-  const recordSchema = zc.string().transform((v) => Buffer.from(v, 'base64').toString('utf8')).pipe(JSONStringified(union as never));
-  let powertoolsOk = true;
+  // The envelope's record schema already base64-decodes `data` (Base64Encoded: gunzip attempt, then JSON.parse) and
+  // validates the result with the given schema, per record.
+  let powertoolsRejected = -1;
   const powertoolsPath = () => {
-    powertoolsOk = (KinesisEnvelope.safeParse(event, recordSchema as never) as { success: boolean }).success;
+    const result = KinesisEnvelope.safeParse(event, union as never) as { success: boolean; error?: Error };
+    powertoolsRejected = result.success ? 0 : (/indexes? ([\d, ]+)$/.exec(result.error?.message ?? '')?.[1].split(',').length ?? -1);
   };
   // (a) and (b) interleaved; (c) afterwards: it runs classic zod through the same zod core, and interleaving it would
   // turn (b)'s call sites megamorphic, measuring the mix rather than the processor.
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   );
   const [powertools] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
-  if (powertoolsOk) throw new Error("the Powertools path must reject the batch's invalid records");
+  if (powertoolsRejected < quarantined * 0.8) throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
 
   const { file, bytes } = await bundle();
   const init = initMs(file);
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     `| (b) processor core (I/O stubbed)       | ${f(coreRps)} |`,
     `| (c) Powertools parser (KinesisEnvelope)| ${f(powertools)} |`,
     '',
+    `(c) rejected ${powertoolsRejected} records (the processor: ${quarantined}; the union has no stream or future-time rules)`,
     `(b)/(c) = ${(coreRps / powertools).toFixed(1)}x   (target ≥ 15x)`,
     `(b)/(a) = ${((coreRps / ceiling) * 100).toFixed(0)}%   (target ≥ 50%)`,
     `(b)     = ${Math.round(coreRps).toLocaleString('en-US')} rec/s   (target ≥ 300,000)`,
