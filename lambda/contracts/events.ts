@@ -79,7 +79,15 @@ export function createEventContracts(options: EventContractOptions): EventContra
       if (STREAM_OF_EVENT[eventType] !== stream) {
         return reject('wrong_stream', 'event_type', `${eventType} belongs on the ${STREAM_OF_EVENT[eventType]} stream, not ${stream}`);
       }
-      const parsed = schemas[eventType].safeParse(value);
+      // A rejected parse builds an Error-derived result; its stack trace is never used, so skip capturing it.
+      const stackLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      let parsed;
+      try {
+        parsed = schemas[eventType].safeParse(value);
+      } finally {
+        Error.stackTraceLimit = stackLimit;
+      }
       if (!parsed.success) {
         const issues = parsed.error.issues.map(toContractIssue);
         return { ok: false, reason: reasonOf(parsed.error.issues[0], record), issues };
