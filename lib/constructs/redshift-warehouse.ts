@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,21 @@ import { nagResourceText } from './warehouse-nag';
 
 /** Audit logs Redshift Serverless exports to CloudWatch Logs. */
 export const AUDIT_LOG_TYPES = ['connectionlog', 'userlog', 'useractivitylog'] as const;
+
+/** IAM principal tag Redshift reads at IAM login (GetCredentials) to give the session its database roles. */
+export const DB_ROLES_TAG = 'RedshiftDbRoles';
+
+/**
+ * Gives an IAM role database roles in the warehouse when it connects with IAM credentials (Data API without a
+ * secret, dbt `method: iam`): tags it `RedshiftDbRoles=<role1>:<role2>`. The roles must exist (the warehouse
+ * setup creates `analysts`, `dataflow_loader`, `dataflow_transformer`).
+ */
+export function assignDbRoles(role: iam.IRole, dbRoles: readonly string[]): void {
+  if (dbRoles.length === 0 || dbRoles.some((r) => !/^[a-z_][a-z0-9_]*$/.test(r))) {
+    throw new Error(`assignDbRoles: database role names must be lower-case identifiers (got ${dbRoles.join(', ')})`);
+  }
+  Tags.of(role).add(DB_ROLES_TAG, dbRoles.join(':'));
+}
 
 /** Redshift Serverless accepts base capacity 4, then 8–1024 RPU in steps of 8. */
 export function isValidRpu(rpu: number): boolean {

@@ -5,7 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { WarehouseNetwork } from '../../lib/constructs/network';
 import { RedshiftUsageLimit } from '../../lib/constructs/redshift-usage-limit';
-import { RedshiftWarehouse } from '../../lib/constructs/redshift-warehouse';
+import { assignDbRoles, RedshiftWarehouse } from '../../lib/constructs/redshift-warehouse';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 /** The documented `@default`s of the warehouse constructs, checked against what they synthesize. */
 function stackWithAzs(): Stack {
@@ -81,4 +82,12 @@ describe('warehouse construct defaults', () => {
       () => new RedshiftUsageLimit(stack, 'Bad', { workgroupArn: 'x', monthlyRpuHours: 0, breachAction: 'log', logsKey: key, logRetention: logs.RetentionDays.ONE_WEEK }),
     ).toThrow(/monthlyRpuHours must be a whole number ≥ 1/);
   });
+});
+
+test('assignDbRoles tags an IAM role with RedshiftDbRoles and refuses bad role names', () => {
+  const stack = new Stack();
+  const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  assignDbRoles(role, ['dataflow_loader']);
+  Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'RedshiftDbRoles', Value: 'dataflow_loader' }] });
+  expect(() => assignDbRoles(role, ['Bad-Role'])).toThrow(/lower-case identifiers/);
 });
