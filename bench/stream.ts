@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       { name: '(a)', run: bare },
       { name: '(b)', run: core },
     ],
-    20,
+    40,
   );
   const [powertools] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
