@@ -87,6 +87,8 @@ export class WarehouseSetup extends Construct {
         sid: 'FollowOwnStatements',
         actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'],
         resources: ['*'],
+        // Only statements this function's own session submitted.
+        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
       }),
     );
     this.function.addToRolePolicy(
