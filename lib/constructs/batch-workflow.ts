@@ -91,7 +91,7 @@ export class BatchWorkflow extends Construct {
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
 
-    const lambdaStep = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string) => {
+    const lambdaStep = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => {
       const step = new tasks.LambdaInvoke(this, stateId, {
         lambdaFunction: fn,
         payload: sfn.TaskInput.fromObject(payload),
@@ -180,7 +180,7 @@ export class BatchWorkflow extends Construct {
         itemSelector: { 'table.$': '$$.Map.Item.Value', 'window.$': window },
         maxConcurrency,
         resultPath,
-      }).itemProcessor(lambdaStep(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }, '$'));
+      }).itemProcessor(lambdaStep(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }));
     const extract = catching(perTable('Extract tables', '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), 'Extract tables');
     const quality = catching(perTable('Quality gate', '$.plan.tables', props.quality, '$.quality', 4), 'Quality gate');
 

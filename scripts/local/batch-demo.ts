@@ -118,6 +118,10 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
   for (const t of execution.timeline) say(`  ${t.state.padEnd(28)} ${t.seconds.toFixed(1).padStart(8)} ${(t.rows ?? '').toString().padStart(8)}  ${t.status}${t.detail ? ` (${t.detail})` : ''}`);
   say('\nReconciliation (extracted = staged + quarantined; loaded = rows merged into bronze after de-duplication):');
   for (const [t, f] of Object.entries(tables)) {
+    if (!execution.qualityReports.some((r) => r.table === t)) {
+      say(`  ${t.padEnd(20)} stream events from the stream pass (staging/stream/…): conformed and loaded ${f.loaded}`);
+      continue;
+    }
     const ok = f.extracted === f.staged + f.quarantined ? 'ok' : 'MISMATCH';
     const reasons = Object.entries(f.quarantinedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
     say(`  ${t.padEnd(20)} extracted ${String(f.extracted).padStart(6)} = staged ${String(f.staged).padStart(6)} + quarantined ${String(f.quarantined).padStart(4)} [${ok}]  loaded ${f.loaded}${reasons ? `  (quarantine: ${reasons})` : ''}`);

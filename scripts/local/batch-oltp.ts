@@ -110,9 +110,11 @@ const ts = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * Generates one OLTP state. `updated_at` values: ~80% inside the window, ~8% inside the 10 minutes before it
- * (late commits the overlap re-reads), the rest before or after the window (not extracted). Order dates span the
- * two years before the window, so an old order updated now is a late update.
+ * Generates one OLTP state around one window. Customers and products change inside the window or its 10-minute
+ * overlap (late commits the overlap re-reads); orders too, except ~12% changed an hour before or after the window
+ * (not extracted). Order dates span the two years before the window, so an old order updated now is a late update.
+ * Defects are injected on rows nothing else references (the last 10% of customers and products, orders without
+ * lines), so one bad row is quarantined on its own and the demo's gold builds; cascades are the tests' business.
  */
 export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
   const r = rng(options.seed ?? 42);
@@ -123,13 +125,14 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
   const nCustomers = options.customers ?? 2_000;
   const nProducts = options.products ?? 200;
   const nOrders = options.orders ?? 5_000;
+  const inWindow = () => (r() < 0.9 ? ts(start + Math.floor(r() * HOUR)) : ts(start - Math.floor(r() * 10 * 60_000) - 1));
   const updatedAt = () => {
     const u = r();
-    if (u < 0.8) return ts(start + Math.floor(r() * HOUR));
-    if (u < 0.88) return ts(start - Math.floor(r() * 10 * 60_000) - 1);
+    if (u < 0.88) return inWindow();
     if (u < 0.94) return ts(start - 2 * HOUR + Math.floor(r() * HOUR));
     return ts(start + HOUR + Math.floor(r() * HOUR));
   };
+  const referenced = (n: number) => Math.max(1, Math.floor(n * 0.9));
   const defect = () => r() < defectRate;
 
   const customers: SourceRow[] = [];
@@ -146,9 +149,9 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
       registration_date: day(reg),
       last_login_date: r() < 0.9 ? day(reg + Math.floor(r() * (start - reg))) : null,
       customer_segment: pick(SEGMENTS),
-      updated_at: updatedAt(),
+      updated_at: inWindow(),
     };
-    if (defect()) {
+    if (i > referenced(nCustomers) && defect()) {
       row.registration_date = null;
       defects.push({ table: 'customers', key: id, defect: 'missing_required' });
     }
@@ -165,9 +168,9 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
       category: pick(CATEGORIES),
       price: price.toFixed(2),
       cost: (price * (0.4 + r() * 0.4)).toFixed(2),
-      updated_at: updatedAt(),
+      updated_at: inWindow(),
     };
-    if (defect()) {
+    if (i > referenced(nProducts) && defect()) {
       row.price = (-price).toFixed(2);
       defects.push({ table: 'products', key: id, defect: 'invalid_value' });
     }
@@ -181,24 +184,26 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
     const orderTs = start - Math.floor(r() ** 2 * 730 * DAY);
     const row: SourceRow = {
       order_id: id,
-      customer_id: `C${pad(1 + Math.floor(r() ** 1.5 * nCustomers), 8)}`,
+      customer_id: `C${pad(1 + Math.floor(r() ** 1.5 * referenced(nCustomers)), 8)}`,
       order_ts: ts(orderTs),
       status: pick(STATUSES),
       currency: pick(['USD', 'USD', 'EUR', 'GBP']),
       updated_at: updatedAt(),
     };
     if (row.updated_at! < row.order_ts!) row.updated_at = row.order_ts;
+    let lines = 1 + Math.floor(r() * 4);
     if (defect()) {
       row.customer_id = `C${pad(90_000_000 + i, 8)}`;
       defects.push({ table: 'orders', key: id, defect: 'orphan_reference' });
+      lines = 0;
     } else if (defect()) {
       row.status = 'lost_in_space';
       defects.push({ table: 'orders', key: id, defect: 'invalid_value' });
+      lines = 0;
     }
     orders.push(row);
-    const lines = 1 + Math.floor(r() * 4);
     for (let line = 1; line <= lines; line++) {
-      const product = 1 + Math.floor(r() * nProducts);
+      const product = 1 + Math.floor(r() * referenced(nProducts));
       const item: SourceRow = {
         order_id: id,
         line_no: String(line),
