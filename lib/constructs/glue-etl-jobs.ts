@@ -100,8 +100,7 @@ export class GlueEtlJobs extends Construct {
     const common = {
       role: this.role,
       glueVersion: glue.GlueVersion.V5_0,
-      workerType: glue.WorkerType.G_1X,
-      numberOfWorkers: props.numberOfWorkers ?? 2,
+      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: props.numberOfWorkers ?? 2 },
       timeout: props.timeout ?? Duration.minutes(45),
       // Step Functions owns retries (transient errors only, with backoff and jitter).
       maxRetries: 0,
