@@ -330,37 +330,51 @@ export async function runLocalExecution(
   const retries: LocalExecution['retries'] = [];
   const topLevel = new Set(stateNames);
   const started = new Map<string, number>();
+  const lastError = new Map<string, string>();
+  const close = (name: string, status: 'succeeded' | 'failed', endMs: number) => {
+    const start = started.get(name);
+    if (start === undefined) return;
+    started.delete(name);
+    const err = status === 'failed' ? lastError.get(name) : undefined;
+    const entry: TimelineEntry = {
+      state: name,
+      startMs: start,
+      endMs,
+      seconds: (endMs - start) / 1000,
+      status,
+      ...(rowsByState[name] !== undefined ? { rows: rowsByState[name] } : {}),
+      ...(err ? { detail: err } : {}),
+    };
+    timeline.push(entry);
+    log(`    ${status === 'succeeded' ? '✓' : '✗'} ${name} ${entry.seconds.toFixed(1)} s${entry.rows !== undefined ? `, ${entry.rows} rows` : ''}${err ? ` (${err})` : ''}`);
+  };
   const events = (async () => {
+    let lastTs = 0;
     for await (const e of execution.eventLogs) {
+      lastTs = e.timestamp;
       if (!e.state || e.index !== undefined || !topLevel.has(e.state.name)) continue;
       const name = e.state.name;
       if (e.type === 'StateEntered') {
-        started.set(name, e.timestamp);
-        statesEntered.push(name);
-        log(`  → ${name}`);
-      } else if ((e.type === 'StateExited' || e.type === 'StateFailed') && started.has(name)) {
-        // One entry per visit: the first of Exited / Failed closes it (a caught failure also reports Exited).
-        const start = started.get(name)!;
-        started.delete(name);
-        const status = e.type === 'StateExited' ? 'succeeded' : 'failed';
-        const err = e.Error;
-        const entry: TimelineEntry = {
-          state: name,
-          startMs: start,
-          endMs: e.timestamp,
-          seconds: (e.timestamp - start) / 1000,
-          status,
-          ...(rowsByState[name] !== undefined ? { rows: rowsByState[name] } : {}),
-          ...(err ? { detail: err } : {}),
-        };
-        timeline.push(entry);
-        log(`    ${status === 'succeeded' ? '✓' : '✗'} ${name} ${entry.seconds.toFixed(1)} s${entry.rows !== undefined ? `, ${entry.rows} rows` : ''}${err ? ` (${err})` : ''}`);
+        if (!started.has(name)) {
+          started.set(name, e.timestamp);
+          statesEntered.push(name);
+          lastError.delete(name);
+          log(`  → ${name}`);
+        }
+      } else if (e.type === 'StateFailed') {
+        lastError.set(name, String(e.Error ?? 'error'));
       } else if (e.type === 'StateRetried') {
-        const err = String(e.Error ?? 'retry');
+        const err = lastError.get(name) ?? 'error';
         retries.push({ state: name, error: err });
         log(`    ↻ ${name} retried after ${err}`);
+      } else if (e.type === 'StateCaught') {
+        close(name, 'failed', e.timestamp);
+      } else if (e.type === 'StateExited') {
+        close(name, 'succeeded', e.timestamp);
       }
     }
+    // A Fail state (or an uncaught error) ends the execution without an exit event.
+    for (const name of [...started.keys()]) close(name, 'failed', lastTs);
   })();
 
   try {
