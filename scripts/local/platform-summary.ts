@@ -114,6 +114,20 @@ export function runCfnLint(cdkOut = CDK_OUT): { templates: number; ok: boolean; 
 
 const countWarnings = (output: string) => output.split('\n').filter((l) => /:W\d{4}:/.test(l)).length;
 
+function countByRule(lines: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const l of lines) {
+    const rule = /:([EWI]\d{4}):/.exec(l)?.[1];
+    if (rule) counts[rule] = (counts[rule] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Warnings whose cause is known and accepted. */
+const RULE_NOTES: Record<string, string> = {
+  W3005: 'a DependsOn that aws-cdk-lib adds between a function and its role next to the GetAtt; harmless',
+};
+
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 export function printPlatformSummary(): boolean {
@@ -141,6 +155,8 @@ export function printPlatformSummary(): boolean {
   for (const f of nag.findings) console.log(`  ✗ ${f}`);
   const lint = runCfnLint();
   console.log(`cfn-lint: ${lint.templates} templates, ${lint.ok ? '0 errors' : 'ERRORS'}, ${lint.warnings} warnings`);
-  if (lint.output.trim()) console.log(lint.output.trim().split('\n').map((l) => `  ${path.relative(ROOT, l)}`).join('\n'));
+  const lines = lint.output.trim() ? lint.output.trim().split('\n') : [];
+  if (!lint.ok) console.log(lines.map((l) => `  ${path.relative(ROOT, l)}`).join('\n'));
+  else for (const [rule, n] of Object.entries(countByRule(lines))) console.log(`  ${rule} × ${n}${RULE_NOTES[rule] ? ` (${RULE_NOTES[rule]})` : ''}`);
   return nag.findings.length === 0 && lint.ok;
 }
