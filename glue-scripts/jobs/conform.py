@@ -11,7 +11,7 @@ import time
 from pyspark.sql import SparkSession
 
 from dataflow_glue import io
-from dataflow_glue.conform import conform_stream_table, conform_table, copy_manifest, file_count
+from dataflow_glue.conform import conform_table, copy_manifest, file_count, stream_landing
 from dataflow_glue.layout import parse_window_start, partition
 from dataflow_glue.specs import landing_schema, load_specs
 
@@ -52,20 +52,19 @@ def run(spark, args) -> dict:
         spec = specs[table]
         landing = f"{root}/{partition('oltp', table, start)}"
         files = [u for u, _ in io.list_files(spark, landing, ".ndjson.gz")]
-        summary[table] = write_dataset(
-            spark,
-            root,
-            table,
-            start,
-            conform_table(spark.read.schema(landing_schema(spec)).json(files), spec) if files else None,
-            spec["primaryKey"],
-        )
+        # Parse the landing JSON once: the lossy-cast check and the conform both read the cached rows.
+        landing = spark.read.schema(landing_schema(spec)).json(files).cache() if files else None
+        summary[table] = write_dataset(spark, root, table, start, conform_table(landing, spec) if landing is not None else None, spec["primaryKey"])
+        if landing is not None:
+            landing.unpersist()
     for name, spec in load_specs(args["stream_specs"]).items():
         lines = []
         for event_type in spec["eventTypes"]:
             lines += [u for u, _ in io.list_files(spark, f"{root}/{partition('stream', event_type, start)}", ".ndjson")]
-        df = conform_stream_table(spark.read.text(lines), spec) if lines else None
-        summary[name] = write_dataset(spark, root, name, start, df, spec["primaryKey"])
+        landing = stream_landing(spark.read.text(lines), spec).cache() if lines else None
+        summary[name] = write_dataset(spark, root, name, start, conform_table(landing, spec) if landing is not None else None, spec["primaryKey"])
+        if landing is not None:
+            landing.unpersist()
     io.write_text(spark, f"{root}/{partition('manifests', 'conform', start)}summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 
