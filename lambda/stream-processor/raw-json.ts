@@ -5,6 +5,39 @@
  * (readers disagree on which wins) and escaped keys (`"\u0061"` duplicates `"a"`) fall back to JSON.stringify.
  */
 
+/**
+ * `text` is valid JSON and `value` is `JSON.parse(text)`. The same answer as `hasUniquePlainKeys(text)`, cheaper:
+ * without any backslash no key has an escape, and every member of every object in the text shows as a quote followed
+ * by optional whitespace and a colon (a string value can add marks, when it starts with whitespace and a colon, but no
+ * member can go unmarked). So `marks >= members >= parsed keys`, and a duplicate makes `members > parsed keys`: equal
+ * counts prove every key unique. Anything else (a backslash, a surplus mark) gets the exact scan.
+ */
+export function textIsExactly(text: string, value: unknown): boolean {
+  if (text.indexOf('\\') === -1 && keyMarks(text) === keyCount(value)) return true;
+  return hasUniquePlainKeys(text);
+}
+
+const KEY_MARK = /"[ \t\n\r]*:/g;
+
+function keyMarks(text: string): number {
+  KEY_MARK.lastIndex = 0;
+  let n = 0;
+  while (KEY_MARK.test(text)) n++;
+  return n;
+}
+
+/** Own keys of every object in a parsed JSON value. */
+function keyCount(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) n += keyCount(value[i]);
+    return n;
+  }
+  for (const key in value) n += 1 + keyCount((value as Record<string, unknown>)[key]);
+  return n;
+}
+
 /** `text` is valid JSON (already parsed). True when no object has a repeated key and no key contains an escape. */
 export function hasUniquePlainKeys(text: string): boolean {
   const stack: (string[] | null)[] = [];

@@ -1,7 +1,7 @@
 import { objectKey } from '../shared/lake-keys';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
 import type { BatchOutcome, StreamRecordInput } from './core';
-import { hasUniquePlainKeys, openObjectText } from './raw-json';
+import { openObjectText, textIsExactly } from './raw-json';
 
 /**
  * Route: turns a batch outcome into lake objects with deterministic keys (EVENTS layout):
@@ -118,7 +118,7 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
  * `text` the JSON it was parsed from; the text is reused when that is unambiguous (see raw-json.ts).
  */
 export function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
-  const open = hasUniquePlainKeys(text) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
+  const open = textIsExactly(text, value) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
   return open + positionSuffix(record);
 }
 
