@@ -83,3 +83,17 @@ export function processBatch(stream: StreamName, records: readonly StreamRecordI
   const findings = detectAnomalies(valid, options.anomaly);
   return { stream, records, valid, quarantined, findings };
 }
+
+/** The valid record of batch position `index` (`valid` is in batch order: binary search), if that record was valid. */
+export function validRecordAt(valid: readonly ValidRecord[], index: number): ValidRecord | undefined {
+  let lo = 0;
+  let hi = valid.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = valid[mid].index;
+    if (at === index) return valid[mid];
+    if (at < index) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}

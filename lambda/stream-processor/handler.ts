@@ -41,7 +41,7 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
     const records = event.Records ?? [];
     if (records.length === 0) return { batchItemFailures: [] };
     const stream = resolveStream(records[0].eventSourceARN, deps.settings.streams);
-    const outcome = processBatch(stream, records.map(toInput), core);
+    const outcome = processBatch(stream, toInputs(records), core);
     const objects = planObjects(outcome);
 
     const write = await writeObjects(objects, deps.lake, concurrency);
@@ -84,14 +84,26 @@ export function resolveStream(arn: string, streams: Readonly<Record<string, Stre
   return stream;
 }
 
-function toInput(r: KinesisStreamRecord): StreamRecordInput {
-  const colon = r.eventID.indexOf(':');
-  return {
-    shardId: colon > 0 ? r.eventID.slice(0, colon) : 'shardId-unknown',
-    sequenceNumber: r.kinesis.sequenceNumber,
-    arrivalMs: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
-    data: r.kinesis.data,
-  };
+/** The core's view of the records; the shard id (the `eventID` up to its first colon) is reused while it repeats. */
+function toInputs(records: readonly KinesisStreamRecord[]): StreamRecordInput[] {
+  const inputs: StreamRecordInput[] = new Array(records.length);
+  let shardPrefix = '';
+  let shardId = '';
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (shardPrefix === '' || !r.eventID.startsWith(shardPrefix)) {
+      const colon = r.eventID.indexOf(':');
+      shardId = colon > 0 ? r.eventID.slice(0, colon) : 'shardId-unknown';
+      shardPrefix = colon > 0 ? r.eventID.slice(0, colon + 1) : '';
+    }
+    inputs[i] = {
+      shardId,
+      sequenceNumber: r.kinesis.sequenceNumber,
+      arrivalMs: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
+      data: r.kinesis.data,
+    };
+  }
+  return inputs;
 }
 
 /** Counts only what was committed: redelivered records are counted when they are processed again. */

@@ -1,6 +1,6 @@
 import { objectKey } from '../shared/lake-keys';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
-import type { BatchOutcome, StreamRecordInput } from './core';
+import { validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
 import { openObjectText, textIsExactly } from './raw-json';
 
 /**
@@ -27,9 +27,6 @@ export interface PlannedObject {
 const HOUR_MS = 3_600_000;
 
 interface Group {
-  readonly zone: LakeZone;
-  readonly kind: ObjectKind;
-  readonly source: string;
   readonly entity: string;
   readonly reason?: string;
   readonly hourMs: number;
@@ -38,33 +35,46 @@ interface Group {
   readonly indexes: number[];
 }
 
-export function planObjects(outcome: BatchOutcome): PlannedObject[] {
-  const { records, stream } = outcome;
-  const groups: Group[] = [];
-  // kind → entity (event type, reason or anomaly type) → hour → shard → group; no per-record key strings.
-  const index = new Map<ObjectKind, Map<string, Map<number, Map<string, Group>>>>();
-  const add = (kind: ObjectKind, entity: string, hourMs: number, shardId: string, make: () => Omit<Group, 'lines' | 'indexes'>, line: string, at: number) => {
-    let byEntity = index.get(kind);
-    if (!byEntity) index.set(kind, (byEntity = new Map()));
-    let byHour = byEntity.get(entity);
-    if (!byHour) byEntity.set(entity, (byHour = new Map()));
+/**
+ * The objects of one kind: entity (event type, reason or anomaly type) → hour → shard → group, with the entity's
+ * latest group checked first (consecutive records of an entity almost always share hour and shard). No per-record
+ * key strings or closures.
+ */
+class Groups {
+  public readonly list: Group[] = [];
+  private readonly index = new Map<string, Map<number, Map<string, Group>>>();
+  private readonly latest = new Map<string, Group>();
+
+  public add(entity: string, reason: string | undefined, hourMs: number, shardId: string, line: string, at: number): void {
+    let group = this.latest.get(entity);
+    if (group === undefined || group.hourMs !== hourMs || group.shardId !== shardId) {
+      group = this.find(entity, reason, hourMs, shardId);
+      this.latest.set(entity, group);
+    }
+    group.lines.push(line);
+    group.indexes.push(at);
+  }
+
+  private find(entity: string, reason: string | undefined, hourMs: number, shardId: string): Group {
+    let byHour = this.index.get(entity);
+    if (!byHour) this.index.set(entity, (byHour = new Map()));
     let byShard = byHour.get(hourMs);
     if (!byShard) byHour.set(hourMs, (byShard = new Map()));
     let group = byShard.get(shardId);
     if (!group) {
-      byShard.set(shardId, (group = { ...make(), lines: [], indexes: [] }));
-      groups.push(group);
+      byShard.set(shardId, (group = { entity, reason, hourMs, shardId, lines: [], indexes: [] }));
+      this.list.push(group);
     }
-    group.lines.push(line);
-    group.indexes.push(at);
-  };
-  const arrivalIso = (i: number) => isoTime(records[i].arrivalMs);
-
-  for (const v of outcome.valid) {
-    const shardId = records[v.index].shardId;
-    const hourMs = floorHour(v.occurredMs);
-    add('events', v.eventType, hourMs, shardId, () => ({ zone: 'staging', kind: 'events', source: 'stream', entity: v.eventType, hourMs, shardId }), v.line, v.index);
+    return group;
   }
+}
+
+export function planObjects(outcome: BatchOutcome): PlannedObject[] {
+  const { records, stream } = outcome;
+  const events = new Groups();
+  for (const v of outcome.valid) events.add(v.eventType, undefined, floorHour(v.occurredMs), records[v.index].shardId, v.line, v.index);
+
+  const quarantine = new Groups();
   for (const q of outcome.quarantined) {
     const r = records[q.index];
     const line = JSON.stringify({
@@ -73,42 +83,44 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
       raw_base64: r.data,
       shard_id: r.shardId,
       sequence_number: r.sequenceNumber,
-      arrival_time: arrivalIso(q.index),
+      arrival_time: isoTime(r.arrivalMs),
       stream,
     });
-    const hourMs = floorHour(r.arrivalMs);
-    add('quarantine', q.reason, hourMs, r.shardId, () => ({ zone: 'quarantine', kind: 'quarantine', source: 'stream', entity: stream, reason: q.reason, hourMs, shardId: r.shardId }), line, q.index);
+    quarantine.add(q.reason, q.reason, floorHour(r.arrivalMs), r.shardId, line, q.index);
   }
-  if (outcome.findings.length) {
-    const byIndex = new Map(outcome.valid.map((v) => [v.index, v]));
-    for (const f of outcome.findings) {
-      const v = byIndex.get(f.index);
-      if (!v) throw new Error(`anomaly finding for record ${f.index}, which is not a valid event`);
-      const r = records[f.index];
-      const record: AnomalyRecord = {
-        anomaly_type: f.type,
-        event_id: v.eventId,
-        event_type: v.eventType,
-        customer_id: v.customerId,
-        score: f.score,
-        threshold: f.threshold,
-        occurred_at: v.occurredAt,
-        shard_id: r.shardId,
-        sequence_number: r.sequenceNumber,
-        arrival_time: arrivalIso(f.index),
-      };
-      const hourMs = floorHour(v.occurredMs);
-      add('anomalies', f.type, hourMs, r.shardId, () => ({ zone: 'staging', kind: 'anomalies', source: 'anomalies', entity: f.type, hourMs, shardId: r.shardId }), JSON.stringify(record), f.index);
-    }
+
+  const anomalies = new Groups();
+  for (const f of outcome.findings) {
+    const v = validRecordAt(outcome.valid, f.index);
+    if (!v) throw new Error(`anomaly finding for record ${f.index}, which is not a valid event`);
+    const r = records[f.index];
+    const record: AnomalyRecord = {
+      anomaly_type: f.type,
+      event_id: v.eventId,
+      event_type: v.eventType,
+      customer_id: v.customerId,
+      score: f.score,
+      threshold: f.threshold,
+      occurred_at: v.occurredAt,
+      shard_id: r.shardId,
+      sequence_number: r.sequenceNumber,
+      arrival_time: isoTime(r.arrivalMs),
+    };
+    anomalies.add(f.type, undefined, floorHour(v.occurredMs), r.shardId, JSON.stringify(record), f.index);
   }
 
   const objects: PlannedObject[] = [];
-  for (const g of groups) {
-    const first = records[g.indexes[0]].sequenceNumber;
-    const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
-    const key = objectKey({ source: g.source, entity: g.entity, reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
-    objects.push({ zone: g.zone, kind: g.kind, key, lines: g.lines, indexes: g.indexes });
-  }
+  const emit = (groups: Groups, zone: LakeZone, kind: ObjectKind, source: string, entityOf: (g: Group) => string) => {
+    for (const g of groups.list) {
+      const first = records[g.indexes[0]].sequenceNumber;
+      const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
+      const key = objectKey({ source, entity: entityOf(g), reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
+      objects.push({ zone, kind, key, lines: g.lines, indexes: g.indexes });
+    }
+  };
+  emit(events, 'staging', 'events', 'stream', (g) => g.entity);
+  emit(quarantine, 'quarantine', 'quarantine', 'stream', () => stream);
+  emit(anomalies, 'staging', 'anomalies', 'anomalies', (g) => g.entity);
   return objects;
 }
 

@@ -1,6 +1,6 @@
 import type { AnomalyType } from '../contracts/events-anomalies';
 import type { Finding } from './anomalies';
-import type { BatchOutcome } from './core';
+import { validRecordAt, type BatchOutcome } from './core';
 import type { PlannedObject } from './route';
 
 /** The one SNS message per batch that found anomalies (never one per record). */
@@ -15,12 +15,11 @@ export function buildAnomalySummary(environment: string, outcome: BatchOutcome, 
   if (findings.length === 0) return undefined;
   const byType: Partial<Record<AnomalyType, number>> = {};
   for (const f of findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
-  const eventAt = new Map(outcome.valid.map((v) => [v.index, v]));
   const first = outcome.records[0];
   const last = outcome.records[outcome.records.length - 1];
   const examples = findings.slice(0, MAX_EXAMPLES).map((f) => ({
     anomaly_type: f.type,
-    event_id: eventAt.get(f.index)?.eventId,
+    event_id: validRecordAt(outcome.valid, f.index)?.eventId,
     score: f.score,
     threshold: f.threshold,
     sequence_number: outcome.records[f.index].sequenceNumber,

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { buildEventSchemas, timestampMs, type EventType } from '../../lambda/contracts/events';
+import { validRecordAt, type ValidRecord } from '../../lambda/stream-processor/core';
 import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
@@ -130,6 +131,17 @@ describe('contracts: z.validate decides, safeParse only explains', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('validRecordAt', () => {
+  test('property: finds exactly the valid record at an index', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat({ max: 300 })), fc.nat({ max: 310 }), (indexes, probe) => {
+        const valid = [...indexes].sort((a, b) => a - b).map((index) => ({ index }) as ValidRecord);
+        expect(validRecordAt(valid, probe)).toBe(valid.find((v) => v.index === probe));
+      }),
     );
   });
 });
