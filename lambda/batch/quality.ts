@@ -4,13 +4,18 @@
  * dataset expectations (completeness, uniqueness, validity, referential integrity, row-count bounds) against the
  * configured thresholds, and writes a JSON report. Every extracted row lands in exactly one of staging or
  * quarantine: extracted = staged + quarantined.
+ *
+ * Quarantine cascades within a window: a valid row whose parent (order → customer, item → order / product) is
+ * quarantined in the same window is quarantined too (`parent_quarantined`), so the warehouse never receives a child
+ * without its parent. Each gate re-derives its parents' verdicts from their raw extracts with the same validator (all
+ * extracts finish before any gate starts), so gates stay independent and can run in parallel.
  */
 import { TABLE_SPECS, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 import { objectKey, partitionPrefix } from '../shared/lake-keys';
 import { extractManifestKey, type ExtractManifest } from './extract';
 import type { LakeStore } from './lake-store';
 import { NdjsonPartWriter, readParts, removeStale } from './ndjson-parts';
-import { RowValidator, type Reason } from './row-schemas';
+import { RowValidator, type Reason, type RowVerdict } from './row-schemas';
 import type { BatchWindow } from './window';
 
 export interface QualityThresholds {
@@ -77,7 +82,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
   const reportKey = qualityReportKey(table, window);
   const previousBody = await store.get('staging', reportKey);
 
-  const validator = new RowValidator(table, { currencies: options.currencies });
+  const classify = await classifier(store, table, window, options.currencies, new Map());
   const time = new Date(window.start);
   const staged = new NdjsonPartWriter(store, 'staging', stagingFolder(table, window), table, options.partRows);
   const quarantine = new Map<Reason, NdjsonPartWriter>();
@@ -99,7 +104,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
       const v = row[c.name];
       if (v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '')) nonNull[c.name] += 1;
     }
-    const verdict = validator.validate(record);
+    const verdict = classify(record);
     if (verdict.ok) {
       complete += 1;
       typedAndInDomain += 1;
@@ -109,8 +114,8 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     }
     const codes = new Set(verdict.issues.map((i) => i.code));
     if (!codes.has('missing_required')) complete += 1;
-    if (!verdict.issues.some((i) => i.code !== 'missing_required' && i.code !== 'orphan_reference')) typedAndInDomain += 1;
-    if (!codes.has('orphan_reference')) referenced += 1;
+    if (!verdict.issues.some((i) => !['missing_required', 'orphan_reference', 'parent_quarantined'].includes(i.code))) typedAndInDomain += 1;
+    if (!codes.has('orphan_reference') && !codes.has('parent_quarantined')) referenced += 1;
     byReason[verdict.reason] = (byReason[verdict.reason] ?? 0) + 1;
     const list = (samples[verdict.reason] ??= []);
     if (list.length < 5) list.push({ key, issues: verdict.issues.map((i) => ({ path: i.path, message: i.message })) });
@@ -174,6 +179,57 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     await removeStale(store, 'quarantine', previous.outputs.quarantine, report.outputs.quarantine);
   }
   return report;
+}
+
+type Classify = (record: unknown) => RowVerdict;
+
+/**
+ * The gate's verdict on one row of `table`: its own validation, then `parent_quarantined` for each reference to a row
+ * the parent table's gate quarantines in this window (transitively: an item of an order whose customer is
+ * quarantined is quarantined too). `memo` shares the parents' key sets within one gate run.
+ */
+async function classifier(store: LakeStore, table: OltpTableName, window: BatchWindow, currencies: readonly string[], memo: Map<string, Promise<Set<string>>>): Promise<Classify> {
+  const validator = new RowValidator(table, { currencies });
+  const parents: { columns: readonly string[]; table: string; keys: Set<string> }[] = [];
+  for (const ref of (TABLE_SPECS[table] as TableSpec).references) {
+    const id = `${ref.table}(${ref.refColumns.join(',')})`;
+    let keys = memo.get(id);
+    if (!keys) memo.set(id, (keys = quarantinedKeys(store, ref.table as OltpTableName, ref.refColumns, window, currencies, memo)));
+    const set = await keys;
+    if (set.size > 0) parents.push({ columns: ref.columns, table: ref.table, keys: set });
+  }
+  return (record) => {
+    const verdict = validator.validate(record);
+    if (!verdict.ok || parents.length === 0) return verdict;
+    const row = record as Record<string, unknown>;
+    const issues = [];
+    for (const p of parents) {
+      const key = p.columns.map((c) => String(row[c])).join('|');
+      if (p.keys.has(key)) issues.push({ path: p.columns.join(','), code: 'parent_quarantined', message: `${p.table} row ${key} is quarantined in this window` });
+    }
+    return issues.length === 0 ? verdict : { ok: false, reason: 'parent_quarantined', issues };
+  };
+}
+
+/** `columns` values of the rows of `table`'s extract for the window that its gate quarantines (none without an extract). */
+async function quarantinedKeys(
+  store: LakeStore,
+  table: OltpTableName,
+  columns: readonly string[],
+  window: BatchWindow,
+  currencies: readonly string[],
+  memo: Map<string, Promise<Set<string>>>,
+): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const body = await store.get('raw', extractManifestKey(table, window));
+  if (body === undefined) return keys;
+  const manifest = JSON.parse(body.toString('utf8')) as ExtractManifest;
+  const classify = await classifier(store, table, window, currencies, memo);
+  for await (const record of readParts(store, 'raw', manifest.parts.map((p) => p.key))) {
+    const row = (record ?? {}) as Record<string, unknown>;
+    if (!classify(record).ok) keys.add(columns.map((c) => String(row[c])).join('|'));
+  }
+  return keys;
 }
 
 /** Raised (by name) so the state machine can route a failed gate to its notification. */

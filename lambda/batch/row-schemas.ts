@@ -8,11 +8,13 @@
  *   invalid_type      wrong type or format (text in a number, 3 decimals in DECIMAL(12,2), a bad date, unknown column)
  *   invalid_value     well-typed but outside the domain (status, id format, quantity 0, negative price…)
  *   orphan_reference  a foreign key that does not exist in the source (flagged by the extract)
+ *   parent_quarantined  a valid row whose referenced row is quarantined in the same window (quality.ts), so no
+ *                     child is loaded without its parent; it is staged again when the parent's fix is extracted
  */
 import { z } from 'zod';
 import { TABLE_SPECS, type ColumnSpec, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 
-export const REASONS = ['missing_required', 'invalid_type', 'invalid_value', 'orphan_reference'] as const;
+export const REASONS = ['missing_required', 'invalid_type', 'invalid_value', 'orphan_reference', 'parent_quarantined'] as const;
 export type Reason = (typeof REASONS)[number];
 
 export interface RowIssue {
@@ -110,7 +112,7 @@ function rowSchema(table: OltpTableName, options: RowRuleOptions): z.ZodType {
   return schema;
 }
 
-const RANK: Record<Reason, number> = { missing_required: 0, invalid_type: 1, invalid_value: 2, orphan_reference: 3 };
+const RANK: Record<Reason, number> = { missing_required: 0, invalid_type: 1, invalid_value: 2, orphan_reference: 3, parent_quarantined: 4 };
 
 /** A compiled validator for one table. */
 export class RowValidator {

@@ -38,7 +38,10 @@ function keyCount(value: unknown): number {
   return n;
 }
 
-/** `text` is valid JSON (already parsed). True when no object has a repeated key and no key contains an escape. */
+/**
+ * True when no object in `text` has a repeated key and no key contains an escape. Meant for text JSON.parse accepted;
+ * on anything else (an unterminated string) it answers false rather than guessing.
+ */
 export function hasUniquePlainKeys(text: string): boolean {
   const stack: (string[] | null)[] = [];
   let expectKey = false;
@@ -48,7 +51,8 @@ export function hasUniquePlainKeys(text: string): boolean {
     if (c === 34) {
       // Jump to the closing quote: one not preceded by an odd number of backslashes.
       let j = text.indexOf('"', i + 1);
-      while (escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      while (j !== -1 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      if (j === -1) return false;
       if (expectKey) {
         const backslash = text.indexOf('\\', i + 1);
         if (backslash !== -1 && backslash < j) return false;

@@ -165,6 +165,15 @@ export const environmentConfigSchema = z
       monthlyUsageLimitRpuHours: z.number().int().min(1, 'must be ≥ 1'),
       usageLimitBreachAction: z.enum(['log', 'emit-metric', 'deactivate']),
       vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24'),
+      /**
+       * The three or more AZs of the warehouse subnets (Redshift Serverless needs three). Set it where the account
+       * does not have the region's `a`, `b` and `c` zones.
+       * @default - `<region>a`, `<region>b`, `<region>c`
+       */
+      availabilityZones: z
+        .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an availability-zone name such as eu-west-1a'))
+        .min(3, 'needs at least three availability zones (Redshift Serverless)')
+        .optional(),
     }),
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
@@ -190,6 +199,11 @@ export const environmentConfigSchema = z
     if (c.warehouse.maxCapacityRpu < c.warehouse.baseCapacityRpu) {
       ctx.addIssue({ code: 'custom', path: ['warehouse', 'maxCapacityRpu'], message: 'must be ≥ baseCapacityRpu' });
     }
+    const azs = c.warehouse.availabilityZones ?? [];
+    azs.forEach((az, i) => {
+      if (!az.startsWith(c.region)) ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: `must be in the region ${c.region}` });
+      if (azs.indexOf(az) !== i) ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: 'must not repeat an availability zone' });
+    });
     if (c.quality.maxRowsPerWindow <= c.quality.minRowsPerWindow) {
       ctx.addIssue({ code: 'custom', path: ['quality', 'maxRowsPerWindow'], message: 'must be greater than minRowsPerWindow' });
     }

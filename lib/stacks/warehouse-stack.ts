@@ -67,8 +67,8 @@ export class WarehouseStack extends Stack {
 
     this.network = new WarehouseNetwork(this, 'Network', {
       cidr: w.vpcCidr,
-      // Serverless needs three AZs; name them from the region so environment-agnostic synths get three too.
-      availabilityZones: ['a', 'b', 'c'].map((suffix) => `${config.region}${suffix}`),
+      // Serverless needs three AZs; named (config or region a/b/c) so environment-agnostic synths get three too.
+      availabilityZones: w.availabilityZones ?? ['a', 'b', 'c'].map((suffix) => `${config.region}${suffix}`),
       logRetention: logRetention,
       logsKey: props.logsKey,
       removalPolicy,

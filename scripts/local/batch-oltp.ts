@@ -113,8 +113,9 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * Generates one OLTP state around one window. Customers and products change inside the window or its 10-minute
  * overlap (late commits the overlap re-reads); orders too, except ~12% changed an hour before or after the window
  * (not extracted). Order dates span the two years before the window, so an old order updated now is a late update.
- * Defects are injected on rows nothing else references (the last 10% of customers and products, orders without
- * lines), so one bad row is quarantined on its own and the demo's gold builds; cascades are the tests' business.
+ * Defects are injected on customers and products nothing references (the last 10%) and on orders: an orphan order
+ * has no lines, an order with an unknown status keeps its lines, which the quality gate quarantines with it
+ * (`parent_quarantined`), so the demo shows the cascade while referential integrity stays above its threshold.
  */
 export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
   const r = rng(options.seed ?? 42);
@@ -196,10 +197,11 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
       row.customer_id = `C${pad(90_000_000 + i, 8)}`;
       defects.push({ table: 'orders', key: id, defect: 'orphan_reference' });
       lines = 0;
-    } else if (defect()) {
+    }
+    const invalidOrder = lines > 0 && defect();
+    if (invalidOrder) {
       row.status = 'lost_in_space';
       defects.push({ table: 'orders', key: id, defect: 'invalid_value' });
-      lines = 0;
     }
     orders.push(row);
     for (let line = 1; line <= lines; line++) {
@@ -214,6 +216,8 @@ export function generateOltp(options: OltpGeneratorOptions): GeneratedOltp {
       if (defect()) {
         item.quantity = '0';
         defects.push({ table: 'order_items', key: `${id}|${line}`, defect: 'invalid_value' });
+      } else if (invalidOrder) {
+        defects.push({ table: 'order_items', key: `${id}|${line}`, defect: 'parent_quarantined' });
       }
       items.push(item);
     }

@@ -200,6 +200,56 @@ describe('the quality gate', () => {
     expect(await records('staging', second.outputs.staging)).toHaveLength(2);
   });
 
+  test('quarantine cascades within the window: children of a quarantined parent are quarantined, transitively', async () => {
+    const customer = (i: number, extra: Record<string, unknown> = {}) => ({
+      customer_id: `C${String(i).padStart(8, '0')}`,
+      email: `c${i}@example.com`,
+      first_name: null,
+      last_name: null,
+      registration_date: '2025-01-01',
+      last_login_date: null,
+      customer_segment: 'standard',
+      updated_at: '2026-06-01T10:01:00.000000Z',
+      ...extra,
+    });
+    const line = (orderNo: number, lineNo: number) => ({
+      order_id: `O${String(orderNo).padStart(10, '0')}`,
+      line_no: lineNo,
+      product_id: 'P000001',
+      quantity: 1,
+      unit_price: '9.99',
+      updated_at: '2026-06-01T10:05:00.000000Z',
+    });
+    // Customer 2 is invalid; order 3 is invalid itself; order 4 belongs to customer 3, who is not in this window.
+    await landExtract('customers', [customer(1), customer(2, { customer_segment: 'gold' })]);
+    await landExtract('orders', [order(1), order(2, { customer_id: 'C00000002' }), order(3, { status: 'lost' }), order(4, { customer_id: 'C00000003' })]);
+    await landExtract('order_items', [line(1, 1), line(2, 1), line(2, 2), line(3, 1), line(4, 1)]);
+    const gate = (table: OltpTableName) =>
+      runQualityGate(store, { table, window: W, thresholds: { ...THRESHOLDS, referentialIntegrity: 0 }, currencies: CURRENCIES });
+
+    const orders = await gate('orders');
+    expect(orders.rows).toEqual({ extracted: 4, staged: 2, quarantined: 2 });
+    expect(orders.quarantinedByReason).toEqual({ parent_quarantined: 1, invalid_value: 1 });
+    expect(orders.samples.parent_quarantined).toEqual([
+      { key: 'O0000000002', issues: [{ path: 'customer_id', message: 'customers row C00000002 is quarantined in this window' }] },
+    ]);
+    expect(orders.expectations.find((e) => e.name === 'referential_integrity')?.observed).toBe(0.75);
+    expect(orders.expectations.find((e) => e.name === 'validity')?.observed).toBe(0.75);
+
+    const items = await gate('order_items');
+    expect(items.rows).toEqual({ extracted: 5, staged: 2, quarantined: 3 });
+    expect(items.quarantinedByReason).toEqual({ parent_quarantined: 3 });
+    const staged = await records('staging', items.outputs.staging);
+    expect(staged.map((r) => r.order_id)).toEqual(['O0000000001', 'O0000000004']);
+    const quarantined = await records('quarantine', items.outputs.quarantine);
+    expect(quarantined.map((q) => [(q.row as { order_id: string }).order_id, q.reason])).toEqual([
+      ['O0000000002', 'parent_quarantined'],
+      ['O0000000002', 'parent_quarantined'],
+      ['O0000000003', 'parent_quarantined'],
+    ]);
+    expect(items.outputs.quarantine).toEqual(['oltp/order_items/reason=parent_quarantined/dt=2026-06-01/hr=10/order_items-00000.ndjson.gz']);
+  });
+
   test('a missing extract is an error, not an empty pass', async () => {
     await expect(runQualityGate(store, { table: 'customers', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES })).rejects.toThrow(
       /no extract manifest for customers/,

@@ -45,6 +45,18 @@ describe('environment configuration', () => {
     expect(withOverride('dev', (c) => (c.unexpected = true))).toThrow(/unexpected|Unrecognized key/);
   });
 
+  test('warehouse availability zones: at least three, distinct, in the region', () => {
+    const dev = loadEnvironmentConfig('dev');
+    expect(dev.warehouse.availabilityZones).toBeUndefined();
+    const azs = [`${dev.region}b`, `${dev.region}c`, `${dev.region}d`];
+    expect(withOverride('dev', (c) => (c.warehouse.availabilityZones = azs))().warehouse.availabilityZones).toEqual(azs);
+    expect(withOverride('dev', (c) => (c.warehouse.availabilityZones = azs.slice(0, 2)))).toThrow(/warehouse\.availabilityZones: needs at least three/);
+    expect(withOverride('dev', (c) => (c.warehouse.availabilityZones = [...azs.slice(0, 2), 'ap-south-9a']))).toThrow(
+      new RegExp(`warehouse\\.availabilityZones\\.2: must be in the region ${dev.region}`),
+    );
+    expect(withOverride('dev', (c) => (c.warehouse.availabilityZones = [azs[0], azs[1], azs[0]]))).toThrow(/warehouse\.availabilityZones\.2: must not repeat/);
+  });
+
   test('every issue is reported, not just the first', () => {
     const both = withOverride('dev', (c) => ((c.logRetentionDays = 0), (c.region = 'mars')));
     expect(both).toThrow(/logRetentionDays[\s\S]*region|region[\s\S]*logRetentionDays/);

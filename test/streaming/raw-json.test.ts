@@ -18,6 +18,13 @@ describe('reusing the received JSON text for staging lines', () => {
     expect(hasUniquePlainKeys(text)).toBe(expected);
   });
 
+  test.each(['{"a":"unterminated', '{"a":"x\\"', '"', '{"'])(
+    'hasUniquePlainKeys(%s) terminates and declines text that is not JSON',
+    (text) => {
+      expect(hasUniquePlainKeys(text)).toBe(false);
+    },
+  );
+
   test('property: for any JSON object text, unique plain keys imply the text means exactly JSON.parse(text)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.boolean(), (value, pretty) => {

@@ -68,6 +68,8 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
 
   test('network: isolated subnets in three AZs, S3 gateway endpoint, flow logs; no NAT or internet gateway', () => {
     t.resourceCountIs('AWS::EC2::Subnet', 3);
+    const azs = Object.values(t.findResources('AWS::EC2::Subnet')).map((r) => r.Properties.AvailabilityZone);
+    expect(azs).toEqual(config.warehouse.availabilityZones ?? ['a', 'b', 'c'].map((s) => `${config.region}${s}`));
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
     t.resourceCountIs('AWS::EC2::InternetGateway', 0);
     t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: config.warehouse.vpcCidr });
