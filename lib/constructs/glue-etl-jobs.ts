@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { nagText } from './stream-nag';
+import { nagText } from '../nag-text';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 

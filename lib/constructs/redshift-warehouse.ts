@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { nagResourceText } from './warehouse-nag';
+import { nagText } from '../nag-text';
 
 /** Audit logs Redshift Serverless exports to CloudWatch Logs. */
 export const AUDIT_LOG_TYPES = ['connectionlog', 'userlog', 'useractivitylog'] as const;
@@ -137,7 +137,7 @@ export class RedshiftWarehouse extends Construct {
     this.copyRole.addToPolicy(new iam.PolicyStatement({ sid: 'DecryptWithLakeKey', actions: ['kms:Decrypt'], resources: [props.lakeKey.keyArn] }));
     Validations.of(this.copyRole).acknowledge(
       ...prefixes.map((p) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, props.stagingBucket.arnForObjects(`${p}*`))}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, props.stagingBucket.arnForObjects(`${p}*`))}]`,
         reason: `COPY reads objects by key under the staging prefix ${p} (s3:GetObject only); object keys are per load and cannot be listed in advance.`,
       })),
     );

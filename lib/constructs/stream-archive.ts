@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { nagText } from './stream-nag';
+import { nagText } from '../nag-text';
 
 export interface StreamArchiveProps {
   /** The Kinesis stream to archive. */

@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
-import { nagText } from './stream-nag';
+import { nagText } from '../nag-text';
 
 export const PROCESSOR_ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'stream-processor', 'index.ts');
 export const PROCESSOR_SERVICE = 'stream-processor';

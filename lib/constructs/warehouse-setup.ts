@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { nagResourceText } from './warehouse-nag';
+import { nagText } from '../nag-text';
 import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/warehouse-setup/setup-sql';
 
 export interface WarehouseSetupProps {
@@ -131,7 +131,7 @@ export class WarehouseSetup extends Construct {
           'redshift-data:DescribeStatement/GetStatementResult and xray:PutTraceSegments support no resource-level permissions; the Data API only returns statements the calling role submitted.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, adminSecrets)}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, adminSecrets)}]`,
         reason:
           'Redshift-managed admin secrets are named redshift!<namespace>-<user>-<random>; decrypting them additionally needs the warehouse key, which this role may use for this namespace only.',
       },

@@ -20,7 +20,7 @@ import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { Monitoring } from '../constructs/monitoring';
-import { nagText } from '../constructs/stream-nag';
+import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
 
 export interface BatchStackProps extends StackProps {

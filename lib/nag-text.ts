@@ -1,7 +1,12 @@
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-/** The text cdk-nag prints for a value in a finding id (`<Ref>`, `<Res.Attr>`, joins concatenated). */
+/**
+ * cdk-nag 3 acknowledgements must match a finding exactly, e.g. `AwsSolutions-IAM5[Resource::<text>]`, where <text>
+ * is the resolved resource as cdk-nag prints it (`<Ref>`, `<Res.Attr>`, `${X}` → `<X>`, joins concatenated). This
+ * renders a (possibly tokenised) value the same way, so an acknowledgement names the one resource it covers in every
+ * environment.
+ */
 export function nagText(scope: IConstruct, value: string): string {
   return render(Stack.of(scope).resolve(value));
 }
@@ -17,9 +22,4 @@ function render(value: unknown): string {
     return parts.map(render).join(sep);
   }
   return JSON.stringify(value);
-}
-
-/** The CloudFormation logical id of a construct's default resource. */
-export function logicalIdOf(construct: IConstruct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }
