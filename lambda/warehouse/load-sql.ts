@@ -80,7 +80,8 @@ function fillStage(spec: TableSpec, stage: string, source: LoadSource): string {
       ].join('\n');
     case 'local-parquet':
       if (source.files.length === 0) throw new Error(`load of ${spec.name}: the manifest lists no files`);
-      return `INSERT INTO ${stage}\nSELECT * FROM read_parquet([${source.files.map(literal).join(', ')}])`;
+      // Like COPY, read exactly the files' columns: no dt/hr columns from the lake's `key=value` folders.
+      return `INSERT INTO ${stage}\nSELECT * FROM read_parquet([${source.files.map(literal).join(', ')}], hive_partitioning = false)`;
     case 'local-csv': {
       const casts = spec.columns.map((c) => `  CAST(NULLIF(${identifier(c.name)}, '') AS ${sqlType(c.type)}) AS ${c.name}`);
       return `INSERT INTO ${stage}\nSELECT\n${casts.join(',\n')}\nFROM read_csv(${literal(source.file)}, header = true, all_varchar = true, quote = '"', escape = '"')`;

@@ -168,23 +168,6 @@ function run(cmd: string, args: readonly string[], env: Record<string, string>, 
   });
 }
 
-/**
- * COPY reads exactly the files' columns. DuckDB's read_parquet would add `dt`/`hr` columns from the lake's
- * `dt=…/hr=…` folders (hive partitioning is auto-detected), so the local load reads the manifest's files through
- * links in a folder without `key=value` segments. (lambda/warehouse/load-sql.ts could pass
- * `hive_partitioning = false` instead; reported to the warehouse owner.)
- */
-function localCopySources(lakeDir: string, manifestKey: string, files: readonly string[]): string[] {
-  const dir = path.join(lakeDir, '..', 'copy-sources', manifestKey.replace(/[^a-z0-9]+/gi, '_'));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  return files.map((f, i) => {
-    const link = path.join(dir, `part-${String(i).padStart(5, '0')}.parquet`);
-    fs.symlinkSync(f, link);
-    return link;
-  });
-}
-
 class TaskFailed extends Error {
   constructor(name: string, message: string) {
     super(message);
@@ -233,7 +216,7 @@ export async function runLocalExecution(
   const load = loadHandler({
     store,
     runner,
-    sourceFor: (key, manifest) => ({ kind: 'local-parquet', files: localCopySources(env.lakeDir, key, manifest.entries.map((e) => e.url.replace(/^file:/, ''))) }),
+    sourceFor: (_key, manifest) => ({ kind: 'local-parquet', files: manifest.entries.map((e) => e.url.replace(/^file:/, '')) }),
     poll: { intervalMs: 10, maxPolls: 60_000 },
   });
   runner.onSubmit = (id, name) => {

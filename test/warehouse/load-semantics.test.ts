@@ -17,8 +17,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'load-semantics-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 let fileNo = 0;
-async function parquet(conn: DuckDBConnection, spec: TableSpec, data: readonly Row[]): Promise<string> {
-  const file = path.join(tmp, `part-${++fileNo}.parquet`);
+async function parquet(conn: DuckDBConnection, spec: TableSpec, data: readonly Row[], folder = ''): Promise<string> {
+  fs.mkdirSync(path.join(tmp, folder), { recursive: true });
+  const file = path.join(tmp, folder, `part-${++fileNo}.parquet`);
   const lit = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v}'`);
   await conn.run(`CREATE TEMP TABLE pq (${spec.columns.map(columnDefinition).join(', ')})`);
   await conn.run(`INSERT INTO pq VALUES ${data.map((r) => `(${spec.columns.map((c) => lit(r[c.name] ?? null)).join(', ')})`).join(', ')}`);
@@ -51,6 +52,14 @@ const bronzeCustomers = (conn: DuckDBConnection) =>
   rows(conn, 'SELECT customer_id, email, customer_segment, CAST(updated_at AS VARCHAR) AS updated_at FROM bronze.customers ORDER BY 1');
 
 describe('bronze merge on DuckDB', () => {
+  test('files in the lake\'s dt=/hr= folders load their own columns only (no partition columns, like COPY)', async () => {
+    const conn = await freshDb();
+    const spec = TABLE_SPECS.customers;
+    const file = await parquet(conn, spec, [customer('C00000001', 'a@x.io', '2026-06-30 10:00:00')], 'oltp/customers/dt=2026-06-30/hr=10');
+    await load(conn, spec, 'hive', file);
+    expect(await bronzeCustomers(conn)).toEqual([{ customer_id: 'C00000001', email: 'a@x.io', customer_segment: 'standard', updated_at: '2026-06-30 10:00:00' }]);
+  });
+
   test('duplicates within a load keep the latest version; ties break deterministically, whatever the row order', async () => {
     const data = [
       customer('C00000001', 'old@x.io', '2026-06-30 10:00:00'),
