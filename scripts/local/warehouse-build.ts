@@ -18,6 +18,18 @@ export const DEFAULT_DUCKDB_PATH = path.join(REPO_ROOT, '.local', 'warehouse.duc
 /** The gold tables, in the order they are exported and documented. */
 export const GOLD_TABLES = ['customer_360', 'fct_orders', 'dim_customers', 'dim_products', 'product_performance', 'fct_daily_funnel'] as const;
 const OLTP_SPECS = Object.values(TABLE_SPECS) as TableSpec[];
+
+/** Runs statements in one transaction (what BatchExecuteStatement does on Redshift); rolls back on failure. */
+export async function inTransaction(conn: DuckDBConnection, statements: readonly string[]): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    for (const sql of statements) await conn.run(sql);
+    await conn.run('COMMIT');
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+}
 const STREAM_SPECS = Object.values(STREAM_TABLE_SPECS) as TableSpec[];
 
 export interface BuildGoldOptions {
@@ -68,14 +80,9 @@ export async function loadBronze(duckdbPath: string, files: ReadonlyMap<string, 
       const statements = file
         ? buildLoadBatch({ spec, loadId: 'local', source: { kind: 'local-csv', file } }).statements
         : [bronzeTableDdl(spec, 'duckdb')];
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        for (const sql of statements) await conn.run(sql);
-        await conn.run('COMMIT');
-      } catch (err) {
-        await conn.run('ROLLBACK');
-        throw new Error(`loading ${spec.name}${file ? ` from ${file}` : ''} into bronze failed: ${(err as Error).message}`);
-      }
+      await inTransaction(conn, statements).catch((err: Error) => {
+        throw new Error(`loading ${spec.name}${file ? ` from ${file}` : ''} into bronze failed: ${err.message}`);
+      });
       counts[spec.name] = await count(conn, `bronze.${spec.name}`);
     }
     return counts;

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
+import { rng } from './batch-oltp';
 
 export interface FixtureOptions {
   /** @default 20260630 */
@@ -23,18 +24,6 @@ export interface FixtureOptions {
 type Value = string | number | null;
 type Row = Record<string, Value>;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const DAY = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -48,7 +37,7 @@ export interface FixtureData {
 }
 
 export function generateFixture(options: FixtureOptions = {}): FixtureData {
-  const rnd = prng(options.seed ?? 20260630);
+  const rnd = rng(options.seed ?? 20260630);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const asOf = Date.parse(`${options.asOfDate ?? '2026-06-30'}T00:00:00Z`);
