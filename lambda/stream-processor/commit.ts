@@ -1,5 +1,5 @@
 import type { LakeWriter } from './ports';
-import { bodyOf, type PlannedObject } from './route';
+import type { PlannedObject } from './route';
 
 /**
  * Commit: writes the planned objects and, when some fail, makes the lake hold exactly the records before the lowest
@@ -38,7 +38,7 @@ export async function settleAll<T>(items: readonly T[], limit: number, fn: (item
 
 /** Writes every object; returns which failed and the lowest unpersisted index. */
 export async function writeObjects(objects: readonly PlannedObject[], lake: LakeWriter, concurrency: number) {
-  const results = await settleAll(objects, concurrency, (o) => lake.put(o.zone, o.key, bodyOf(o.lines)));
+  const results = await settleAll(objects, concurrency, (o) => lake.put(o.zone, o.key, o.body()));
   let failedFrom: number | undefined;
   const errors: string[] = [];
   results.forEach((err, i) => {
@@ -62,8 +62,9 @@ export async function rollBackFrom(
 ): Promise<{ failures: number; errors: string[] }> {
   const touched = objects.filter((o, i) => written[i] && o.indexes[o.indexes.length - 1] >= failedFrom);
   const results = await settleAll(touched, concurrency, (o) => {
-    const keep = o.lines.filter((_, j) => o.indexes[j] < failedFrom);
-    return keep.length ? lake.put(o.zone, o.key, bodyOf(keep)) : lake.delete(o.zone, o.key);
+    let keep = 0;
+    while (keep < o.indexes.length && o.indexes[keep] < failedFrom) keep++;
+    return keep ? lake.put(o.zone, o.key, o.body(keep)) : lake.delete(o.zone, o.key);
   });
   const errors: string[] = [];
   results.forEach((err, i) => err && errors.push(`rollback ${touched[i].key}: ${err.name}: ${err.message}`));

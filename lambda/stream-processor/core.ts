@@ -1,7 +1,7 @@
 import type { ContractIssue, EventContracts, QuarantineReason, StreamName } from '../contracts/events';
 import { detectAnomalies, type Finding, type Observation } from './anomalies';
 import { decodeRecord } from './decode';
-import { stagingLine } from './route';
+import { stagingOpen } from './route';
 import type { AnomalyConfig } from './settings';
 
 /**
@@ -23,8 +23,11 @@ export interface StreamRecordInput {
 export interface ValidRecord extends Observation {
   readonly eventId: string;
   readonly occurredAt: string;
-  /** The event exactly as validated plus `_shard_id`, `_sequence_number`, `_arrival_time`. */
-  readonly line: string;
+  /**
+   * The event exactly as validated, as JSON on one line without its closing brace: the staging line is this plus
+   * `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}` (`route.ts` appends those when it builds the object body).
+   */
+  readonly open: string;
   /** An order above the configured high-value amount (counted in metrics; not an anomaly). */
   readonly highValue: boolean;
 }
@@ -76,7 +79,7 @@ export function processBatch(stream: StreamName, records: readonly StreamRecordI
       occurredAt: event.occurred_at,
       occurredMs: result.occurredMs,
       arrivalMs: record.arrivalMs,
-      line: stagingLine(decoded.value, decoded.text, record),
+      open: stagingOpen(decoded.value, decoded.text),
       highValue: amount !== undefined && amount > options.highValueAmount,
     });
   }

@@ -18,10 +18,10 @@ export interface PlannedObject {
   readonly zone: LakeZone;
   readonly kind: ObjectKind;
   readonly key: string;
-  /** One NDJSON line per entry, in batch order. */
-  readonly lines: readonly string[];
   /** Batch index of the record behind each line (ascending). */
   readonly indexes: readonly number[];
+  /** The object body (NDJSON, newline-terminated) of its first `count` lines (default: all). */
+  body(count?: number): string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -31,7 +31,8 @@ interface Group {
   readonly reason?: string;
   readonly hourMs: number;
   readonly shardId: string;
-  readonly lines: string[];
+  /** One entry per line: the line, or for staging events the event's open object text (see `ValidRecord.open`). */
+  readonly items: string[];
   readonly indexes: number[];
 }
 
@@ -45,13 +46,13 @@ class Groups {
   private readonly index = new Map<string, Map<number, Map<string, Group>>>();
   private readonly latest = new Map<string, Group>();
 
-  public add(entity: string, reason: string | undefined, hourMs: number, shardId: string, line: string, at: number): void {
+  public add(entity: string, reason: string | undefined, hourMs: number, shardId: string, item: string, at: number): void {
     let group = this.latest.get(entity);
     if (group === undefined || group.hourMs !== hourMs || group.shardId !== shardId) {
       group = this.find(entity, reason, hourMs, shardId);
       this.latest.set(entity, group);
     }
-    group.lines.push(line);
+    group.items.push(item);
     group.indexes.push(at);
   }
 
@@ -62,7 +63,7 @@ class Groups {
     if (!byShard) byHour.set(hourMs, (byShard = new Map()));
     let group = byShard.get(shardId);
     if (!group) {
-      byShard.set(shardId, (group = { entity, reason, hourMs, shardId, lines: [], indexes: [] }));
+      byShard.set(shardId, (group = { entity, reason, hourMs, shardId, items: [], indexes: [] }));
       this.list.push(group);
     }
     return group;
@@ -72,7 +73,7 @@ class Groups {
 export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   const { records, stream } = outcome;
   const events = new Groups();
-  for (const v of outcome.valid) events.add(v.eventType, undefined, floorHour(v.occurredMs), records[v.index].shardId, v.line, v.index);
+  for (const v of outcome.valid) events.add(v.eventType, undefined, floorHour(v.occurredMs), records[v.index].shardId, v.open, v.index);
 
   const quarantine = new Groups();
   for (const q of outcome.quarantined) {
@@ -115,7 +116,12 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
       const first = records[g.indexes[0]].sequenceNumber;
       const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
       const key = objectKey({ source, entity: entityOf(g), reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
-      objects.push({ zone, kind, key, lines: g.lines, indexes: g.indexes });
+      const { items, indexes } = g;
+      const body =
+        kind === 'events'
+          ? (count = items.length) => stagingBody(items, indexes, records, count)
+          : (count = items.length) => bodyOf(count === items.length ? items : items.slice(0, count));
+      objects.push({ zone, kind, key, indexes, body });
     }
   };
   emit(events, 'staging', 'events', 'stream', (g) => g.entity);
@@ -127,40 +133,82 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
 /**
  * The staging NDJSON line: the validated event plus its stream position (`_shard_id`, `_sequence_number`,
  * `_arrival_time`). `value` is the parsed JSON that validated (strict, non-transforming contracts: it is the event) and
- * `text` the JSON it was parsed from; the text is reused when that is unambiguous (see raw-json.ts).
+ * `text` the JSON it was parsed from; the text is reused when that is unambiguous (see raw-json.ts). The reference
+ * for `stagingBody`, which builds the same lines for a whole object at once.
  */
 export function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
-  const open = textIsExactly(text, value) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
-  return open + positionSuffix(record);
+  return `${stagingOpen(value, text)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
 }
 
-let lastShard = '';
-let lastShardJson = '';
-const DIGITS = /^\d+$/;
+/** The staging line up to its position fields: the event's JSON on one line without its closing brace. */
+export function stagingOpen(value: unknown, text: string): string {
+  return textIsExactly(text, value) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
+}
 
-/** `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}` (a batch has one shard: its JSON is reused). */
-function positionSuffix(record: StreamRecordInput): string {
-  if (record.shardId !== lastShard) {
-    lastShard = record.shardId;
-    lastShardJson = JSON.stringify(record.shardId);
+const DIGITS = /^\d+$/;
+/** `${pad}${ms}Z"}\n` for every millisecond: the end of a staging line after its arrival second. */
+const MS_TAIL = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z"}\n`);
+
+/**
+ * The NDJSON body of a staging object's first `count` lines, `stagingLine` of each record joined by newlines (and
+ * newline-terminated), built by one join over pieces: the open texts, per-shard constants, the sequence numbers, the
+ * cached arrival second and a per-millisecond tail. No per-line strings are built.
+ */
+export function stagingBody(opens: readonly string[], indexes: readonly number[], records: readonly StreamRecordInput[], count: number): string {
+  if (count === 0) return '';
+  const pieces: string[] = new Array(count * 6);
+  let shard: string | undefined;
+  let shardPiece = '';
+  let shardQuotePiece = '';
+  let p = 0;
+  for (let j = 0; j < count; j++) {
+    const r = records[indexes[j]];
+    if (r.shardId !== shard) {
+      shard = r.shardId;
+      shardPiece = `,"_shard_id":${JSON.stringify(shard)},"_sequence_number":`;
+      shardQuotePiece = `${shardPiece}"`;
+    }
+    pieces[p++] = opens[j];
+    const seq = r.sequenceNumber;
+    if (DIGITS.test(seq)) {
+      pieces[p++] = shardQuotePiece;
+      pieces[p++] = seq;
+      pieces[p++] = '","_arrival_time":"';
+    } else {
+      pieces[p++] = shardPiece;
+      pieces[p++] = JSON.stringify(seq);
+      pieces[p++] = ',"_arrival_time":"';
+    }
+    const ms = r.arrivalMs;
+    if (Number.isInteger(ms)) {
+      pieces[p++] = isoSecond(ms);
+      pieces[p++] = MS_TAIL[ms - Math.floor(ms / 1000) * 1000];
+    } else {
+      pieces[p++] = isoTime(ms);
+      pieces[p++] = '"}\n';
+    }
   }
-  const seq = DIGITS.test(record.sequenceNumber) ? `"${record.sequenceNumber}"` : JSON.stringify(record.sequenceNumber);
-  return `,"_shard_id":${lastShardJson},"_sequence_number":${seq},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
+  return pieces.join('');
 }
 
 let lastSecond = NaN;
 let lastSecondIso = '';
-/** `Date#toISOString` with the `YYYY-MM-DDTHH:MM:SS.` prefix reused within a second (arrivals in a batch are close). */
-export function isoTime(ms: number): string {
+/** `Date#toISOString` of integer `ms` up to its milliseconds (`YYYY-MM-DDTHH:MM:SS.`), reused within a second. */
+function isoSecond(ms: number): string {
   const second = Math.floor(ms / 1000);
-  if (second !== lastSecond || !Number.isInteger(ms)) {
-    if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+  if (second !== lastSecond) {
     lastSecond = second;
     const iso = new Date(second * 1000).toISOString();
     lastSecondIso = iso.slice(0, iso.length - 4);
   }
-  const frac = ms - second * 1000;
-  return `${lastSecondIso}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+  return lastSecondIso;
+}
+
+/** `Date#toISOString` with the `YYYY-MM-DDTHH:MM:SS.` prefix reused within a second (arrivals in a batch are close). */
+export function isoTime(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+  const frac = ms - Math.floor(ms / 1000) * 1000;
+  return `${isoSecond(ms)}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
 }
 
 function floorHour(ms: number): number {
