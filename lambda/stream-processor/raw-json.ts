@@ -7,34 +7,39 @@
 
 /**
  * `text` is valid JSON and `value` is `JSON.parse(text)`. The same answer as `hasUniquePlainKeys(text)`, cheaper:
- * without any backslash no key has an escape, and every member of every object in the text shows as a quote followed
- * by optional whitespace and a colon (a string value can add marks, when it starts with whitespace and a colon, but no
- * member can go unmarked). So `marks >= members >= parsed keys`, and a duplicate makes `members > parsed keys`: equal
- * counts prove every key unique. Anything else (a backslash, a surplus mark) gets the exact scan.
+ * without any backslash every quote in the text delimits a string, so the text holds `quotes / 2` strings: every key
+ * of every member of every object, and every string value. The parsed value holds the same strings minus those of the
+ * members a later duplicate key replaced (at least that member's key). So equal counts prove every key unique.
+ * Anything else (a backslash, a surplus string) gets the exact scan.
  */
 export function textIsExactly(text: string, value: unknown): boolean {
-  if (text.indexOf('\\') === -1 && keyMarks(text) === keyCount(value)) return true;
+  const quotes = plainQuotes(text);
+  if (quotes !== -1 && quotes === 2 * stringCount(value)) return true;
   return hasUniquePlainKeys(text);
 }
 
-const KEY_MARK = /"[ \t\n\r]*:/g;
-
-function keyMarks(text: string): number {
-  KEY_MARK.lastIndex = 0;
+/** The number of quotes in `text`, or -1 when it contains a backslash. */
+function plainQuotes(text: string): number {
+  if (text.indexOf('\\') !== -1) return -1;
   let n = 0;
-  while (KEY_MARK.test(text)) n++;
+  let i = text.indexOf('"');
+  while (i !== -1) {
+    n++;
+    i = text.indexOf('"', i + 1);
+  }
   return n;
 }
 
-/** Own keys of every object in a parsed JSON value. */
-function keyCount(value: unknown): number {
+/** Keys of every object plus string values in a parsed JSON value. */
+function stringCount(value: unknown): number {
+  if (typeof value === 'string') return 1;
   if (typeof value !== 'object' || value === null) return 0;
   let n = 0;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) n += keyCount(value[i]);
+    for (let i = 0; i < value.length; i++) n += stringCount(value[i]);
     return n;
   }
-  for (const key in value) n += 1 + keyCount((value as Record<string, unknown>)[key]);
+  for (const key in value) n += 1 + stringCount((value as Record<string, unknown>)[key]);
   return n;
 }
 

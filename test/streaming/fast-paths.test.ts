@@ -5,6 +5,7 @@ import { buildEventSchemas, timestampMs, type EventType } from '../../lambda/con
 import { validRecordAt, type ValidRecord } from '../../lambda/stream-processor/core';
 import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
+import { bodyOf, stagingBody, stagingLine, stagingOpen } from '../../lambda/stream-processor/route';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
 
 /** Each fast path of the processor core agrees with the straightforward implementation it replaces. */
@@ -43,7 +44,7 @@ describe('decodeText (atob fast path for ASCII)', () => {
   });
 });
 
-describe('textIsExactly (key-count check before the exact scan)', () => {
+describe('textIsExactly (quote-count check before the exact scan)', () => {
   // JSON object texts with repeated keys, escaped keys, whitespace around colons and strings that look like keys.
   const key = fc.constantFrom('a', 'b', 'amount', '\\u0061', ':', ' :', 'x"', '');
   const scalar = fc.oneof(fc.integer().map(String), fc.constantFrom('null', 'true', '":"', '" : "', '"a\\":1"', '"\\\\"', '"x:y"', '" :"'));
@@ -81,8 +82,44 @@ describe('textIsExactly (key-count check before the exact scan)', () => {
     ['{"a":":","a":1}', false],
     ['{"a":" :x"}', true],
     ['{"x":[{"k":1},{"k":2,"k":3}]}', false],
+    ['{"__proto__":1,"a":"__proto__"}', true],
+    ['{"__proto__":1,"__proto__":2}', false],
+    ['{"a":"","a":""}', false],
+    ['{"a":["x","y"],"b":{}}', true],
   ])('textIsExactly(%s) = %s', (text, expected) => {
     expect(textIsExactly(text, JSON.parse(text))).toBe(expected);
+  });
+});
+
+describe('stagingBody (one join over pieces instead of per-record lines)', () => {
+  const shardId = fc.oneof(fc.constant('shardId-000000000000'), fc.constantFrom('shardId-000000000001', 'shard"\\é', ''));
+  const sequenceNumber = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String), fc.string({ maxLength: 6 }));
+  const arrivalMs = fc.oneof(
+    fc.integer({ min: ARRIVAL_MS - 5_000, max: ARRIVAL_MS + 5_000 }),
+    fc.integer({ min: -8.64e15, max: 8.64e15 }),
+    fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+  );
+  const event = fc.oneof(
+    fc.constant(order()),
+    fc.dictionary(fc.constantFrom('a', 'b', '\u0061', 'x"y'), fc.jsonValue(), { minKeys: 1, maxKeys: 4 }),
+  );
+  const entry = fc.record({ value: event, pretty: fc.boolean(), shardId, sequenceNumber, arrivalMs });
+
+  test('property: equals the stagingLine of each record joined as NDJSON, for every prefix', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), fc.nat(), (entries, cut) => {
+        const records = entries.map((e, i) => ({ shardId: e.shardId, sequenceNumber: e.sequenceNumber, arrivalMs: e.arrivalMs, data: String(i) }));
+        const texts = entries.map((e) => JSON.stringify(e.value, null, e.pretty ? 2 : undefined));
+        // Every other record of the batch is in this object (indexes ascending, not contiguous).
+        const indexes = entries.map((_, i) => i * 2);
+        const batch = records.flatMap((r) => [r, { ...r, sequenceNumber: 'other' }]);
+        const opens = entries.map((e, i) => stagingOpen(e.value, texts[i]));
+        const lines = entries.map((e, i) => stagingLine(e.value, texts[i], records[i]));
+        const count = entries.length ? cut % (entries.length + 1) : 0;
+        expect(stagingBody(opens, indexes, batch, count)).toBe(bodyOf(lines.slice(0, count)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
