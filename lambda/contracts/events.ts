@@ -51,7 +51,12 @@ export interface EventContractOptions {
   readonly currencies: readonly string[];
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+interface TypeEntry {
+  readonly eventType: EventType;
+  readonly schema: EventSchemas[EventType];
+  readonly stream: StreamName;
+  readonly versions: readonly number[];
+}
 
 function reject(reason: QuarantineReason, path: string, message: string): ValidationResult {
   return { ok: false, reason, issues: [{ path, code: reason, message }] };
@@ -61,6 +66,10 @@ function reject(reason: QuarantineReason, path: string, message: string): Valida
 export function createEventContracts(options: EventContractOptions): EventContracts {
   if (options.currencies.length === 0) throw new Error('createEventContracts: currencies must not be empty');
   const schemas: EventSchemas = buildEventSchemas(options.currencies as [string, ...string[]]);
+  // Everything the checks need about an event type, behind one lookup by the (not interned) event_type string.
+  const byType = new Map<string, TypeEntry>(
+    EVENT_TYPES.map((t) => [t, { eventType: t, schema: schemas[t], stream: STREAM_OF_EVENT[t], versions: SUPPORTED_VERSIONS[t] }]),
+  );
 
   return {
     validate(value, stream, arrivalMs) {
@@ -69,20 +78,21 @@ export function createEventContracts(options: EventContractOptions): EventContra
       }
       const record = value as Record<string, unknown>;
       const type = record.event_type;
-      if (typeof type !== 'string' || !hasOwn.call(STREAM_OF_EVENT, type)) {
+      const entry = typeof type === 'string' ? byType.get(type) : undefined;
+      if (entry === undefined) {
         return reject('unknown_event_type', 'event_type', `unknown event_type ${JSON.stringify(type ?? null)}`);
       }
-      const eventType = type as EventType;
-      if (!SUPPORTED_VERSIONS[eventType].includes(record.event_version as number)) {
+      const eventType = entry.eventType;
+      if (!entry.versions.includes(record.event_version as number)) {
         return reject('unsupported_event_version', 'event_version', `unsupported event_version ${JSON.stringify(record.event_version ?? null)} for ${eventType}`);
       }
-      if (STREAM_OF_EVENT[eventType] !== stream) {
-        return reject('wrong_stream', 'event_type', `${eventType} belongs on the ${STREAM_OF_EVENT[eventType]} stream, not ${stream}`);
+      if (entry.stream !== stream) {
+        return reject('wrong_stream', 'event_type', `${eventType} belongs on the ${entry.stream} stream, not ${stream}`);
       }
       // Valid events (the common case) only need the answer: `z.validate` runs the compiled check without building an
       // output copy. Contracts never transform, so the validated value is the event. Only a rejected value is parsed
       // again for its issues.
-      const schema = schemas[eventType];
+      const schema = entry.schema;
       if (!z.validate(schema, value)) {
         const rejection = rejectionOf(schema, record);
         if (rejection) return rejection;

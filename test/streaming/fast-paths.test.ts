@@ -172,6 +172,13 @@ describe('contracts: z.validate decides, safeParse only explains', () => {
   });
 });
 
+describe('contracts: one lookup per event_type', () => {
+  test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'ORDER_PLACED', 'order_placed ', ''])('event_type %j is unknown', (type) => {
+    const value = JSON.parse(JSON.stringify(order()).replace('"event_type":"order_placed"', `"event_type":${JSON.stringify(type)}`)) as unknown;
+    expect(CONTRACTS.validate(value, 'transactions', ARRIVAL_MS)).toMatchObject({ ok: false, reason: 'unknown_event_type' });
+  });
+});
+
 describe('validRecordAt', () => {
   test('property: finds exactly the valid record at an index', () => {
     fc.assert(
