@@ -44,19 +44,24 @@ export function detectAnomalies(observations: readonly Observation[], cfg: Anoma
     const ahead = o.occurredMs - o.arrivalMs;
     if (ahead > skewMs) findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
     else if (-ahead > lateMs) findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
-    if (o.eventType === 'order_placed' && o.amount !== undefined) orders.push(o);
+    if (o.amount !== undefined && o.eventType === 'order_placed') orders.push(o);
   }
   if (orders.length === 0) return findings;
 
   const logs = new Float64Array(orders.length);
   for (let i = 0; i < orders.length; i++) logs[i] = Math.log(orders[i].amount as number);
   const stats = orders.length >= cfg.madMinSamples ? robustStats(logs) : undefined;
-  const perCustomer = new Map<string, number>();
+  // One map lookup per order: each order keeps its customer's counter, which the velocity rule reads afterwards.
+  const perCustomer = new Map<string, { n: number }>();
+  const counters: { n: number }[] = new Array(orders.length);
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i];
     const amount = o.amount as number;
     const customer = o.customerId ?? '';
-    perCustomer.set(customer, (perCustomer.get(customer) ?? 0) + 1);
+    let counter = perCustomer.get(customer);
+    if (counter === undefined) perCustomer.set(customer, (counter = { n: 1 }));
+    else counter.n++;
+    counters[i] = counter;
     if (amount > cfg.highAmount) {
       findings.push({ index: o.index, type: 'high_amount', score: amount, threshold: cfg.highAmount });
     } else if (stats && stats.mad > 0) {
@@ -64,9 +69,9 @@ export function detectAnomalies(observations: readonly Observation[], cfg: Anoma
       if (z > cfg.madZThreshold) findings.push({ index: o.index, type: 'amount_outlier', score: round2(z), threshold: cfg.madZThreshold });
     }
   }
-  for (const o of orders) {
-    const n = perCustomer.get(o.customerId ?? '') ?? 0;
-    if (n > cfg.velocityMaxOrders) findings.push({ index: o.index, type: 'velocity', score: n, threshold: cfg.velocityMaxOrders });
+  for (let i = 0; i < orders.length; i++) {
+    const n = counters[i].n;
+    if (n > cfg.velocityMaxOrders) findings.push({ index: orders[i].index, type: 'velocity', score: n, threshold: cfg.velocityMaxOrders });
   }
   return findings.sort((a, b) => a.index - b.index);
 }
