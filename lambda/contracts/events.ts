@@ -89,8 +89,9 @@ export function createEventContracts(options: EventContractOptions): EventContra
       if (entry.stream !== stream) {
         return reject('wrong_stream', 'event_type', `${eventType} belongs on the ${entry.stream} stream, not ${stream}`);
       }
-      // Valid events (the common case) only need the answer: `z.validate` runs the compiled check without building an
-      // output copy. Contracts never transform, so the validated value is the event. Only a rejected value is parsed
+      // Valid events (the common case) only need the answer: `z.validate` runs the compiled check (without building an
+      // output copy, except for schemas with an object-level refine such as order_placed, whose refine receives the
+      // built object). Contracts never transform, so the validated value is the event. Only a rejected value is parsed
       // again for its issues.
       const schema = entry.schema;
       if (!z.validate(schema, value)) {
