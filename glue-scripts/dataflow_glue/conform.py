@@ -88,9 +88,13 @@ STREAM_METADATA = {"arrival_time": "_arrival_time", "shard_id": "_shard_id", "se
 def stream_landing(lines: DataFrame, spec: TableSpec) -> DataFrame:
     """Stream-processor NDJSON lines (one column ``value``) -> one text column per spec column.
 
-    ``get_json_object`` returns a JSON number's literal text, so 19.99 reaches the DECIMAL cast as exactly "19.99".
+    ``json_tuple`` parses each line once for all columns (``get_json_object`` per column parsed it once per column)
+    and returns the same text: a string's value, a JSON number's text (19.99 reaches the DECIMAL cast as exactly
+    "19.99"), NULL for null or a missing key. The two differ only on duplicate keys, which staging lines never have
+    (the stream processor writes a line as received only when its keys are unique).
     """
-    return lines.select(*[F.get_json_object(F.col("value"), f"$.{STREAM_METADATA.get(c['name'], c['name'])}").alias(c["name"]) for c in spec["columns"]])
+    names = [c["name"] for c in spec["columns"]]
+    return lines.select(F.json_tuple(F.col("value"), *[STREAM_METADATA.get(n, n) for n in names]).alias(*names))
 
 
 def conform_stream_table(lines: DataFrame, spec: TableSpec) -> DataFrame:
