@@ -181,7 +181,26 @@ const sparkEnv = () => ({
   PYSPARK_DRIVER_PYTHON: path.join(VENV_BIN, 'python'),
   SPARK_LOCAL_IP: '127.0.0.1',
 });
-const SPARK_CONF = ['--master', 'local[2]', '--conf', 'spark.sql.shuffle.partitions=2', '--conf', 'spark.ui.enabled=false', '--driver-memory', '2g'];
+/**
+ * Local mode only (Glue sets its own). Beyond the 2-core basics: the JIT stops at C1 (these short jobs are mostly
+ * JVM warm-up — Spark's planner and generated code — where C2 compiles cost more CPU than they save), and file
+ * listing stays on the driver (conform reads ~1,500 stream files; above the default 32 paths Spark lists them in a
+ * Spark job of one task per path). See docs/batch.md "Measured".
+ */
+const SPARK_CONF = [
+  '--master',
+  'local[2]',
+  '--conf',
+  'spark.sql.shuffle.partitions=2',
+  '--conf',
+  'spark.ui.enabled=false',
+  '--conf',
+  'spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1',
+  '--conf',
+  'spark.sql.sources.parallelPartitionDiscovery.threshold=100000',
+  '--driver-memory',
+  '2g',
+];
 
 /**
  * Executes one batch run of the synthesized definition locally. `input` is the execution input
