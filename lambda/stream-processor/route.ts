@@ -123,42 +123,20 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   return objects;
 }
 
-/** One quarantine NDJSON line (the reference is `JSON.stringify` of the object with these fields, in this order). */
-export function quarantineLineJson(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
-  return JSON.stringify({
-    reason,
-    issues,
-    raw_base64: r.data,
-    shard_id: r.shardId,
-    sequence_number: r.sequenceNumber,
-    arrival_time: isoTime(r.arrivalMs),
-    stream,
-  });
-}
-
 const BASE64 = /^[A-Za-z0-9+/=]*$/;
 const PLAIN = /^[\w-]*$/;
 /** JSON of a string that needs no escaping as a quoted copy, anything else through JSON.stringify. */
 const jsonString = (s: string, plain: RegExp): string => (plain.test(s) ? `"${s}"` : JSON.stringify(s));
 
 /**
- * `quarantineLineJson`, cheaper: the record data is almost always base64, which JSON.stringify would scan character
+ * One quarantine NDJSON line: exactly `JSON.stringify({reason, issues, raw_base64, shard_id, sequence_number,
+ * arrival_time, stream})`, cheaper: the record data is almost always base64, which JSON.stringify would scan character
  * by character for escapes; a character-class test decides that faster, and only the issues go through
- * JSON.stringify.
+ * JSON.stringify (test/streaming/fast-paths.test.ts checks the two agree).
  */
 export function quarantineLine(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
   // An ISO timestamp (digits, `-+:.TZ`) never needs escaping.
   return `{"reason":${jsonString(reason, PLAIN)},"issues":${JSON.stringify(issues)},"raw_base64":${jsonString(r.data, BASE64)},"shard_id":${jsonString(r.shardId, PLAIN)},"sequence_number":${jsonString(r.sequenceNumber, PLAIN)},"arrival_time":"${isoTime(r.arrivalMs)}","stream":${jsonString(stream, PLAIN)}}`;
-}
-
-/**
- * The staging NDJSON line: the validated event plus its stream position (`_shard_id`, `_sequence_number`,
- * `_arrival_time`). `value` is the parsed JSON that validated (strict, non-transforming contracts: it is the event) and
- * `text` the JSON it was parsed from; the text is reused when that is unambiguous (see raw-json.ts). The reference
- * for `stagingBody`, which builds the same lines for a whole object at once.
- */
-export function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
-  return `${stagingOpen(value, text)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
 }
 
 /** The staging line up to its position fields: the event's JSON on one line without its closing brace. */
@@ -171,8 +149,10 @@ const DIGITS = /^\d+$/;
 const MS_TAIL = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z"}\n`);
 
 /**
- * The NDJSON body of a staging object's first `count` lines, `stagingLine` of each record joined by newlines (and
- * newline-terminated), built by one join over pieces: the open texts, per-shard constants, the sequence numbers, the
+ * The NDJSON body of a staging object's first `count` lines, newline-terminated. A staging line is the validated event
+ * plus its stream position: `stagingOpen` (the event's JSON; `value` is the parsed JSON that validated — strict,
+ * non-transforming contracts: it is the event — and the received text is reused when that is unambiguous, see
+ * raw-json.ts) followed by `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}`. Built by one join over pieces: the open texts, per-shard constants, the sequence numbers, the
  * cached arrival second and a per-millisecond tail. No per-line strings are built.
  */
 export function stagingBody(opens: readonly string[], indexes: readonly number[], records: readonly StreamRecordInput[], count: number): string {

@@ -6,7 +6,9 @@ import { detectAnomalies, robustStats, type Finding, type Observation } from '..
 import { validRecordAt, type ValidRecord } from '../../lambda/stream-processor/core';
 import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
-import { bodyOf, quarantineLine, quarantineLineJson, stagingBody, stagingLine, stagingOpen } from '../../lambda/stream-processor/route';
+import type { ContractIssue } from '../../lambda/contracts/events';
+import type { StreamRecordInput } from '../../lambda/stream-processor/core';
+import { bodyOf, isoTime, quarantineLine, stagingBody, stagingOpen } from '../../lambda/stream-processor/route';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
 
 /** Each fast path of the processor core agrees with the straightforward implementation it replaces. */
@@ -91,6 +93,16 @@ describe('textIsExactly (quote-count check before the exact scan)', () => {
     expect(textIsExactly(text, JSON.parse(text))).toBe(expected);
   });
 });
+
+/** The staging line as first written: the open event text plus its JSON-serialized stream position. */
+function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
+  return `${stagingOpen(value, text)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
+}
+
+/** The quarantine line as first written: JSON.stringify of the record with these fields, in this order. */
+function quarantineLineJson(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
+  return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
+}
 
 describe('stagingBody (one join over pieces instead of per-record lines)', () => {
   const shardId = fc.oneof(fc.constant('shardId-000000000000'), fc.constantFrom('shardId-000000000001', 'shard"\\é', ''));
