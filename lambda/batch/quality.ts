@@ -70,6 +70,10 @@ export function stagingFolder(table: string, window: BatchWindow): string {
 }
 
 const ratio = (good: number, total: number) => (total === 0 ? 1 : good / total);
+/** A row's value of a (possibly composite) key, as the gate compares keys. */
+const keyOf = (row: Record<string, unknown>, columns: readonly string[]) => columns.map((c) => String(row[c])).join('|');
+/** Issue codes that are not about a value's type or domain (validity counts every other code). */
+const NOT_VALIDITY = new Set(['missing_required', 'orphan_reference', 'parent_quarantined']);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Runs the gate; never throws on bad data (the caller decides what a failed report means). */
@@ -98,7 +102,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
   for await (const record of readParts(store, 'raw', manifest.parts.map((p) => p.key))) {
     rows += 1;
     const row = (record ?? {}) as Record<string, unknown>;
-    const key = spec.primaryKey.map((k) => String(row[k])).join('|');
+    const key = keyOf(row, spec.primaryKey);
     keys.add(key);
     for (const c of spec.columns) {
       const v = row[c.name];
@@ -114,7 +118,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     }
     const codes = new Set(verdict.issues.map((i) => i.code));
     if (!codes.has('missing_required')) complete += 1;
-    if (!verdict.issues.some((i) => !['missing_required', 'orphan_reference', 'parent_quarantined'].includes(i.code))) typedAndInDomain += 1;
+    if (verdict.issues.every((i) => NOT_VALIDITY.has(i.code))) typedAndInDomain += 1;
     if (!codes.has('orphan_reference') && !codes.has('parent_quarantined')) referenced += 1;
     byReason[verdict.reason] = (byReason[verdict.reason] ?? 0) + 1;
     const list = (samples[verdict.reason] ??= []);
@@ -204,7 +208,7 @@ async function classifier(store: LakeStore, table: OltpTableName, window: BatchW
     const row = record as Record<string, unknown>;
     const issues = [];
     for (const p of parents) {
-      const key = p.columns.map((c) => String(row[c])).join('|');
+      const key = keyOf(row, p.columns);
       if (p.keys.has(key)) issues.push({ path: p.columns.join(','), code: 'parent_quarantined', message: `${p.table} row ${key} is quarantined in this window` });
     }
     return issues.length === 0 ? verdict : { ok: false, reason: 'parent_quarantined', issues };
@@ -226,8 +230,7 @@ async function quarantinedKeys(
   const manifest = JSON.parse(body.toString('utf8')) as ExtractManifest;
   const classify = await classifier(store, table, window, currencies, memo);
   for await (const record of readParts(store, 'raw', manifest.parts.map((p) => p.key))) {
-    const row = (record ?? {}) as Record<string, unknown>;
-    if (!classify(record).ok) keys.add(columns.map((c) => String(row[c])).join('|'));
+    if (!classify(record).ok) keys.add(keyOf((record ?? {}) as Record<string, unknown>, columns));
   }
   return keys;
 }

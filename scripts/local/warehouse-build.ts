@@ -18,6 +18,7 @@ export const DEFAULT_DUCKDB_PATH = path.join(REPO_ROOT, '.local', 'warehouse.duc
 /** The gold tables, in the order they are exported and documented. */
 export const GOLD_TABLES = ['customer_360', 'fct_orders', 'dim_customers', 'dim_products', 'product_performance', 'fct_daily_funnel'] as const;
 const OLTP_SPECS = Object.values(TABLE_SPECS) as TableSpec[];
+const STREAM_SPECS = Object.values(STREAM_TABLE_SPECS) as TableSpec[];
 
 /** Runs statements in one transaction (what BatchExecuteStatement does on Redshift); rolls back on failure. */
 export async function inTransaction(conn: DuckDBConnection, statements: readonly string[]): Promise<void> {
@@ -30,7 +31,6 @@ export async function inTransaction(conn: DuckDBConnection, statements: readonly
     throw err;
   }
 }
-const STREAM_SPECS = Object.values(STREAM_TABLE_SPECS) as TableSpec[];
 
 export interface BuildGoldOptions {
   /** Folder with `<table>.csv` for every OLTP table (clickstream_events.csv optional). */
