@@ -4,7 +4,7 @@
  * Postgres — executed by the synthesized state machine locally. Prints per-stage seconds and peak memory of the
  * whole process tree (node + spark-submit + dbt); the last line is one JSON object.
  *
- *   npm run bench:batch [-- --events 420000 --orders 40000]
+ *   npm run bench:batch [-- --events 420000 --orders 40000 --keep]   (--keep: leave the run's lake and DuckDB file)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   for (const t of execution.timeline) console.log(`${t.state.padEnd(28)} ${t.seconds.toFixed(2).padStart(8)} ${(t.rows ?? '').toString().padStart(9)}`);
   console.log(`${'total'.padEnd(28)} ${totalS.toFixed(2).padStart(8)}`);
   console.log(`rows in: ${stream.valid} stream events + ${extracted} OLTP rows extracted (${oltpRows} in the source); rows loaded: ${rowsLoaded}; peak RSS ${peak.toFixed(0)} MB; target ≤ 120 s: ${totalS <= 120 ? 'met' : 'missed'}`);
-  fs.rmSync(root, { recursive: true, force: true });
+  if (process.argv.includes('--keep')) console.log(`kept ${root}`);
+  else fs.rmSync(root, { recursive: true, force: true });
   console.log(
     JSON.stringify({
       total_s: Math.round(totalS * 100) / 100,

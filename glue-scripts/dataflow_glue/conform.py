@@ -37,26 +37,41 @@ def _cast(column: Mapping, value: Column) -> Column:
     return value.cast(target)
 
 
-def cast_to_spec(df: DataFrame, spec: TableSpec) -> DataFrame:
-    """Casts landing text columns to the spec types, in spec order; raises ConformError on lossy casts."""
+def typed_columns(df: DataFrame, spec: TableSpec) -> DataFrame:
+    """Landing text columns cast to the spec types, in spec order, each raw text kept beside as ``__raw_<name>`` for
+    :func:`check_casts`. Raises ConformError if a spec column is missing."""
     cols = spec["columns"]
     missing = [c["name"] for c in cols if c["name"] not in df.columns]
     if missing:
         raise ConformError(f"{spec['name']}: landing data lacks columns {missing}")
-    typed = df.select(*[_cast(c, F.col(c["name"])).alias(c["name"]) for c in cols], *[F.col(c["name"]).alias(f"__raw_{c['name']}") for c in cols])
+    return df.select(*[_cast(c, F.col(c["name"])).alias(c["name"]) for c in cols], *[F.col(c["name"]).alias(f"__raw_{c['name']}") for c in cols])
+
+
+def check_casts(typed: DataFrame, spec: TableSpec) -> int:
+    """One pass over :func:`typed_columns` output: raises ConformError naming the columns where a present value became
+    NULL (lossy cast) or a required column is NULL; otherwise returns the number of rows."""
+    cols = spec["columns"]
     lost = [
         F.sum(F.when(F.col(f"__raw_{c['name']}").isNotNull() & F.col(c["name"]).isNull(), 1).otherwise(0)).alias(c["name"])
         for c in cols
     ]
     nulls = [F.sum(F.when(F.col(c["name"]).isNull(), 1).otherwise(0)).alias(f"__null_{c['name']}") for c in cols if not c["nullable"]]
-    counts = typed.agg(*lost, *nulls).collect()[0].asDict()
+    counts = typed.agg(F.count(F.lit(1)).alias("__rows"), *lost, *nulls).collect()[0].asDict()
+    rows = counts.pop("__rows")
     bad = {k: v for k, v in counts.items() if v and not k.startswith("__null_")}
     if bad:
         raise ConformError(f"{spec['name']}: values that do not fit their spec type (column: rows): {bad}")
     null_required = {k[len("__null_"):]: v for k, v in counts.items() if v and k.startswith("__null_")}
     if null_required:
         raise ConformError(f"{spec['name']}: required columns are NULL (column: rows): {null_required}")
-    return typed.select(*[c["name"] for c in cols])
+    return rows
+
+
+def cast_to_spec(df: DataFrame, spec: TableSpec) -> DataFrame:
+    """Casts landing text columns to the spec types, in spec order; raises ConformError on lossy casts."""
+    typed = typed_columns(df, spec)
+    check_casts(typed, spec)
+    return typed.select(*[c["name"] for c in spec["columns"]])
 
 
 def fingerprint(df: DataFrame, columns: Sequence[str]) -> Column:
@@ -84,17 +99,27 @@ def conform_table(landing: DataFrame, spec: TableSpec) -> DataFrame:
 #: Stream-processor metadata fields that feed spec columns (the processor prefixes them with "_").
 STREAM_METADATA = {"arrival_time": "_arrival_time", "shard_id": "_shard_id", "sequence_number": "_sequence_number"}
 
+#: Significant digits a JSON number keeps through a double (every 15-digit decimal round-trips exactly).
+MAX_EXACT_STREAM_DIGITS = 15
+
 
 def stream_landing(lines: DataFrame, spec: TableSpec) -> DataFrame:
     """Stream-processor NDJSON lines (one column ``value``) -> one text column per spec column.
 
-    ``json_tuple`` parses each line once for all columns (``get_json_object`` per column parsed it once per column)
-    and returns the same text: a string's value, a JSON number's text (19.99 reaches the DECIMAL cast as exactly
-    "19.99"), NULL for null or a missing key. The two differ only on duplicate keys, which staging lines never have
-    (the stream processor writes a line as received only when its keys are unique).
+    Each line is parsed once (``from_json`` with every field as text). A string field gives its value, null or a
+    missing key NULL, any other JSON value its JSON text as Jackson re-writes it: a number goes through a double
+    (12345678.91 -> "1.234567891E7"), which the DECIMAL cast reads back exactly for up to 15 significant digits,
+    so a spec DECIMAL wider than that is refused here. Staging lines have unique keys (the stream processor writes a
+    line as received only when they are).
     """
+    wide = [c["name"] for c in spec["columns"] if c["type"]["kind"] == "decimal" and c["type"]["precision"] > MAX_EXACT_STREAM_DIGITS]
+    if wide:
+        raise ConformError(f"{spec['name']}: stream DECIMAL columns wider than {MAX_EXACT_STREAM_DIGITS} digits cannot be read exactly: {wide}")
     names = [c["name"] for c in spec["columns"]]
-    return lines.select(F.json_tuple(F.col("value"), *[STREAM_METADATA.get(n, n) for n in names]).alias(*names))
+    fields = [STREAM_METADATA.get(n, n) for n in names]
+    schema = T.StructType([T.StructField(f, T.StringType(), True) for f in fields])
+    parsed = lines.select(F.from_json(F.col("value"), schema).alias("__event"))
+    return parsed.select(*[F.col("__event").getField(f).alias(n) for f, n in zip(fields, names)])
 
 
 def conform_stream_table(lines: DataFrame, spec: TableSpec) -> DataFrame:

@@ -8,10 +8,13 @@ import json
 import sys
 import time
 
-from pyspark.sql import SparkSession
+from concurrent.futures import ThreadPoolExecutor
+
+from pyspark.sql import Observation, SparkSession
+from pyspark.sql import functions as F
 
 from dataflow_glue import io
-from dataflow_glue.conform import conform_table, copy_manifest, file_count, stream_landing
+from dataflow_glue.conform import check_casts, copy_manifest, file_count, latest_per_key, stream_landing, typed_columns
 from dataflow_glue.layout import parse_window_start, partition
 from dataflow_glue.specs import landing_schema, load_specs
 
@@ -39,59 +42,62 @@ def context(argv):
 
 
 def run(spark, args) -> dict:
-    """Conforms every OLTP table and stream table of the window; returns per-dataset row/file counts."""
+    """Conforms every OLTP table and stream table of the window; returns per-dataset row/file counts.
+
+    The datasets are independent, so they run concurrently (one driver thread each): most are a single gzip file,
+    one task, and would otherwise leave executor cores idle while the driver plans the next one.
+    """
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     root = args["staging_root"].rstrip("/")
     start = parse_window_start(args["window_start"])
     specs = load_specs(args["table_specs"])
-    summary = {}
-    for table in [t for t in args["tables"].split(",") if t]:
-        if table not in specs:
-            raise ValueError(f"--tables names {table!r}, which has no table spec")
-        spec = specs[table]
-        landing = f"{root}/{partition('oltp', table, start)}"
-        files = [u for u, _ in io.list_files(spark, landing, ".ndjson.gz")]
-        # Parse the landing JSON once: the lossy-cast check and the conform both read the cached rows.
-        landing = spark.read.schema(landing_schema(spec)).json(files).cache() if files else None
-        summary[table] = write_dataset(spark, root, table, start, conform_table(landing, spec) if landing is not None else None, spec["primaryKey"])
-        if landing is not None:
-            landing.unpersist()
+    datasets = {}
     for name, spec in load_specs(args["stream_specs"]).items():
         lines = []
         for event_type in spec["eventTypes"]:
             lines += [u for u, _ in io.list_files(spark, f"{root}/{partition('stream', event_type, start)}", ".ndjson")]
-        landing = stream_landing(spark.read.text(lines), spec).cache() if lines else None
-        summary[name] = write_dataset(spark, root, name, start, conform_table(landing, spec) if landing is not None else None, spec["primaryKey"])
-        if landing is not None:
-            landing.unpersist()
+        datasets[name] = (spec, (lambda lines=lines, spec=spec: stream_landing(spark.read.text(lines), spec)) if lines else None)
+    for table in [t for t in args["tables"].split(",") if t]:
+        if table not in specs:
+            raise ValueError(f"--tables names {table!r}, which has no table spec")
+        spec = specs[table]
+        files = [u for u, _ in io.list_files(spark, f"{root}/{partition('oltp', table, start)}", ".ndjson.gz")]
+        datasets[table] = (spec, (lambda files=files, spec=spec: spark.read.schema(landing_schema(spec)).json(files)) if files else None)
+    with ThreadPoolExecutor(max_workers=len(datasets) or 1) as pool:
+        futures = {name: pool.submit(write_dataset, spark, root, name, start, spec, landing) for name, (spec, landing) in datasets.items()}
+        summary = {name: future.result() for name, future in futures.items()}
     io.write_text(spark, f"{root}/{partition('manifests', 'conform', start)}summary.json", json.dumps(summary, indent=2, sort_keys=True))
     return summary
 
 
-def write_dataset(spark, root, name, start, df, sort_keys) -> dict:
+def write_dataset(spark, root, name, start, spec, landing) -> dict:
+    """One dataset of the window: landing (a DataFrame factory, None if nothing landed) -> Parquet + COPY manifest."""
     t0 = time.monotonic()
-    result = _write_dataset(spark, root, name, start, df, sort_keys)
-    return {**result, "seconds": round(time.monotonic() - t0, 2)}
-
-
-def _write_dataset(spark, root, name, start, df, sort_keys) -> dict:
     out = f"{root}/{partition('conformed', name, start)}"
     manifest = f"{root}/{partition('manifests', name, start)}manifest.json"
     io.delete(spark, out)
     io.delete(spark, manifest)
-    if df is None:
-        return {"rows": 0, "files": 0}
-    df = df.cache()
-    rows = df.count()
-    if rows == 0:
-        df.unpersist()
-        return {"rows": 0, "files": 0}
-    df.repartition(file_count(rows), *sort_keys).sortWithinPartitions(*sort_keys).write.mode("overwrite").parquet(out)
-    df.unpersist()
-    files = io.list_files(spark, out, ".parquet")
-    io.write_text(spark, manifest, json.dumps(copy_manifest(files), indent=2))
-    return {"rows": rows, "files": len(files), "manifest": manifest}
+    result = {"rows": 0, "files": 0}
+    if landing is not None:
+        # Cast once and keep it: the lossless-cast check and the de-duplicating write both read the cached rows.
+        typed = typed_columns(landing(), spec).cache()
+        try:
+            landed = check_casts(typed, spec)
+            if landed:
+                rows = Observation(name)
+                keys = spec["primaryKey"]
+                conformed = latest_per_key(typed.select(*[c["name"] for c in spec["columns"]]), spec)
+                # Files sized from the landed rows, an upper bound of the de-duplicated ones.
+                conformed.observe(rows, F.count(F.lit(1)).alias("rows")).repartition(file_count(landed), *keys).sortWithinPartitions(*keys).write.mode(
+                    "overwrite"
+                ).parquet(out)
+                files = io.list_files(spark, out, ".parquet")
+                io.write_text(spark, manifest, json.dumps(copy_manifest(files), indent=2))
+                result = {"rows": rows.get["rows"], "files": len(files), "manifest": manifest}
+        finally:
+            typed.unpersist()
+    return {**result, "seconds": round(time.monotonic() - t0, 2)}
 
 
 def main(argv):

@@ -13,6 +13,10 @@ sys.path.insert(0, str(ROOT / "glue-scripts"))
 sys.path.insert(0, str(ROOT / "glue-scripts" / "jobs"))
 
 
+#: The class-data-sharing archive `make install` dumps (see the Makefile): maps Spark's classes instead of loading them.
+CLASS_ARCHIVE = ROOT / ".venv" / "spark-classes.jsa"
+
+
 @pytest.fixture(scope="session")
 def spark():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -24,6 +28,7 @@ def spark():
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "1g")
+        .config("spark.driver.extraJavaOptions", f"-XX:SharedArchiveFile={CLASS_ARCHIVE}" if CLASS_ARCHIVE.exists() else "")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

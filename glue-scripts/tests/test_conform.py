@@ -7,7 +7,7 @@ from chispa import assert_df_equality
 from pyspark.sql import Row
 from pyspark.sql import types as T
 
-from dataflow_glue.conform import ConformError, conform_stream_table, conform_table, copy_manifest, file_count
+from dataflow_glue.conform import ConformError, check_casts, conform_stream_table, conform_table, copy_manifest, file_count, typed_columns
 from dataflow_glue.specs import landing_schema, typed_schema
 
 
@@ -92,6 +92,35 @@ def test_stream_events_without_identity_fail(spark, stream_specs):
     raw = spark.createDataFrame([Row(value=json.dumps({"event_type": "page_view", "occurred_at": "2026-06-01T10:00:00Z"}))])
     with pytest.raises(ConformError, match="required columns are NULL"):
         conform_stream_table(raw, stream_specs["clickstream_events"]).collect()
+
+
+def test_stream_numbers_reach_the_decimal_cast_exactly(spark, stream_specs):
+    spec = stream_specs["clickstream_events"]
+    base = {"event_type": "checkout_started", "event_version": 1, "occurred_at": "2026-06-01T10:00:00Z", "source": "web",
+            "session_id": "S0123456789ab", "url": "/c", "item_count": 1, "_arrival_time": "2026-06-01T10:00:01Z"}
+    # Jackson re-writes these through a double ("1.234567891E7", "9.99999999999E9"); the cast must still be exact.
+    values = ["12345678.91", "9999999999.99", "0.10", "-0.00"]
+    raw = spark.createDataFrame([Row(value=json.dumps({**base, "event_id": f"e{i}", "cart_value": 0}).replace('"cart_value": 0', f'"cart_value": {v}'))
+                                 for i, v in enumerate(values)])
+    got = {r.event_id: r.cart_value for r in conform_stream_table(raw, spec).collect()}
+    assert got == {f"e{i}": Decimal(v) for i, v in enumerate(values)}
+
+
+def test_a_stream_decimal_wider_than_a_double_keeps_is_refused(spark, stream_specs):
+    spec = json.loads(json.dumps(stream_specs["clickstream_events"]))
+    [c for c in spec["columns"] if c["name"] == "cart_value"][0]["type"].update(precision=18)
+    raw = spark.createDataFrame([Row(value="{}")])
+    with pytest.raises(ConformError, match=r"wider than 15 digits .*cart_value"):
+        conform_stream_table(raw, spec)
+
+
+def test_the_cast_check_counts_rows_and_is_one_pass_over_the_typed_rows(spark, specs):
+    spec = specs["order_items"]
+    typed = typed_columns(landing(spark, spec, [item("O0000000001", 1, "1.00", "2026-06-01T10:00:00Z"), item("O0000000001", 1, "2.00", "2026-06-01T11:00:00Z")]), spec)
+    assert typed.columns == [c["name"] for c in spec["columns"]] + [f"__raw_{c['name']}" for c in spec["columns"]]
+    assert check_casts(typed, spec) == 2
+    with pytest.raises(ConformError, match=r"landing data lacks columns \['updated_at'\]"):
+        typed_columns(landing(spark, spec, []).drop("updated_at"), spec)
 
 
 def test_file_sizing_and_copy_manifest():

@@ -181,13 +181,17 @@ const sparkEnv = () => ({
   PYSPARK_DRIVER_PYTHON: path.join(VENV_BIN, 'python'),
   SPARK_LOCAL_IP: '127.0.0.1',
 });
+/** The class-data-sharing archive `make install` dumps (see the Makefile); used when present. */
+const SPARK_CLASS_ARCHIVE = path.join(REPO_ROOT, '.venv', 'spark-classes.jsa');
+
 /**
  * Local mode only (Glue sets its own). Beyond the 2-core basics: the JIT stops at C1 (these short jobs are mostly
- * JVM warm-up — Spark's planner and generated code — where C2 compiles cost more CPU than they save), and file
- * listing stays on the driver (conform reads ~1,500 stream files; above the default 32 paths Spark lists them in a
- * Spark job of one task per path). See docs/batch.md "Measured".
+ * JVM warm-up — Spark's planner and generated code — where C2 compiles cost more CPU than they save), the JVM maps
+ * Spark's classes from the class archive instead of loading them, and file listing stays on the driver (conform
+ * reads ~1,500 stream files; above the default 32 paths Spark lists them in a Spark job of one task per path).
+ * See docs/batch.md "Measured".
  */
-const SPARK_CONF = [
+const sparkConf = () => [
   '--master',
   'local[2]',
   '--conf',
@@ -195,7 +199,7 @@ const SPARK_CONF = [
   '--conf',
   'spark.ui.enabled=false',
   '--conf',
-  'spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1',
+  `spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1${fs.existsSync(SPARK_CLASS_ARCHIVE) ? ` -XX:SharedArchiveFile=${SPARK_CLASS_ARCHIVE}` : ''}`,
   '--conf',
   'spark.sql.sources.parallelPartitionDiscovery.threshold=100000',
   '--driver-memory',
@@ -263,7 +267,7 @@ export async function runLocalExecution(
             rules_path: path.join(REPO_ROOT, 'dbt', 'customer_rules.yml'),
           };
     const argv = Object.entries(jobArgs).flatMap(([k, v]) => [`--${k}`, v]);
-    const res = await run(path.join(VENV_BIN, 'spark-submit'), [...SPARK_CONF, path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv], sparkEnv(), log);
+    const res = await run(path.join(VENV_BIN, 'spark-submit'), [...sparkConf(), path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv], sparkEnv(), log);
     if (res.code !== 0) throw new TaskFailed('States.TaskFailed', `Glue job ${job} run failed (exit ${res.code}): ${res.tail.trim().split('\n').slice(-2).join(' ')}`);
     const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {
