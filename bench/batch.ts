@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 
   const stages: Record<string, number> = {};
   for (const t of execution.timeline) stages[t.state] = Math.round((stages[t.state] ?? 0) * 100 + t.seconds * 100) / 100;
-  const rowsLoaded = ((execution.output?.loads as { rowsLoaded: number }[]) ?? []).reduce((s, l) => s + l.rowsLoaded, 0);
+  const rowsLoaded = execution.loads.reduce((s, l) => s + l.rowsLoaded, 0);
   const extracted = execution.qualityReports.reduce((s, r) => s + r.rows.extracted, 0);
 
   console.log(`\n${'stage'.padEnd(28)} ${'seconds'.padStart(8)} ${'rows'.padStart(9)}`);

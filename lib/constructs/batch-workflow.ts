@@ -72,12 +72,18 @@ export interface BatchWorkflowProps {
 /**
  * The hourly batch as a Step Functions state machine (JSONPath, logging ALL, X-Ray, a timeout):
  *
- *   Plan → Acquire window lease → Extract (Map) → Quality gate (Map) → Glue conform → Glue customer_features
- *   → Acquire warehouse lease → Load (Map) → dbt build (Fargate) → exit code check → Release leases → Publish
+ *   Plan → Acquire window lease → Extract (Map) → Quality gate (Map) → Glue conform
+ *   → Parallel ┬ Glue customer_features
+ *              └ Acquire warehouse lease → Load (Map) → dbt build (Fargate) → exit code check
+ *   → Release leases → Publish → customer features ok?
  *
- * Transient errors are retried with exponential backoff and full jitter; anything else is caught by a per-state
- * handler that records the failed state, releases the leases, notifies on-call (window, state, error, console
- * link) and ends in Fail.
+ * customer_features reads only the conformed lake and writes only its analytics prefix, so it runs beside the
+ * warehouse branch instead of in front of it: gold does not wait for it, nor fail because of it. Transient errors
+ * are retried with exponential backoff and full jitter; anything else is caught by a per-state handler that records
+ * the failed state, releases the leases, notifies on-call (window, state, error, console link) and ends in Fail.
+ * Inside the Parallel, a branch records its failure as its result instead of failing, so the other branch is never
+ * stopped half-way (e.g. a COPY transaction mid-flight); the failure is routed once both branches are done. A
+ * failed customer_features run still lets gold be built and its metrics published, then notifies and fails.
  */
 export class BatchWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -163,8 +169,17 @@ export class BatchWorkflow extends Construct {
       record.next(planned ? releaseOnFailure : notify);
       return record;
     };
-    const catching = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string, planned = true): T => {
+    const catching = <T extends sfn.TaskStateBase | sfn.Map | sfn.Parallel>(state: T, name: string, planned = true): T => {
       state.addCatch(onFailure(name, planned), { resultPath: '$.failure' });
+      return state;
+    };
+    /** Inside a Parallel branch: the failure becomes the branch's result ({failed, state, error, details}). */
+    const branchFailure = (state: string): sfn.Pass =>
+      new sfn.Pass(this, `${state} failed`, {
+        parameters: { failed: true, state, 'error.$': '$.failure.Error', 'details.$': 'States.JsonToString($.failure)' },
+      });
+    const catchingInBranch = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string): T => {
+      state.addCatch(branchFailure(name), { resultPath: '$.failure' });
       return state;
     };
 
@@ -201,18 +216,18 @@ export class BatchWorkflow extends Construct {
         maxDelay: Duration.minutes(5),
         jitterStrategy: sfn.JitterType.FULL,
       });
-      return catching(step, stateId);
+      return step;
     };
-    const conform = glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` });
-    const features = glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' });
+    const conform = catching(glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
+    const features = catchingInBranch(glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
 
-    const acquireWarehouse = catching(
+    const acquireWarehouse = catchingInBranch(
       lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
         leaseRetry,
       ),
       'Acquire warehouse lease',
     );
-    const load = catching(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
+    const load = catchingInBranch(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
 
     const transform = new tasks.EcsRunTask(this, 'dbt build', {
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
@@ -229,11 +244,37 @@ export class BatchWorkflow extends Construct {
       resultPath: '$.transform',
     });
     transform.addRetry({ errors: ECS_TRANSIENT_ERRORS, interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    catching(transform, 'dbt build');
+    catchingInBranch(transform, 'dbt build');
     const dbtFailed = new sfn.Pass(this, 'dbt build exited non-zero', {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
       resultPath: '$.failure',
-    }).next(onFailure('dbt build exit code'));
+    }).next(branchFailure('dbt build exit code'));
+    const exitOk = sfn.Condition.and(
+      sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
+      sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
+    );
+    const warehouseBuilt = new sfn.Pass(this, 'Warehouse built', { parameters: { failed: false, 'loads.$': '$.loads' } });
+    const featuresBuilt = new sfn.Pass(this, 'Customer features built', { parameters: { failed: false } });
+    const branches = catching(
+      new sfn.Parallel(this, 'Features and warehouse', {
+        resultSelector: { 'features.$': '$[0]', 'warehouse.$': '$[1]' },
+        resultPath: '$.branches',
+      })
+        .branch(features.next(featuresBuilt))
+        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, 'dbt exit code?').when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
+      'Features and warehouse',
+    );
+    /** A failed branch's record → $.failureInfo, as the other failure handlers write it. */
+    const branchFailed = (branch: 'features' | 'warehouse', stateId: string) =>
+      new sfn.Pass(this, stateId, {
+        parameters: {
+          'state.$': `$.branches.${branch}.state`,
+          'window.$': `${window}.start`,
+          'error.$': `$.branches.${branch}.error`,
+          'details.$': `$.branches.${branch}.details`,
+        },
+        resultPath: '$.failureInfo',
+      });
 
     const release = catching(
       lambdaStep(
@@ -245,25 +286,18 @@ export class BatchWorkflow extends Construct {
       'Release leases',
     );
     const publish = catching(
-      lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.loads' }, '$.published'),
+      lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
       'Publish metrics',
     );
-    const exitOk = sfn.Condition.and(
-      sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
-      sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
-    );
-    const checkExit = new sfn.Choice(this, 'dbt exit code?').when(exitOk, release.next(publish).next(new sfn.Succeed(this, 'Gold built'))).otherwise(dbtFailed);
+    const failedFlag = (branch: string) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
+    const featuresOk = new sfn.Choice(this, 'Customer features ok?')
+      .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(notify))
+      .otherwise(new sfn.Succeed(this, 'Gold built'));
+    const warehouseOk = new sfn.Choice(this, 'Warehouse ok?')
+      .when(failedFlag('warehouse'), branchFailed('warehouse', 'Warehouse branch failed').next(releaseOnFailure))
+      .otherwise(release.next(publish).next(featuresOk));
 
-    const definition = planStep
-      .next(acquireWindow)
-      .next(extract)
-      .next(quality)
-      .next(conform)
-      .next(features)
-      .next(acquireWarehouse)
-      .next(load)
-      .next(transform)
-      .next(checkExit);
+    const definition = planStep.next(acquireWindow).next(extract).next(quality).next(conform).next(branches).next(warehouseOk);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.name}-hourly-batch`,

@@ -108,14 +108,17 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
       quarantinedByReason: r.quarantinedByReason as Record<string, number>,
     };
   }
-  const loads = ((execution.output?.loads as { table: string; rowsLoaded: number }[] | undefined) ?? []).filter((l) => l.table);
-  for (const l of loads) (tables[l.table] ??= { extracted: 0, staged: 0, quarantined: 0, loaded: 0, quarantinedByReason: {} }).loaded = l.rowsLoaded;
+  for (const l of execution.loads) (tables[l.table] ??= { extracted: 0, staged: 0, quarantined: 0, loaded: 0, quarantinedByReason: {} }).loaded = l.rowsLoaded;
   const gold = execution.status === 'SUCCEEDED' ? await goldCounts(runner) : {};
   await runner.close();
 
   say('\nTimeline:');
-  say(`  ${'state'.padEnd(28)} ${'seconds'.padStart(8)} ${'rows'.padStart(8)}  status`);
-  for (const t of execution.timeline) say(`  ${t.state.padEnd(28)} ${t.seconds.toFixed(1).padStart(8)} ${(t.rows ?? '').toString().padStart(8)}  ${t.status}${t.detail ? ` (${t.detail})` : ''}`);
+  say(`  ${'state'.padEnd(28)} ${'starts at'.padStart(9)} ${'seconds'.padStart(8)} ${'rows'.padStart(8)}  status   (the Parallel's two branches overlap)`);
+  const firstStart = execution.timeline[0]?.startMs ?? 0;
+  for (const t of execution.timeline) {
+    const at = `+${((t.startMs - firstStart) / 1000).toFixed(1)}`;
+    say(`  ${t.state.padEnd(28)} ${at.padStart(9)} ${t.seconds.toFixed(1).padStart(8)} ${(t.rows ?? '').toString().padStart(8)}  ${t.status}${t.detail ? ` (${t.detail})` : ''}`);
+  }
   say('\nReconciliation (extracted = staged + quarantined; loaded = rows merged into bronze after de-duplication):');
   for (const [t, f] of Object.entries(tables)) {
     if (!execution.qualityReports.some((r) => r.table === t)) {

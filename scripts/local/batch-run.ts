@@ -22,6 +22,7 @@ import { createHandler as loadHandler } from '../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
+import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
@@ -107,6 +108,8 @@ export interface LocalExecution {
   readonly error?: string;
   readonly cause?: string;
   readonly output?: Record<string, unknown>;
+  /** The warehouse branch's per-table load results (empty unless it got that far and succeeded). */
+  readonly loads: LoadResult[];
   readonly timeline: TimelineEntry[];
   readonly notifications: { subject: string; message: string }[];
   readonly qualityReports: QualityReport[];
@@ -122,15 +125,27 @@ export interface LocalExecution {
  */
 export function withAwsTaskDefaults(definition: Record<string, unknown>): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(definition)) as Record<string, unknown>;
-  const visit = (states: Record<string, Record<string, unknown>>) => {
+  const visit = (states: States) => {
     for (const s of Object.values(states)) {
       if (s.Type === 'Task' && s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) s.TimeoutSeconds = 2_000_000; // the largest a Node timer holds (≈ 23 days): unbounded for a batch
-      const inner = (s.ItemProcessor ?? s.Iterator) as { States?: Record<string, Record<string, unknown>> } | undefined;
-      if (inner?.States) visit(inner.States);
+      nestedStates(s).forEach(visit);
     }
   };
-  visit(copy.States as Record<string, Record<string, unknown>>);
+  visit(copy.States as States);
   return copy;
+}
+
+type States = Record<string, Record<string, unknown>>;
+
+/** The state sets nested in a state: a Parallel's branches, a Map's item processor. */
+function nestedStates(state: Record<string, unknown>): States[] {
+  const inner = [...((state.Branches as { States: States }[] | undefined) ?? []), ...[state.ItemProcessor ?? state.Iterator].filter(Boolean)] as { States: States }[];
+  return inner.map((b) => b.States);
+}
+
+/** Every state name of a definition, nested ones included. */
+function stateNamesOf(states: States): string[] {
+  return Object.entries(states).flatMap(([name, s]) => [name, ...nestedStates(s).flatMap(stateNamesOf)]);
 }
 
 /** Validates the definition with asl-validator; throws listing the errors. */
@@ -320,10 +335,8 @@ export async function runLocalExecution(
       return { MessageId: `local-${notifications.length}` };
     },
   };
-  const stateNames = Object.keys(definition.States as object);
-  const retryIntervalOverrides = Object.fromEntries(
-    [...stateNames, 'Extract tables: table', 'Quality gate: table', 'Load tables: table'].map((s) => [s, s.startsWith('Acquire') ? 50 : 0]),
-  );
+  const stateNames = stateNamesOf(definition.States as States);
+  const retryIntervalOverrides = Object.fromEntries(stateNames.map((s) => [s, s.startsWith('Acquire') ? 50 : 0]));
 
   const machine = new StateMachine(withAwsTaskDefaults(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
@@ -334,7 +347,7 @@ export async function runLocalExecution(
   const timeline: TimelineEntry[] = [];
   const statesEntered: string[] = [];
   const retries: LocalExecution['retries'] = [];
-  const topLevel = new Set(stateNames);
+  const timed = new Set(stateNames); // every state, Parallel branches included; Map iterations (events with an index) are timed by their Map
   const started = new Map<string, number>();
   const lastError = new Map<string, string>();
   const close = (name: string, status: 'succeeded' | 'failed', endMs: number) => {
@@ -358,7 +371,7 @@ export async function runLocalExecution(
     let lastTs = 0;
     for await (const e of execution.eventLogs) {
       lastTs = e.timestamp;
-      if (!e.state || e.index !== undefined || !topLevel.has(e.state.name)) continue;
+      if (!e.state || e.index !== undefined || !timed.has(e.state.name)) continue;
       const name = e.state.name;
       if (e.type === 'StateEntered') {
         if (!started.has(name)) {
@@ -381,12 +394,14 @@ export async function runLocalExecution(
     }
     // A Fail state (or an uncaught error) ends the execution without an exit event.
     for (const name of [...started.keys()]) close(name, 'failed', lastTs);
+    timeline.sort((a, b) => a.startMs - b.startMs); // closed in end order; Parallel branches overlap
   })();
 
   try {
     const output = (await execution.result) as Record<string, unknown>;
     await events;
-    return { executionId: options.executionId, status: 'SUCCEEDED', output, timeline, notifications, qualityReports, metrics, statesEntered, retries };
+    const loads = ((output.branches as { warehouse?: { loads?: LoadResult[] } } | undefined)?.warehouse?.loads ?? []).filter((l) => l.table);
+    return { executionId: options.executionId, status: 'SUCCEEDED', output, loads, timeline, notifications, qualityReports, metrics, statesEntered, retries };
   } catch (err) {
     await events.catch(() => undefined);
     const e = err as { name?: string; message?: string; cause?: { name?: string; message?: string } };
@@ -395,6 +410,7 @@ export async function runLocalExecution(
       status: 'FAILED',
       error: e.cause?.name ?? e.name,
       cause: e.cause?.message ?? e.message,
+      loads: [],
       timeline,
       notifications,
       qualityReports,

@@ -77,21 +77,33 @@ async function harness(overrides: Partial<LocalBatchEnv> = {}): Promise<Harness>
 
 const failedState = (e: LocalExecution) => /Failed state: ([^|]+) \|/.exec(e.notifications[0]?.message ?? '')?.[1];
 
+type States = Record<string, Record<string, unknown>>;
+
 test('the synthesized definition is valid ASL: JSONPath, jittered retries on transient errors only, every task caught', () => {
   expect(() => validateAsl(definition)).not.toThrow();
   expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
   expect(definition.TimeoutSeconds).toBe(7200);
-  const states = definition.States as Record<string, Record<string, unknown>>;
-  for (const [name, s] of Object.entries(states)) {
-    if (s.Type !== 'Task' && s.Type !== 'Map') continue;
-    const catches = (s.Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
-    if (name !== 'Notify on-call' && name !== 'Release leases after failure') expect(catches.map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
-    for (const r of (s.Retry ?? []) as { ErrorEquals: string[]; JitterStrategy?: string }[]) {
-      expect(r.ErrorEquals).not.toContain('States.ALL');
-      expect(r.ErrorEquals).not.toContain('States.TaskFailed');
-      expect(r.JitterStrategy).toBe('FULL');
+  const states = definition.States as States;
+  const check = (set: States, inBranch: boolean) => {
+    for (const [name, s] of Object.entries(set)) {
+      for (const b of (s.Branches ?? []) as { States: States }[]) check(b.States, true);
+      if (s.Type !== 'Task' && s.Type !== 'Map' && s.Type !== 'Parallel') continue;
+      const catches = (s.Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
+      if (name !== 'Notify on-call' && name !== 'Release leases after failure') {
+        expect(catches.map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
+        // inside a branch, a failure ends the branch as its result, so the other branch is never cut short
+        if (inBranch) expect(set[catches[0].Next]).toMatchObject({ Type: 'Pass', End: true, Parameters: { failed: true, state: name } });
+      }
+      for (const r of (s.Retry ?? []) as { ErrorEquals: string[]; JitterStrategy?: string }[]) {
+        expect(r.ErrorEquals).not.toContain('States.ALL');
+        expect(r.ErrorEquals).not.toContain('States.TaskFailed');
+        expect(r.JitterStrategy).toBe('FULL');
+      }
     }
-  }
+  };
+  check(states, false);
+  const parallel = states['Features and warehouse'] as { Branches: { StartAt: string }[] };
+  expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['Glue customer features', 'Acquire warehouse lease']);
   expect((states['Glue conform'].Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('Glue.ConcurrentRunsExceededException');
   expect((states['Acquire window lease'].Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toContainEqual(['LockHeld']);
 });
@@ -112,21 +124,30 @@ describe('happy path, with a second execution of the same window started while t
 
   test('the first execution builds gold: every state in order, leases released, metrics published', async () => {
     expect(first.status).toBe('SUCCEEDED');
-    expect(first.statesEntered).toEqual([
+    const featuresBranch = ['Glue customer features', 'Customer features built'];
+    const warehouseBranch = ['Acquire warehouse lease', 'Load tables', 'dbt build', 'dbt exit code?', 'Warehouse built'];
+    expect(first.statesEntered.filter((s) => !featuresBranch.includes(s))).toEqual([
       'Plan window',
       'Acquire window lease',
       'Extract tables',
       'Quality gate',
       'Glue conform',
-      'Glue customer features',
-      'Acquire warehouse lease',
-      'Load tables',
-      'dbt build',
-      'dbt exit code?',
+      'Features and warehouse',
+      ...warehouseBranch,
+      'Warehouse ok?',
       'Release leases',
       'Publish metrics',
+      'Customer features ok?',
       'Gold built',
     ]);
+    const entered = (s: string) => first.statesEntered.indexOf(s);
+    expect(featuresBranch.map(entered)).toEqual([...featuresBranch.map(entered)].sort((a, b) => a - b));
+    expect(entered('Glue customer features')).toBeGreaterThan(entered('Features and warehouse'));
+    expect(entered('Customer features built')).toBeLessThan(entered('Warehouse ok?'));
+    // the two branches overlap: customer features runs while the warehouse is loaded and built
+    const span = (s: string) => first.timeline.find((t) => t.state === s)!;
+    expect(span('Glue customer features').startMs).toBeLessThan(span('Load tables').endMs);
+    expect(span('Load tables').startMs).toBeLessThan(span('Glue customer features').endMs);
     expect(first.notifications).toEqual([]);
     expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
     expect(h.locks.holder('warehouse')).toBeUndefined();
@@ -139,7 +160,7 @@ describe('happy path, with a second execution of the same window started while t
       expect(r.rows.extracted).toBeGreaterThan(0);
       expect(r.rows.staged + r.rows.quarantined).toBe(r.rows.extracted);
     }
-    const loads = first.output!.loads as { table: string; rowsLoaded: number; skipped: boolean }[];
+    const loads = first.loads;
     for (const l of loads.filter((x) => !x.skipped)) {
       expect(await h.count(`SELECT count(*)::INT AS n FROM bronze.${l.table}`)).toBe(l.rowsLoaded);
     }
@@ -235,6 +256,22 @@ test('a load whose statement ends ABORTED fails the run instead of polling forev
   expect(e.error).toBe('LoadAborted');
   expect(failedState(e)).toBe('Load tables');
   expect(e.notifications[0].message).toContain('was aborted');
+});
+
+test('a failed customer_features run does not hold gold back: loaded, built and published, then notified and failed', async () => {
+  const h = await harness();
+  const e = await h.run({ gluePermanent: 'customer_features' });
+  expect(e.status).toBe('FAILED');
+  expect(e.error).toBe('States.TaskFailed');
+  expect(failedState(e)).toBe('Glue customer features');
+  expect(e.notifications).toHaveLength(1);
+  expect(e.notifications[0].message).toContain('Window: 2026-06-01T10:00:00.000Z');
+  expect(e.statesEntered).toEqual(expect.arrayContaining(['Load tables', 'dbt build', 'Warehouse built', 'Release leases', 'Publish metrics']));
+  expect(e.statesEntered).not.toContain('Gold built');
+  expect(e.metrics.find((m) => m.GoldBuildSucceeded === 1)).toBeDefined();
+  expect(await h.count('SELECT count(*)::INT AS n FROM gold.fct_orders')).toBeGreaterThan(0);
+  expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
+  expect(h.locks.holder('warehouse')).toBeUndefined();
 });
 
 test('dbt exiting non-zero fails the Transform: notified, no metrics published', async () => {
