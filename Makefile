@@ -32,7 +32,7 @@ $(VENV_STAMP): requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-# A class-data-sharing archive of what the Glue jobs load (JDK, Spark, Hadoop, Parquet: ~9,000 classes). Local
+# A class-data-sharing archive of what the Glue jobs load (JDK, Spark, Hadoop, Parquet: ~10,000 classes). Local
 # spark-submits and the pytest session map it instead of loading and verifying those classes: about 5 s less per
 # JVM start. Dumped once, at the exit of a JVM that ran the job tests; a JVM that cannot use it (another JDK or
 # Spark build) warns and starts without it, and so does everything if the dump fails.

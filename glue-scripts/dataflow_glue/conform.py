@@ -92,7 +92,10 @@ def latest_per_key(df: DataFrame, spec: TableSpec) -> DataFrame:
 
 
 def conform_table(landing: DataFrame, spec: TableSpec) -> DataFrame:
-    """Landing rows of one OLTP table -> typed, de-duplicated rows in spec column order."""
+    """Landing rows of one OLTP table -> typed, de-duplicated rows in spec column order.
+
+    The conform job runs the same steps with the typed rows cached between the cast check and the write.
+    """
     return latest_per_key(cast_to_spec(landing, spec), spec)
 
 

@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 import time
-
 from concurrent.futures import ThreadPoolExecutor
 
 from pyspark.sql import Observation, SparkSession

@@ -114,7 +114,7 @@ def test_a_stream_decimal_wider_than_a_double_keeps_is_refused(spark, stream_spe
         conform_stream_table(raw, spec)
 
 
-def test_the_cast_check_counts_rows_and_is_one_pass_over_the_typed_rows(spark, specs):
+def test_the_cast_check_returns_the_row_count_and_typed_columns_keep_the_raw_text(spark, specs):
     spec = specs["order_items"]
     typed = typed_columns(landing(spark, spec, [item("O0000000001", 1, "1.00", "2026-06-01T10:00:00Z"), item("O0000000001", 1, "2.00", "2026-06-01T11:00:00Z")]), spec)
     assert typed.columns == [c["name"] for c in spec["columns"]] + [f"__raw_{c['name']}" for c in spec["columns"]]

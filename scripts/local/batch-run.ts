@@ -108,7 +108,7 @@ export interface LocalExecution {
   readonly error?: string;
   readonly cause?: string;
   readonly output?: Record<string, unknown>;
-  /** The warehouse branch's per-table load results (empty unless it got that far and succeeded). */
+  /** The warehouse branch's per-table load results (empty unless the execution succeeded). */
   readonly loads: LoadResult[];
   readonly timeline: TimelineEntry[];
   readonly notifications: { subject: string; message: string }[];
