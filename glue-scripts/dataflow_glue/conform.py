@@ -67,20 +67,14 @@ def check_casts(typed: DataFrame, spec: TableSpec) -> int:
     return rows
 
 
-def cast_to_spec(df: DataFrame, spec: TableSpec) -> DataFrame:
-    """Casts landing text columns to the spec types, in spec order; raises ConformError on lossy casts."""
-    typed = typed_columns(df, spec)
-    check_casts(typed, spec)
-    return typed.select(*[c["name"] for c in spec["columns"]])
-
-
 def fingerprint(df: DataFrame, columns: Sequence[str]) -> Column:
     """md5 over every column's text (NULL distinguishable from ''): a deterministic tie-break."""
     return F.md5(F.concat_ws("|", *[F.coalesce(F.col(c).cast("string"), F.lit("<null>")) for c in columns]))
 
 
 def latest_per_key(df: DataFrame, spec: TableSpec) -> DataFrame:
-    """One row per primary key: greatest version, then greatest fingerprint."""
+    """One row per primary key: greatest version, then greatest fingerprint; the spec columns in spec order (other
+    columns, such as :func:`typed_columns`' raw text, are dropped)."""
     names = [c["name"] for c in spec["columns"]]
     w = Window.partitionBy(*spec["primaryKey"]).orderBy(F.col(spec["versionColumn"]).desc(), F.col("__fp").desc())
     return (
@@ -92,11 +86,11 @@ def latest_per_key(df: DataFrame, spec: TableSpec) -> DataFrame:
 
 
 def conform_table(landing: DataFrame, spec: TableSpec) -> DataFrame:
-    """Landing rows of one OLTP table -> typed, de-duplicated rows in spec column order.
-
-    The conform job runs the same steps with the typed rows cached between the cast check and the write.
-    """
-    return latest_per_key(cast_to_spec(landing, spec), spec)
+    """Landing rows of one table -> typed, de-duplicated rows in spec column order; raises ConformError on lossy
+    casts. The conform job runs the same three steps with the typed rows cached between the check and the write."""
+    typed = typed_columns(landing, spec)
+    check_casts(typed, spec)
+    return latest_per_key(typed, spec)
 
 
 #: Stream-processor metadata fields that feed spec columns (the processor prefixes them with "_").

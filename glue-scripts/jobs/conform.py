@@ -86,7 +86,7 @@ def write_dataset(spark, root, name, start, spec, landing) -> dict:
             if landed:
                 rows = Observation(name)
                 keys = spec["primaryKey"]
-                conformed = latest_per_key(typed.select(*[c["name"] for c in spec["columns"]]), spec)
+                conformed = latest_per_key(typed, spec)
                 # Files sized from the landed rows, an upper bound of the de-duplicated ones.
                 conformed.observe(rows, F.count(F.lit(1)).alias("rows")).repartition(file_count(landed), *keys).sortWithinPartitions(*keys).write.mode(
                     "overwrite"

@@ -152,8 +152,9 @@ const MS_TAIL = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3
  * The NDJSON body of a staging object's first `count` lines, newline-terminated. A staging line is the validated event
  * plus its stream position: `stagingOpen` (the event's JSON; `value` is the parsed JSON that validated — strict,
  * non-transforming contracts: it is the event — and the received text is reused when that is unambiguous, see
- * raw-json.ts) followed by `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}`. Built by one join over pieces: the open texts, per-shard constants, the sequence numbers, the
- * cached arrival second and a per-millisecond tail. No per-line strings are built.
+ * raw-json.ts) followed by `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}`. Built by one join over pieces:
+ * the open texts, per-shard constants, the sequence numbers, the cached arrival second and a per-millisecond tail. No
+ * per-line strings are built.
  */
 export function stagingBody(opens: readonly string[], indexes: readonly number[], records: readonly StreamRecordInput[], count: number): string {
   if (count === 0) return '';

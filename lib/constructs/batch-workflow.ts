@@ -156,16 +156,15 @@ export class BatchWorkflow extends Construct {
     releaseOnFailure.addCatch(notify, { resultPath: sfn.JsonPath.DISCARD });
     releaseOnFailure.next(notify);
 
+    /** What a failure handler records from the caught error (`$.failure`): the notification's fields. */
+    const failureRecord = (state: string, planned = true) => ({
+      state,
+      ...(planned ? { 'window.$': `${window}.start` } : { window: 'not planned (see execution input)' }),
+      'error.$': '$.failure.Error',
+      'details.$': 'States.JsonToString($.failure)',
+    });
     const onFailure = (state: string, planned = true): sfn.Pass => {
-      const record = new sfn.Pass(this, `${state} failed`, {
-        parameters: {
-          state,
-          ...(planned ? { 'window.$': `${window}.start` } : { window: 'not planned (see execution input)' }),
-          'error.$': '$.failure.Error',
-          'details.$': 'States.JsonToString($.failure)',
-        },
-        resultPath: '$.failureInfo',
-      });
+      const record = new sfn.Pass(this, `${state} failed`, { parameters: failureRecord(state, planned), resultPath: '$.failureInfo' });
       record.next(planned ? releaseOnFailure : notify);
       return record;
     };
@@ -173,11 +172,8 @@ export class BatchWorkflow extends Construct {
       state.addCatch(onFailure(name, planned), { resultPath: '$.failure' });
       return state;
     };
-    /** Inside a Parallel branch: the failure becomes the branch's result ({failed, state, error, details}). */
-    const branchFailure = (state: string): sfn.Pass =>
-      new sfn.Pass(this, `${state} failed`, {
-        parameters: { failed: true, state, 'error.$': '$.failure.Error', 'details.$': 'States.JsonToString($.failure)' },
-      });
+    /** Inside a Parallel branch: the same record, with `failed: true`, becomes the branch's result. */
+    const branchFailure = (state: string): sfn.Pass => new sfn.Pass(this, `${state} failed`, { parameters: { failed: true, ...failureRecord(state) } });
     const catchingInBranch = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string): T => {
       state.addCatch(branchFailure(name), { resultPath: '$.failure' });
       return state;
@@ -264,17 +260,9 @@ export class BatchWorkflow extends Construct {
         .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, 'dbt exit code?').when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
       'Features and warehouse',
     );
-    /** A failed branch's record → $.failureInfo, as the other failure handlers write it. */
-    const branchFailed = (branch: 'features' | 'warehouse', stateId: string) =>
-      new sfn.Pass(this, stateId, {
-        parameters: {
-          'state.$': `$.branches.${branch}.state`,
-          'window.$': `${window}.start`,
-          'error.$': `$.branches.${branch}.error`,
-          'details.$': `$.branches.${branch}.details`,
-        },
-        resultPath: '$.failureInfo',
-      });
+    type Branch = 'features' | 'warehouse';
+    /** A failed branch's record is already a failure record: it becomes $.failureInfo as it is. */
+    const branchFailed = (branch: Branch, stateId: string) => new sfn.Pass(this, stateId, { inputPath: `$.branches.${branch}`, resultPath: '$.failureInfo' });
 
     const release = catching(
       lambdaStep(
@@ -289,7 +277,7 @@ export class BatchWorkflow extends Construct {
       lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
       'Publish metrics',
     );
-    const failedFlag = (branch: string) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
+    const failedFlag = (branch: Branch) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
     const featuresOk = new sfn.Choice(this, 'Customer features ok?')
       .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(notify))
       .otherwise(new sfn.Succeed(this, 'Gold built'));
