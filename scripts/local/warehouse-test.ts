@@ -10,6 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { buildGoldLocally, loadBronze, REPO_ROOT, runDbt } from './warehouse-build';
 import { validateSourceDir } from './warehouse-csv';
+import { buildInfoProblems, missingGoldComments } from './warehouse-docs-check';
 import { DELTA_UPDATED_AT, writeDelta } from './warehouse-delta';
 import { writeFixture } from './warehouse-fixture';
 import { compareRows, referenceCustomer360, type Row } from './warehouse-reference';
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
   console.log(`dbt build --target local: ${result.dbtSeconds.toFixed(1)} s`);
 
   await checkCustomer360(result.duckdbPath, [dir]);
+  const docProblems = [...(await missingGoldComments((sql) => select(result.duckdbPath, sql))), ...(await buildInfoProblems((sql) => select(result.duckdbPath, sql), AS_OF))];
+  if (docProblems.length > 0) throw new Error(`gold documentation and build info:\n  ${docProblems.join('\n  ')}`);
+  console.log('gold: every table and column carries its description; gold.build_info is set');
   const before = await select(result.duckdbPath, 'SELECT order_id, line_count FROM gold.fct_orders');
   const lineCount = new Map(before.map((r) => [String(r.order_id), Number(r.line_count)]));
 
