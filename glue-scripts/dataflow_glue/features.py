@@ -1,4 +1,4 @@
-"""customer_features: the seeds' advanced analytics ETL on the conformed OLTP tables.
+"""customer_features: the advanced analytics ETL on the conformed OLTP tables.
 
 Per customer (the same population and definitions as dbt's ``customer_360``): RFM scores and segment, value tier
 and lifecycle stage from dbt/customer_rules.yml, order-value statistics, quarterly revenue, category diversity,

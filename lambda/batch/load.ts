@@ -1,5 +1,5 @@
 /**
- * The warehouse load of one table and window: the warehouse issue's load SQL (stage → COPY … MANIFEST → latest
+ * The warehouse load of one table and window: the warehouse's load SQL (stage → COPY … MANIFEST → latest
  * per key → merge into bronze → drop stage) submitted as ONE batch (one transaction), then polled with a bounded
  * loop. Status handling is an allow-list: SUBMITTED / PICKED / STARTED keep polling, FINISHED returns, FAILED and
  * ABORTED fail with the warehouse's own error text, and running out of polls cancels the statement and fails.

@@ -1,6 +1,6 @@
 /**
  * Loads one warehouse table for one window from the conform job's output: reads the job's summary (a table with
- * no rows in the window is skipped, not an error), builds the warehouse issue's load batch for the table's COPY
+ * no rows in the window is skipped, not an error), builds the warehouse's load batch for the table's COPY
  * manifest and runs it with the bounded poll loop of load.ts.
  */
 import { WAREHOUSE_TABLE_SPECS, type TableSpec, type WarehouseTableName } from '../contracts/table-specs';

@@ -1,5 +1,5 @@
 /**
- * The batch's concurrency guard (the seed DAG's `max_active_runs=1`, made explicit): named leases with an owner
+ * The batch's concurrency guard (at most one run per window and one warehouse writer): named leases with an owner
  * and an expiry. An execution holds `window#<id>` for its whole run (no two executions process one window at
  * once) and `warehouse` around load + transform (no two executions write bronze/gold at once, whatever their
  * windows). Acquire is a conditional write: it succeeds when the lock is free, expired, or already held by the

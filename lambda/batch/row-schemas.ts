@@ -1,6 +1,6 @@
 /**
  * Row schemas of the OLTP extract, built once per table from the shared table specs (types, lengths, nullability,
- * exact decimal precision) plus the domain rules of the seeds and the event contracts (id formats, order status,
+ * exact decimal precision) plus the domain rules of the platform and the event contracts (id formats, order status,
  * ISO-4217 currency, quantity ≥ 1, non-negative money, business date range, last login ≥ registration).
  *
  * Every rejected row gets exactly one machine-readable reason (the most severe) and every issue with its path:
@@ -25,7 +25,7 @@ export interface RowIssue {
 
 export type RowVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: Reason; readonly issues: readonly RowIssue[] };
 
-/** Identifier formats shared with the event contracts (docs: EVENTS.md). */
+/** Identifier formats shared with the event contracts (docs/streaming.md, Event contracts). */
 export const ID_PATTERNS: Readonly<Record<string, RegExp>> = {
   customer_id: /^C\d{8}$/,
   product_id: /^P\d{6}$/,
@@ -33,7 +33,7 @@ export const ID_PATTERNS: Readonly<Record<string, RegExp>> = {
 };
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
 export const CUSTOMER_SEGMENTS = ['premium', 'standard', 'basic'] as const;
-/** Business date range of the seeds (transactions 2020-01-01 – 2030-12-31). */
+/** Business date range (transactions 2020-01-01 – 2030-12-31). */
 export const BUSINESS_DATES = { min: '2020-01-01', max: '2030-12-31' } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -4,7 +4,7 @@
  * rejections: the event is still written to the staging zone.
  */
 export const ANOMALY_TYPES = [
-  /** A transaction amount above the configured hard threshold (seed: 10,000). */
+  /** A transaction amount above the configured hard threshold (default 10,000). */
   'high_amount',
   /** A transaction amount that is a robust outlier within its batch (median/MAD of log amounts). */
   'amount_outlier',

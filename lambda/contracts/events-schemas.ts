@@ -16,7 +16,7 @@ import { reasonParams } from './events-reasons';
 z.config(en());
 
 export const EVENT_VERSION = 1;
-/** Dates and timestamps must fall in this business range (seed: 2020-01-01 – 2030-12-31). */
+/** Dates and timestamps must fall in this business range (2020-01-01 – 2030-12-31). */
 export const MIN_DATE = '2020-01-01';
 export const MAX_DATE = '2030-12-31';
 export const MIN_AMOUNT = 0.01;

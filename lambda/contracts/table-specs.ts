@@ -141,7 +141,7 @@ export type OltpTableName = keyof typeof TABLE_SPECS;
 export const OLTP_TABLES = Object.keys(TABLE_SPECS) as OltpTableName[];
 
 /**
- * Stream events the warehouse loads into bronze (issue 3's contract, docs/EVENTS): the clickstream, flattened to
+ * Stream events the warehouse loads into bronze (the event contracts, docs/streaming.md): the clickstream, flattened to
  * one row per validated event by Glue conform. Same shape as the OLTP specs so the bronze DDL, COPY column order
  * and dbt sources come from one place. Not extracted from Postgres, so kept out of `TABLE_SPECS`/`OLTP_TABLES`.
  * The version column is the processor's arrival time: a redelivered event (same `event_id`) keeps one row.

@@ -50,7 +50,7 @@ export interface GeneratorOptions {
   readonly anomalyRate?: number;
   /** @default ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] */
   readonly currencies?: readonly string[];
-  /** @default seed anomaly config (10,000 / 5 orders / 60 s / 3,600 s) */
+  /** @default the default anomaly config (10,000 / 5 orders / 60 s / 3,600 s) */
   readonly targets?: AnomalyTargets;
 }
 

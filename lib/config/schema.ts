@@ -127,9 +127,9 @@ export const environmentConfigSchema = z
       currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')).min(1, 'must list at least one currency').readonly(),
     }),
     anomaly: z.strictObject({
-      /** Any transaction above this amount is an anomaly (seed: 10,000). */
+      /** Any transaction above this amount is an anomaly (default 10,000). */
       highAmount: z.number().positive('must be > 0'),
-      /** Transactions above this amount are counted as high-value (seed: 1,000); not an anomaly. */
+      /** Transactions above this amount are counted as high-value (default 1,000); not an anomaly. */
       highValueAmount: z.number().positive('must be > 0'),
       /** Robust z-score (0.6745·|x − median| / MAD) above which an amount is a batch outlier. */
       madZThreshold: z.number().min(2, 'must be ≥ 2').max(20, 'must be ≤ 20'),

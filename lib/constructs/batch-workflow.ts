@@ -60,7 +60,7 @@ export interface BatchWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /**
    * Whole-execution timeout (also the lease TTL the control Lambda uses).
-   * @default Duration.hours(2) — the seed DAG's SLA
+   * @default Duration.hours(2) — the batch's service level
    */
   readonly timeout?: Duration;
   /** @default 4 */

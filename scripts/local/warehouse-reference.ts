@@ -1,5 +1,5 @@
 /**
- * An independent, plain-TypeScript implementation of the customer_360 contract (issue 4), used to cross-check the
+ * An independent, plain-TypeScript implementation of the customer_360 contract, used to cross-check the
  * dbt model on the fixture: same inputs (the source CSVs, several versions per key), computed without SQL, in
  * integer cents, with the thresholds read from dbt/customer_rules.yml. `make warehouse-test` fails on any
  * difference in any column of any row.

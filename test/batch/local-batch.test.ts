@@ -1,6 +1,6 @@
 /**
  * The synthesized state machine executed locally (scripts/local/batch-run.ts) against the real local Postgres,
- * spark-submit of the Glue scripts, the warehouse load SQL on DuckDB and the dbt project: every path of issue 5.
+ * spark-submit of the Glue scripts, the warehouse load SQL on DuckDB and the dbt project: every path of the workflow.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
