@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold cost
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -86,6 +86,13 @@ warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture â†’ local DuckDB bronze â
 
 gold: $(NODE_STAMP) $(VENV_STAMP) ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
 	$(TSNODE) scripts/gold.ts --source "$(SOURCE)" --as-of "$(AS_OF)" --out "$(OUT)"
+
+# ENV comes from the command line or the environment and reaches the script as an argument, never pasted into the
+# shell; it is checked before anything is installed.
+cost: ## monthly cost estimate of one environment from its templates, config and declared load: make cost ENV=prod
+	@case "$${ENV:-}" in dev|staging|prod) ;; *) echo "make cost: ENV must be dev, staging or prod (got '$${ENV:-}')" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory $(NODE_STAMP)
+	@$(TSNODE) scripts/cost.ts --env "$$ENV"
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

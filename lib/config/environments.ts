@@ -67,6 +67,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       usageLimitBreachAction: 'deactivate',
       vpcCidr: '10.40.0.0/20',
     },
+    cost: { monthlyBudgetUsd: 400, load: { eventsPerDay: 200_000, avgEventBytes: 700, oltpRowsPerDay: 50_000, analystQueryHoursPerDay: 0.5 } },
     schedule: { ...shared.schedule, enabled: false },
   },
   staging: {
@@ -103,6 +104,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.41.0.0/20',
     },
+    cost: { monthlyBudgetUsd: 1_000, load: { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 300_000, analystQueryHoursPerDay: 1 } },
     schedule: { ...shared.schedule, enabled: true },
   },
   prod: {
@@ -143,6 +145,11 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyUsageLimitRpuHours: 5_000,
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.42.0.0/20',
+    },
+    cost: {
+      monthlyBudgetUsd: 6_000,
+      anomalyAlertUsd: 100,
+      load: { eventsPerDay: 10_000_000, avgEventBytes: 700, oltpRowsPerDay: 3_500_000, analystQueryHoursPerDay: 8 },
     },
     schedule: { ...shared.schedule, enabled: true },
   },

@@ -67,6 +67,27 @@ export const lakeRetentionSchema = z
     path: ['stagingExpirationDays'],
   });
 
+const positiveCount = z.number().int('must be a whole number').min(0, 'must be ≥ 0');
+
+/** Cost guard rails of an environment and the load its monthly estimate (`make cost`) assumes. */
+export const costSchema = z.strictObject({
+  /** AWS Budgets monthly cost budget (USD) for resources tagged with this environment. */
+  monthlyBudgetUsd: z.number().positive('must be > 0'),
+  /**
+   * Cost Anomaly Detection on this environment's tagged costs: daily e-mail to the warning addresses for anomalies
+   * whose impact reaches this many USD. Needs Cost Explorer enabled in the account.
+   * @default - off
+   */
+  anomalyAlertUsd: z.number().positive('must be > 0').optional(),
+  /** The load the estimate assumes. */
+  load: z.strictObject({
+    eventsPerDay: positiveCount,
+    avgEventBytes: z.number().int().min(1, 'must be ≥ 1 byte').max(1_048_576, 'must be ≤ 1 MiB (Kinesis record limit)'),
+    oltpRowsPerDay: positiveCount,
+    analystQueryHoursPerDay: z.number().min(0, 'must be ≥ 0').max(24, 'must be ≤ 24 hours'),
+  }),
+});
+
 export const environmentConfigSchema = z
   .strictObject({
     name: z.enum(ENVIRONMENT_NAMES),
@@ -175,6 +196,7 @@ export const environmentConfigSchema = z
         .min(3, 'needs at least three availability zones (Redshift Serverless)')
         .optional(),
     }),
+    cost: costSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
       expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
@@ -207,6 +229,9 @@ export const environmentConfigSchema = z
     if (c.quality.maxRowsPerWindow <= c.quality.minRowsPerWindow) {
       ctx.addIssue({ code: 'custom', path: ['quality', 'maxRowsPerWindow'], message: 'must be greater than minRowsPerWindow' });
     }
+    if (c.cost.anomalyAlertUsd !== undefined && c.alarms.warningEmails.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['cost', 'anomalyAlertUsd'], message: 'needs at least one alarms.warningEmails address to notify' });
+    }
     if (c.anomaly.highAmount <= c.anomaly.highValueAmount) {
       ctx.addIssue({ code: 'custom', path: ['anomaly', 'highAmount'], message: 'must be greater than highValueAmount' });
     }
@@ -216,3 +241,4 @@ export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 export type StreamCapacity = z.infer<typeof streamCapacity>;
 export type LakeRetention = z.infer<typeof lakeRetentionSchema>;
+export type CostConfig = z.infer<typeof costSchema>;

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { Alerting } from '../constructs/alerting';
+import { CostGuard } from '../constructs/cost-guard';
 import { LogsKey } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 
@@ -16,6 +17,8 @@ export class OperationsStack extends Stack {
   public readonly monitoring: Monitoring;
   /** Encrypts every log group of the environment; pass it as `encryptionKey` to each `logs.LogGroup`. */
   public readonly logsKey: LogsKey;
+  /** The environment's monthly budget (and cost anomaly detection where configured). */
+  public readonly costGuard: CostGuard;
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
@@ -29,6 +32,16 @@ export class OperationsStack extends Stack {
     });
     this.logsKey = new LogsKey(this, 'LogsKey', { removalPolicy });
     this.monitoring = new Monitoring(this, 'Monitoring', { topics: this.alerting, runbookBaseUrl: config.runbookBaseUrl });
+
+    this.costGuard = new CostGuard(this, 'CostGuard', {
+      name: `${config.prefix}-${config.name}`,
+      monthlyBudgetUsd: config.cost.monthlyBudgetUsd,
+      costTag: { key: 'environment', value: config.name },
+      topic: this.alerting.warning,
+      topicKey: this.alerting.key,
+      anomalyDetection:
+        config.cost.anomalyAlertUsd === undefined ? undefined : { thresholdUsd: config.cost.anomalyAlertUsd, emails: config.alarms.warningEmails },
+    });
 
     // If the page itself cannot be delivered, on-call must hear about it through the other channel.
     this.monitoring.addAlarm('CriticalTopicDeliveryFailures', {

@@ -72,3 +72,16 @@ describe('environment configuration', () => {
     });
   });
 });
+
+describe('cost configuration', () => {
+  test('budget and load are validated with the field named', () => {
+    expect(withOverride('dev', (c) => (c.cost.monthlyBudgetUsd = 0))).toThrow(/cost\.monthlyBudgetUsd: must be > 0/);
+    expect(withOverride('dev', (c) => (c.cost.load.avgEventBytes = 2_000_000))).toThrow(/cost\.load\.avgEventBytes: must be ≤ 1 MiB/);
+    expect(withOverride('dev', (c) => (c.cost.load.analystQueryHoursPerDay = 25))).toThrow(/cost\.load\.analystQueryHoursPerDay: must be ≤ 24 hours/);
+  });
+
+  test('cost anomaly alerts need a warning address to go to', () => {
+    expect(withOverride('dev', (c) => (c.cost.anomalyAlertUsd = 50))).toThrow(/cost\.anomalyAlertUsd: needs at least one alarms\.warningEmails address/);
+    expect(withOverride('dev', (c) => ((c.cost.anomalyAlertUsd = 50), (c.alarms.warningEmails = ['team@dataflow.example'])))()).toMatchObject({ cost: { anomalyAlertUsd: 50 } });
+  });
+});
