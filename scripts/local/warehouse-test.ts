@@ -11,6 +11,8 @@ import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/co
 import { buildGoldLocally, loadBronze, REPO_ROOT, runDbt } from './warehouse-build';
 import { validateSourceDir } from './warehouse-csv';
 import { buildInfoProblems, missingGoldComments } from './warehouse-docs-check';
+import { BUILD_PARAMETER_COLUMNS } from './lineage/graph';
+import { generateLineage, lineageSummary } from './lineage';
 import { DELTA_UPDATED_AT, writeDelta } from './warehouse-delta';
 import { writeFixture } from './warehouse-fixture';
 import { compareRows, referenceCustomer360, type Row } from './warehouse-reference';
@@ -95,6 +97,14 @@ async function main(): Promise<void> {
     `incremental build verified: ${delta.cancelledOrders.length} cancelled, ${delta.shortenedOrders.length} shortened, 1 new order; ` +
       `${delta.changedCustomers.length} customers with a second SCD2 version`,
   );
+
+  // Lineage of the build just made: every gold column must reach a source column, or be a listed build parameter.
+  const lineage = generateLineage({ duckdbPath: result.duckdbPath, outDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lineage'), lakeDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lake') });
+  const stale = Object.keys(BUILD_PARAMETER_COLUMNS).filter((c) => !lineage.trace.parameters.includes(c));
+  if (lineage.trace.untraced.length > 0 || stale.length > 0) {
+    throw new Error(`lineage: untraced gold columns:\n  ${[...lineage.trace.untraced, ...stale.map((c) => `${c} is listed as a build parameter but is not one`)].join('\n  ')}`);
+  }
+  console.log(lineageSummary(lineage));
 }
 
 main().catch((err: Error) => {
