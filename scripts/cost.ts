@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../lib/app';
-import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentName } from '../lib/config';
-import { estimateMonthlyCost, formatEstimate } from '../lib/cost/estimate';
+import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../lib/config';
+import { estimateMonthlyCost, formatEstimate, type CostEstimate } from '../lib/cost/estimate';
 import { pricesFor } from '../lib/cost/prices';
 import { shapeFromTemplates } from '../lib/cost/shape';
 
@@ -21,6 +21,29 @@ Estimates the monthly AWS cost of one environment from its templates, its config
 
 /** Hourly schedules run 24 times a day; a disabled schedule still runs for backfills, counted the same. */
 const BATCH_RUNS_PER_DAY = 24;
+
+/** Synthesizes one environment (no bundling) and estimates its monthly cost. */
+export function estimateEnvironment(env: EnvironmentName): { config: EnvironmentConfig; estimate: CostEstimate } {
+  const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+  const [stage] = buildApp({ context: { ...context, 'aws:cdk:bundling-stacks': [], env } }).stages;
+  const config = stage.config;
+  const templates = stage.synth().stacks.map((s) => s.template);
+  const estimate = estimateMonthlyCost(
+    shapeFromTemplates(templates),
+    {
+      batchSize: config.streaming.batchSize,
+      maxBatchingWindowSeconds: config.streaming.maxBatchingWindowSeconds,
+      firehoseBufferSeconds: config.streaming.firehoseBufferSeconds,
+      batchRunsPerDay: BATCH_RUNS_PER_DAY,
+      lake: config.lake,
+      monthlyUsageLimitRpuHours: config.warehouse.monthlyUsageLimitRpuHours,
+      usageLimitBreachAction: config.warehouse.usageLimitBreachAction,
+    },
+    config.cost.load,
+    pricesFor(config.region),
+  );
+  return { config, estimate };
+}
 
 export function main(argv: readonly string[]): number {
   let values: { env?: string; json?: boolean; help?: boolean };
@@ -38,10 +61,9 @@ export function main(argv: readonly string[]): number {
     console.error(`--env must be one of ${ENVIRONMENT_NAMES.join(', ')}${values.env ? ` (got '${values.env}')` : ''}\n\n${USAGE}`);
     return 2;
   }
-  const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-  let built: ReturnType<typeof buildApp>;
+  let result: ReturnType<typeof estimateEnvironment>;
   try {
-    built = buildApp({ context: { ...context, 'aws:cdk:bundling-stacks': [], env: values.env as EnvironmentName } });
+    result = estimateEnvironment(values.env as EnvironmentName);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -49,23 +71,7 @@ export function main(argv: readonly string[]): number {
     }
     throw err;
   }
-  const [stage] = built.stages;
-  const config = stage.config;
-  const templates = stage.synth().stacks.map((s) => s.template);
-  const estimate = estimateMonthlyCost(
-    shapeFromTemplates(templates),
-    {
-      batchSize: config.streaming.batchSize,
-      maxBatchingWindowSeconds: config.streaming.maxBatchingWindowSeconds,
-      firehoseBufferSeconds: config.streaming.firehoseBufferSeconds,
-      batchRunsPerDay: BATCH_RUNS_PER_DAY,
-      lake: config.lake,
-      monthlyUsageLimitRpuHours: config.warehouse.monthlyUsageLimitRpuHours,
-      usageLimitBreachAction: config.warehouse.usageLimitBreachAction,
-    },
-    config.cost.load,
-    pricesFor(config.region),
-  );
+  const { config, estimate } = result;
   if (values.json) console.log(JSON.stringify({ environment: config.name, ...estimate, budgetUsd: config.cost.monthlyBudgetUsd }, null, 2));
   else {
     console.log(formatEstimate(config.name, estimate, config.cost.load));

@@ -147,7 +147,7 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
         status: execution.status,
         tables,
         gold,
-        timeline: execution.timeline.map(({ state, seconds, rows, status }) => ({ state, seconds, rows, status })),
+        timeline: execution.timeline.map(({ state, startMs, seconds, rows, status }) => ({ state, startS: (startMs - firstStart) / 1000, seconds, rows, status })),
         quality: execution.qualityReports.map((r) => ({ table: r.table, score: r.score, passed: r.passed, expectations: r.expectations })),
         total_s: totalSeconds,
       },
