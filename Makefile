@@ -61,8 +61,11 @@ lint: $(NODE_STAMP) ## ESLint
 unit: $(NODE_STAMP) ## jest
 	node_modules/.bin/jest --ci
 
+# Bundling prints a few lines per function; they go to .local/synth.log and are shown only when synth fails.
 synth: $(NODE_STAMP) ## synthesize every environment into cdk.out (no AWS credentials needed)
-	$(CDK) synth -c env=all --quiet --no-notices > /dev/null
+	@mkdir -p .local
+	@$(CDK) synth -c env=all --quiet --no-notices > /dev/null 2> .local/synth.log || { cat .local/synth.log >&2; exit 1; }
+	@echo "synth: every environment into cdk.out (bundling log: .local/synth.log)"
 
 cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
 	$(VENV)/bin/cfn-lint --format parseable --non-zero-exit-code error -- cdk.out/assembly-*/*.template.json
