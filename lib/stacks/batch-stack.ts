@@ -19,6 +19,7 @@ import { BatchWorkflow } from '../constructs/batch-workflow';
 import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
+import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
@@ -61,10 +62,12 @@ export class BatchStack extends Stack {
     const timeout = Duration.hours(2);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment, scheduler input and its DLQ',
+      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, scheduler input and its DLQ',
       enableKeyRotation: true,
       removalPolicy,
     });
+    // The batch Lambdas' log groups are encrypted with this key.
+    allowCloudWatchLogs(this.key);
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
 
     this.lockTable = new dynamodb.Table(this, 'Leases', {
@@ -298,6 +301,24 @@ export class BatchStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
+    // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
+    // kms:GenerateDataKey (CDK grants only kms:Decrypt on the schedule key and sqs:SendMessage).
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default` },
+        },
+      }),
+      description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
+    });
+    scheduleRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterQueueKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${this.region}.amazonaws.com` } },
+      }),
+    );
     this.schedule = new scheduler.Schedule(this, 'Hourly', {
       scheduleName: `${name}-hourly-batch`,
       description: 'Starts the hourly batch with the scheduled time; the execution derives its window from it',
@@ -309,6 +330,7 @@ export class BatchStack extends Stack {
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
         deadLetterQueue: dlq,
+        role: scheduleRole,
       }),
     });
 
