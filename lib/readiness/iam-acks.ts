@@ -50,3 +50,17 @@ export const ROLE_ACKS: readonly RoleAck[] = [
   { role: 'AWS679f53fac002430cb0da5b7982bd2287ServiceRole', reason: 'CDK AwsCustomResource singleton (Redshift usage limit): its calls are the resource\'s declared SDK calls, granted by CDK.' },
   { role: 'SetupProviderframeworkonEventServiceRole', reason: 'CDK Provider framework onEvent function: invokes the warehouse setup function; code and policy come with aws-cdk-lib.' },
 ];
+
+/** `*` grants of actions that support resource-level permissions, kept with a reason. */
+export const WILDCARD_ACKS: readonly Omit<GrantAck, 'resource'>[] = [
+  ...['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((action) => ({
+    role: 'ExtractRole',
+    action,
+    reason: 'Lambda manages the VPC function\'s network interfaces with its role; their ids are Lambda\'s, not known at deploy (as in AWSLambdaVPCAccessExecutionRole).',
+  })),
+  ...['ecs:DescribeTasks', 'ecs:StopTask'].map((action) => ({
+    role: 'WorkflowStateMachineRole',
+    action,
+    reason: 'Written by CDK\'s EcsRunTask (.sync) for the dbt task; the task id exists only at run time (an ecs:cluster condition would scope it to the batch cluster).',
+  })),
+];

@@ -6,9 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CALLER_USER_ID, type RecordedCall } from './iam-actions';
-import { GRANT_ACKS, ROLE_ACKS } from './iam-acks';
+import { GRANT_ACKS, ROLE_ACKS, WILDCARD_ACKS } from './iam-acks';
 import type { Component, ComponentCall } from './iam-component';
 import { buildIndex } from './iam-index';
+import { hasResourceTypes } from './iam-reference';
 import { LAMBDA_COMPONENTS } from './iam-lambdas';
 import { SERVICE_COMPONENTS } from './iam-services';
 import { globMatch } from './kms-rules';
@@ -117,6 +118,14 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
       for (const st of [policy.policy.Statement].flat() as Record<string, unknown>[]) {
         if (st.Effect !== 'Allow') continue;
         for (const action of list(st.Action)) {
+          // `*` without a condition, for an action that could name its resources.
+          if (list(st.Resource).includes('*') && st.Condition === undefined && !action.includes('*') && hasResourceTypes(action)) {
+            evaluated++;
+            const f = finding(role.stack.id, role.logicalId, `${used.component}: ${action} is granted on * (${policy.name}) but supports resource-level permissions`);
+            const ack = WILDCARD_ACKS.find((a) => role.logicalId.startsWith(a.role) && a.action === action);
+            if (ack) acknowledged.push({ ...f, reason: ack.reason });
+            else findings.push(f);
+          }
           for (const resource of list(st.Resource)) {
             if (inert(action, resource)) continue;
             evaluated++;

@@ -41,6 +41,13 @@ describe('IAM readiness', () => {
     expect(messages(defect)).toEqual([expect.stringMatching(/^ControlRole\w+: batch-control: dynamodb:Scan on arn:aws:dynamodb:eu-west-1:222222222222:table\/\S+ is granted \(\w+\) but no call uses it$/)]);
   });
 
+  it('finds a * grant of an action that could name its resources', () => {
+    const defect = withDefect(environmentTemplates('dev'), 'Batch-dev', (resources) => {
+      statements(resources, 'ControlRoleDefaultPolicy').push({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' });
+    });
+    expect(messages(defect)).toEqual([expect.stringMatching(/^ControlRole\w+: batch-control: dynamodb:PutItem is granted on \* \(\w+\) but supports resource-level permissions$/)]);
+  });
+
   it('finds the schedule dead-letter queue send without kms:GenerateDataKey', () => {
     const defect = withDefect(environmentTemplates('prod'), 'Batch-prod', (resources) => {
       const st = statements(resources, 'ScheduleRoleDefaultPolicy');
