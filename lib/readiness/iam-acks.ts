@@ -27,6 +27,12 @@ export const GRANT_ACKS: readonly GrantAck[] = [
     resource: /:\*$/,
     reason: 'tasks.LambdaInvoke grants every version/alias of the function (`<arn>:*`) beside the unqualified ARN the state machine invokes.',
   },
+  {
+    role: 'SetupProviderframeworkonEventServiceRole',
+    action: 'lambda:InvokeFunction',
+    resource: /:\*$/,
+    reason: 'The CDK Provider framework grants every version/alias of the setup function (`<arn>:*`) beside the unqualified ARN it invokes.',
+  },
   ...['s3:GetBucket*', 's3:List*'].map((action) => ({ role: 'GlueRole', action, resource: /cdk-[a-z0-9]+-assets-/, reason: CDK_ASSET_READ })),
   { role: 'GlueRole', action: 's3:GetObject*', resource: /cdk-[a-z0-9]+-assets-[^/]*$/, reason: CDK_ASSET_READ },
   ...['kinesis:DescribeStreamConsumer', 'kinesis:ListStreams', 'kinesis:SubscribeToShard'].map((action) => ({ role: 'ProcessorRole', action, reason: ESM_READ })),
@@ -48,7 +54,6 @@ export const ROLE_ACKS: readonly RoleAck[] = [
   { role: 'CustomS3AutoDeleteObjectsCustomResourceProviderRole', reason: 'CDK-owned provider of autoDeleteObjects (dev only): its code and policy come with aws-cdk-lib.' },
   { role: 'CustomVpcRestrictDefaultSGCustomResourceProviderRole', reason: 'CDK-owned provider of restrictDefaultSecurityGroup: its code and policy come with aws-cdk-lib.' },
   { role: 'AWS679f53fac002430cb0da5b7982bd2287ServiceRole', reason: 'CDK AwsCustomResource singleton (Redshift usage limit): its calls are the resource\'s declared SDK calls, granted by CDK.' },
-  { role: 'SetupProviderframeworkonEventServiceRole', reason: 'CDK Provider framework onEvent function: invokes the warehouse setup function; code and policy come with aws-cdk-lib.' },
 ];
 
 /** `*` grants of actions that support resource-level permissions, kept with a reason. */

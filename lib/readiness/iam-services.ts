@@ -215,4 +215,25 @@ const copyRole: Component = {
   },
 };
 
-export const SERVICE_COMPONENTS: readonly Component[] = [stateMachine, schedule, glueJobs, dbtTask, firehose, flowLogs, copyRole];
+/** CDK's custom resource Provider framework: its onEvent function invokes the user's function (aws-cdk-lib code). */
+const providerFramework: Component = {
+  name: 'custom-resource-provider',
+  instances: (input) =>
+    input.stack.resources('AWS::Lambda::Function').flatMap(([id, fn]) => {
+      const target = (input.stack.resolve(prop(fn, 'Environment.Variables')) as Record<string, string> | undefined)?.USER_ON_EVENT_FUNCTION_ARN;
+      if (!target) return [];
+      const src = 'cdk provider framework onEvent';
+      return [
+        {
+          role: roleOf(input, prop(fn, 'Role')),
+          calls: [
+            ...calls(src, ['lambda:InvokeFunction'], target),
+            ...calls(`${src} (waits for the function to be active)`, ['lambda:GetFunction'], target),
+            ...calls('runtime logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(input.stack, input.stack.str(prop(fn, 'LoggingConfig.LogGroup') ?? `/aws/lambda/${id}`))),
+          ],
+        },
+      ];
+    }),
+};
+
+export const SERVICE_COMPONENTS: readonly Component[] = [stateMachine, schedule, glueJobs, dbtTask, firehose, flowLogs, copyRole, providerFramework];

@@ -12,7 +12,7 @@ describe('IAM readiness', () => {
     expect(result.findings).toEqual([]);
     expect(evaluations.length).toBeGreaterThan(250);
     expect(new Set(evaluations.map((e) => e.component))).toEqual(
-      new Set(['batch-control', 'batch-extract', 'batch-quality', 'batch-load', 'stream-processor', 'warehouse-setup', 'state-machine', 'schedule', 'glue-jobs', 'dbt-task', 'firehose', 'vpc-flow-logs', 'redshift-copy']),
+      new Set(['batch-control', 'batch-extract', 'batch-quality', 'batch-load', 'stream-processor', 'warehouse-setup', 'state-machine', 'schedule', 'glue-jobs', 'dbt-task', 'firehose', 'vpc-flow-logs', 'redshift-copy', 'custom-resource-provider']),
     );
     for (const a of result.acknowledged) expect(a.reason.length).toBeGreaterThan(40);
   });
