@@ -59,13 +59,14 @@ export class GlueEtlJobs extends Construct {
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description: 'DataFlow batch Glue jobs: read/write the staging zone, write their own logs',
     });
-    const read = ['oltp/', 'stream/', 'conformed/', 'manifests/'].map((p) => props.staging.arnForObjects(`${p}*`));
+    const read = ['oltp/', 'stream/', 'conformed/'].map((p) => props.staging.arnForObjects(`${p}*`));
     const write = ['conformed/', 'manifests/', 'analytics/'].map((p) => props.staging.arnForObjects(`${p}*`));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadStaging', actions: ['s3:GetObject'], resources: read }));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteStaging', actions: ['s3:PutObject', 's3:DeleteObject'], resources: write }));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ListStaging', actions: ['s3:ListBucket'], resources: [props.staging.bucketArn] }));
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'LakeKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt'], resources: [props.lakeKey.keyArn] }),
+      // SSE-KMS reads and writes; job bookmarks (client-side encrypted with this key) are disabled on every job.
+      new iam.PolicyStatement({ sid: 'LakeKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.lakeKey.keyArn] }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({ sid: 'LogsKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt'], resources: [props.logsKey.keyArn] }),

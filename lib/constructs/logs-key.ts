@@ -20,22 +20,30 @@ export class LogsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LogsKeyProps = {}) {
     super(scope, id);
-    const { region, account, partition } = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
       description: 'DataFlow: encrypts the CloudWatch Logs log groups of this environment',
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
-        },
-      }),
-    );
+    allowCloudWatchLogs(this.key);
   }
+}
+
+/**
+ * Lets CloudWatch Logs of the key's account and region use a key for its log groups (CDK does not add this; without
+ * it creating a log group encrypted with the key fails).
+ */
+export function allowCloudWatchLogs(key: kms.Key): void {
+  const { region, account, partition } = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
+      },
+    }),
+  );
 }

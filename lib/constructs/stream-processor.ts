@@ -118,7 +118,8 @@ export class StreamProcessor extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EncryptLakeObjects',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        // Single-part PutObject only: no multipart upload, so no kms:Decrypt.
+        actions: ['kms:GenerateDataKey'],
         resources: [props.lakeKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
       }),

@@ -19,6 +19,7 @@ import { BatchWorkflow } from '../constructs/batch-workflow';
 import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
+import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
@@ -61,10 +62,12 @@ export class BatchStack extends Stack {
     const timeout = Duration.hours(2);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment, scheduler input and its DLQ',
+      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, scheduler input and its DLQ',
       enableKeyRotation: true,
       removalPolicy,
     });
+    // The batch Lambdas' log groups are encrypted with this key.
+    allowCloudWatchLogs(this.key);
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
 
     this.lockTable = new dynamodb.Table(this, 'Leases', {
@@ -208,14 +211,25 @@ export class BatchStack extends Stack {
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
       }),
     );
-    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], write: true }]);
-    this.oltpSecret.grantRead(extract.role);
+    // Extract: reads its previous manifest, writes parts + manifest, deletes stale parts. Quality: reads the
+    // extract, writes staging / quarantine parts (deleting stale ones) and its report (reading the previous one).
+    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], actions: ['get', 'put', 'delete'] }]);
+    extract.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OltpSecret', actions: ['secretsmanager:GetSecretValue'], resources: [this.oltpSecret.secretArn] }));
+    extract.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'OltpSecretKey',
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+      }),
+    );
     this.lakeAccess(quality, zones, lake.key, [
-      { zone: 'raw', prefixes: ['oltp/'], write: false },
-      { zone: 'staging', prefixes: ['oltp/', 'quality/'], write: true },
-      { zone: 'quarantine', prefixes: ['oltp/'], write: true },
+      { zone: 'raw', prefixes: ['oltp/'], actions: ['get'] },
+      { zone: 'staging', prefixes: ['oltp/'], actions: ['put', 'delete'] },
+      { zone: 'staging', prefixes: ['quality/'], actions: ['get', 'put'] },
+      { zone: 'quarantine', prefixes: ['oltp/'], actions: ['put', 'delete'] },
     ]);
-    this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], write: false }]);
+    this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
     load.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SubmitLoads',
@@ -298,6 +312,24 @@ export class BatchStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
+    // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
+    // kms:GenerateDataKey (CDK grants only kms:Decrypt on the schedule key and sqs:SendMessage).
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default` },
+        },
+      }),
+      description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
+    });
+    scheduleRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterQueueKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${this.region}.amazonaws.com` } },
+      }),
+    );
     this.schedule = new scheduler.Schedule(this, 'Hourly', {
       scheduleName: `${name}-hourly-batch`,
       description: 'Starts the hourly batch with the scheduled time; the execution derives its window from it',
@@ -309,6 +341,7 @@ export class BatchStack extends Stack {
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
         deadLetterQueue: dlq,
+        role: scheduleRole,
       }),
     });
 
@@ -316,28 +349,37 @@ export class BatchStack extends Stack {
     this.addAlarms(config);
   }
 
-  /** Read (and write) access to some prefixes of some lake zones, with the lake key through S3 only. */
-  private lakeAccess(fn: BatchFunction, zones: Record<'raw' | 'staging' | 'quarantine', s3.IBucket>, lakeKey: kms.IKey, grants: readonly { zone: 'raw' | 'staging' | 'quarantine'; prefixes: readonly string[]; write: boolean }[]): void {
+  /**
+   * Object access to some prefixes of some lake zones, with the lake key through S3 only: `get` (with ListBucket on
+   * the prefixes, so a missing key is NoSuchKey — "not written yet" — rather than AccessDenied), `put`, `delete`.
+   */
+  private lakeAccess(
+    fn: BatchFunction,
+    zones: Record<'raw' | 'staging' | 'quarantine', s3.IBucket>,
+    lakeKey: kms.IKey,
+    grants: readonly { zone: 'raw' | 'staging' | 'quarantine'; prefixes: readonly string[]; actions: readonly ('get' | 'put' | 'delete')[] }[],
+  ): void {
     const reason = 'Object access is limited to the batch-owned prefix of the zone; keys below it are table / dt / hr partitions and part files.';
+    const s3Actions = { get: 's3:GetObject', put: 's3:PutObject', delete: 's3:DeleteObject' } as const;
     for (const g of grants) {
       const bucket = zones[g.zone];
       const objects = g.prefixes.map((p) => bucket.arnForObjects(`${p}*`));
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: g.write ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] : ['s3:GetObject'], resources: objects }),
-      );
-      // ListBucket makes a missing key a 404 (the code treats it as "not written yet"), not a 403.
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': g.prefixes.map((p) => `${p}*`) } },
-        }),
-      );
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: g.actions.map((a) => s3Actions[a]), resources: objects }));
+      if (g.actions.includes('get')) {
+        fn.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:ListBucket'],
+            resources: [bucket.bucketArn],
+            conditions: { StringLike: { 's3:prefix': g.prefixes.map((p) => `${p}*`) } },
+          }),
+        );
+      }
       Validations.of(fn.role).acknowledge(...objects.map((o) => ({ id: `AwsSolutions-IAM5[Resource::${nagText(this, o)}]`, reason })));
     }
+    const all = grants.flatMap((g) => g.actions);
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        actions: [...(all.includes('put') ? ['kms:GenerateDataKey'] : []), ...(all.includes('get') ? ['kms:Decrypt'] : [])],
         resources: [lakeKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
       }),

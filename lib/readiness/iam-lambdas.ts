@@ -1,0 +1,87 @@
+/**
+ * The Lambda components: their SDK calls are recorded by driving the handlers with mocked clients
+ * (test/readiness/record-calls.test.ts writes recorded-calls.json), configured with the placeholders below; the
+ * check binds each placeholder to the value the template gives that function.
+ */
+import { authorizationsOf } from './iam-actions';
+import { bind, lambdaRuntimeCalls, prop, single, roleOf, type Component, type ComponentCall, type ComponentInput } from './iam-component';
+import { adminSecretArn } from './iam-index';
+
+/** Values the recording configures the handlers with; each stands for one deployed name. */
+export const PLACEHOLDERS = {
+  rawBucket: 'placeholder-raw-bucket',
+  stagingBucket: 'placeholder-staging-bucket',
+  quarantineBucket: 'placeholder-quarantine-bucket',
+  lockTable: 'placeholder-lease-table',
+  oltpSecret: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-oltp',
+  workgroup: 'placeholder-workgroup',
+  namespace: 'placeholder-namespace',
+  adminSecret: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-admin',
+  alertTopic: 'arn:aws:sns:eu-west-1:000000000000:placeholder-alerts',
+  copyRole: 'arn:aws:iam::000000000000:role/placeholder-copy',
+} as const;
+
+type Config = { buckets?: Record<'raw' | 'staging' | 'quarantine', string>; [k: string]: unknown };
+
+/** The function's environment, resolved; `BATCH_CONFIG` parsed. */
+function environmentOf(input: ComponentInput, functionId: string): { vars: Record<string, string>; config: Config } {
+  const fn = input.stack.template.Resources![functionId];
+  const vars = (input.stack.resolve(prop(fn, 'Environment.Variables') ?? {}) ?? {}) as Record<string, string>;
+  return { vars, config: vars.BATCH_CONFIG ? (JSON.parse(vars.BATCH_CONFIG) as Config) : {} };
+}
+
+const bucketBindings = (c: Config): Record<string, string> =>
+  c.buckets ? { [PLACEHOLDERS.rawBucket]: c.buckets.raw, [PLACEHOLDERS.stagingBucket]: c.buckets.staging, [PLACEHOLDERS.quarantineBucket]: c.buckets.quarantine } : {};
+
+interface LambdaSpec {
+  readonly name: string;
+  /** Logical id prefix of the function. */
+  readonly function: string;
+  readonly bindings: (input: ComponentInput, env: { vars: Record<string, string>; config: Config }) => Record<string, string>;
+}
+
+const LAMBDAS: readonly LambdaSpec[] = [
+  { name: 'batch-control', function: 'ControlFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
+  {
+    name: 'batch-extract',
+   
+    function: 'ExtractFunction',
+    bindings: (_, e) => ({ ...bucketBindings(e.config), [PLACEHOLDERS.oltpSecret]: String(e.config.oltpSecretArn) }),
+  },
+  { name: 'batch-quality', function: 'QualityFunction', bindings: (_, e) => bucketBindings(e.config) },
+  {
+    name: 'batch-load',
+   
+    function: 'LoadFunction',
+    bindings: (_, e) => ({ ...bucketBindings(e.config), [PLACEHOLDERS.workgroup]: String(e.config.workgroupName), [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn) }),
+  },
+  {
+    name: 'stream-processor',
+   
+    function: 'ProcessorFunction',
+    bindings: (_, e) => ({ [PLACEHOLDERS.stagingBucket]: e.vars.STAGING_BUCKET, [PLACEHOLDERS.quarantineBucket]: e.vars.QUARANTINE_BUCKET, [PLACEHOLDERS.alertTopic]: e.vars.ALERT_TOPIC_ARN }),
+  },
+  {
+    name: 'warehouse-setup',
+   
+    function: 'SetupFunction',
+    bindings: ({ stack: s }) => {
+      const [, setup] = single(s, 'Custom::WarehouseSetup', 'Setup')!;
+      const namespace = s.str(prop(setup, 'NamespaceName'));
+      return { [PLACEHOLDERS.namespace]: namespace, [PLACEHOLDERS.workgroup]: s.str(prop(setup, 'WorkgroupName')), [PLACEHOLDERS.adminSecret]: adminSecretArn(s, namespace) };
+    },
+  },
+];
+
+export const LAMBDA_COMPONENTS: readonly Component[] = LAMBDAS.map((spec) => ({
+  name: spec.name,
+  instances: (input) => {
+    const found = single(input.stack, 'AWS::Lambda::Function', spec.function);
+    if (!found) return [];
+    const [functionId, fn] = found;
+    const env = environmentOf(input, functionId);
+    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env));
+    const sdkCalls: ComponentCall[] = recorded.flatMap((c) => authorizationsOf(c, input.index).map((a) => ({ ...a, source: `sdk ${c.command}` })));
+    return [{ role: roleOf(input, prop(fn, 'Role')), calls: [...sdkCalls, ...lambdaRuntimeCalls(input, functionId)] }];
+  },
+}));

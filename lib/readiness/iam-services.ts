@@ -1,0 +1,239 @@
+/**
+ * Components whose calls come from their definitions rather than from our SDK code: the state machine (its ASL
+ * Task states), the schedule, the Glue jobs (the S3 paths their scripts read and write), the dbt task, Firehose,
+ * VPC flow logs and Redshift's COPY role.
+ */
+import { logStreamArn, prop, roleOf, single, type Component, type ComponentCall, type ComponentInput } from './iam-component';
+import type { LoadedStack } from './templates';
+
+const calls = (source: string, actions: readonly string[], resource: string, context?: Record<string, string>): ComponentCall[] =>
+  actions.map((action) => ({ source, action, resource, ...(context ? { context } : {}) }));
+const via = (service: string, s: LoadedStack) => ({ 'kms:ViaService': `${service}.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account });
+const keyCalls = (input: ComponentInput, source: string, resource: string, service: string, actions: readonly string[]) => {
+  const key = input.index.keyOf(resource);
+  return key ? calls(source, actions, key, via(service, input.stack)) : [];
+};
+const s3Arn = (uri: string) => `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}`;
+
+type Asl = { States: Record<string, AslState> };
+type AslState = { Type: string; Resource?: string; Parameters?: Record<string, unknown>; ItemProcessor?: Asl; Iterator?: Asl; Branches?: Asl[] };
+function* tasks(asl: Asl): Generator<[string, AslState]> {
+  for (const [name, st] of Object.entries(asl.States)) {
+    if (st.Type === 'Task') yield [name, st];
+    for (const sub of [st.ItemProcessor, st.Iterator, ...(st.Branches ?? [])]) if (sub) yield* tasks(sub);
+  }
+}
+
+/** Step Functions service integrations → the requests the state machine's role makes for them. */
+const INTEGRATIONS: Record<string, (input: ComponentInput, state: string, p: Record<string, unknown>) => ComponentCall[]> = {
+  'arn:aws:states:::lambda:invoke': (_, state, p) => calls(`asl ${state}`, ['lambda:InvokeFunction'], String(p.FunctionName)),
+  'arn:aws:states:::glue:startJobRun.sync': ({ stack: s }, state, p) =>
+    calls(`asl ${state}`, ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'], `arn:aws:glue:${s.region}:${s.account}:job/${String(p.JobName)}`),
+  'arn:aws:states:::ecs:runTask.sync': (input, state, p) => {
+    const s = input.stack;
+    // TaskDefinition is the family (latest active revision) or a revision's ARN.
+    const [tdId, td] = s.resources('AWS::ECS::TaskDefinition').find(([id, t]) => [s.str({ Ref: id }), s.str(prop(t, 'Family'))].includes(String(p.TaskDefinition))) ?? [];
+    if (!td || !tdId) throw new Error(`${s.id}: ${state} runs a task definition not in the stack`);
+    const cluster = String(p.Cluster).split('/').pop();
+    const passed = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' };
+    return [
+      ...calls(`asl ${state}`, ['ecs:RunTask'], s.str({ Ref: tdId })),
+      ...calls(`asl ${state} (.sync)`, ['ecs:DescribeTasks', 'ecs:StopTask'], `arn:aws:ecs:${s.region}:${s.account}:task/${cluster}/0123456789abcdef`),
+      ...['TaskRoleArn', 'ExecutionRoleArn'].flatMap((r) => calls(`asl ${state}`, ['iam:PassRole'], s.str(prop(td, r)), passed)),
+      ...calls(`asl ${state} (.sync)`, ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], `arn:aws:events:${s.region}:${s.account}:rule/StepFunctionsGetEventsForECSTaskRule`),
+    ];
+  },
+  'arn:aws:states:::sns:publish': (input, state, p) => [
+    ...calls(`asl ${state}`, ['sns:Publish'], String(p.TopicArn)),
+    ...keyCalls(input, `asl ${state}`, String(p.TopicArn), 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']),
+  ],
+};
+
+const stateMachine: Component = {
+  name: 'state-machine',
+  instances: (input) =>
+    input.stack.resources('AWS::StepFunctions::StateMachine').map(([, sm]) => {
+      const asl = JSON.parse(input.stack.str(prop(sm, 'DefinitionString'))) as Asl;
+      const out: ComponentCall[] = [];
+      for (const [name, st] of tasks(asl)) {
+        const resource = st.Resource ?? '';
+        // A Task whose resource is a function ARN invokes it directly (LambdaInvoke with payloadResponseOnly).
+        const integration = resource.startsWith('arn:aws:lambda:') ? () => calls(`asl ${name}`, ['lambda:InvokeFunction'], resource) : INTEGRATIONS[resource];
+        if (!integration) throw new Error(`${input.stack.id}: state ${name} uses ${st.Resource}, which the IAM check does not map yet`);
+        out.push(...integration(input, name, st.Parameters ?? {}));
+      }
+      if (prop(sm, 'LoggingConfiguration.Destinations')) {
+        const delivery = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries'];
+        out.push(...calls('runtime log delivery', [...delivery, 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'], '*'));
+      }
+      if (prop(sm, 'TracingConfiguration.Enabled')) {
+        out.push(...calls('runtime tracing', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*'));
+      }
+      return { role: roleOf(input, prop(sm, 'RoleArn')), calls: out };
+    }),
+};
+
+const schedule: Component = {
+  name: 'schedule',
+  instances: (input) =>
+    input.stack.resources('AWS::Scheduler::Schedule').map(([, sch]) => {
+      const s = input.stack;
+      const out = calls('schedule target', ['states:StartExecution'], s.str(prop(sch, 'Target.Arn')));
+      const dlq = prop(sch, 'Target.DeadLetterConfig.Arn');
+      if (dlq !== undefined) out.push(...calls('schedule dead letters', ['sqs:SendMessage'], s.str(dlq)), ...keyCalls(input, 'schedule dead letters', s.str(dlq), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']));
+      if (prop(sch, 'KmsKeyArn') !== undefined) out.push(...calls('schedule input encryption', ['kms:Decrypt'], s.str(prop(sch, 'KmsKeyArn'))));
+      return { role: roleOf(input, prop(sch, 'Target.RoleArn')), calls: out };
+    }),
+};
+
+/** The staging prefixes each Glue script reads and writes (glue-scripts/jobs/*.py), by job name suffix. */
+export const GLUE_JOB_PATHS: Readonly<Record<string, { readonly reads: readonly string[]; readonly writes: readonly string[] }>> = {
+  conform: { reads: ['oltp/', 'stream/'], writes: ['conformed/', 'manifests/'] },
+  'customer-features': { reads: ['conformed/'], writes: ['analytics/'] },
+};
+
+const glueJobs: Component = {
+  name: 'glue-jobs',
+  instances: (input) =>
+    input.stack.resources('AWS::Glue::Job').map(([id, job]) => {
+      const s = input.stack;
+      const name = s.str(prop(job, 'Name'));
+      const paths = Object.entries(GLUE_JOB_PATHS).find(([suffix]) => name.endsWith(`-${suffix}`))?.[1];
+      if (!paths) throw new Error(`${s.id}: Glue job ${name} has no entry in GLUE_JOB_PATHS`);
+      const args = s.resolve(prop(job, 'DefaultArguments')) as Record<string, string>;
+      const root = s3Arn(args['--staging_root']);
+      const src = `glue-script ${name}`;
+      const out: ComponentCall[] = [];
+      for (const p of paths.reads) {
+        out.push(...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }), ...calls(src, ['s3:GetObject'], `${root}/${p}x/part.parquet`));
+        out.push(...keyCalls(input, src, root, 's3', ['kms:Decrypt']));
+      }
+      for (const p of paths.writes) {
+        out.push(...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }), ...calls(src, ['s3:PutObject', 's3:DeleteObject'], `${root}/${p}x/part.parquet`));
+        out.push(...keyCalls(input, src, root, 's3', ['kms:GenerateDataKey']));
+      }
+      const files = [s.str(prop(job, 'Command.ScriptLocation')), ...Object.values(args).flatMap((v) => v.split(',')).filter((v) => v.startsWith('s3://') && /\.\w+$/.test(v))];
+      for (const f of files) out.push(...calls(`glue job ${id} code`, ['s3:GetObject'], s3Arn(f)));
+      if (args['--continuous-log-logGroup']) out.push(...calls('glue continuous logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, args['--continuous-log-logGroup'])));
+      if (args['--enable-metrics'] !== undefined) out.push(...calls('glue job metrics', ['cloudwatch:PutMetricData'], '*', { 'cloudwatch:namespace': 'Glue' }));
+      const secName = prop(job, 'SecurityConfiguration');
+      if (secName !== undefined) {
+        const [, sec] = s.resources('AWS::Glue::SecurityConfiguration').find(([sid]) => s.str({ Ref: sid }) === s.str(secName))!;
+        const cwKey = prop(sec, 'EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn');
+        const group = `/aws-glue/jobs/${s.str(secName)}-role/${roleOf(input, prop(job, 'Role')).arn.split('/').pop()}/output`;
+        if (cwKey !== undefined) {
+          out.push(...calls('glue encrypted logs', ['logs:CreateLogGroup', 'logs:AssociateKmsKey'], `arn:aws:logs:${s.region}:${s.account}:log-group:${group}`));
+          out.push(...calls('glue encrypted logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, group)));
+          out.push(...calls('glue encrypted logs', ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], s.str(cwKey)));
+        }
+      }
+      return { role: roleOf(input, prop(job, 'Role')), calls: out };
+    }),
+};
+
+const dbtTask: Component = {
+  name: 'dbt-task',
+  instances: (input) => {
+    const s = input.stack;
+    const found = single(s, 'AWS::ECS::TaskDefinition', 'DbtTask');
+    if (!found) return [];
+    const [, td] = found;
+    const container = (s.resolve(prop(td, 'ContainerDefinitions')) as { Environment: { Name: string; Value: string }[]; Image: string; LogConfiguration: { Options: Record<string, string> } }[])[0];
+    const env = Object.fromEntries(container.Environment.map((e) => [e.Name, e.Value]));
+    const workgroup = input.index.arnByName('AWS::RedshiftServerless::Workgroup', env.DATAFLOW_REDSHIFT_WORKGROUP);
+    const [registry, repoAndTag] = [container.Image.split('/')[0], container.Image.split('/').slice(1).join('/')];
+    const repo = `arn:aws:ecr:${s.region}:${registry.split('.')[0]}:repository/${repoAndTag.split(':')[0]}`;
+    return [
+      { role: roleOf(input, prop(td, 'TaskRoleArn')), calls: calls('dbt profiles.yml (method: iam, serverless)', ['redshift-serverless:GetCredentials'], workgroup) },
+      {
+        role: roleOf(input, prop(td, 'ExecutionRoleArn')),
+        calls: [
+          ...calls('ecs image pull', ['ecr:GetAuthorizationToken'], '*'),
+          ...calls('ecs image pull', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], repo),
+          ...calls('ecs awslogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, container.LogConfiguration.Options['awslogs-group'])),
+        ],
+      },
+    ];
+  },
+};
+
+const firehose: Component = {
+  name: 'firehose',
+  instances: (input) =>
+    input.stack.resources('AWS::KinesisFirehose::DeliveryStream').map(([id, ds]) => {
+      const s = input.stack;
+      const dest = s.resolve(prop(ds, 'ExtendedS3DestinationConfiguration')) as Record<string, unknown> & { CloudWatchLoggingOptions?: Record<string, string> };
+      const stream = s.str(prop(ds, 'KinesisStreamSourceConfiguration.KinesisStreamARN'));
+      const bucket = String(dest.BucketARN);
+      const src = `firehose ${id}`;
+      const out = calls(src, ['kinesis:DescribeStream', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'], stream);
+      out.push(...(input.index.keyOf(stream) ? calls(src, ['kms:Decrypt'], input.index.keyOf(stream)!) : []));
+      out.push(...calls(src, ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], bucket));
+      for (const prefix of [dest.Prefix, dest.ErrorOutputPrefix].filter(Boolean).map((p) => String(p).replace(/!\{[^}]+\}/g, 'x'))) {
+        out.push(...calls(src, ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'], `${bucket}/${prefix}object.gz`));
+      }
+      const key = (dest.EncryptionConfiguration as { KMSEncryptionConfig?: { AWSKMSKeyARN: string } } | undefined)?.KMSEncryptionConfig?.AWSKMSKeyARN;
+      if (key) out.push(...calls(src, ['kms:GenerateDataKey', 'kms:Decrypt'], key, via('s3', s)));
+      if (dest.CloudWatchLoggingOptions?.LogStreamName) {
+        out.push(...calls(src, ['logs:PutLogEvents'], logStreamArn(s, dest.CloudWatchLoggingOptions.LogGroupName, dest.CloudWatchLoggingOptions.LogStreamName)));
+      }
+      return { role: roleOf(input, dest.RoleARN), calls: out };
+    }),
+};
+
+const flowLogs: Component = {
+  name: 'vpc-flow-logs',
+  instances: (input) =>
+    input.stack.resources('AWS::EC2::FlowLog').map(([, fl]) => {
+      const group = input.stack.str(prop(fl, 'LogGroupName'));
+      return { role: roleOf(input, prop(fl, 'DeliverLogsPermissionArn')), calls: calls('vpc flow log delivery', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], logStreamArn(input.stack, group)) };
+    }),
+};
+
+const copyRole: Component = {
+  name: 'redshift-copy',
+  instances: (input) => {
+    const s = input.stack;
+    const found = single(s, 'AWS::IAM::Role', 'RedshiftCopyRole');
+    if (!found) return [];
+    const [roleId] = found;
+    const staging = input.deployment.stacks
+      .filter((x) => x.environment === s.environment)
+      .flatMap((x) => x.resources('AWS::S3::Bucket').filter(([id]) => id.startsWith('LakeStaging')).map(([id]) => x.str({ 'Fn::GetAtt': [id, 'Arn'] })))[0];
+    const src = 'load SQL COPY ... MANIFEST';
+    return [
+      {
+        role: roleOf(input, { 'Fn::GetAtt': [roleId, 'Arn'] }),
+        calls: [
+          ...calls(src, ['s3:GetObject'], `${staging}/manifests/orders/dt=x/hr=x/manifest.json`),
+          ...calls(src, ['s3:GetObject'], `${staging}/conformed/orders/dt=x/hr=x/part-0.parquet`),
+          ...calls(src, ['s3:GetBucketLocation', 's3:ListBucket'], staging),
+          ...keyCalls(input, src, staging, 's3', ['kms:Decrypt']),
+        ],
+      },
+    ];
+  },
+};
+
+/** CDK's custom resource Provider framework: its onEvent function invokes the user's function (aws-cdk-lib code). */
+const providerFramework: Component = {
+  name: 'custom-resource-provider',
+  instances: (input) =>
+    input.stack.resources('AWS::Lambda::Function').flatMap(([id, fn]) => {
+      const target = (input.stack.resolve(prop(fn, 'Environment.Variables')) as Record<string, string> | undefined)?.USER_ON_EVENT_FUNCTION_ARN;
+      if (!target) return [];
+      const src = 'cdk provider framework onEvent';
+      return [
+        {
+          role: roleOf(input, prop(fn, 'Role')),
+          calls: [
+            ...calls(src, ['lambda:InvokeFunction'], target),
+            ...calls(`${src} (waits for the function to be active)`, ['lambda:GetFunction'], target),
+            ...calls('runtime logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(input.stack, input.stack.str(prop(fn, 'LoggingConfig.LogGroup') ?? `/aws/lambda/${id}`))),
+          ],
+        },
+      ];
+    }),
+};
+
+export const SERVICE_COMPONENTS: readonly Component[] = [stateMachine, schedule, glueJobs, dbtTask, firehose, flowLogs, copyRole, providerFramework];

@@ -1,0 +1,66 @@
+/**
+ * One IAM authorization decision, made by `@cloud-copilot/iam-simulate`'s policy engine (the same `authorize`
+ * its `runSimulation` ends in). The engine is called directly because the package's two entry points each lose
+ * something this suite needs: `runSimulation` (async) drops colon-separated variable context keys such as
+ * `kms:EncryptionContext:aws:logs:arn`, and `runUnsafeSimulation` fails on any resource policy (it loads it
+ * without the name the engine reads). Policies are syntax-checked with `@cloud-copilot/iam-policy` first.
+ */
+import * as path from 'node:path';
+import { loadPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the engine modules are not in the package's export map */
+const dist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
+const { authorize } = require(path.join(dist, 'core_engine', 'CoreSimulatorEngine.js'));
+const { RequestContextImpl } = require(path.join(dist, 'requestContext.js'));
+const { AwsRequestImpl } = require(path.join(dist, 'request', 'request.js'));
+const { DiscoveryContextKeyConstraints } = require(path.join(dist, 'context_keys', 'discoveryContextKeyConstraints.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: readonly Record<string, unknown>[] | Record<string, unknown>;
+}
+
+export interface AuthorizationQuery {
+  /** A role ARN or a service principal such as `logs.eu-west-1.amazonaws.com`. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Account owning the resource. */
+  readonly resourceAccount: string;
+  readonly context?: Readonly<Record<string, string | string[]>>;
+  /** The principal's identity policies (none for a service principal). */
+  readonly identityPolicies?: readonly { readonly name: string; readonly policy: PolicyDocument }[];
+  /** The resource's policy: key policy, bucket policy, queue or topic policy. */
+  readonly resourcePolicy?: { readonly name: string; readonly policy: PolicyDocument };
+}
+
+/** Syntax errors of a policy, as messages (empty when valid). */
+export function policyErrors(policy: PolicyDocument, kind: 'identity' | 'resource'): string[] {
+  const errors = kind === 'identity' ? validateIdentityPolicy(policy) : validateResourcePolicy(policy);
+  return errors.map((e) => `${e.path}: ${e.message}`);
+}
+
+export function authorizeRequest(q: AuthorizationQuery): Decision {
+  const request = new AwsRequestImpl(
+    q.principal,
+    { resource: q.resource, accountId: q.resourceAccount },
+    q.action,
+    new RequestContextImpl({ ...q.context }),
+  );
+  const analysis = authorize({
+    request,
+    sessionPolicy: undefined,
+    identityPolicies: (q.identityPolicies ?? []).map((p) => loadPolicy(p.policy, { name: p.name })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: q.resourcePolicy ? loadPolicy(q.resourcePolicy.policy, { name: q.resourcePolicy.name }) : undefined,
+    permissionBoundaries: undefined,
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: {} },
+  });
+  return analysis.result as Decision;
+}
