@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,8 +68,14 @@ cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
 	$(VENV)/bin/cfn-lint --format parseable --non-zero-exit-code error -- cdk.out/assembly-*/*.template.json
 	@echo "cfn-lint: $$(ls cdk.out/assembly-*/*.template.json | wc -l) templates, 0 errors"
 
-postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 55432) if it is not running
+postgres: $(NODE_STAMP) ## start this checkout's local OLTP Postgres if it is not running (own port and cluster folder: `make postgres-where`)
 	$(TSNODE) scripts/local/batch-postgres.ts start
+
+postgres-stop: $(NODE_STAMP) ## stop this checkout's local OLTP Postgres
+	$(TSNODE) scripts/local/batch-postgres.ts stop
+
+postgres-where: $(NODE_STAMP) ## print this checkout's local Postgres cluster folder and port
+	$(TSNODE) scripts/local/batch-postgres.ts where
 
 glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
 	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
