@@ -90,8 +90,20 @@ warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture â†’ local DuckDB bronze â
 	cd dbt && ../$(VENV)/bin/dbt parse --target prod --profiles-dir . --quiet --no-partial-parse
 	@echo "warehouse-test: dbt build (local), dbt docs generate and dbt parse (prod, offline) passed"
 
-gold: $(NODE_STAMP) $(VENV_STAMP) ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
-	$(TSNODE) scripts/gold.ts --source "$(SOURCE)" --as-of "$(AS_OF)" --out "$(OUT)"
+# The variables reach the shell only as environment variables (never pasted into the command line), and are
+# checked before anything is installed.
+unexport SOURCE AS_OF OUT
+gold: export GOLD_SOURCE = $(value SOURCE)
+gold: export GOLD_AS_OF = $(value AS_OF)
+gold: export GOLD_OUT = $(value OUT)
+gold: ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
+	@if [ -z "$$GOLD_SOURCE" ] || [ -z "$$GOLD_AS_OF" ] || [ -z "$$GOLD_OUT" ]; then \
+	  echo 'make gold: SOURCE, AS_OF and OUT are required: make gold SOURCE=<folder of CSVs> AS_OF=<YYYY-MM-DD> OUT=<output folder>' >&2; exit 2; fi
+	@if ! [[ "$$GOLD_AS_OF" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]]; then \
+	  printf 'make gold: AS_OF must be a date YYYY-MM-DD (got "%s")\n' "$$GOLD_AS_OF" >&2; exit 2; fi
+	@if ! [ -d "$$GOLD_SOURCE" ]; then printf 'make gold: SOURCE "%s" is not a folder\n' "$$GOLD_SOURCE" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory $(NODE_STAMP) $(VENV_STAMP)
+	$(TSNODE) scripts/gold.ts --source "$$GOLD_SOURCE" --as-of "$$GOLD_AS_OF" --out "$$GOLD_OUT"
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in
