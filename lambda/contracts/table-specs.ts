@@ -162,7 +162,7 @@ export const STREAM_TABLE_SPECS = {
       }),
       col('event_version', { type: { kind: 'integer' }, nullable: false, description: 'Contract version of the event.' }),
       col('occurred_at', { type: { kind: 'timestamp' }, nullable: false, description: 'When the event happened (UTC).' }),
-      col('source', { type: { kind: 'varchar', length: 16 }, nullable: false, description: 'web, mobile, pos or backend; synthetic for generated test events (not loaded past staging).' }),
+      col('source', { type: { kind: 'varchar', length: 16 }, nullable: false, description: 'web, mobile, pos or backend.' }),
       col('session_id', { type: { kind: 'varchar', length: 32 }, nullable: false, description: 'Browsing session identifier.' }),
       col('customer_id', id('Customer, when signed in; NULL for anonymous sessions.', true)),
       col('url', { type: { kind: 'varchar', length: 2048 }, nullable: false, description: 'Page URL.' }),
