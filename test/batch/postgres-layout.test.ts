@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { REPO_ROOT } from '../helpers/cli';
 import { adminUrl, ensurePostgres, freshDatabase, pgLayout, PORT_BASE, PORT_SPAN, stopPostgres, type PgLayout } from '../../scripts/local/batch-postgres';
 
 const uid = process.getuid?.() ?? 1000;
@@ -58,5 +60,28 @@ describe('a checkout in a folder only its owner may enter', () => {
   it("refuses another checkout's server on its port, naming that cluster's data directory", async () => {
     const other: PgLayout = { ...layout, dir: path.join(parent, 'elsewhere') };
     await expect(ensurePostgres(other)).rejects.toThrow(`data directory ${path.join(layout.dir, 'data')}`);
+  });
+});
+
+/** As an ordinary user the server runs as that user, from a folder only that user may enter. */
+const ordinaryUser = uid === 0 && spawnSync('id', ['-u', 'nobody']).status === 0 ? 'nobody' : undefined;
+(ordinaryUser ? describe : describe.skip)('an ordinary user', () => {
+  it('initialises and starts a cluster of its own as itself, in a 0700 folder it owns', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dataflow-user-'));
+    const layout = pgLayout({ repoRoot: home, uid: 1000, env: {} });
+    const env = ['env', `HOME=${home}`, `DATAFLOW_PG_DIR=${home}/pg`, `DATAFLOW_PG_PORT=${layout.port}`];
+    const cli = (cmd: string) =>
+      spawnSync('runuser', ['-u', ordinaryUser as string, '--', ...env, process.execPath, '--require', 'ts-node/register/transpile-only', 'scripts/local/batch-postgres.ts', cmd], { cwd: REPO_ROOT, encoding: 'utf8' });
+    try {
+      fs.chownSync(home, Number(spawnSync('id', ['-u', ordinaryUser as string], { encoding: 'utf8' }).stdout.trim()), 0);
+      fs.chmodSync(home, 0o700);
+      const started = cli('start');
+      expect(started.stderr).toBe('');
+      expect(started.stdout).toContain(`postgres: running at postgresql://dataflow@127.0.0.1:${layout.port}/postgres (cluster ${home}/pg)`);
+      expect(fs.statSync(path.join(home, 'pg', 'data')).uid).not.toBe(0);
+    } finally {
+      cli('stop');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
