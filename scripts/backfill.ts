@@ -13,7 +13,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { hourlyWindows, windowId, windowSchema, type BatchWindow } from '../lambda/batch/window';
 import { loadEnvironmentConfig } from '../lib/config';
 import { GLUE_MAX_CONCURRENT_RUNS } from '../lib/constructs/glue-etl-jobs';
-import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, resolveEnvironment, runCli, UsageError } from './cli';
+import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, Progress, resolveEnvironment, runCli, UsageError } from './cli';
 
 const HOUR_MS = 3_600_000;
 /** Longest range accepted without `--allow-long`. */
@@ -175,7 +175,15 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, work:
 const POLL_ERRORS_BEFORE_GIVING_UP = 5;
 const errorText = (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`;
 
-async function runWindow(window: BatchWindow, args: BackfillArgs, sfn: SFNClient, arn: string, log: (l: string) => void, sleep: (ms: number) => Promise<void>): Promise<WindowOutcome> {
+async function runWindow(
+  window: BatchWindow,
+  args: BackfillArgs,
+  sfn: SFNClient,
+  arn: string,
+  log: (l: string) => void,
+  sleep: (ms: number) => Promise<void>,
+  onPoll: () => void,
+): Promise<WindowOutcome> {
   if (args.dryRun) {
     log(`  would start ${windowId(window)}`);
     return { window, status: 'DRY_RUN' };
@@ -191,6 +199,7 @@ async function runWindow(window: BatchWindow, args: BackfillArgs, sfn: SFNClient
   let pollErrors = 0;
   for (;;) {
     await sleep(args.pollSeconds * 1000);
+    onPoll();
     try {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       pollErrors = 0;
@@ -220,14 +229,19 @@ export async function backfill(
   log(`${windows.length} window(s) ${windows[0].start} … ${windows[windows.length - 1].end}, concurrency ${args.concurrency}${args.dryRun ? ' (dry run)' : ''}`);
   let done = 0;
   let failed = 0;
+  let running = 0;
+  const line = () => {
+    const perWindow = done > 0 ? (now() - started) / 1000 / done : NaN;
+    return `  progress: ${done}/${windows.length} done, ${running} running, ${failed} failed, ETA ${formatDuration(((windows.length - done) * perWindow) / args.concurrency)}`;
+  };
+  const progress = new Progress(line, 30_000, log, now);
   return mapBounded(windows, args.concurrency, async (window) => {
-    const outcome = await runWindow(window, args, sfn, arn, log, sleep);
+    running++;
+    const outcome = await runWindow(window, args, sfn, arn, log, sleep, () => progress.tick());
+    running--;
     done++;
     if (outcome.status !== 'SUCCEEDED' && outcome.status !== 'DRY_RUN') failed++;
-    if (!args.dryRun) {
-      const perWindow = (now() - started) / 1000 / done;
-      log(`  progress: ${done}/${windows.length} done, ${failed} failed, ETA ${formatDuration(((windows.length - done) * perWindow) / args.concurrency)}`);
-    }
+    if (!args.dryRun) log(line());
     return outcome;
   });
 }
@@ -249,7 +263,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = resolveEnvironment(parsed.env, parsed.context);
-  const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT ?? process.env.AWS_ACCOUNT_ID;
+  const account = config.account ?? process.env.AWS_ACCOUNT_ID ?? process.env.CDK_DEFAULT_ACCOUNT;
   if (!account && !parsed.dryRun) throw new UsageError(`environment ${config.name} has no account: pass -c account=<id> (or set AWS_ACCOUNT_ID)`);
   if (!parsed.dryRun) await confirmWrite(config, `backfilling ${parsed.windows.length} window(s)`, parsed.yes);
   const arn = stateMachineArn(config.name, account ?? '000000000000', config.region);

@@ -51,6 +51,27 @@ describe('backfill failures', () => {
   });
 });
 
+describe('backfill progress', () => {
+  it('prints progress while executions run, not only when a window ends', async () => {
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec:1', startDate: new Date() });
+    let polls = 0;
+    sfn.on(DescribeExecutionCommand).callsFake(() => ({ status: ++polls < 10 ? 'RUNNING' : 'SUCCEEDED' }));
+    let clock = 0;
+    const lines: string[] = [];
+    await backfill(
+      { env: 'dev', windows: windowsFor('2026-06-01T00:00Z', '2026-06-01T01:00Z', NOW), concurrency: 1, dryRun: false, pollSeconds: 10 },
+      new SFNClient({ region: 'eu-west-1' }),
+      'arn:sm',
+      (l) => void lines.push(l),
+      async (ms) => void (clock += ms),
+      () => clock,
+    );
+    expect(lines.filter((l) => l.startsWith('  progress: 0/1 done, 1 running, 0 failed'))).toHaveLength(3);
+    expect(lines[lines.length - 1]).toBe('  progress: 1/1 done, 0 running, 0 failed, ETA 0s');
+  });
+});
+
 /** A stand-in Step Functions endpoint (JSON 1.0): StartExecution fails for one window, everything else succeeds. */
 function fakeStepFunctions(failingWindow: string) {
   const targets: string[] = [];
