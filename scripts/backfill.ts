@@ -13,7 +13,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { hourlyWindows, windowId, windowSchema, type BatchWindow } from '../lambda/batch/window';
 import { loadEnvironmentConfig } from '../lib/config';
 import { GLUE_MAX_CONCURRENT_RUNS } from '../lib/constructs/glue-etl-jobs';
-import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, Progress, resolveEnvironment, runCli, UsageError } from './cli';
+import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, parseIsoTime, Progress, resolveEnvironment, runCli, UsageError } from './cli';
 
 const HOUR_MS = 3_600_000;
 /** Longest range accepted without `--allow-long`. */
@@ -54,26 +54,6 @@ export interface BackfillArgs {
   readonly dryRun: boolean;
   readonly pollSeconds: number;
   readonly summaryFile?: string;
-}
-
-/** ISO-8601 date-time with an explicit zone (`Z` or `±HH:MM`); seconds and fractions optional. */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/** Parses a strict ISO-8601 timestamp (a real calendar date and time); the error names the flag. */
-export function parseIsoTime(flag: string, value: string): number {
-  const m = ISO_TIME.exec(value);
-  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  const valid =
-    m !== null &&
-    day !== undefined &&
-    day.getUTCMonth() === Number(m[2]) - 1 &&
-    day.getUTCDate() === Number(m[3]) &&
-    Number(m[4]) < 24 &&
-    Number(m[5]) < 60 &&
-    Number(m[6] ?? 0) < 60;
-  const ms = valid ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be an ISO-8601 time with a zone, e.g. 2026-06-01T00:00Z (got "${value}")`);
-  return ms;
 }
 
 /** The windows in [from, to), checked: whole hours, ended before `nowMs`, at most 31 days unless allowed. */

@@ -50,6 +50,26 @@ export function numberFlag(name: string, raw: string | undefined, fallback: numb
   return v;
 }
 
+/** ISO-8601 date-time with an explicit zone (`Z` or `±HH:MM`); seconds and fractions optional. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses a strict ISO-8601 timestamp (a real calendar date and time); the error names the flag. */
+export function parseIsoTime(flag: string, value: string): number {
+  const m = ISO_TIME.exec(value);
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  const valid =
+    m !== null &&
+    day !== undefined &&
+    day.getUTCMonth() === Number(m[2]) - 1 &&
+    day.getUTCDate() === Number(m[3]) &&
+    Number(m[4]) < 24 &&
+    Number(m[5]) < 60 &&
+    Number(m[6] ?? 0) < 60;
+  const ms = valid ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be an ISO-8601 time with a zone, e.g. 2026-06-01T00:00Z (got "${value}")`);
+  return ms;
+}
+
 /** `-c key=value` pairs; only account and region are accepted, as the CDK app reads them. */
 export function contextOverrides(pairs: readonly string[] | undefined): { account?: string; region?: string } {
   const out: { account?: string; region?: string } = {};

@@ -15,8 +15,7 @@ import { createEventContracts, QUARANTINE_REASONS, STREAM_NAMES, type StreamName
 import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { EnvironmentConfig } from '../lib/config';
 import { settingsFromConfig, streamNameOf } from '../lib/constructs/stream-settings';
-import { parseIsoTime } from './backfill';
-import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, parseCli, resolveEnvironment, runCli, UsageError } from './cli';
+import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, parseCli, parseIsoTime, resolveEnvironment, runCli, UsageError } from './cli';
 import { parseFailureMessages, processRange, readRange } from './replay/failure-queue';
 import { ReplayWriter } from './replay/lake';
 import { replayQuarantine } from './replay/quarantine';
