@@ -17,6 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 
@@ -118,6 +119,18 @@ export async function servingDataDirectory(layout: PgLayout): Promise<string | u
   }
 }
 
+/** True when something accepts TCP connections on the port. */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Creates the cluster folder so the server user owns it and can reach it. */
 function prepareDir(layout: PgLayout): void {
   if (!layout.runAsPostgres) {
@@ -146,6 +159,9 @@ export async function ensurePostgres(layout: PgLayout = current()): Promise<stri
       `postgres: port ${layout.port} is served by another cluster (data directory ${serving}), not this checkout's (${data}); ` +
         'stop that server or set DATAFLOW_PG_PORT to a free port',
     );
+  }
+  if (await portInUse(layout.port)) {
+    throw new Error(`postgres: port ${layout.port} is in use by a server that is not this checkout's cluster (${data}); stop it or set DATAFLOW_PG_PORT to a free port`);
   }
   prepareDir(layout);
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -55,6 +56,18 @@ describe('a checkout in a folder only its owner may enter', () => {
     await client.end();
     expect(rows[0].data_directory).toBe(path.join(layout.dir, 'data'));
     expect(await ensurePostgres(layout)).toBe(adminUrl('postgres', layout));
+  });
+
+  it('refuses a port some other server holds', async () => {
+    const other = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => other.once('listening', r));
+    try {
+      const port = (other.address() as net.AddressInfo).port;
+      await expect(ensurePostgres({ ...layout, port, dir: path.join(parent, 'third') })).rejects.toThrow(`port ${port} is in use by a server that is not this checkout's cluster`);
+      expect(fs.existsSync(path.join(parent, 'third'))).toBe(false);
+    } finally {
+      other.close();
+    }
   });
 
   it("refuses another checkout's server on its port, naming that cluster's data directory", async () => {
