@@ -182,7 +182,10 @@ async function main(): Promise<number> {
   const started = Date.now();
   const progress = new Progress(() => progressLine(total, Date.now() - started, planned), args.progressSeconds * 1000);
   console.log(`producing to ${streamName} (${config.name}, ${config.region}): ${args.rate}/s for ${args.duration}s = ${planned} records, seed ${args.seed}`);
-  for (let second = 0; second < args.duration; second++) {
+  // Ctrl-C ends the run after the current second, with the summary.
+  let interrupted = false;
+  process.once('SIGINT', () => (interrupted = true));
+  for (let second = 0; second < args.duration && !interrupted; second++) {
     const tickStart = Date.now();
     const entries: PutRecordsRequestEntry[] = [];
     for (let i = 0; i < args.rate; i++) {
@@ -197,7 +200,7 @@ async function main(): Promise<number> {
     progress.tick();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - tickStart))));
   }
-  console.log(`done in ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
+  console.log(`${interrupted ? 'interrupted after' : 'done in'} ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
   return total.failed > 0 ? 1 : 0;
 }
 
