@@ -201,7 +201,7 @@ async function main(): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - tickStart))));
   }
   console.log(`${interrupted ? 'interrupted after' : 'done in'} ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
-  return total.failed > 0 ? 1 : 0;
+  return interrupted ? 130 : total.failed > 0 ? 1 : 0;
 }
 
 if (require.main === module) runCli('produce', USAGE, main);
