@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold cost browser
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -80,8 +80,14 @@ browser: ## install headless Chromium (Debian's package) if missing
 	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
 	  else echo "make browser: install Chromium (Debian: apt-get install chromium) for the report's browser test" >&2; exit 1; fi; }
 
-postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 55432) if it is not running
+postgres: $(NODE_STAMP) ## start this checkout's local OLTP Postgres if it is not running (own port and cluster folder: `make postgres-where`)
 	$(TSNODE) scripts/local/batch-postgres.ts start
+
+postgres-stop: $(NODE_STAMP) ## stop this checkout's local OLTP Postgres
+	$(TSNODE) scripts/local/batch-postgres.ts stop
+
+postgres-where: $(NODE_STAMP) ## print this checkout's local Postgres cluster folder and port
+	$(TSNODE) scripts/local/batch-postgres.ts where
 
 glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
 	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
@@ -96,15 +102,29 @@ warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture â†’ local DuckDB bronze â
 	cd dbt && ../$(VENV)/bin/dbt parse --target prod --profiles-dir . --quiet --no-partial-parse
 	@echo "warehouse-test: dbt build (local), dbt docs generate and dbt parse (prod, offline) passed"
 
-gold: $(NODE_STAMP) $(VENV_STAMP) ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
-	$(TSNODE) scripts/gold.ts --source "$(SOURCE)" --as-of "$(AS_OF)" --out "$(OUT)"
+# The variables reach the shell only as environment variables (never pasted into the command line), and are
+# checked before anything is installed.
+unexport SOURCE AS_OF OUT
+gold: export GOLD_SOURCE = $(value SOURCE)
+gold: export GOLD_AS_OF = $(value AS_OF)
+gold: export GOLD_OUT = $(value OUT)
+gold: ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
+	@if [ -z "$$GOLD_SOURCE" ] || [ -z "$$GOLD_AS_OF" ] || [ -z "$$GOLD_OUT" ]; then \
+	  echo 'make gold: SOURCE, AS_OF and OUT are required: make gold SOURCE=<folder of CSVs> AS_OF=<YYYY-MM-DD> OUT=<output folder>' >&2; exit 2; fi
+	@if ! [[ "$$GOLD_AS_OF" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]]; then \
+	  printf 'make gold: AS_OF must be a date YYYY-MM-DD (got "%s")\n' "$$GOLD_AS_OF" >&2; exit 2; fi
+	@if ! [ -d "$$GOLD_SOURCE" ]; then printf 'make gold: SOURCE "%s" is not a folder\n' "$$GOLD_SOURCE" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory $(NODE_STAMP) $(VENV_STAMP)
+	$(TSNODE) scripts/gold.ts --source "$$GOLD_SOURCE" --as-of "$$GOLD_AS_OF" --out "$$GOLD_OUT"
 
-# ENV comes from the command line or the environment and reaches the script as an argument, never pasted into the
-# shell; it is checked before anything is installed.
+# ENV reaches the shell only as an environment variable (never expanded by make or pasted into the command
+# line) and is checked before anything is installed.
+unexport ENV
+cost: export DATAFLOW_COST_ENV = $(value ENV)
 cost: ## monthly cost estimate of one environment from its templates, config and declared load: make cost ENV=prod
-	@case "$${ENV:-}" in dev|staging|prod) ;; *) echo "make cost: ENV must be dev, staging or prod (got '$${ENV:-}')" >&2; exit 2;; esac
+	@case "$$DATAFLOW_COST_ENV" in dev|staging|prod) ;; *) printf "make cost: ENV must be dev, staging or prod (got '%s')\n" "$$DATAFLOW_COST_ENV" >&2; exit 2;; esac
 	@$(MAKE) --no-print-directory $(NODE_STAMP)
-	@$(TSNODE) scripts/cost.ts --env "$$ENV"
+	@$(TSNODE) scripts/cost.ts --env "$$DATAFLOW_COST_ENV"
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

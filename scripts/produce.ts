@@ -1,17 +1,17 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { loadEnvironmentConfig } from '../lib/config';
 import { streamNameOf } from '../lib/constructs/stream-settings';
-import { STREAM_NAMES, type StreamName } from '../lambda/contracts/events';
+import { SOURCES, STREAM_NAMES, SYNTHETIC_SOURCE, type StreamName } from '../lambda/contracts/events';
 import { streamRecords } from '../lambda/generator';
+import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, Progress, resolveEnvironment, runCli, UsageError } from './cli';
 
 /**
  * Producer CLI for the platform team: sends generated events (with the generator's default defect and anomaly rates)
- * to a deployed stream.
- *
- *   npm run produce -- --env dev --stream transactions --rate 200 --duration 60 [--seed 1] [--defect-rate 0.05]
+ * to a deployed stream. Every event it sends carries `source: "synthetic"` so it can be told apart and is left out
+ * of the warehouse (dbt staging).
  *
  * PutRecords in batches within the Kinesis limits (≤ 500 records, ≤ 5 MiB, ≤ 1 MiB per record); partially failed
- * records (throttling) are retried with exponential backoff and jitter. Prints sent / failed / retried.
+ * records (throttling) are retried with exponential backoff and jitter. Prints progress every few seconds and a
+ * summary (sent / failed / retried).
  */
 
 export const MAX_RECORDS_PER_CALL = 500;
@@ -86,46 +86,91 @@ export async function putAll(client: KinesisClient, streamName: string, entries:
   return stats;
 }
 
-interface Args {
-  env: string;
-  stream: StreamName;
-  rate: number;
-  duration: number;
-  seed: number;
-  defectRate: number;
+export const USAGE = `usage: npm run produce -- --stream <${STREAM_NAMES.join('|')}> [options]
+
+Sends generated events (source "synthetic", with injected defects and anomalies) to a deployed stream.
+
+  --stream <name>            stream to produce to (required)
+  --rate <n>                 records per second, 1–100000 (default 200)
+  --duration <s>             seconds to run, 1–86400 (default 60)
+  --seed <n>                 generator seed (default: from the clock)
+  --defect-rate <f>          share of records turned into defects, 0–1 (default 0.05)
+  --progress-seconds <s>     progress line interval (default 5)
+${COMMON_USAGE}`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  stream: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  seed: { type: 'string' },
+  'defect-rate': { type: 'string' },
+  'progress-seconds': { type: 'string' },
+} as const;
+
+export interface ProduceArgs {
+  readonly help: boolean;
+  readonly env: string;
+  readonly context: readonly string[];
+  readonly yes: boolean;
+  readonly stream: StreamName;
+  readonly rate: number;
+  readonly duration: number;
+  readonly seed: number;
+  readonly defectRate: number;
+  readonly progressSeconds: number;
 }
 
-export function parseArgs(argv: readonly string[]): Args {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const stream = get('stream') ?? 'transactions';
-  if (!(STREAM_NAMES as readonly string[]).includes(stream)) throw new Error(`--stream must be one of ${STREAM_NAMES.join(', ')} (got ${stream})`);
-  const num = (name: string, fallback: number, min: number, max: number) => {
-    const raw = get(name);
-    const v = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number between ${min} and ${max} (got ${raw})`);
-    return v;
-  };
+export function parseArgs(argv: readonly string[]): ProduceArgs {
+  const v = parseCli(argv, OPTIONS);
+  const help = Boolean(v.help);
+  const stream = v.stream;
+  if (!help && stream === undefined) throw new UsageError(`--stream is required (${STREAM_NAMES.join(', ')})`);
+  if (stream !== undefined && !(STREAM_NAMES as readonly string[]).includes(stream)) throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')} (got "${stream}")`);
   return {
-    env: get('env') ?? 'dev',
-    stream: stream as StreamName,
-    rate: num('rate', 200, 1, 100_000),
-    duration: num('duration', 60, 1, 86_400),
-    seed: num('seed', Date.now() % 1_000_000, 0, 2 ** 32 - 1),
-    defectRate: num('defect-rate', 0.05, 0, 1),
+    help,
+    env: v.env ?? 'dev',
+    context: v.context ?? [],
+    yes: Boolean(v.yes),
+    stream: (stream ?? 'transactions') as StreamName,
+    rate: numberFlag('rate', v.rate, 200, 1, 100_000, true),
+    duration: numberFlag('duration', v.duration, 60, 1, 86_400, true),
+    seed: numberFlag('seed', v.seed, Date.now() % 1_000_000, 0, 2 ** 32 - 1, true),
+    defectRate: numberFlag('defect-rate', v['defect-rate'], 0.05, 0, 1),
+    progressSeconds: numberFlag('progress-seconds', v['progress-seconds'], 5, 1, 3_600),
   };
 }
 
-async function main(): Promise<void> {
+const REAL_SOURCE = new RegExp(`"source":"(?:${SOURCES.join('|')})"`);
+/** Replaces a generated event's real `source` with `synthetic` (defects with a bad or missing source keep theirs). */
+export function markSynthetic(data: Buffer): Buffer {
+  const text = data.toString('utf8');
+  const marked = text.replace(REAL_SOURCE, `"source":"${SYNTHETIC_SOURCE}"`);
+  return marked === text ? data : Buffer.from(marked, 'utf8');
+}
+
+/** One progress line: rate, sent, failed, retried and time left. */
+export function progressLine(total: SendStats, elapsedMs: number, planned: number): string {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? total.sent / seconds : 0;
+  const left = planned - total.sent - total.failed;
+  return `  ${formatDuration(seconds)}: sent ${total.sent}/${planned} (${rate.toFixed(0)}/s), failed ${total.failed}, retried ${total.retried}, ETA ${rate > 0 ? formatDuration(left / rate) : '?'}`;
+}
+
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const config = loadEnvironmentConfig(args.env);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = resolveEnvironment(args.env, args.context);
   const streamName = streamNameOf(config, args.stream);
+  const planned = Math.round(args.rate * args.duration);
+  await confirmWrite(config, `producing ${planned} synthetic events to ${streamName}`, args.yes);
   const client = new KinesisClient({ region: config.region });
   const records = streamRecords({
     seed: args.seed,
-    count: Math.round(args.rate * args.duration),
+    count: planned,
     startMs: Date.now(),
     ratePerSecond: args.rate,
     streamWeights: { transactions: 0, customers: 0, clickstream: 0, [args.stream]: 1 },
@@ -134,28 +179,29 @@ async function main(): Promise<void> {
     targets: config.anomaly,
   });
   const total: SendStats = { sent: 0, failed: 0, retried: 0 };
-  console.log(`producing to ${streamName} (${config.region}): ${args.rate}/s for ${args.duration}s, seed ${args.seed}`);
-  for (let second = 0; second < args.duration; second++) {
+  const started = Date.now();
+  const progress = new Progress(() => progressLine(total, Date.now() - started, planned), args.progressSeconds * 1000);
+  console.log(`producing to ${streamName} (${config.name}, ${config.region}): ${args.rate}/s for ${args.duration}s = ${planned} records, seed ${args.seed}`);
+  // Ctrl-C ends the run after the current second, with the summary.
+  let interrupted = false;
+  process.once('SIGINT', () => (interrupted = true));
+  for (let second = 0; second < args.duration && !interrupted; second++) {
     const tickStart = Date.now();
     const entries: PutRecordsRequestEntry[] = [];
     for (let i = 0; i < args.rate; i++) {
       const next = records.next();
       if (next.done) break;
-      entries.push({ Data: next.value.data, PartitionKey: next.value.partitionKey });
+      entries.push({ Data: markSynthetic(next.value.data), PartitionKey: next.value.partitionKey });
     }
     const stats = await putAll(client, streamName, entries);
     total.sent += stats.sent;
     total.failed += stats.failed;
     total.retried += stats.retried;
+    progress.tick();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - tickStart))));
   }
-  console.log(`sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
-  if (total.failed > 0) process.exitCode = 1;
+  console.log(`${interrupted ? 'interrupted after' : 'done in'} ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
+  return interrupted ? 130 : total.failed > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(`produce: ${(err as Error).message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli('produce', USAGE, main);

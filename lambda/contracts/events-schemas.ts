@@ -21,7 +21,11 @@ export const MIN_DATE = '2020-01-01';
 export const MAX_DATE = '2030-12-31';
 export const MIN_AMOUNT = 0.01;
 export const MAX_AMOUNT = 100_000;
+/** Systems that produce real events. */
 export const SOURCES = ['web', 'mobile', 'pos', 'backend'] as const;
+/** The `source` of generated test events (`npm run produce`): valid, and excluded from the warehouse by dbt staging. */
+export const SYNTHETIC_SOURCE = 'synthetic';
+const EVENT_SOURCES = [...SOURCES, SYNTHETIC_SOURCE] as const;
 export const PAYMENT_METHODS = ['card', 'paypal', 'bank_transfer', 'gift_card', 'wallet'] as const;
 export const SEGMENTS = ['premium', 'standard', 'basic'] as const;
 export const ORDER_STATUSES = ['placed', 'paid'] as const;
@@ -65,7 +69,7 @@ function envelope<T extends string>(eventType: T) {
     event_type: z.literal(eventType),
     event_version: z.literal(EVENT_VERSION),
     occurred_at: timestampSchema,
-    source: z.enum(SOURCES),
+    source: z.enum(EVENT_SOURCES),
   };
 }
 

@@ -12,6 +12,9 @@ import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Concurrent runs each Glue job allows; a backfill never runs more windows at once than this. */
+export const GLUE_MAX_CONCURRENT_RUNS = 3;
+
 export const GLUE_SCRIPTS_DIR = path.join(REPO_ROOT, 'glue-scripts');
 
 export interface GlueEtlJobsProps {
@@ -105,7 +108,7 @@ export class GlueEtlJobs extends Construct {
       timeout: props.timeout ?? Duration.minutes(45),
       // Step Functions owns retries (transient errors only, with backoff and jitter).
       maxRetries: 0,
-      maxConcurrentRuns: 3,
+      maxConcurrentRuns: GLUE_MAX_CONCURRENT_RUNS,
       securityConfiguration: this.securityConfiguration,
       extraPythonFiles: [pkg],
       enableMetrics: true,

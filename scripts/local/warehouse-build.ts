@@ -5,12 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import { buildLoadBatch } from '../../lambda/warehouse/load-sql';
-import { validateSourceDir } from './warehouse-csv';
+import { canonicalCsv, validateSourceDir, type SourceTable } from './warehouse-csv';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DBT_DIR = path.join(REPO_ROOT, 'dbt');
@@ -70,23 +71,34 @@ async function count(conn: DuckDBConnection, table: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** Loads validated CSVs into bronze through the load SQL (one transaction per table). */
-export async function loadBronze(duckdbPath: string, files: ReadonlyMap<string, string>): Promise<Record<string, number>> {
-  return withDb(duckdbPath, async (conn) => {
-    for (const sql of schemaDdl()) await conn.run(sql);
-    const counts: Record<string, number> = {};
-    for (const spec of [...OLTP_SPECS, ...STREAM_SPECS]) {
-      const file = files.get(spec.name);
-      const statements = file
-        ? buildLoadBatch({ spec, loadId: 'local', source: { kind: 'local-csv', file } }).statements
-        : [bronzeTableDdl(spec, 'duckdb')];
-      await inTransaction(conn, statements).catch((err: Error) => {
-        throw new Error(`loading ${spec.name}${file ? ` from ${file}` : ''} into bronze failed: ${err.message}`);
-      });
-      counts[spec.name] = await count(conn, `bronze.${spec.name}`);
-    }
-    return counts;
-  });
+/**
+ * Loads validated source tables into bronze through the load SQL (one transaction per table). The loader reads the
+ * rows the validator parsed, written as canonical CSV (every value quoted), never the user's file itself.
+ */
+export async function loadBronze(duckdbPath: string, tables: ReadonlyMap<string, SourceTable>): Promise<Record<string, number>> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dataflow-bronze-'));
+  try {
+    return await withDb(duckdbPath, async (conn) => {
+      for (const sql of schemaDdl()) await conn.run(sql);
+      const counts: Record<string, number> = {};
+      for (const spec of [...OLTP_SPECS, ...STREAM_SPECS]) {
+        const table = tables.get(spec.name);
+        let file: string | undefined;
+        if (table) {
+          file = path.join(tmp, `${spec.name}.csv`);
+          fs.writeFileSync(file, canonicalCsv(table));
+        }
+        const statements = file ? buildLoadBatch({ spec, loadId: 'local', source: { kind: 'local-csv', file } }).statements : [bronzeTableDdl(spec, 'duckdb')];
+        await inTransaction(conn, statements).catch((err: Error) => {
+          throw new Error(`loading ${spec.name}${table ? ` from ${table.file}` : ''} into bronze failed: ${err.message}`);
+        });
+        counts[spec.name] = await count(conn, `bronze.${spec.name}`);
+      }
+      return counts;
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** Runs the project's dbt (from .venv) against the local DuckDB file; throws with dbt's exit code on failure. */

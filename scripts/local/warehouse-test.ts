@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   const deltaDir = path.join(REPO_ROOT, '.local', 'warehouse-fixture-delta');
   const delta = writeDelta(dir, deltaDir);
   const specs = [...Object.values(TABLE_SPECS), ...Object.values(STREAM_TABLE_SPECS)] as TableSpec[];
-  const files = validateSourceDir(deltaDir, specs.filter((s) => s.name in TABLE_SPECS), specs.filter((s) => s.name in STREAM_TABLE_SPECS));
+  const files = validateSourceDir(deltaDir, specs.filter((s) => s.name in TABLE_SPECS), specs.filter((s) => s.name in STREAM_TABLE_SPECS), {
+    // A delta holds only the newer versions: its orders may belong to customers loaded an hour earlier.
+    checkReferences: false,
+  });
   await loadBronze(result.duckdbPath, files);
   const started = process.hrtime.bigint();
   runDbt(['build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: AS_OF })], result.duckdbPath, false);

@@ -1,11 +1,12 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { hourlyWindows } from '../../lambda/batch/window';
 import { backfill, executionName, mapBounded, parseArgs, stateMachineArn } from '../../scripts/backfill';
 
 test('arguments: required env/from/to, bounded concurrency', () => {
   expect(parseArgs(['--env', 'dev', '--from', '2026-06-01T00:00Z', '--to', '2026-06-01T03:00Z'])).toMatchObject({ concurrency: 2, dryRun: false });
-  expect(() => parseArgs(['--env', 'dev'])).toThrow(/usage: npm run backfill/);
-  expect(() => parseArgs(['--env', 'dev', '--from', 'a', '--to', 'b', '--concurrency', '50'])).toThrow(/between 1 and 10/);
+  expect(() => parseArgs(['--env', 'dev'])).toThrow(/--from and --to are required/);
+  expect(() => parseArgs(['--env', 'dev', '--from', '2026-06-01T00:00Z', '--to', '2026-06-01T03:00Z', '--concurrency', '50'])).toThrow(/between 1 and 3/);
   expect(stateMachineArn('prod', '333333333333', 'eu-west-1')).toBe('arn:aws:states:eu-west-1:333333333333:stateMachine:dataflow-prod-hourly-batch');
   expect(executionName({ start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' }, 36 ** 3)).toBe('backfill-20260601T1000-1000');
 });
@@ -32,7 +33,7 @@ test('one execution per window with its window as input, waiting for each to fin
     .callsFake((input: { executionArn: string }) => ({ status: input.executionArn.endsWith(':2') ? 'FAILED' : 'SUCCEEDED', error: 'QualityGateFailed' }));
   const lines: string[] = [];
   const outcomes = await backfill(
-    { env: 'dev', from: '2026-06-01T22:00:00Z', to: '2026-06-02T01:00:00Z', concurrency: 2, dryRun: false, pollSeconds: 0 },
+    { env: 'dev', windows: hourlyWindows('2026-06-01T22:00:00Z', '2026-06-02T01:00:00Z'), concurrency: 2, dryRun: false, pollSeconds: 0 },
     new SFNClient({ region: 'eu-west-1' }),
     'arn:sm',
     (l) => void lines.push(l),

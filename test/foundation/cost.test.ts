@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { estimateMonthlyCost, formatEstimate, type DeclaredLoad, type EstimateSettings } from '../../lib/cost/estimate';
@@ -154,5 +155,17 @@ describe('npm run cost', () => {
     expect(r.stdout).toMatch(/Monthly cost estimate: prod \(eu-west-1, list prices recorded \d{4}-\d{2}-\d{2}\)/);
     expect(r.stdout).toMatch(/^Redshift Serverless +\$[\d,]+\.\d\d/m);
     expect(r.stdout).toMatch(/^total +\$[\d,]+\.\d\d$/m);
+  });
+});
+
+describe('make cost', () => {
+  test('ENV is checked before anything runs, and never evaluated by make or the shell', () => {
+    const marker = path.join(REPO_ROOT, '.local', `cost-make-${process.pid}`);
+    for (const value of [`$(shell touch ${marker})`, `x; touch ${marker}`, '']) {
+      const r = spawnSync('make', ['--no-print-directory', 'cost', `ENV=${value}`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`make cost: ENV must be dev, staging or prod (got '${value}')`);
+    }
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

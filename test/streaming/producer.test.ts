@@ -49,6 +49,6 @@ describe('producer CLI', () => {
   test('argument parsing validates stream, rate and duration', () => {
     expect(parseArgs(['--env', 'dev', '--stream', 'clickstream', '--rate', '200', '--duration', '60', '--seed', '3'])).toMatchObject({ env: 'dev', stream: 'clickstream', rate: 200, duration: 60, seed: 3 });
     expect(() => parseArgs(['--stream', 'orders'])).toThrow(/--stream must be one of/);
-    expect(() => parseArgs(['--rate', '0'])).toThrow(/--rate/);
+    expect(() => parseArgs(['--stream', 'customers', '--rate', '0'])).toThrow(/--rate/);
   });
 });

@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
-import { parseCsv, SourceDataError, validateCsv, validateSourceDir } from '../../scripts/local/warehouse-csv';
+import fc from 'fast-check';
+import { loadBronze } from '../../scripts/local/warehouse-build';
+import { canonicalCsv, parseCsv, readCsv, SourceDataError, validateCsv, validateSourceDir } from '../../scripts/local/warehouse-csv';
+import { memoryDb, rows } from './duckdb-helpers';
 import { generateFixture, toCsv, writeFixture } from '../../scripts/local/warehouse-fixture';
 
 const OLTP = Object.values(TABLE_SPECS) as TableSpec[];
@@ -68,5 +71,66 @@ describe('source CSV parsing and validation (make gold)', () => {
       expect(validateCsv(`${spec.name}.csv`, csv, spec)).toEqual([]);
     }
     expect(toCsv(TABLE_SPECS.orders, generateFixture({ seed: 1 }).tables.orders)).not.toEqual(toCsv(TABLE_SPECS.orders, a.tables.orders));
+  });
+
+  test('strict quoting: text after a closing quote, a stray quote and an open quote are errors naming row and column', () => {
+    const csv = ['customer_id,first_name,last_name,updated_at', 'C1,"Ann"e,Ng,2026-06-30 10:00:00', 'C2,An"n,Ng,2026-06-30 10:00:00', 'C3,Bo,"Ng,2026-06-30 10:00:00'].join('\n');
+    expect(readCsv(csv).issues.map((i) => [i.row, i.field])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 2],
+    ]);
+    const problems = validateCsv('/x/customers.csv', csv, { ...TABLE_SPECS.customers, columns: TABLE_SPECS.customers.columns.filter((c) => ['customer_id', 'first_name', 'last_name', 'updated_at'].includes(c.name)) });
+    expect(problems[0]).toBe('customers.csv row 1, column first_name: text after the closing quote (a quote inside a quoted field must be doubled: "")');
+    expect(problems[1]).toMatch(/^customers\.csv row 2, column first_name: a quote inside an unquoted field/);
+    expect(problems[2]).toMatch(/^customers\.csv row 3, column last_name: quoted field not closed/);
+    expect(() => parseCsv('a\n"x"y\n')).toThrow(/row 1, field 1: text after the closing quote/);
+  });
+
+  test('orphans: an order without its customer, a line without its order or product, each with file, row and column', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gold-orphans-'));
+    try {
+      writeFixture(dir, { customers: 20, products: 8 });
+      const add = (file: string, line: string) => fs.appendFileSync(path.join(dir, file), `${line}\n`);
+      add('orders.csv', 'O9999999999,C99999999,2026-06-30 10:00:00,paid,USD,2026-06-30 10:00:00');
+      add('order_items.csv', 'O8888888888,1,P999999,1,1.00,2026-06-30 10:00:00');
+      const orders = fs.readFileSync(path.join(dir, 'orders.csv'), 'utf8').trim().split('\n').length - 1;
+      const items = fs.readFileSync(path.join(dir, 'order_items.csv'), 'utf8').trim().split('\n').length - 1;
+      let problems: readonly string[] = [];
+      try {
+        validateSourceDir(dir, OLTP, STREAM);
+      } catch (err) {
+        problems = (err as SourceDataError).problems;
+      }
+      expect(problems).toEqual([
+        `orders.csv row ${orders}, column customer_id: "C99999999" has no row in customers.csv (references customers.customer_id)`,
+        `order_items.csv row ${items}, column order_id: "O8888888888" has no row in orders.csv (references orders.order_id)`,
+        `order_items.csv row ${items}, column product_id: "P999999" has no row in products.csv (references products.product_id)`,
+      ]);
+      expect(validateSourceDir(dir, OLTP, STREAM, { checkReferences: false }).size).toBe(5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the loader reads exactly the parsed values (commas, quotes, CR/LF, spaces) from the canonical CSV', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', '\r', 'é', '\'', '\\') , minLength: 1, maxLength: 12 });
+    const values = fc.sample(text, 60);
+    const spec = TABLE_SPECS.products;
+    const table = { spec, file: 'products.csv', rows: values.map((v, i) => [`P${String(i).padStart(6, '0')}`, v, 'cat', '1.00', '0.50', '2026-06-30 10:00:00']) };
+    expect(spec.columns.map((c) => c.name)).toEqual(['product_id', 'name', 'category', 'price', 'cost', 'updated_at']);
+    expect(readCsv(canonicalCsv(table))).toEqual({ rows: [spec.columns.map((c) => c.name), ...table.rows], issues: [] });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gold-load-'));
+    try {
+      const db = path.join(dir, 'w.duckdb');
+      await loadBronze(db, new Map([['products', table]]));
+      const conn = await memoryDb();
+      await conn.run(`ATTACH '${db}' AS w (READ_ONLY)`);
+      const loaded = await rows(conn, 'SELECT product_id, name FROM w.bronze.products ORDER BY product_id');
+      expect(loaded.map((r) => r.name)).toEqual(values);
+      conn.closeSync();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-{#- Clickstream events, one row per event_id (a redelivered event keeps its latest arrival). -#}
+{#- Clickstream events, one row per event_id (a redelivered event keeps its latest arrival); generated test events
+    (source 'synthetic', from the producer CLI) are left out. -#}
 with ranked as (
     select
         *,
@@ -21,3 +22,4 @@ select
     arrival_time
 from ranked
 where version_rank = 1
+    and coalesce(source, '') <> 'synthetic'
