@@ -169,7 +169,7 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
         list((k.Properties?.KeyPolicy as { Statement?: (Statement & { Principal?: { AWS?: unknown } })[] } | undefined)?.Statement)
           .filter((s) => createsGrants(s) && s.Principal?.AWS !== undefined)
           .map((s) => JSON.stringify(s.Principal?.AWS))
-          .filter((p) => !(p.includes(':root') && p.includes('AWS::AccountId')))
+          .filter((p) => !(p.includes(':root') && (p.includes('AWS::AccountId') || /:iam::\d{12}:root"$/.test(p))))
           .map((p) => ({ resource: id, message: `key policy allows kms:CreateGrant to ${p}` })),
       );
       return { evaluated: grants.length + keys.length, problems: [...grants.map(({ resource }) => ({ resource, message: 'identity policy allows kms:CreateGrant' })), ...foreign] };
