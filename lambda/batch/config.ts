@@ -45,6 +45,17 @@ export const controlConfigSchema = z.strictObject({
   metricsNamespace: z.string().min(1),
 });
 
+/** Each batch handler's `BATCH_CONFIG` schema, by handler file name (`lambda/batch/handlers/<name>.ts`). */
+export const BATCH_CONFIG_SCHEMAS = {
+  control: controlConfigSchema,
+  extract: extractConfigSchema,
+  quality: qualityConfigSchema,
+  load: loadConfigSchema,
+} as const;
+export type BatchHandlerName = keyof typeof BATCH_CONFIG_SCHEMAS;
+/** What the stack must write into `BATCH_CONFIG` for a handler (the schema's input type). */
+export type BatchConfigInput<H extends BatchHandlerName> = z.input<(typeof BATCH_CONFIG_SCHEMAS)[H]>;
+
 /** Parses `BATCH_CONFIG` with a schema; the error names every bad field. */
 export function readConfig<T>(schema: z.ZodType<T>, raw = process.env.BATCH_CONFIG): T {
   if (!raw) throw new Error('BATCH_CONFIG is not set');

@@ -6,9 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The uid batch-dbt.Dockerfile creates and switches to. */
+const DBT_USER = '10001';
 
 export interface BatchDbtTaskProps {
   readonly vpc: ec2.IVpc;
@@ -65,10 +68,15 @@ export class BatchDbtTask extends Construct {
       image: ecs.ContainerImage.fromAsset(REPO_ROOT, {
         file: 'lib/constructs/batch-dbt.Dockerfile',
         ignoreMode: IgnoreMode.DOCKER,
+        // The task runs on Graviton: build the image for it, whatever CPU the deploying machine has.
+        platform: Platform.LINUX_ARM64,
         exclude: ['*', '!dbt', '!requirements.txt', '!lib/constructs/batch-dbt.Dockerfile', 'dbt/target', 'dbt/logs', 'dbt/dbt_packages'],
       }),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'dbt', logGroup: this.logGroup }),
       readonlyRootFilesystem: false,
+      // The image's own non-root user (USER in batch-dbt.Dockerfile) and a hard memory limit equal to the task's.
+      user: DBT_USER,
+      memoryLimitMiB: props.memoryLimitMiB ?? 2048,
       environment: {
         DBT_TARGET: props.target,
         DATAFLOW_REDSHIFT_HOST: props.warehouseHost,

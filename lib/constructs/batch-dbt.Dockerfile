@@ -1,6 +1,7 @@
 # dbt for the hourly batch's Transform state (ECS Fargate). Built by CDK at deploy time only (DockerImageAsset);
 # the build context is the repository root filtered down to dbt/ and requirements.txt.
-FROM public.ecr.aws/docker/library/python:3.11-slim
+# Pinned to a patch release (same Python minor as the local run); the CDK asset builds it for linux/arm64.
+FROM public.ecr.aws/docker/library/python:3.11.14-slim-bookworm
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 COPY requirements.txt /tmp/requirements.txt
 # Same pins as the local run: the lock is used as a constraints file.

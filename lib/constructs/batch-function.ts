@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,16 +7,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
+import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 
 /** Folder of the batch Lambda handlers. */
 export const BATCH_HANDLER_DIR = path.resolve(__dirname, '..', '..', 'lambda', 'batch', 'handlers');
 
-export interface BatchFunctionProps {
+export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerName> {
   /** Handler file name in `lambda/batch/handlers/` without extension, e.g. `extract`. */
-  readonly handler: string;
+  readonly handler: H;
   readonly description: string;
-  /** JSON configuration (validated by the handler at start). */
-  readonly config: Record<string, unknown>;
+  /** The handler's `BATCH_CONFIG`, typed by the schema it parses at start (lambda/batch/config.ts). */
+  readonly config: BatchConfigInput<H>;
   /** Encrypts the log group and the environment variables. */
   readonly key: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -37,19 +39,21 @@ export interface BatchFunctionProps {
   readonly environment?: Record<string, string>;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Why the statements on `*` the caller adds to the role are needed (joined into the IAM5 acknowledgement). @default [] */
+  readonly unscopedReasons?: readonly string[];
 }
 
 /**
  * One batch Lambda: Node 22 on arm64, bundled by local esbuild (minified, no source maps), X-Ray active, an
  * explicit KMS-encrypted log group with bounded retention, configuration in one encrypted `BATCH_CONFIG` variable.
  */
-export class BatchFunction extends Construct {
+export class BatchFunction<H extends BatchHandlerName = BatchHandlerName> extends Construct {
   public readonly function: NodejsFunction;
   public readonly logGroup: logs.LogGroup;
   /** The function's role: own logs, X-Ray and (in a VPC) ENI management only; callers add data permissions. */
   public readonly role: iam.Role;
 
-  constructor(scope: Construct, id: string, props: BatchFunctionProps) {
+  constructor(scope: Construct, id: string, props: BatchFunctionProps<H>) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -70,8 +74,9 @@ export class BatchFunction extends Construct {
           resources: ['*'],
         }),
       );
-      wildcard.push('the ec2 network-interface actions Lambda needs to attach to the VPC support no resource-level permissions');
+      wildcard.push('the ec2 network-interface actions Lambda needs to attach the function to the VPC, on * as in AWSLambdaVPCAccessExecutionRole: Lambda creates and deletes the interfaces at run time, under ids unknown at deploy');
     }
+    wildcard.push(...(props.unscopedReasons ?? []));
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `Only ${wildcard.join('; and ')}.` });
     this.function = new NodejsFunction(this, 'Function', {
       role: this.role,
@@ -98,6 +103,9 @@ export class BatchFunction extends Construct {
         externalModules: ['@aws-sdk/*', 'pg-native'],
       },
     });
+    // Names the runtime-config entry the handler parses, for the deploy-readiness check (lib/readiness/).
+    const runtimeConfig: RuntimeConfigName = `batch-${props.handler}`;
+    (this.function.node.defaultChild as CfnResource).addMetadata(RUNTIME_CONFIG_METADATA, runtimeConfig);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22 (esbuild target) and runtime upgrades are a reviewed change.',

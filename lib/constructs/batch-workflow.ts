@@ -9,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -225,7 +226,7 @@ export class BatchWorkflow extends Construct {
     );
     const load = catchingInBranch(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
 
-    const transform = new tasks.EcsRunTask(this, 'dbt build', {
+    const transform = new ClusterScopedEcsRunTask(this, 'dbt build', {
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       cluster: props.dbt.cluster,
       taskDefinition: props.dbt.taskDefinition,

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
+import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
 import { nagText } from '../nag-text';
 
@@ -166,6 +167,8 @@ export class StreamProcessor extends Construct {
       { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason },
       { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: kmsReason },
     );
+    const runtimeConfig: RuntimeConfigName = 'stream-processor';
+    (this.function.node.defaultChild as CfnResource).addMetadata(RUNTIME_CONFIG_METADATA, runtimeConfig);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x on purpose: the bundle is built and benchmarked for node22 (bench/stream.ts); runtime upgrades are a reviewed change.',

@@ -20,6 +20,8 @@ export function demoSummary(demoDir: string): string[] {
   if (c) {
     lines.push(`Infrastructure  ${c.environments} environments, ${c.stacks} stacks, ${n(c.resources)} resources, ${c.alarms} alarms with runbooks`);
     lines.push(`Compliance      cdk-nag ${c.nagFindings} unacknowledged findings; cfn-lint ${c.cfnLintTemplates} templates, ${c.cfnLintErrors ? 'ERRORS' : '0 errors'}, ${c.cfnLintWarnings} warnings`);
+    const failures = c.readiness.reduce((k, r) => k + r.findings, 0);
+    lines.push(`Deploy checks   ${c.readiness.length} checks, ${failures} failures: ${c.readiness.map((r) => `${r.check} ${n(r.evaluated)} evaluated/${r.findings} failed/${r.acknowledged} acknowledged`).join('; ')}`);
   } else lines.push('Infrastructure  (no compliance figures: the step did not finish)');
 
   const s = read<StreamFigures>('stream.json');

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
+import { readAssemblyDir, runReadinessChecks } from '../../lib/readiness';
 
 /**
  * What `make demo` prints about the infrastructure: per environment, its stacks, resource counts by type, the lake
  * buckets and their zones, and the alarms with their runbooks — read from the synthesized cloud assembly in
- * cdk.out — plus the compliance checks (cdk-nag AwsSolutions, cfn-lint).
+ * cdk.out — plus the compliance checks (cdk-nag AwsSolutions, cfn-lint, the deploy-readiness checks of lib/readiness).
  */
 
 interface Manifest {
@@ -140,6 +141,8 @@ export interface ComplianceFigures {
   readonly cfnLintTemplates: number;
   readonly cfnLintErrors: boolean;
   readonly cfnLintWarnings: number;
+  /** Per deploy-readiness check: what it evaluated, found and accepted. */
+  readonly readiness: readonly { readonly check: string; readonly evaluated: number; readonly findings: number; readonly acknowledged: number }[];
   readonly compliant: boolean;
 }
 
@@ -171,6 +174,7 @@ export function printPlatformSummary(): ComplianceFigures {
   const lines = lint.output.trim() ? lint.output.trim().split('\n') : [];
   if (!lint.ok) console.log(lines.map((l) => `  ${path.relative(ROOT, l)}`).join('\n'));
   else for (const [rule, n] of Object.entries(countByRule(lines))) console.log(`  ${rule} × ${n}${RULE_NOTES[rule] ? ` (${RULE_NOTES[rule]})` : ''}`);
+  const readiness = runReadiness();
   const stacks = Object.values(summary).flat();
   return {
     environments: Object.keys(summary).length,
@@ -181,6 +185,20 @@ export function printPlatformSummary(): ComplianceFigures {
     cfnLintTemplates: lint.templates,
     cfnLintErrors: !lint.ok,
     cfnLintWarnings: lint.warnings,
-    compliant: nag.findings.length === 0 && lint.ok,
+    readiness,
+    compliant: nag.findings.length === 0 && lint.ok && readiness.every((r) => r.findings === 0),
   };
+}
+
+/** The deploy-readiness checks (lib/readiness) over cdk.out: per check, what it evaluated, found and accepted. */
+function runReadiness(cdkOut = CDK_OUT): ComplianceFigures['readiness'] {
+  const { templates, assets } = readAssemblyDir(cdkOut);
+  const results = runReadinessChecks(templates, assets);
+  const failures = results.reduce((n, r) => n + r.findings.length, 0);
+  console.log(`deploy readiness: ${results.length} checks over ${templates.size} templates, ${failures} failures`);
+  for (const r of results) {
+    console.log(`  ${pad(r.check, 16)} ${String(r.evaluated).padStart(5)} evaluated  ${String(r.findings.length).padStart(3)} failures  ${String(r.acknowledged.length).padStart(4)} acknowledged`);
+    for (const f of r.findings) console.log(`    ✗ ${f.stack} ${f.resource}: ${f.message}`);
+  }
+  return results.map((r) => ({ check: r.check, evaluated: r.evaluated, findings: r.findings.length, acknowledged: r.acknowledged.length }));
 }

@@ -1,7 +1,7 @@
 /** Control Lambda: plan the window, take / release the concurrency leases, publish the run's metrics (EMF). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { controlConfigSchema, parseEvent, readConfig } from '../config';
+import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig } from '../config';
 import { plan, publishMetrics } from '../control';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { windowSchema } from '../window';
@@ -52,7 +52,7 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
 }
 
 function awsDeps(): ControlDeps {
-  const config = readConfig(controlConfigSchema);
+  const config = readConfig(BATCH_CONFIG_SCHEMAS.control);
   return {
     locks: new DynamoLockStore(new DynamoDBClient({}), config.lockTable),
     lockTtlSeconds: config.lockTtlSeconds,

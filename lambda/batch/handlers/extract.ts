@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { Client, type ClientConfig } from 'pg';
 import { z } from 'zod';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { extractConfigSchema, parseEvent, readConfig, tableEventSchema } from '../config';
+import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig, tableEventSchema } from '../config';
 import { extractManifestKey, extractTable } from '../extract';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 
@@ -45,7 +45,7 @@ const secretSchema = z.object({
 });
 
 function awsDeps(): ExtractDeps {
-  const config = readConfig(extractConfigSchema);
+  const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
   const secrets = new SecretsManagerClient({});
   return {
     store: new S3LakeStore(new S3Client({}), config.buckets),

@@ -2,7 +2,7 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { WarehouseTableName } from '../../contracts/table-specs';
-import { loadConfigSchema, loadEventSchema, parseEvent, readConfig } from '../config';
+import { BATCH_CONFIG_SCHEMAS, loadEventSchema, parseEvent, readConfig } from '../config';
 import { S3LakeStore } from '../lake-store';
 import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
 import { RedshiftDataRunner } from '../redshift-data-runner';
@@ -15,7 +15,7 @@ export function createHandler(deps: LoadDeps): (event: unknown) => Promise<LoadR
 }
 
 function awsDeps(): LoadDeps {
-  const config = readConfig(loadConfigSchema);
+  const config = readConfig(BATCH_CONFIG_SCHEMAS.load);
   const store = new S3LakeStore(new S3Client({}), config.buckets);
   return {
     store,

@@ -2,7 +2,7 @@
  * throws QualityGateFailed (after writing everything) when an expectation is below its threshold. */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { parseEvent, qualityConfigSchema, readConfig, tableEventSchema } from '../config';
+import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig, tableEventSchema } from '../config';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
@@ -47,7 +47,7 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
 }
 
 function awsDeps(): QualityDeps {
-  const config = readConfig(qualityConfigSchema);
+  const config = readConfig(BATCH_CONFIG_SCHEMAS.quality);
   return {
     store: new S3LakeStore(new S3Client({}), config.buckets),
     thresholds: config.thresholds,

@@ -1,0 +1,33 @@
+/**
+ * Which JSON configuration variable each Lambda reads, and the parser it reads it with: the same functions the
+ * handlers call at module init. The CDK constructs tag each function's CloudFormation resource with its entry name
+ * (metadata key `RUNTIME_CONFIG_METADATA`), so a deploy-readiness check can parse what a stack writes with exactly
+ * what the runtime will use.
+ */
+import { BATCH_CONFIG_SCHEMAS, readConfig, type BatchHandlerName } from '../batch/config';
+import { parseProcessorSettings } from '../stream-processor/settings';
+
+/** CloudFormation resource metadata key naming the function's runtime-config entry. */
+export const RUNTIME_CONFIG_METADATA = 'DataFlow::RuntimeConfig';
+
+export interface RuntimeConfigEntry {
+  /** The environment variable holding the JSON. */
+  readonly variable: string;
+  /** Parses the variable's value as the runtime does; throws naming every bad field. */
+  readonly parse: (raw: string | undefined) => unknown;
+}
+
+const batchEntry = (name: BatchHandlerName): RuntimeConfigEntry => ({
+  variable: 'BATCH_CONFIG',
+  parse: (raw) => readConfig<unknown>(BATCH_CONFIG_SCHEMAS[name], raw ?? ''),
+});
+
+export const RUNTIME_CONFIGS = {
+  'batch-control': batchEntry('control'),
+  'batch-extract': batchEntry('extract'),
+  'batch-quality': batchEntry('quality'),
+  'batch-load': batchEntry('load'),
+  'stream-processor': { variable: 'PROCESSOR_SETTINGS', parse: parseProcessorSettings },
+} as const satisfies Record<string, RuntimeConfigEntry>;
+
+export type RuntimeConfigName = keyof typeof RUNTIME_CONFIGS;
