@@ -26,6 +26,7 @@ import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
+import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import { DuckDbRunner } from './batch-duckdb';
 
@@ -274,6 +275,7 @@ export async function runLocalExecution(
             table_specs: tableSpecsArgument(),
             stream_specs: streamSpecsArgument(),
             staging_root: stagingRoot,
+            stream_late_hours: String(STREAM_LATE_HOURS),
           }
         : {
             as_of_date: faults.gluePermanent === 'customer_features' ? 'not-a-date' : args['--as_of_date'],
