@@ -34,3 +34,7 @@ test.each([0, 1, 2, 3, 4])('scenario %#: every valid record in the warehouse exa
 test("a crashed attempt's leftover parts were removed by the window's next run", async () => {
   expect((await batchCampaign()).leftoversRemaining).toEqual([]);
 });
+
+test('every dbt build (after the first hours, after the re-run and back-fills) passed its models and tests', async () => {
+  expect((await batchCampaign()).buildFailures).toEqual([]);
+});

@@ -66,8 +66,8 @@ export interface Campaign {
   runWindow(window: BatchWindow, options?: { qualityStore?: LakeStore; tables?: readonly string[] }): Promise<void>;
   /** Clickstream records through the stream handler, as Lambda would deliver them (one batch per call). */
   stream(records: readonly GeneratedRecord[], firstSequence: number): Promise<void>;
-  /** dbt build of the warehouse (throws when dbt fails). */
-  build(): Promise<void>;
+  /** dbt build of the warehouse; the error text when dbt fails (its tests included), else undefined. */
+  build(): Promise<string | undefined>;
   query(sql: string): Promise<Record<string, unknown>[]>;
   /** Lines the stream processor quarantined (all reasons, all hours). */
   quarantinedStreamLines(): number;
@@ -147,8 +147,14 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
     },
     async build() {
       await campaign.runner.close();
-      runDbt(['build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: '2026-06-03' })], duckdbPath, false);
-      runner = campaign.runner = await DuckDbRunner.open(duckdbPath);
+      try {
+        runDbt(['build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: '2026-06-03' })], duckdbPath, false);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        runner = campaign.runner = await DuckDbRunner.open(duckdbPath);
+      }
     },
     quarantinedStreamLines() {
       const root = path.join(lakeDir, 'quarantine', 'stream');

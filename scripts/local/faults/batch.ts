@@ -72,11 +72,18 @@ interface Outcome {
   readonly rows: Record<string, FaultRow>;
   /** Leftover files a complete run must have deleted, and whether they still exist. */
   readonly leftoversRemaining: string[];
+  /** dbt builds that failed (models or tests), with dbt's output. */
+  readonly buildFailures: string[];
 }
 
 async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   const c = await prepareCampaign(log);
   const rows: Record<string, FaultRow> = {};
+  const buildFailures: string[] = [];
+  const build = async () => {
+    const failure = await c.build();
+    if (failure !== undefined) buildFailures.push(failure);
+  };
 
   // H0 with on-time events; then late events of two kinds; then H1.
   const onTime = clickstream(1, 60, H0 + 10 * 60_000);
@@ -87,7 +94,7 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   await c.stream(lateByArrival, 1_000);
   await c.stream(laggingProcessor, 2_000);
   await c.runWindow(W1);
-  await c.build();
+  await build();
   const events = [...onTime, ...lateByArrival, ...laggingProcessor];
   // Every event id sent (invalid records carry none, or one the warehouse must not hold twice either).
   const sent = [...new Set(events.map(eventIdOf).filter((x): x is string => x !== undefined))];
@@ -125,7 +132,7 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   );
   await c.store.put('staging', `${partitionPrefix({ source: 'manifests', entity: 'orders', time: new Date(W50.start) })}manifest.json`, JSON.stringify({ entries: [{ url: `file:${conformLeftover}`, mandatory: true, meta: { content_length: fs.statSync(conformLeftover).size } }] }));
   await c.runWindow(W50);
-  await c.build();
+  await build();
 
   rows.rerun = await tally(c, 're-run of a window', 'gold.fct_orders', 'order_id', ordersOf(c, [W0, W1]), []);
   rows.backfill = await tally(c, 'out-of-order back-fill incl. a 50 h old window', 'gold.fct_orders', 'order_id', ordersOf(c, [W5, W50]), []);
@@ -133,7 +140,7 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   rows.conformCrash = await tally(c, 'crash in conform before its manifest', 'bronze.orders', 'order_id', ordersOf(c, [W50]), conformPhantoms);
   await c.runner.close();
   const leftoversRemaining = [path.join(c.lakeDir, 'staging', gateLeftover), conformLeftover].filter((f) => fs.existsSync(f));
-  return { rows, leftoversRemaining };
+  return { rows, leftoversRemaining, buildFailures };
 }
 
 let campaign: Promise<Outcome> | undefined;
