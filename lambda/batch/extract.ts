@@ -1,7 +1,9 @@
 /**
  * Incremental OLTP extract: the rows of one table whose version column lies in [window.start − overlap,
- * window.end), streamed with a server-side cursor into bounded gzipped NDJSON parts in the raw zone, plus a
- * manifest. Keys depend only on table and window, so rerunning a window overwrites its own output.
+ * window.end), streamed with a server-side cursor into bounded gzipped NDJSON parts in the raw zone, then its stage
+ * manifest (lambda/shared/stage-manifest.ts) written last: the quality gate reads exactly the parts it lists. Keys depend
+ * only on table and window; a rerun deletes the window's manifest first and, once its own manifest is written, every
+ * part in the window's folder that manifest does not list (an earlier attempt's, e.g. one that crashed).
  *
  * Every value is rendered by Postgres as exact text (decimals as strings, timestamps as ISO-8601 UTC, dates as
  * YYYY-MM-DD); integers stay numbers. Referential integrity is checked against the source itself: each row
@@ -10,9 +12,10 @@
 import type { Client } from 'pg';
 import Cursor from 'pg-cursor';
 import { TABLE_SPECS, type ColumnSpec, type OltpTableName, type TableSpec } from '../contracts/table-specs';
-import { objectKey, partitionPrefix } from '../shared/lake-keys';
+import { partitionPrefix } from '../shared/lake-keys';
+import { stageManifestKey, type StageManifest } from '../shared/stage-manifest';
 import type { LakeStore } from './lake-store';
-import { NdjsonPartWriter, removeStale, type PartRef } from './ndjson-parts';
+import { NdjsonPartWriter, removeUnlisted } from './ndjson-parts';
 import type { BatchWindow } from './window';
 
 export interface ExtractOptions {
@@ -26,13 +29,11 @@ export interface ExtractOptions {
   readonly partRows?: number;
 }
 
-export interface ExtractManifest {
+export interface ExtractManifest extends StageManifest {
+  readonly stage: 'extract';
   readonly table: OltpTableName;
-  readonly window: BatchWindow;
   /** The version-column range actually read: [from, to). */
   readonly range: { readonly from: string; readonly to: string };
-  readonly rows: number;
-  readonly parts: readonly PartRef[];
 }
 
 /** Raw-zone folder of a table's extract for a window. */
@@ -42,7 +43,7 @@ export function rawFolder(table: string, window: BatchWindow): string {
 
 /** Raw-zone key of the extract manifest. */
 export function extractManifestKey(table: string, window: BatchWindow): string {
-  return objectKey({ source: 'oltp', entity: table, time: new Date(window.start) }, `${table}.manifest.json`);
+  return stageManifestKey('extract', table, window.start);
 }
 
 function selectExpr(column: ColumnSpec, alias: string): string {
@@ -90,7 +91,7 @@ export async function extractTable(client: Client, store: LakeStore, options: Ex
   const from = new Date(Date.parse(options.window.start) - options.overlapMinutes * 60_000).toISOString();
   const to = options.window.end;
   const manifestKey = extractManifestKey(options.table, options.window);
-  const previous = await store.get('raw', manifestKey);
+  await store.delete('raw', [manifestKey]);
 
   const writer = new NdjsonPartWriter(store, 'raw', rawFolder(options.table, options.window), options.table, options.partRows);
   // One consistent snapshot for the whole table: rows committed while the cursor runs belong to the next window.
@@ -111,11 +112,16 @@ export async function extractTable(client: Client, store: LakeStore, options: Ex
     await client.query('COMMIT');
   }
   const parts = await writer.close();
-  const manifest: ExtractManifest = { table: options.table, window: options.window, range: { from, to }, rows: writer.rows, parts };
+  const manifest: ExtractManifest = {
+    stage: 'extract',
+    entity: options.table,
+    table: options.table,
+    window: options.window,
+    range: { from, to },
+    rows: writer.rows,
+    files: parts.map((p) => ({ zone: 'raw', ...p })),
+  };
   await store.put('raw', manifestKey, JSON.stringify(manifest, null, 2), 'application/json');
-  if (previous !== undefined) {
-    const old = JSON.parse(previous.toString('utf8')) as ExtractManifest;
-    await removeStale(store, 'raw', old.parts.map((p) => p.key), parts.map((p) => p.key));
-  }
+  await removeUnlisted(store, 'raw', rawFolder(options.table, options.window), [manifestKey, ...parts.map((p) => p.key)]);
   return manifest;
 }

@@ -5,21 +5,18 @@
  */
 import { WAREHOUSE_TABLE_SPECS, type TableSpec, type WarehouseTableName } from '../contracts/table-specs';
 import { objectKey } from '../shared/lake-keys';
+import { stageManifestKey, type ConformManifest } from '../shared/stage-manifest';
 import { buildLoadBatch, type LoadSource } from '../warehouse/load-sql';
 import type { LakeStore } from './lake-store';
 import { runLoad, type PollOptions, type StatementRunner } from './load';
 import { windowId, type BatchWindow } from './window';
-
-export interface ConformSummary {
-  readonly [dataset: string]: { readonly rows: number; readonly files: number; readonly manifest?: string };
-}
 
 export interface CopyManifest {
   readonly entries: readonly { readonly url: string; readonly mandatory: boolean; readonly meta: { readonly content_length: number } }[];
 }
 
 export function conformSummaryKey(window: BatchWindow): string {
-  return objectKey({ source: 'manifests', entity: 'conform', time: new Date(window.start) }, 'summary.json');
+  return stageManifestKey('conform', 'conform', window.start);
 }
 
 export function copyManifestKey(table: string, window: BatchWindow): string {
@@ -48,8 +45,8 @@ export async function loadWindowTable(deps: LoadDeps, table: WarehouseTableName,
   if (!spec) throw new Error(`unknown warehouse table ${String(table)}`);
   const summaryBody = await deps.store.get('staging', conformSummaryKey(window));
   if (summaryBody === undefined) throw new Error(`no conform summary for window ${window.start}: the conform job has not run for it`);
-  const summary = JSON.parse(summaryBody.toString('utf8')) as ConformSummary;
-  const entry = summary[table];
+  const summary = JSON.parse(summaryBody.toString('utf8')) as ConformManifest;
+  const entry = summary.datasets?.[table];
   if (entry === undefined) throw new Error(`conform summary of ${window.start} has no entry for ${table}`);
   if (entry.rows === 0) return { table, window, rowsLoaded: 0, skipped: true };
 

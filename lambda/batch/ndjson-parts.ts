@@ -75,10 +75,15 @@ export async function* readParts(store: LakeStore, zone: Zone, keys: readonly st
   }
 }
 
-/** Deletes keys from a previous run's output that the current run did not write again. */
-export async function removeStale(store: LakeStore, zone: Zone, previous: readonly string[], current: readonly string[]): Promise<string[]> {
-  const keep = new Set(current);
-  const stale = previous.filter((k) => !keep.has(k));
+/**
+ * Deletes every object directly in `folder` (a window's partition folder) that `keep` does not list: parts an earlier
+ * attempt of the same window wrote that the current, complete attempt did not (rows gone from the source, or the
+ * leftovers of an attempt that crashed before its manifest). Returns the deleted keys.
+ */
+export async function removeUnlisted(store: LakeStore, zone: Zone, folder: string, keep: readonly string[]): Promise<string[]> {
+  if (!folder.endsWith('/')) throw new Error(`folder "${folder}" must end with /`);
+  const listed = new Set(keep);
+  const stale = (await store.list(zone, folder)).filter((k) => !listed.has(k) && !k.slice(folder.length).includes('/'));
   if (stale.length > 0) await store.delete(zone, stale);
   return stale;
 }

@@ -3,7 +3,9 @@
  * (row-schemas.ts), routes valid rows to staging and invalid rows to quarantine with their reason, measures the
  * dataset expectations (completeness, uniqueness, validity, referential integrity, row-count bounds) against the
  * configured thresholds, and writes a JSON report. Every extracted row lands in exactly one of staging or
- * quarantine: extracted = staged + quarantined.
+ * quarantine: extracted = staged + quarantined. It reads exactly the parts the extract's manifest lists; when the gate
+ * passes it publishes its own stage manifest last (the staged and quarantined parts with their rows), which is all
+ * the conform job reads, and then deletes parts of the window's folders that manifest does not list.
  *
  * Quarantine cascades within a window: a valid row whose parent (order → customer, item → order / product) is
  * quarantined in the same window is quarantined too (`parent_quarantined`), so the warehouse never receives a child
@@ -12,10 +14,11 @@
  */
 import { TABLE_SPECS, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 import { objectKey, partitionPrefix } from '../shared/lake-keys';
+import { manifestKeys, stageManifestKey, type ManifestFile, type StageManifest } from '../shared/stage-manifest';
 import { extractManifestKey, type ExtractManifest } from './extract';
 import type { LakeStore } from './lake-store';
-import { NdjsonPartWriter, readParts, removeStale } from './ndjson-parts';
-import { RowValidator, type Reason, type RowVerdict } from './row-schemas';
+import { NdjsonPartWriter, readParts, removeUnlisted, type PartRef } from './ndjson-parts';
+import { REASONS, RowValidator, type Reason, type RowVerdict } from './row-schemas';
 import type { BatchWindow } from './window';
 
 export interface QualityThresholds {
@@ -69,6 +72,16 @@ export function stagingFolder(table: string, window: BatchWindow): string {
   return partitionPrefix({ source: 'oltp', entity: table, time: new Date(window.start) });
 }
 
+/** Staging key of the gate's manifest (written only when the gate passes). */
+export function qualityManifestKey(table: string, window: BatchWindow): string {
+  return stageManifestKey('quality', table, window.start);
+}
+
+async function readExtractManifest(store: LakeStore, table: string, window: BatchWindow): Promise<ExtractManifest | undefined> {
+  const body = await store.get('raw', extractManifestKey(table, window));
+  return body === undefined ? undefined : (JSON.parse(body.toString('utf8')) as ExtractManifest);
+}
+
 const ratio = (good: number, total: number) => (total === 0 ? 1 : good / total);
 /** A row's value of a (possibly composite) key, as the gate compares keys. */
 const keyOf = (row: Record<string, unknown>, columns: readonly string[]) => columns.map((c) => String(row[c])).join('|');
@@ -80,11 +93,11 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 export async function runQualityGate(store: LakeStore, options: QualityGateOptions): Promise<QualityReport> {
   const { table, window, thresholds } = options;
   const spec = TABLE_SPECS[table] as TableSpec;
-  const manifestBody = await store.get('raw', extractManifestKey(table, window));
-  if (manifestBody === undefined) throw new Error(`no extract manifest for ${table} ${window.start}: run the extract first`);
-  const manifest = JSON.parse(manifestBody.toString('utf8')) as ExtractManifest;
+  const manifest = await readExtractManifest(store, table, window);
+  if (manifest === undefined) throw new Error(`no extract manifest for ${table} ${window.start}: run the extract first`);
   const reportKey = qualityReportKey(table, window);
-  const previousBody = await store.get('staging', reportKey);
+  const manifestKey = qualityManifestKey(table, window);
+  await store.delete('staging', [manifestKey]);
 
   const classify = await classifier(store, table, window, options.currencies, new Map());
   const time = new Date(window.start);
@@ -99,7 +112,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
   let typedAndInDomain = 0;
   let referenced = 0;
 
-  for await (const record of readParts(store, 'raw', manifest.parts.map((p) => p.key))) {
+  for await (const record of readParts(store, 'raw', manifestKeys(manifest, 'raw'))) {
     rows += 1;
     const row = (record ?? {}) as Record<string, unknown>;
     const key = keyOf(row, spec.primaryKey);
@@ -132,7 +145,7 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
   }
 
   const stagedParts = await staged.close();
-  const quarantineParts = [];
+  const quarantineParts: PartRef[] = [];
   for (const w of quarantine.values()) quarantineParts.push(...(await w.close()));
   const quarantined = Object.values(byReason).reduce((a, b) => a + (b ?? 0), 0);
 
@@ -177,10 +190,15 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
   if (rows !== manifest.rows) throw new Error(`extract manifest of ${table} says ${manifest.rows} rows but its parts hold ${rows}`);
   if (staged.rows + quarantined !== rows) throw new Error(`quality gate lost rows: ${rows} in, ${staged.rows} staged, ${quarantined} quarantined`);
   await store.put('staging', reportKey, JSON.stringify(report, null, 2), 'application/json');
-  if (previousBody !== undefined) {
-    const previous = JSON.parse(previousBody.toString('utf8')) as QualityReport;
-    await removeStale(store, 'staging', previous.outputs.staging, report.outputs.staging);
-    await removeStale(store, 'quarantine', previous.outputs.quarantine, report.outputs.quarantine);
+  if (report.passed) {
+    const files: ManifestFile[] = [...stagedParts.map((p) => ({ zone: 'staging' as const, ...p })), ...quarantineParts.map((p) => ({ zone: 'quarantine' as const, ...p }))];
+    const published: StageManifest = { stage: 'quality', entity: table, window, rows: staged.rows, files };
+    await store.put('staging', manifestKey, JSON.stringify(published, null, 2), 'application/json');
+    await removeUnlisted(store, 'staging', stagingFolder(table, window), [manifestKey, ...report.outputs.staging]);
+    for (const reason of REASONS) {
+      const folder = partitionPrefix({ source: 'oltp', entity: table, time, reason });
+      await removeUnlisted(store, 'quarantine', folder, report.outputs.quarantine);
+    }
   }
   return report;
 }
@@ -225,11 +243,10 @@ async function quarantinedKeys(
   memo: Map<string, Promise<Set<string>>>,
 ): Promise<Set<string>> {
   const keys = new Set<string>();
-  const body = await store.get('raw', extractManifestKey(table, window));
-  if (body === undefined) return keys;
-  const manifest = JSON.parse(body.toString('utf8')) as ExtractManifest;
+  const manifest = await readExtractManifest(store, table, window);
+  if (manifest === undefined) return keys;
   const classify = await classifier(store, table, window, currencies, memo);
-  for await (const record of readParts(store, 'raw', manifest.parts.map((p) => p.key))) {
+  for await (const record of readParts(store, 'raw', manifestKeys(manifest, 'raw'))) {
     if (!classify(record).ok) keys.add(keyOf((record ?? {}) as Record<string, unknown>, columns));
   }
   return keys;

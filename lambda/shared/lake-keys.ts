@@ -5,7 +5,8 @@
  *   <source>/<entity>/dt=YYYY-MM-DD/hr=HH/<file>
  *
  * `source` is the producing system (`stream`, `oltp`, `quality`, `anomalies`, `analytics`…), `entity` the
- * event type or table. Quarantine objects additionally carry the reason: `<source>/<entity>/reason=<code>/dt=…`.
+ * event type or table. Validated stream events are filed under their ARRIVAL hour (`streamStagingHour`), so an hour's
+ * partition only grows while that hour lasts (plus the processor's lag), whatever the events' own times. Quarantine objects additionally carry the reason: `<source>/<entity>/reason=<code>/dt=…`.
  */
 
 export interface PartitionKeyParts {
@@ -42,4 +43,17 @@ export function partitionPrefix(parts: PartitionKeyParts): string {
 export function objectKey(parts: PartitionKeyParts, fileName: string): string {
   if (fileName.includes('/') || fileName.length === 0) throw new Error(`lake file name "${fileName}" must be a non-empty single segment`);
   return `${partitionPrefix(parts)}${fileName}`;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The hour (epoch ms) a validated stream event is filed under in staging: the hour it ARRIVED in the stream (Kinesis
+ * approximate arrival), not its `occurred_at`, which is kept in the event. A late event (an offline till, a mobile
+ * client, a retried put) therefore lands in the current hour's partition, which that hour's batch window reads, never
+ * in an hour whose batch has already run; the hourly batch also reads objects a lagging processor writes into an hour
+ * after its run (docs/lake-layout.md). Deterministic per record, so a redelivered batch rewrites the same keys.
+ */
+export function streamStagingHour(arrivalMs: number): number {
+  return Math.floor(arrivalMs / HOUR_MS) * HOUR_MS;
 }

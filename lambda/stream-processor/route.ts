@@ -1,4 +1,4 @@
-import { objectKey } from '../shared/lake-keys';
+import { objectKey, streamStagingHour } from '../shared/lake-keys';
 import type { ContractIssue } from '../contracts/events';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
 import { validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
@@ -6,7 +6,7 @@ import { openObjectText, textIsExactly } from './raw-json';
 
 /**
  * Route: turns a batch outcome into lake objects with deterministic keys (EVENTS layout):
- *   staging    stream/<event_type>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson      (hour of occurred_at)
+ *   staging    stream/<event_type>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson      (hour of arrival)
  *   quarantine stream/<stream>/reason=<code>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson (hour of arrival)
  *   staging    anomalies/<anomaly_type>/dt=…/hr=…/<shardId>-<firstSeq>-<lastSeq>.ndjson  (hour of occurred_at)
  * First/last sequence are those of the records in the object, so re-processing the same records rewrites the same key.
@@ -74,7 +74,7 @@ class Groups {
 export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   const { records, stream } = outcome;
   const events = new Groups();
-  for (const v of outcome.valid) events.add(v.eventType, undefined, floorHour(v.occurredMs), records[v.index].shardId, v.open, v.index);
+  for (const v of outcome.valid) events.add(v.eventType, undefined, streamStagingHour(records[v.index].arrivalMs), records[v.index].shardId, v.open, v.index);
 
   const quarantine = new Groups();
   for (const q of outcome.quarantined) {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
+import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Concurrent runs each Glue job allows; a backfill never runs more windows at once than this. */
@@ -125,6 +126,7 @@ export class GlueEtlJobs extends Construct {
         '--tables': OLTP_TABLES.join(','),
         '--table_specs': tableSpecsArgument(),
         '--stream_specs': streamSpecsArgument(),
+        '--stream_late_hours': String(STREAM_LATE_HOURS),
       },
     });
     // The one RFM / tier definition, read by dbt and by this job.

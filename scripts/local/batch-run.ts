@@ -26,6 +26,7 @@ import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
+import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import { DuckDbRunner } from './batch-duckdb';
 
@@ -221,6 +222,12 @@ const sparkConf = () => [
   '2g',
 ];
 
+/** spark-submit of one Glue script (glue-scripts/jobs/<job>.py) in local mode, with `--name value` job arguments. */
+export function sparkSubmit(job: 'conform' | 'customer_features', jobArgs: Record<string, string>, log: (line: string) => void): Promise<{ code: number; tail: string }> {
+  const argv = Object.entries(jobArgs).flatMap(([k, v]) => [`--${k}`, v]);
+  return run(path.join(VENV_BIN, 'spark-submit'), [...sparkConf(), path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv], sparkEnv(), log);
+}
+
 /**
  * Executes one batch run of the synthesized definition locally. `input` is the execution input
  * (`{scheduledTime}` as the scheduler sends it, or `{window}` as the backfill does).
@@ -274,6 +281,7 @@ export async function runLocalExecution(
             table_specs: tableSpecsArgument(),
             stream_specs: streamSpecsArgument(),
             staging_root: stagingRoot,
+            stream_late_hours: String(STREAM_LATE_HOURS),
           }
         : {
             as_of_date: faults.gluePermanent === 'customer_features' ? 'not-a-date' : args['--as_of_date'],
@@ -281,8 +289,7 @@ export async function runLocalExecution(
             staging_root: stagingRoot,
             rules_path: path.join(REPO_ROOT, 'dbt', 'customer_rules.yml'),
           };
-    const argv = Object.entries(jobArgs).flatMap(([k, v]) => [`--${k}`, v]);
-    const res = await run(path.join(VENV_BIN, 'spark-submit'), [...sparkConf(), path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv], sparkEnv(), log);
+    const res = await sparkSubmit(job, jobArgs, log);
     if (res.code !== 0) throw new TaskFailed('States.TaskFailed', `Glue job ${job} run failed (exit ${res.code}): ${res.tail.trim().split('\n').slice(-2).join(' ')}`);
     const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {

@@ -31,7 +31,7 @@ const customer = (id: string, updatedAt: string, extra: Partial<SourceRow> = {})
 async function extracted(table: 'customers' | 'orders' | 'order_items' | 'products', overlapMinutes = 10) {
   const manifest = await extractTable(client, store, { table, window: W, overlapMinutes, partRows: 2 });
   const rows: Record<string, unknown>[] = [];
-  for await (const r of readParts(store, 'raw', manifest.parts.map((p) => p.key))) rows.push(r as Record<string, unknown>);
+  for await (const r of readParts(store, 'raw', manifest.files.map((p) => p.key))) rows.push(r as Record<string, unknown>);
   return { manifest, rows };
 }
 
@@ -140,16 +140,16 @@ test('rerunning a window rewrites the same keys and bytes and removes parts the 
   const rows = Array.from({ length: 5 }, (_, i) => customer(`C0000000${i + 1}`, `2026-06-01 10:0${i}:00`));
   await insertRows(client, 'customers', rows);
   const first = await extracted('customers');
-  expect(first.manifest.parts.map((p) => path.basename(p.key))).toEqual([
+  expect(first.manifest.files.map((p) => path.basename(p.key))).toEqual([
     'customers-00000.ndjson.gz',
     'customers-00001.ndjson.gz',
     'customers-00002.ndjson.gz',
   ]);
-  expect(first.manifest.parts[0].key).toBe('oltp/customers/dt=2026-06-01/hr=10/customers-00000.ndjson.gz');
-  const bytes = first.manifest.parts.map((p) => fs.readFileSync(path.join(lakeDir, 'raw', p.key)));
+  expect(first.manifest.files[0].key).toBe('oltp/customers/dt=2026-06-01/hr=10/customers-00000.ndjson.gz');
+  const bytes = first.manifest.files.map((p) => fs.readFileSync(path.join(lakeDir, 'raw', p.key)));
   const again = await extracted('customers');
   expect(again.manifest).toEqual(first.manifest);
-  expect(again.manifest.parts.map((p) => fs.readFileSync(path.join(lakeDir, 'raw', p.key)))).toEqual(bytes);
+  expect(again.manifest.files.map((p) => fs.readFileSync(path.join(lakeDir, 'raw', p.key)))).toEqual(bytes);
 
   await client.query(`DELETE FROM customers WHERE customer_id IN ('C00000004', 'C00000005')`);
   const shrunk = await extracted('customers');
@@ -157,6 +157,23 @@ test('rerunning a window rewrites the same keys and bytes and removes parts the 
   const onDisk = fs.readdirSync(path.join(lakeDir, 'raw', 'oltp/customers/dt=2026-06-01/hr=10')).sort();
   expect(onDisk).toEqual(['customers-00000.ndjson.gz', 'customers-00001.ndjson.gz', 'customers.manifest.json']);
   expect(JSON.parse(fs.readFileSync(path.join(lakeDir, 'raw', extractManifestKey('customers', W)), 'utf8')).rows).toBe(3);
+});
+
+test('an attempt that dies before its manifest leaves none behind, and the next attempt deletes the parts it does not list', async () => {
+  await insertRows(client, 'customers', [customer('C00000001', '2026-06-01 10:01:00')]);
+  await extracted('customers');
+  const folder = path.join(lakeDir, 'raw', 'oltp/customers/dt=2026-06-01/hr=10');
+  // what a crashed attempt leaves: a part no manifest lists, and (the attempt deleted it first) no manifest
+  fs.writeFileSync(path.join(folder, 'customers-00007.ndjson.gz'), 'leftover');
+  const crashing = Object.create(store) as FsLakeStore;
+  crashing.put = async (zone, key, body) => {
+    if (key.endsWith('.json')) throw new Error('Lambda timed out');
+    return store.put(zone, key, body);
+  };
+  await expect(extractTable(client, crashing, { table: 'customers', window: W, overlapMinutes: 10 })).rejects.toThrow('timed out');
+  expect(fs.existsSync(path.join(lakeDir, 'raw', extractManifestKey('customers', W)))).toBe(false);
+  await extracted('customers');
+  expect(fs.readdirSync(folder).sort()).toEqual(['customers-00000.ndjson.gz', 'customers.manifest.json']);
 });
 
 test('a table larger than the heap allows is streamed: 600k rows under a 96 MB heap cap', async () => {

@@ -130,7 +130,7 @@ describe('loading a window table into the local warehouse with the same load SQL
     const row = (id: string, price: string, ts: string) =>
       `('${id}', 'n', 'books', CAST('${price}' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '${ts}')`;
     const file = await stageProducts([row('P000001', '10.10', '2026-06-01 10:00:00'), row('P000001', '11.10', '2026-06-01 10:30:00'), row('P000002', '0.30', '2026-06-01 10:00:00')].join(', '));
-    await store.put('staging', conformSummaryKey(W), JSON.stringify({ products: { rows: 3, files: 1 }, customers: { rows: 0, files: 0 } }));
+    await store.put('staging', conformSummaryKey(W), JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 3, files: 1 }, customers: { rows: 0, files: 0 } }, inputs: {} }));
 
     const first = await loadWindowTable(deps(), 'products', W);
     expect(first).toMatchObject({ table: 'products', rowsLoaded: 3, skipped: false });
@@ -157,7 +157,7 @@ describe('loading a window table into the local warehouse with the same load SQL
 
   test('a statement cancelled before it runs ends ABORTED and changes nothing', async () => {
     await stageProducts(`('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`);
-    await store.put('staging', conformSummaryKey(W), JSON.stringify({ products: { rows: 1, files: 1 } }));
+    await store.put('staging', conformSummaryKey(W), JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }));
     runner.onSubmit = (id) => void runner.cancel(id);
     await expect(loadWindowTable(deps(), 'products', W)).rejects.toMatchObject({ name: 'LoadAborted' });
     const exists = (await runner.conn.runAndReadAll(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'bronze'`)).getRowObjectsJson();

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { extractManifestKey, rawFolder } from '../../lambda/batch/extract';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import { NdjsonPartWriter, readParts } from '../../lambda/batch/ndjson-parts';
-import { QualityGateFailed, qualityMetrics, qualityReportKey, runQualityGate, type QualityThresholds } from '../../lambda/batch/quality';
+import { QualityGateFailed, qualityManifestKey, qualityMetrics, qualityReportKey, runQualityGate, type QualityThresholds } from '../../lambda/batch/quality';
+import type { StageManifest } from '../../lambda/shared/stage-manifest';
 import { RowValidator } from '../../lambda/batch/row-schemas';
 import type { OltpTableName } from '../../lambda/contracts/table-specs';
 
@@ -36,7 +37,8 @@ async function landExtract(table: OltpTableName, rows: unknown[]) {
   const writer = new NdjsonPartWriter(store, 'raw', rawFolder(table, W), table, 3);
   for (const r of rows) await writer.write(r);
   const parts = await writer.close();
-  await store.put('raw', extractManifestKey(table, W), JSON.stringify({ table, window: W, range: { from: W.start, to: W.end }, rows: rows.length, parts }));
+  const files = parts.map((p) => ({ zone: 'raw', ...p }));
+  await store.put('raw', extractManifestKey(table, W), JSON.stringify({ stage: 'extract', entity: table, table, window: W, range: { from: W.start, to: W.end }, rows: rows.length, files }));
 }
 
 async function records(zone: 'staging' | 'quarantine', keys: readonly string[]) {
@@ -198,6 +200,41 @@ describe('the quality gate', () => {
     expect(second.outputs.quarantine).toEqual([]);
     expect(fs.existsSync(path.join(lakeDir, 'quarantine', first.outputs.quarantine[0]))).toBe(false);
     expect(await records('staging', second.outputs.staging)).toHaveLength(2);
+  });
+
+  test('the gate publishes its manifest last, listing exactly its parts and rows; a failed gate publishes none', async () => {
+    await landExtract('orders', [order(1), order(2), order(3), order(4, { status: 'x' })]);
+    const report = await runQualityGate(store, { table: 'orders', window: W, thresholds: { ...THRESHOLDS, validity: 0 }, currencies: CURRENCIES, partRows: 2 });
+    const manifest = JSON.parse((await store.get('staging', qualityManifestKey('orders', W)))!.toString('utf8')) as StageManifest;
+    expect(manifest).toMatchObject({ stage: 'quality', entity: 'orders', window: W, rows: 3 });
+    expect(manifest.files.map((f) => [f.zone, f.key, f.rows])).toEqual([
+      ['staging', report.outputs.staging[0], 2],
+      ['staging', report.outputs.staging[1], 1],
+      ['quarantine', report.outputs.quarantine[0], 1],
+    ]);
+    const failed = await runQualityGate(store, { table: 'orders', window: W, thresholds: { ...THRESHOLDS, validity: 0.99 }, currencies: CURRENCIES });
+    expect(failed.passed).toBe(false);
+    expect(await store.get('staging', qualityManifestKey('orders', W))).toBeUndefined();
+  });
+
+  test('an attempt that crashes after its parts leaves no manifest; the next attempt deletes the parts it does not list', async () => {
+    await landExtract('orders', [order(1), order(2), order(3)]);
+    await runQualityGate(store, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 1 });
+    // the source shrinks, and the next attempt dies after writing its part, before its report and manifest
+    await landExtract('orders', [order(1)]);
+    const crashing = Object.create(store) as FsLakeStore;
+    crashing.put = async (zone, key, body) => {
+      if (key.endsWith('.json')) throw new Error('Lambda timed out');
+      return store.put(zone, key, body);
+    };
+    await expect(runQualityGate(crashing, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 1 })).rejects.toThrow('timed out');
+    expect(await store.get('staging', qualityManifestKey('orders', W))).toBeUndefined();
+    const folder = path.join(lakeDir, 'staging', 'oltp/orders/dt=2026-06-01/hr=10');
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.gz'))).toHaveLength(3);
+
+    const report = await runQualityGate(store, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 1 });
+    expect(report.outputs.staging).toEqual(['oltp/orders/dt=2026-06-01/hr=10/orders-00000.ndjson.gz']);
+    expect(fs.readdirSync(folder).sort()).toEqual(['orders-00000.ndjson.gz', 'orders.manifest.json']);
   });
 
   test('quarantine cascades within the window: children of a quarantined parent are quarantined, transitively', async () => {

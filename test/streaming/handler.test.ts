@@ -33,7 +33,7 @@ describe('stream handler on S3/SNS (aws-sdk-client-mock)', () => {
     expect(keys).toEqual([
       `${BUCKETS.quarantine}/stream/transactions/reason=invalid_json/dt=2026-11-02/hr=08/shardId-000000000000-49590000001000000000000001-49590000001000000000000001.ndjson`,
       `${BUCKETS.staging}/anomalies/high_amount/dt=2026-11-02/hr=07/shardId-000000000000-49590000001000000000000002-49590000001000000000000002.ndjson`,
-      `${BUCKETS.staging}/stream/order_placed/dt=2026-11-02/hr=07/shardId-000000000000-49590000001000000000000000-49590000001000000000000002.ndjson`,
+      `${BUCKETS.staging}/stream/order_placed/dt=2026-11-02/hr=08/shardId-000000000000-49590000001000000000000000-49590000001000000000000002.ndjson`,
     ]);
     const [first] = lake.lines(BUCKETS.staging, 'stream/');
     expect(JSON.parse(first)).toEqual({ ...order(), _shard_id: 'shardId-000000000000', _sequence_number: '49590000001000000000000000', _arrival_time: '2026-11-02T08:00:00.000Z' });

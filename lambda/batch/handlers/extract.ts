@@ -29,7 +29,7 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
     await client.connect();
     try {
       const manifest = await extractTable(client, deps.store, { table: table as OltpTableName, window, overlapMinutes: deps.overlapMinutes });
-      return { table: manifest.table, rows: manifest.rows, parts: manifest.parts.length, manifest: deps.store.uri('raw', extractManifestKey(table, window)) };
+      return { table: manifest.table, rows: manifest.rows, parts: manifest.files.length, manifest: deps.store.uri('raw', extractManifestKey(table, window)) };
     } finally {
       await client.end();
     }
