@@ -10,6 +10,7 @@ import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/port
 import type { LakeZone } from '../../lambda/stream-processor/route';
 import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
+import { DirectoryDocumentStore } from './document-stores';
 
 /**
  * The local stream pass of `make demo`: generates labelled events, runs them through the real stream handler in
@@ -87,7 +88,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const settings = settingsFromConfig(config);
   const lakeDir = path.join(root, '.local', 'lake');
   const figuresFile = path.join(root, '.local', 'demo', 'stream.json');
-  for (const dir of [['staging', 'stream'], ['staging', 'anomalies'], ['quarantine', 'stream']]) {
+  for (const dir of [['staging', 'stream'], ['staging', 'anomalies'], ['staging', 'alerts'], ['quarantine', 'stream']]) {
     fs.rmSync(path.join(lakeDir, ...dir), { recursive: true, force: true });
   }
 
@@ -112,6 +113,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
     contracts: createEventContracts({ currencies: settings.currencies }),
     lake: new DirectoryLake(lakeDir),
     alerts: { publish: async () => void alertsPublished++ },
+    outboxStore: new DirectoryDocumentStore(path.join(lakeDir, 'staging')),
     metrics: { record: (r) => void reports.push(r) },
     logger: { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) },
   });

@@ -15,6 +15,7 @@ const report: BatchReport = {
   maxRecordAgeMs: 1500,
   alertFailures: 0,
   compensationFailures: 0,
+  alertsDeferred: 0,
 };
 
 type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>;

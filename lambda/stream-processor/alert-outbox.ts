@@ -1,0 +1,197 @@
+import type { AnomalyType } from '../contracts/events-anomalies';
+import { timePartition } from '../shared/lake-keys';
+import type { AlertPublisher, DocumentStore } from './ports';
+
+/**
+ * The alert outbox: anomaly alerts are recorded in a ledger before they are published, so an SNS outage never holds
+ * stream data back and a redelivered record is never announced twice.
+ *
+ * One ledger per stream, shard and arrival hour (`alerts/ledger/<stream>/<shard>/dt=…/hr=….json`) lists the anomaly
+ * entries already sent and those pending, each identified by (sequence number, anomaly type). A batch adds only
+ * entries the ledger does not hold yet (a redelivery, however it is split, adds nothing new), then publishes the
+ * ledger's pending entries and moves them to `sent`. Entries that cannot be published stay pending under a marker
+ * (`alerts/pending/…`) that a later invocation's sweep finds and sends. Writes are conditional on the version read, so
+ * concurrent invocations of one shard (parallelization factor > 1) never overwrite each other's entries.
+ *
+ * The one window left: an invocation that dies after SNS accepted a summary and before the ledger records it as sent
+ * makes the next sender publish those entries again (SNS standard topics have no de-duplication).
+ */
+
+export const ALERT_PREFIX = 'alerts/';
+export const ALERT_LEDGER_PREFIX = `${ALERT_PREFIX}ledger/`;
+export const ALERT_PENDING_PREFIX = `${ALERT_PREFIX}pending/`;
+/** Entries per SNS message (keeps every message well under the 256 KB limit). */
+export const MAX_ENTRIES_PER_MESSAGE = 500;
+const MAX_EXAMPLES = 10;
+const HOUR_MS = 3_600_000;
+
+export interface AlertEntry {
+  readonly anomaly_type: AnomalyType;
+  readonly event_id: string;
+  readonly shard_id: string;
+  readonly sequence_number: string;
+  readonly score: number;
+  readonly threshold: number;
+}
+
+interface Ledger {
+  readonly stream: string;
+  readonly sent: string[];
+  readonly pending: AlertEntry[];
+}
+
+export interface SendResult {
+  readonly sent: number;
+  /** Entries left pending. */
+  readonly deferred: number;
+  /** Messages that could not be published. */
+  readonly failures: number;
+}
+
+export interface AlertOutboxOptions {
+  /** Publish attempts per message. @default 3 */
+  readonly attempts?: number;
+  /** Delay before the n-th retry: n × this (ms). @default 200 */
+  readonly retryDelayMs?: number;
+  /** Version conflicts tolerated per ledger update. @default 8 */
+  readonly maxConflicts?: number;
+}
+
+export const entryId = (e: Pick<AlertEntry, 'sequence_number' | 'anomaly_type'>): string => `${e.sequence_number}|${e.anomaly_type}`;
+
+/** The ledger file of a stream, shard and arrival hour (relative to the ledger and pending prefixes). */
+export function ledgerName(stream: string, shardId: string, arrivalMs: number): string {
+  return `${stream}/${shardId}/${timePartition(new Date(Math.floor(arrivalMs / HOUR_MS) * HOUR_MS))}.json`;
+}
+
+export class AlertOutbox {
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
+  private readonly maxConflicts: number;
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly publisher: AlertPublisher,
+    private readonly environment: string,
+    options: AlertOutboxOptions = {},
+  ) {
+    this.attempts = options.attempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.maxConflicts = options.maxConflicts ?? 8;
+  }
+
+  /** Adds the entries no ledger holds yet as pending; returns the ledgers touched. Throws when a ledger cannot be written. */
+  public async enqueue(stream: string, entries: readonly (AlertEntry & { readonly arrivalMs: number })[]): Promise<string[]> {
+    const byLedger = new Map<string, AlertEntry[]>();
+    for (const { arrivalMs, ...entry } of entries) {
+      const name = ledgerName(stream, entry.shard_id, arrivalMs);
+      const list = byLedger.get(name);
+      if (list) list.push(entry);
+      else byLedger.set(name, [entry]);
+    }
+    for (const [name, batch] of byLedger) {
+      const written = await this.update(name, stream, (l) => {
+        const known = new Set([...l.sent, ...l.pending.map(entryId)]);
+        const fresh = batch.filter((e) => !known.has(entryId(e)));
+        return fresh.length ? { ...l, pending: [...l.pending, ...fresh] } : undefined;
+      });
+      if (written) await this.store.write(`${ALERT_PENDING_PREFIX}${name}`, '', undefined);
+    }
+    return [...byLedger.keys()];
+  }
+
+  /** Publishes the pending entries of one ledger (bounded retries per message) and records them as sent. */
+  public async send(name: string): Promise<SendResult> {
+    const doc = await this.store.read(`${ALERT_LEDGER_PREFIX}${name}`);
+    const ledger = doc ? (JSON.parse(doc.body) as Ledger) : undefined;
+    let sent = 0;
+    let failures = 0;
+    const pending = ledger?.pending ?? [];
+    for (let at = 0; ledger && at < pending.length; at += MAX_ENTRIES_PER_MESSAGE) {
+      const chunk = pending.slice(at, at + MAX_ENTRIES_PER_MESSAGE);
+      if (!(await this.publish(ledger.stream, name, chunk))) {
+        failures++;
+        break;
+      }
+      const ids = new Set(chunk.map(entryId));
+      await this.update(name, ledger.stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }));
+      sent += chunk.length;
+    }
+    if (failures === 0) await this.clearMarker(name);
+    return { sent, deferred: pending.length - sent, failures };
+  }
+
+  /** Sends up to `max` ledgers that still hold pending entries (except `skip`); `depth` is how many were found. */
+  public async sweep(max: number, skip: ReadonlySet<string> = new Set()): Promise<SendResult & { depth: number }> {
+    const keys = await this.store.list(ALERT_PENDING_PREFIX, max);
+    const total = { sent: 0, deferred: 0, failures: 0, depth: keys.length };
+    for (const key of keys) {
+      const name = key.slice(ALERT_PENDING_PREFIX.length);
+      if (skip.has(name)) continue;
+      const r = await this.send(name);
+      total.sent += r.sent;
+      total.deferred += r.deferred;
+      total.failures += r.failures;
+    }
+    return total;
+  }
+
+  /** Removes the pending marker, then puts it back if another invocation added entries meanwhile. */
+  private async clearMarker(name: string): Promise<void> {
+    await this.store.remove(`${ALERT_PENDING_PREFIX}${name}`);
+    const doc = await this.store.read(`${ALERT_LEDGER_PREFIX}${name}`);
+    if (doc && (JSON.parse(doc.body) as Ledger).pending.length) await this.store.write(`${ALERT_PENDING_PREFIX}${name}`, '', undefined);
+  }
+
+  private async publish(stream: string, name: string, entries: readonly AlertEntry[]): Promise<boolean> {
+    const { subject, message } = alertMessage(this.environment, stream, name, entries);
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      try {
+        await this.publisher.publish(subject, message);
+        return true;
+      } catch {
+        if (attempt < this.attempts && this.retryDelayMs > 0) await new Promise((r) => setTimeout(r, this.retryDelayMs * attempt));
+      }
+    }
+    return false;
+  }
+
+  /** Read-modify-write of one ledger, conditional on the version read; `change` returns undefined for "no change". */
+  private async update(name: string, stream: string, change: (l: Ledger) => Ledger | undefined): Promise<boolean> {
+    const key = `${ALERT_LEDGER_PREFIX}${name}`;
+    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts++) {
+      const doc = await this.store.read(key);
+      const current: Ledger = doc ? JSON.parse(doc.body) : { stream, sent: [], pending: [] };
+      const next = change(current);
+      if (!next) return false;
+      if (await this.store.write(key, JSON.stringify(next), doc?.version)) return true;
+    }
+    throw new Error(`alert ledger ${key}: more than ${this.maxConflicts} concurrent updates`);
+  }
+}
+
+/** One SNS message: counts by type, every entry's sequence number by type, and a few examples. */
+export function alertMessage(environment: string, stream: string, ledger: string, entries: readonly AlertEntry[]): { subject: string; message: string } {
+  const byType: Partial<Record<AnomalyType, number>> = {};
+  const sequenceNumbers: Partial<Record<AnomalyType, string[]>> = {};
+  for (const e of entries) {
+    byType[e.anomaly_type] = (byType[e.anomaly_type] ?? 0) + 1;
+    (sequenceNumbers[e.anomaly_type] ??= []).push(e.sequence_number);
+  }
+  const message = {
+    environment,
+    stream,
+    shard_id: entries[0]?.shard_id,
+    anomalies: entries.length,
+    by_type: byType,
+    examples: entries.slice(0, MAX_EXAMPLES).map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({ anomaly_type, event_id, score, threshold, sequence_number })),
+    sequence_numbers: sequenceNumbers,
+    ledger: `${ALERT_LEDGER_PREFIX}${ledger}`,
+  };
+  const types = Object.entries(byType)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ');
+  // SNS subjects: ASCII, ≤ 100 characters.
+  const subject = `DataFlow ${environment} ${stream}: ${types}`.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+  return { subject, message: JSON.stringify(message, null, 2) };
+}
