@@ -54,7 +54,13 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
   return async (event) => {
     const started = now();
     const records = event.Records ?? [];
-    if (records.length === 0) return { batchItemFailures: [] };
+    if (records.length === 0) {
+      // An empty event (never sent by the mapping; `aws lambda invoke` by on-call) sends what waits in the alert outbox.
+      lastSweep = -Infinity;
+      const sweep = await sweepIfDue(new Set());
+      deps.logger.info('alert outbox swept', { ...sweep });
+      return { batchItemFailures: [] };
+    }
     const stream = resolveStream(records[0].eventSourceARN, deps.settings.streams);
     const outcome = processBatch(stream, toInputs(records), core);
     const objects = planObjects(outcome);

@@ -5,7 +5,8 @@ import type { DocumentStore, StoredDocument } from './ports';
  * The alert ledger's store on S3: JSON objects under one prefix of a lake bucket (encrypted by the bucket's default,
  * the lake CMK). Optimistic concurrency with S3 conditional writes: `If-Match: <ETag>` to replace the version read,
  * `If-None-Match: *` to create; a 412 (or 409 for a concurrent conditional write) is a conflict. Every S3 call the
- * outbox makes is in this class (the function's role grants exactly these: Get/Put/DeleteObject, ListBucket).
+ * outbox makes is in this class (the function's role grants exactly these: Get/Put/DeleteObject under the outbox
+ * prefix, ListBucket with that prefix).
  */
 export class S3DocumentStore implements DocumentStore {
   constructor(
@@ -13,7 +14,9 @@ export class S3DocumentStore implements DocumentStore {
     private readonly bucket: string,
   ) {}
 
+  /** Lists the key first: without a bucket-wide ListBucket grant, S3 answers a GET of a missing key with 403, not 404. */
   public async read(key: string): Promise<StoredDocument | undefined> {
+    if (!(await this.list(key, 1)).includes(key)) return undefined;
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return { body: (await out.Body?.transformToString('utf-8')) ?? '', version: out.ETag ?? '' };
