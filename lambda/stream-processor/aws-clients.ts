@@ -1,5 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 
 /**
  * The processor's AWS clients with finite network timeouts: without them a stalled connection holds the invocation
@@ -20,12 +20,12 @@ export interface ClientTimeouts {
 /** 3 s to connect, 15 s per request (a multi-MB PUT takes well under a second inside the region), 3 attempts. */
 export const CLIENT_TIMEOUTS: ClientTimeouts = { connectionTimeout: 3_000, requestTimeout: 15_000, maxAttempts: 3 };
 
-export function s3Client(timeouts: ClientTimeouts = CLIENT_TIMEOUTS, endpoint?: string): S3Client {
-  return new S3Client({ ...clientConfig(timeouts), ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+export function s3Client(timeouts: ClientTimeouts = CLIENT_TIMEOUTS, config: S3ClientConfig = {}): S3Client {
+  return new S3Client({ ...config, ...clientConfig(timeouts) });
 }
 
-export function snsClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS, endpoint?: string): SNSClient {
-  return new SNSClient({ ...clientConfig(timeouts), ...(endpoint ? { endpoint } : {}) });
+export function snsClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS, config: SNSClientConfig = {}): SNSClient {
+  return new SNSClient({ ...config, ...clientConfig(timeouts) });
 }
 
 function clientConfig(t: ClientTimeouts) {
