@@ -10,6 +10,7 @@ import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/port
 import type { LakeZone } from '../../lambda/stream-processor/route';
 import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
+import { distinctLines } from '../../lambda/shared/stream-record-identity';
 import { DirectoryDocumentStore } from './document-stores';
 
 /**
@@ -143,7 +144,9 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
 
   // Reconcile from the files, not from the handler's own counts.
   const staging = readLines(path.join(lakeDir, 'staging', 'stream'));
+  // Quarantine is counted as triage counts it: one per stream, shard and sequence number.
   const quarantine = readLines(path.join(lakeDir, 'quarantine', 'stream'));
+  const quarantined = distinctLines('quarantine', quarantine.lines);
   const anomalyLines = readLines(path.join(lakeDir, 'staging', 'anomalies'));
   const quarantinedByReason: Record<string, number> = {};
   const labelByPosition = new Map<string, GeneratedRecord>();
@@ -153,7 +156,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   }
   let reasonMismatches = 0;
   let misclassified = 0;
-  for (const q of quarantine.lines) {
+  for (const q of quarantined) {
     const line = JSON.parse(q) as { reason: string; stream: string; shard_id: string; sequence_number: string };
     quarantinedByReason[line.reason] = (quarantinedByReason[line.reason] ?? 0) + 1;
     const label = labelByPosition.get(`${line.stream}|${line.shard_id}|${line.sequence_number}`)?.label;
@@ -183,9 +186,9 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const result: StreamPassResult = {
     recordsIn: records.length,
     valid: staging.lines.length,
-    quarantined: quarantine.lines.length,
+    quarantined: quarantined.length,
     quarantinedByReason: sortKeys(quarantinedByReason),
-    reconciled: records.length === staging.lines.length + quarantine.lines.length && validIds.size === staging.lines.length,
+    reconciled: records.length === staging.lines.length + quarantined.length && validIds.size === staging.lines.length,
     reasonMismatches,
     misclassified,
     anomalies,
