@@ -9,7 +9,8 @@ import type { AlertPublisher, DocumentStore } from './ports';
  * One ledger per stream, shard and arrival hour (`alerts/ledger/<stream>/<shard>/dt=…/hr=….json`) lists the anomaly
  * entries already sent and those pending, each identified by (sequence number, anomaly type). A batch adds only
  * entries the ledger does not hold yet (a redelivery, however it is split, adds nothing new), then publishes the
- * ledger's pending entries and moves them to `sent`. Entries that cannot be published stay pending under a marker
+ * ledger's pending entries (claimed first, so concurrent senders never publish the same ones) and moves them to
+ * `sent`. Entries that cannot be published stay pending under a marker
  * (`alerts/pending/…`) that a later invocation's sweep finds and sends. Writes are conditional on the version read, so
  * concurrent invocations of one shard (parallelization factor > 1) never overwrite each other's entries.
  *
@@ -34,11 +35,16 @@ export interface AlertEntry {
   readonly threshold: number;
 }
 
+/** A pending entry, possibly claimed by a sender until `claimed_until` (epoch ms). */
+type PendingEntry = AlertEntry & { readonly claimed_until?: number };
+
 interface Ledger {
   readonly stream: string;
   readonly sent: string[];
-  readonly pending: AlertEntry[];
+  readonly pending: PendingEntry[];
 }
+
+const unclaimed = ({ claimed_until: _claim, ...e }: PendingEntry): AlertEntry => e;
 
 export interface SendResult {
   readonly sent: number;
@@ -55,6 +61,10 @@ export interface AlertOutboxOptions {
   readonly retryDelayMs?: number;
   /** Version conflicts tolerated per ledger update. @default 8 */
   readonly maxConflicts?: number;
+  /** How long a sender's claim on entries holds (longer than the function timeout). @default 600_000 */
+  readonly leaseMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 export const entryId = (e: Pick<AlertEntry, 'sequence_number' | 'anomaly_type'>): string => `${e.sequence_number}|${e.anomaly_type}`;
@@ -68,6 +78,8 @@ export class AlertOutbox {
   private readonly attempts: number;
   private readonly retryDelayMs: number;
   private readonly maxConflicts: number;
+  private readonly leaseMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: DocumentStore,
@@ -78,6 +90,8 @@ export class AlertOutbox {
     this.attempts = options.attempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.maxConflicts = options.maxConflicts ?? 8;
+    this.leaseMs = options.leaseMs ?? 600_000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Adds the entries no ledger holds yet as pending; returns the ledgers touched. Throws when a ledger cannot be written. */
@@ -100,25 +114,38 @@ export class AlertOutbox {
     return [...byLedger.keys()];
   }
 
-  /** Publishes the pending entries of one ledger (bounded retries per message) and records them as sent. */
+  /**
+   * Publishes the pending entries of one ledger (bounded retries per message) and records them as sent. Each message's
+   * entries are first claimed in the ledger (a lease), so concurrent senders never publish the same entries; a claim
+   * left by a sender that died expires after `leaseMs` and the entries are sent by a later sweep.
+   */
   public async send(name: string): Promise<SendResult> {
-    const doc = await this.store.read(`${ALERT_LEDGER_PREFIX}${name}`);
-    const ledger = doc ? (JSON.parse(doc.body) as Ledger) : undefined;
     let sent = 0;
-    let failures = 0;
-    const pending = ledger?.pending ?? [];
-    for (let at = 0; ledger && at < pending.length; at += MAX_ENTRIES_PER_MESSAGE) {
-      const chunk = pending.slice(at, at + MAX_ENTRIES_PER_MESSAGE);
-      if (!(await this.publish(ledger.stream, name, chunk))) {
-        failures++;
-        break;
-      }
+    for (;;) {
+      const now = this.now();
+      let chunk: AlertEntry[] = [];
+      let stream = '';
+      await this.update(name, '', (l) => {
+        stream = l.stream;
+        chunk = l.pending.filter((e) => !((e.claimed_until ?? 0) > now)).slice(0, MAX_ENTRIES_PER_MESSAGE).map(unclaimed);
+        const ids = new Set(chunk.map(entryId));
+        return chunk.length ? { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? { ...e, claimed_until: now + this.leaseMs } : e)) } : undefined;
+      });
+      if (chunk.length === 0) break;
       const ids = new Set(chunk.map(entryId));
-      await this.update(name, ledger.stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }));
+      if (!(await this.publish(stream, name, chunk))) {
+        let deferred = 0;
+        await this.update(name, stream, (l) => {
+          deferred = l.pending.length;
+          return { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? unclaimed(e) : e)) };
+        });
+        return { sent, deferred, failures: 1 };
+      }
+      await this.update(name, stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }));
       sent += chunk.length;
     }
-    if (failures === 0) await this.clearMarker(name);
-    return { sent, deferred: pending.length - sent, failures };
+    await this.clearMarker(name);
+    return { sent, deferred: 0, failures: 0 };
   }
 
   /** Sends up to `max` ledgers that still hold pending entries (except `skip`); `depth` is how many were found. */

@@ -30,6 +30,20 @@ function outboxWith(store: DocumentStore, up: () => boolean = () => true) {
   return { outbox, messages, announced };
 }
 
+/** Every read yields, so concurrent callers interleave between read and write. */
+function yieldingReads(store: MemoryDocumentStore): DocumentStore {
+  return {
+    read: async (k) => {
+      const d = await store.read(k);
+      await new Promise((r) => setImmediate(r));
+      return d;
+    },
+    write: (k, b, v) => store.write(k, b, v),
+    list: (p, m) => store.list(p, m),
+    remove: (k) => store.remove(k),
+  };
+}
+
 describe('alert outbox', () => {
   test('an entry is announced once, however often and in whatever batches it is enqueued', async () => {
     const store = new MemoryDocumentStore();
@@ -63,19 +77,7 @@ describe('alert outbox', () => {
   });
 
   test('concurrent invocations of one shard never lose each other’s entries (conditional writes)', async () => {
-    const store = new MemoryDocumentStore();
-    // Every read yields, so the two enqueues interleave between read and write.
-    const racing: DocumentStore = {
-      read: async (k) => {
-        const d = await store.read(k);
-        await new Promise((r) => setImmediate(r));
-        return d;
-      },
-      write: (k, b, v) => store.write(k, b, v),
-      list: (p, m) => store.list(p, m),
-      remove: (k) => store.remove(k),
-    };
-    const { outbox, announced } = outboxWith(racing);
+    const { outbox, announced } = outboxWith(yieldingReads(new MemoryDocumentStore()));
     const [a, b] = await Promise.all([outbox.enqueue('transactions', [entry(1), entry(2)]), outbox.enqueue('transactions', [entry(3)])]);
     expect(a).toEqual(b);
     await outbox.send(a[0]);
@@ -98,6 +100,31 @@ describe('alert outbox', () => {
     const [names] = await Promise.all([outbox.enqueue('transactions', [entry(1), entry(2)]), outbox.enqueue('transactions', [entry(3)])]);
     await outbox.send(names[0]);
     expect(announced().length).toBeLessThan(3);
+  });
+
+  test('concurrent senders of one ledger (parallel batches of a shard, or sweeps) announce each entry once', async () => {
+    const store = new MemoryDocumentStore();
+    const racing = yieldingReads(store);
+    const a = outboxWith(racing);
+    const b = outboxWith(racing);
+    const [name] = await a.outbox.enqueue('transactions', [entry(1), entry(2), entry(3)]);
+    await Promise.all([a.outbox.send(name), b.outbox.send(name), b.outbox.sweep(5)]);
+    expect([...a.announced(), ...b.announced()].sort()).toEqual(['000001|high_amount', '000002|high_amount', '000003|high_amount']);
+  });
+
+  test('a claim left by a sender that died expires: a later sweep sends the entries', async () => {
+    const store = new MemoryDocumentStore();
+    let clock = ARRIVAL;
+    const hung = new AlertOutbox(store, { publish: () => new Promise(() => undefined) }, 'dev', { now: () => clock });
+    const [name] = await hung.enqueue('transactions', [entry(1)]);
+    void hung.send(name); // claims, then never returns (the invocation died)
+    await new Promise((r) => setImmediate(r));
+    const later = outboxWith(store);
+    const laterOutbox = new AlertOutbox(store, { publish: async (subject, message) => void later.messages.push({ subject, message }) }, 'dev', { now: () => clock });
+    expect((await laterOutbox.sweep(5)).sent).toBe(0);
+    clock += 600_001;
+    expect((await laterOutbox.sweep(5)).sent).toBe(1);
+    expect(later.announced()).toEqual(['000001|high_amount']);
   });
 
   test('large findings are split into messages of at most MAX_ENTRIES_PER_MESSAGE entries; subjects stay ≤ 100 ASCII characters', async () => {
