@@ -38,6 +38,18 @@ describe('stream fault matrix: every scenario through the real handler and a dir
   });
 });
 
+describe('the one window the outbox cannot close', () => {
+  test('an invocation that dies after SNS accepted a message and before the ledger marked it sent: that message is sent again once its claim expires, nothing else', async () => {
+    const r = await runStreamScenario({ name: 'stream: die after publish', plan: () => ({ dieAfterPublish: ({ n }) => n === 1 }) }, { root });
+    const clean = await runStreamScenario(spec('stream: no fault'), { root });
+    expect({ lost: r.lost, skipped: r.skipped, unannounced: r.unannounced }).toEqual({ lost: 0, skipped: 0, unannounced: 0 });
+    expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined, alerted: r.alerted }).toEqual({ inWarehouse: clean.inWarehouse, quarantined: clean.quarantined, alerted: clean.alerted });
+    // The re-sent message is the only copy: fewer than all alerted entries, more than none.
+    expect(r.duplicated).toBeGreaterThan(0);
+    expect(r.duplicated).toBeLessThan(r.alerted);
+  });
+});
+
 describe('the accounting detects what a broken platform would do', () => {
   test.each(['stream: die after write, bisect', 'stream: failed rollback', 'stream: random mix'])('%s leaves copies in the lake that only the readers’ de-duplication removes', async (name) => {
     const counted = await runStreamScenario(spec(name), { root, readers: COUNTING_READERS });

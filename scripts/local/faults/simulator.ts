@@ -22,6 +22,8 @@ export interface FaultPlan {
   deleteOk?(call: { key: string; n: number; invocation: number }): boolean;
   /** Whether SNS accepts the n-th publish. @default true */
   snsUp?(call: { n: number; invocation: number }): boolean;
+  /** Whether the invocation dies right after SNS accepted the n-th publish. @default false */
+  dieAfterPublish?(call: { n: number; invocation: number }): boolean;
   /** Records the mapping reads next; `retry` when re-reading from a checkpoint after a failure. @default 1000 */
   batchSize?(read: { retry: boolean; n: number }): number;
   /** Where a bisected batch of `length` records is split. @default half, rounded up */
@@ -53,6 +55,8 @@ export class FaultRun {
   /** Records the mapping skipped to the failure queue (metadata only: their data is wherever it landed before). */
   public skipped = 0;
   public invocations = 0;
+  /** Simulated time (epoch ms): each invocation starts a minute after the previous one. */
+  public clock = Date.UTC(2026, 10, 2, 9);
   /** The invocation whose async chain makes a call (a dead invocation's workers must not act as the next one). */
   private readonly context = new AsyncLocalStorage<Invocation>();
   private readonly outside = new Invocation(0);
@@ -107,8 +111,13 @@ export class FaultRun {
       publish: async (_subject, message) => {
         const inv = this.current;
         if (inv.dead) return never();
-        if (!(this.plan.snsUp?.({ n: ++this.publishes, invocation: inv.id }) ?? true)) throw transient('InternalErrorException', 'SNS unavailable');
+        const call = { n: ++this.publishes, invocation: inv.id };
+        if (!(this.plan.snsUp?.(call) ?? true)) throw transient('InternalErrorException', 'SNS unavailable');
         this.messages.push(message);
+        if (this.plan.dieAfterPublish?.(call)) {
+          inv.kill();
+          return never();
+        }
       },
     };
   }
@@ -116,6 +125,7 @@ export class FaultRun {
   /** One invocation; `died` when it timed out, ran out of memory or threw. */
   public async invoke(handler: StreamHandler, records: readonly KinesisStreamRecord[]): Promise<KinesisStreamBatchResponse | 'died'> {
     const inv = new Invocation(++this.invocations);
+    this.clock += 60_000;
     try {
       return await Promise.race([this.context.run(inv, () => handler({ Records: [...records] })), inv.killed]);
     } catch {

@@ -60,7 +60,8 @@ export async function runStreamScenario(spec: StreamScenarioSpec, options: Strea
     alerts: run.publisher(),
     metrics: { record: () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    outbox: { retryDelayMs: 0 },
+    outbox: { retryDelayMs: 0, now: () => run.clock },
+    now: () => run.clock,
     sweepEveryMs: 0,
   });
   await run.consume(handler, records);
