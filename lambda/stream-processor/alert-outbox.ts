@@ -44,6 +44,12 @@ interface Ledger {
   readonly pending: PendingEntry[];
 }
 
+/** A ledger and the version it was read or written as (`undefined`: it does not exist yet). */
+interface LedgerState {
+  readonly ledger: Ledger;
+  readonly version: string | undefined;
+}
+
 const unclaimed = ({ claimed_until: _claim, ...e }: PendingEntry): AlertEntry => e;
 
 export interface SendResult {
@@ -80,6 +86,8 @@ export class AlertOutbox {
   private readonly maxConflicts: number;
   private readonly leaseMs: number;
   private readonly now: () => number;
+  /** Ledger states the last `enqueue` left, used once by `send`. */
+  private readonly recent = new Map<string, LedgerState>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -103,13 +111,17 @@ export class AlertOutbox {
       if (list) list.push(entry);
       else byLedger.set(name, [entry]);
     }
+    this.recent.clear();
     for (const [name, batch] of byLedger) {
-      const written = await this.update(name, stream, (l) => {
+      let added = false;
+      const state = await this.update(name, stream, (l) => {
         const known = new Set([...l.sent, ...l.pending.map(entryId)]);
         const fresh = batch.filter((e) => !known.has(entryId(e)));
-        return fresh.length ? { ...l, pending: [...l.pending, ...fresh] } : undefined;
+        added = fresh.length > 0;
+        return added ? { ...l, pending: [...l.pending, ...fresh] } : undefined;
       });
-      if (written) await this.store.write(`${ALERT_PENDING_PREFIX}${name}`, '', undefined);
+      this.recent.set(name, state);
+      if (added) await this.store.write(`${ALERT_PENDING_PREFIX}${name}`, '', undefined);
     }
     return [...byLedger.keys()];
   }
@@ -121,27 +133,35 @@ export class AlertOutbox {
    */
   public async send(name: string): Promise<SendResult> {
     let sent = 0;
+    // The ledger as this instance's enqueue just left it saves a read; every write is still conditional on it.
+    let state = this.recent.get(name);
+    this.recent.delete(name);
     for (;;) {
       const now = this.now();
       let chunk: AlertEntry[] = [];
       let stream = '';
-      await this.update(name, '', (l) => {
+      state = await this.update(name, '', (l) => {
         stream = l.stream;
         chunk = l.pending.filter((e) => !((e.claimed_until ?? 0) > now)).slice(0, MAX_ENTRIES_PER_MESSAGE).map(unclaimed);
         const ids = new Set(chunk.map(entryId));
         return chunk.length ? { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? { ...e, claimed_until: now + this.leaseMs } : e)) } : undefined;
-      });
+      }, state);
       if (chunk.length === 0) break;
       const ids = new Set(chunk.map(entryId));
       if (!(await this.publish(stream, name, chunk))) {
         let deferred = 0;
-        await this.update(name, stream, (l) => {
-          deferred = l.pending.length;
-          return { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? unclaimed(e) : e)) };
-        });
+        await this.update(
+          name,
+          stream,
+          (l) => {
+            deferred = l.pending.length;
+            return { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? unclaimed(e) : e)) };
+          },
+          state,
+        );
         return { sent, deferred, failures: 1 };
       }
-      await this.update(name, stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }));
+      state = await this.update(name, stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }), state);
       sent += chunk.length;
     }
     await this.clearMarker(name);
@@ -183,15 +203,23 @@ export class AlertOutbox {
     return false;
   }
 
-  /** Read-modify-write of one ledger, conditional on the version read; `change` returns undefined for "no change". */
-  private async update(name: string, stream: string, change: (l: Ledger) => Ledger | undefined): Promise<boolean> {
+  /**
+   * Read-modify-write of one ledger, conditional on the version read (first on `known`, a state this instance saw,
+   * when given); `change` returns undefined for "no change". Returns the ledger's state afterwards.
+   */
+  private async update(name: string, stream: string, change: (l: Ledger) => Ledger | undefined, known?: LedgerState): Promise<LedgerState> {
     const key = `${ALERT_LEDGER_PREFIX}${name}`;
+    let state = known;
     for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts++) {
-      const doc = await this.store.read(key);
-      const current: Ledger = doc ? JSON.parse(doc.body) : { stream, sent: [], pending: [] };
-      const next = change(current);
-      if (!next) return false;
-      if (await this.store.write(key, JSON.stringify(next), doc?.version)) return true;
+      if (!state) {
+        const doc = await this.store.read(key);
+        state = doc ? { ledger: JSON.parse(doc.body) as Ledger, version: doc.version } : { ledger: { stream, sent: [], pending: [] }, version: undefined };
+      }
+      const next = change(state.ledger);
+      if (!next) return state;
+      const version = await this.store.write(key, JSON.stringify(next), state.version);
+      if (version !== false) return { ledger: next, version };
+      state = undefined;
     }
     throw new Error(`alert ledger ${key}: more than ${this.maxConflicts} concurrent updates`);
   }

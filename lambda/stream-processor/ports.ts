@@ -29,8 +29,8 @@ export interface StoredDocument {
  */
 export interface DocumentStore {
   read(key: string): Promise<StoredDocument | undefined>;
-  /** Writes when the current version is `expected` (`undefined`: only if absent); false on a conflict. */
-  write(key: string, body: string, expected: string | undefined): Promise<boolean>;
+  /** Writes when the current version is `expected` (`undefined`: only if absent): the new version, or false on a conflict. */
+  write(key: string, body: string, expected: string | undefined): Promise<string | false>;
   /** Up to `max` keys under `prefix`. */
   list(prefix: string, max: number): Promise<string[]>;
   remove(key: string): Promise<void>;

@@ -16,10 +16,11 @@ export class MemoryDocumentStore implements DocumentStore {
     return this.docs.get(key);
   }
 
-  public async write(key: string, body: string, expected: string | undefined): Promise<boolean> {
+  public async write(key: string, body: string, expected: string | undefined): Promise<string | false> {
     if (this.docs.get(key)?.version !== expected) return false;
-    this.docs.set(key, { body, version: `v${++this.writes}` });
-    return true;
+    const version = `v${++this.writes}`;
+    this.docs.set(key, { body, version });
+    return version;
   }
 
   public async list(prefix: string, max: number): Promise<string[]> {
@@ -43,14 +44,15 @@ export class DirectoryDocumentStore implements DocumentStore {
     return { body: fs.readFileSync(file, 'utf8'), version: String(this.versions.get(key) ?? 0) };
   }
 
-  public async write(key: string, body: string, expected: string | undefined): Promise<boolean> {
+  public async write(key: string, body: string, expected: string | undefined): Promise<string | false> {
     const file = path.join(this.dir, key);
     const current = fs.existsSync(file) ? String(this.versions.get(key) ?? 0) : undefined;
     if (current !== expected) return false;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, body);
-    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
-    return true;
+    const version = (this.versions.get(key) ?? 0) + 1;
+    this.versions.set(key, version);
+    return String(version);
   }
 
   public async list(prefix: string, max: number): Promise<string[]> {
