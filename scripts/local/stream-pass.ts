@@ -215,7 +215,7 @@ export function printStreamPass(r: StreamPassResult, log: (line: string) => void
   for (const [t, s] of Object.entries(r.anomalies)) {
     log(`  ${t.padEnd(16)} ${String(s.injected).padStart(9)} ${String(s.found).padStart(6)} ${pct(s.precision).padStart(10)} ${pct(s.recall).padStart(7)}`);
   }
-  log(`  anomaly summaries published: ${r.alertsPublished} (one per batch with anomalies)`);
+  log(`  anomaly summaries published: ${r.alertsPublished} (one per batch and shard-hour with new anomalies, through the alert outbox)`);
   log(`  files: ${r.files.staging} staging, ${r.files.quarantine} quarantine, ${r.files.anomalies} anomaly objects under ${path.relative(process.cwd(), r.lakeDir) || r.lakeDir}/`);
   log(`  figures: ${path.relative(process.cwd(), r.figuresFile) || r.figuresFile}`);
 }
