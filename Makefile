@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser
+.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ install: $(NODE_STAMP) $(VENV_STAMP) $(SPARK_CLASSES) ## install npm dependencie
 
 demo: install synth ## run the platform locally on embedded defaults and print what it did
 	$(TSNODE) scripts/demo.ts
+
+chaos: install ## fault scenarios (stream and batch) run locally: one table of records in/warehouse/quarantined/duplicated/lost
+	$(TSNODE) scripts/local/chaos.ts
 
 test: install typecheck lint postgres browser unit synth cfn-lint glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"

@@ -8,6 +8,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { buildEventSchemas, createEventContracts } from '../lambda/contracts/events';
 import { createStreamHandler } from '../lambda/stream-processor/handler';
+import { MemoryDocumentStore } from '../scripts/local/document-stores';
 import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
 
 /**
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
     lake: { put: async () => undefined, delete: async () => undefined },
     alerts: { publish: async () => undefined },
+    outboxStore: new MemoryDocumentStore(),
     metrics: { record: () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
     lake: { put: async () => undefined, delete: async () => undefined },
     alerts: { publish: async () => undefined },
+    outboxStore: new MemoryDocumentStore(),
     metrics: { record: (r) => void (quarantined = r.quarantined) },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });

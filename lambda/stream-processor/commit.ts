@@ -50,17 +50,12 @@ export async function writeObjects(objects: readonly PlannedObject[], lake: Lake
 }
 
 /**
- * Removes records at or after `failedFrom` from objects that were written: rewrite with the earlier records kept,
- * or delete when none remain.
+ * Removes records at or after `failedFrom` from every object holding any: rewrite with the earlier records kept, or
+ * delete when none remain. Objects whose write was reported failed are included: S3 may have stored a PUT whose
+ * response was lost (an ambiguous failure).
  */
-export async function rollBackFrom(
-  objects: readonly PlannedObject[],
-  written: readonly boolean[],
-  failedFrom: number,
-  lake: LakeWriter,
-  concurrency: number,
-): Promise<{ failures: number; errors: string[] }> {
-  const touched = objects.filter((o, i) => written[i] && o.indexes[o.indexes.length - 1] >= failedFrom);
+export async function rollBackFrom(objects: readonly PlannedObject[], failedFrom: number, lake: LakeWriter, concurrency: number): Promise<{ failures: number; errors: string[] }> {
+  const touched = objects.filter((o) => o.indexes[o.indexes.length - 1] >= failedFrom);
   const results = await settleAll(touched, concurrency, (o) => {
     let keep = 0;
     while (keep < o.indexes.length && o.indexes[keep] < failedFrom) keep++;

@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts } from '../contracts/events';
+import { s3Client, snsClient } from './aws-clients';
 import { createStreamHandler } from './handler';
 import { PowertoolsMetricsSink } from './powertools-metrics';
+import { S3DocumentStore } from './s3-document-store';
 import { S3LakeWriter } from './s3-lake';
 import { parseProcessorSettings } from './settings';
 import { SnsAlertPublisher } from './sns-alerts';
@@ -23,13 +23,15 @@ const required = (name: string): string => {
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: 'DataFlow/Streaming', serviceName: SERVICE });
 const tracer = new Tracer({ serviceName: SERVICE });
-const s3 = tracer.captureAWSv3Client(new S3Client({}));
-const sns = tracer.captureAWSv3Client(new SNSClient({}));
+const s3 = tracer.captureAWSv3Client(s3Client());
+const sns = tracer.captureAWSv3Client(snsClient());
+const stagingBucket = required('STAGING_BUCKET');
 
 const handle = createStreamHandler({
   settings,
   contracts: createEventContracts({ currencies: settings.currencies }),
-  lake: new S3LakeWriter(s3, { staging: required('STAGING_BUCKET'), quarantine: required('QUARANTINE_BUCKET') }),
+  lake: new S3LakeWriter(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
+  outboxStore: new S3DocumentStore(s3, stagingBucket),
   alerts: new SnsAlertPublisher(sns, required('ALERT_TOPIC_ARN')),
   metrics: new PowertoolsMetricsSink(metrics),
   logger,

@@ -12,9 +12,28 @@ export interface LakeWriter {
   delete(zone: LakeZone, key: string): Promise<void>;
 }
 
-/** Publishes one alert message (the per-batch anomaly summary). */
+/** Publishes one alert message (an anomaly summary). */
 export interface AlertPublisher {
   publish(subject: string, message: string): Promise<void>;
+}
+
+/** A stored document and the version a conditional write must name to replace it. */
+export interface StoredDocument {
+  readonly body: string;
+  readonly version: string;
+}
+
+/**
+ * Small JSON documents with optimistic concurrency (the alert ledger; on S3: a prefix of the staging bucket with
+ * conditional writes). Errors other than a version conflict are thrown.
+ */
+export interface DocumentStore {
+  read(key: string): Promise<StoredDocument | undefined>;
+  /** Writes when the current version is `expected` (`undefined`: only if absent): the new version, or false on a conflict. */
+  write(key: string, body: string, expected: string | undefined): Promise<string | false>;
+  /** Up to `max` keys under `prefix`. */
+  list(prefix: string, max: number): Promise<string[]>;
+  remove(key: string): Promise<void>;
 }
 
 /** What one invocation did, for metrics. */
@@ -32,8 +51,12 @@ export interface BatchReport {
   readonly processingMs: number;
   /** Age of the oldest record at the end of processing (ms). */
   readonly maxRecordAgeMs: number;
-  /** 1 when the anomaly summary could not be published. */
+  /** Anomaly summaries that could not be published (their entries stay pending in the alert ledger). */
   readonly alertFailures: number;
+  /** Anomaly entries of this batch left pending in the alert ledger (sent by a later invocation). */
+  readonly alertsDeferred: number;
+  /** Ledgers with pending entries seen by this invocation's outbox sweep (undefined: no sweep this time). */
+  readonly alertOutboxDepth?: number;
   /** Objects that could not be rolled back after a failure (possible duplicates on redelivery). */
   readonly compensationFailures: number;
 }

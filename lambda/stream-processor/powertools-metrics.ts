@@ -15,6 +15,8 @@ export const STREAM_METRICS = {
   recordAge: 'BatchMaxRecordAge',
   alertFailures: 'AnomalyAlertFailures',
   rollbackFailures: 'RollbackFailures',
+  alertsDeferred: 'AlertsDeferred',
+  alertOutboxDepth: 'AlertOutboxDepth',
 } as const;
 
 /** Emits one invocation's report as CloudWatch EMF through Powertools Metrics. */
@@ -34,6 +36,8 @@ export class PowertoolsMetricsSink implements MetricsSink {
     m.addMetric(STREAM_METRICS.recordAge, MetricUnit.Milliseconds, r.maxRecordAgeMs);
     m.addMetric(STREAM_METRICS.alertFailures, MetricUnit.Count, r.alertFailures);
     m.addMetric(STREAM_METRICS.rollbackFailures, MetricUnit.Count, r.compensationFailures);
+    m.addMetric(STREAM_METRICS.alertsDeferred, MetricUnit.Count, r.alertsDeferred);
+    if (r.alertOutboxDepth !== undefined) m.addMetric(STREAM_METRICS.alertOutboxDepth, MetricUnit.Count, r.alertOutboxDepth);
     m.publishStoredMetrics();
     for (const [reason, n] of Object.entries(r.quarantinedByReason)) this.single('Reason', reason, STREAM_METRICS.quarantinedByReason, r.stream, n);
     for (const [type, n] of Object.entries(r.anomaliesByType)) this.single('AnomalyType', type, STREAM_METRICS.anomaliesByType, r.stream, n);

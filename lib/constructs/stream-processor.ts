@@ -13,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
 import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
+import { ALERT_PREFIX } from '../../lambda/stream-processor/alert-outbox';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
 import { nagText } from '../nag-text';
 
@@ -25,7 +26,7 @@ export interface StreamProcessorProps {
   readonly streams: Readonly<Record<StreamName, kinesis.IStream>>;
   /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable. */
   readonly settings: ProcessorSettings;
-  /** Staging zone: valid events (`stream/`) and anomaly records (`anomalies/`). */
+  /** Staging zone: valid events (`stream/`), anomaly records (`anomalies/`) and the alert outbox (`alerts/`). */
   readonly staging: s3.IBucket;
   /** Quarantine zone: rejected records (`stream/`). */
   readonly quarantine: s3.IBucket;
@@ -116,6 +117,24 @@ export class StreamProcessor extends Construct {
         resources: [props.staging.arnForObjects('stream/*'), props.staging.arnForObjects('anomalies/*'), props.quarantine.arnForObjects('stream/*')],
       }),
     );
+    // The alert outbox (s3-document-store.ts): conditional read-modify-write of its ledgers, pending markers listed and
+    // removed. Listing is limited to the outbox prefix; reads list the key first, so a missing ledger never needs a
+    // bucket-wide ListBucket to tell "absent" from "denied".
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AlertOutboxObjects',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [props.staging.arnForObjects(`${ALERT_PREFIX}*`)],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AlertOutboxList',
+        actions: ['s3:ListBucket'],
+        resources: [props.staging.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ALERT_PREFIX}*`] } },
+      }),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EncryptLakeObjects',
@@ -163,6 +182,10 @@ export class StreamProcessor extends Construct {
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('stream/*'))}]`, reason: prefixReason },
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('anomalies/*'))}]`, reason: prefixReason },
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.quarantine.arnForObjects('stream/*'))}]`, reason: prefixReason },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects(`${ALERT_PREFIX}*`))}]`,
+        reason: 'The alert outbox prefix: one ledger per stream, shard and arrival hour plus a pending marker each, named at run time.',
+      },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions.' },
       { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason },
       { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: kmsReason },

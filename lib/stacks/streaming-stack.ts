@@ -195,12 +195,33 @@ export class StreamingStack extends Stack {
       });
     m.addAlarm('AnomalyAlertFailures', {
       runbook: 'stream-alert-failures',
-      summary: 'Anomaly summaries could not be published to SNS; the anomalous records are being redelivered until they can.',
+      summary: 'Anomaly summaries could not be published to SNS; they wait in the alert outbox (stream data is committed regardless).',
       severity: 'warning',
       metric: perStream('AnomalyAlertFailures'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    m.addAlarm('AlertOutboxDepth', {
+      runbook: 'stream-alert-outbox',
+      summary: 'Anomaly alerts have been waiting in the outbox for 15 minutes: SNS publishing keeps failing. Stream data is not affected.',
+      severity: 'warning',
+      metric: new cloudwatch.MathExpression({
+        expression: `MAX([${STREAM_NAMES.map((_, i) => `m${i}`).join(', ')}])`,
+        usingMetrics: Object.fromEntries(
+          STREAM_NAMES.map((stream, i) => [
+            `m${i}`,
+            new cloudwatch.Metric({ namespace: STREAM_METRICS_NAMESPACE, metricName: 'AlertOutboxDepth', dimensionsMap: { service: PROCESSOR_SERVICE, Stream: stream }, statistic: 'Minimum', period: fiveMinutes }),
+          ]),
+        ),
+        label: 'AlertOutboxDepth (all streams)',
+        period: fiveMinutes,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     m.addAlarm('RollbackFailures', {

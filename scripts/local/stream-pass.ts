@@ -10,6 +10,8 @@ import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/port
 import type { LakeZone } from '../../lambda/stream-processor/route';
 import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
+import { distinctLines } from '../../lambda/shared/stream-record-identity';
+import { DirectoryDocumentStore } from './document-stores';
 
 /**
  * The local stream pass of `make demo`: generates labelled events, runs them through the real stream handler in
@@ -87,7 +89,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const settings = settingsFromConfig(config);
   const lakeDir = path.join(root, '.local', 'lake');
   const figuresFile = path.join(root, '.local', 'demo', 'stream.json');
-  for (const dir of [['staging', 'stream'], ['staging', 'anomalies'], ['quarantine', 'stream']]) {
+  for (const dir of [['staging', 'stream'], ['staging', 'anomalies'], ['staging', 'alerts'], ['quarantine', 'stream']]) {
     fs.rmSync(path.join(lakeDir, ...dir), { recursive: true, force: true });
   }
 
@@ -112,6 +114,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
     contracts: createEventContracts({ currencies: settings.currencies }),
     lake: new DirectoryLake(lakeDir),
     alerts: { publish: async () => void alertsPublished++ },
+    outboxStore: new DirectoryDocumentStore(path.join(lakeDir, 'staging')),
     metrics: { record: (r) => void reports.push(r) },
     logger: { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) },
   });
@@ -141,7 +144,9 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
 
   // Reconcile from the files, not from the handler's own counts.
   const staging = readLines(path.join(lakeDir, 'staging', 'stream'));
+  // Quarantine is counted as triage counts it: one per stream, shard and sequence number.
   const quarantine = readLines(path.join(lakeDir, 'quarantine', 'stream'));
+  const quarantined = distinctLines('quarantine', quarantine.lines);
   const anomalyLines = readLines(path.join(lakeDir, 'staging', 'anomalies'));
   const quarantinedByReason: Record<string, number> = {};
   const labelByPosition = new Map<string, GeneratedRecord>();
@@ -151,7 +156,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   }
   let reasonMismatches = 0;
   let misclassified = 0;
-  for (const q of quarantine.lines) {
+  for (const q of quarantined) {
     const line = JSON.parse(q) as { reason: string; stream: string; shard_id: string; sequence_number: string };
     quarantinedByReason[line.reason] = (quarantinedByReason[line.reason] ?? 0) + 1;
     const label = labelByPosition.get(`${line.stream}|${line.shard_id}|${line.sequence_number}`)?.label;
@@ -181,9 +186,9 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const result: StreamPassResult = {
     recordsIn: records.length,
     valid: staging.lines.length,
-    quarantined: quarantine.lines.length,
+    quarantined: quarantined.length,
     quarantinedByReason: sortKeys(quarantinedByReason),
-    reconciled: records.length === staging.lines.length + quarantine.lines.length && validIds.size === staging.lines.length,
+    reconciled: records.length === staging.lines.length + quarantined.length && validIds.size === staging.lines.length,
     reasonMismatches,
     misclassified,
     anomalies,
@@ -210,7 +215,7 @@ export function printStreamPass(r: StreamPassResult, log: (line: string) => void
   for (const [t, s] of Object.entries(r.anomalies)) {
     log(`  ${t.padEnd(16)} ${String(s.injected).padStart(9)} ${String(s.found).padStart(6)} ${pct(s.precision).padStart(10)} ${pct(s.recall).padStart(7)}`);
   }
-  log(`  anomaly summaries published: ${r.alertsPublished} (one per batch with anomalies)`);
+  log(`  anomaly summaries published: ${r.alertsPublished} (one per batch and shard-hour with new anomalies, through the alert outbox)`);
   log(`  files: ${r.files.staging} staging, ${r.files.quarantine} quarantine, ${r.files.anomalies} anomaly objects under ${path.relative(process.cwd(), r.lakeDir) || r.lakeDir}/`);
   log(`  figures: ${path.relative(process.cwd(), r.figuresFile) || r.figuresFile}`);
 }

@@ -29,7 +29,7 @@ describe('stream handler on S3/SNS (aws-sdk-client-mock)', () => {
     const high = order({ event_id: '0f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f', items: [{ product_id: 'P000009', quantity: 1, unit_price: 12_000 }], amount: 12_000 });
     const res = await lake.handler(eventOf([order(), bad, high]));
     expect(res).toEqual({ batchItemFailures: [] });
-    const keys = [...lake.objects.keys()].sort();
+    const keys = [...lake.objects.keys()].filter((k) => !k.startsWith(`${BUCKETS.staging}/alerts/`)).sort();
     expect(keys).toEqual([
       `${BUCKETS.quarantine}/stream/transactions/reason=invalid_json/dt=2026-11-02/hr=08/shardId-000000000000-49590000001000000000000001-49590000001000000000000001.ndjson`,
       `${BUCKETS.staging}/anomalies/high_amount/dt=2026-11-02/hr=07/shardId-000000000000-49590000001000000000000002-49590000001000000000000002.ndjson`,
@@ -127,19 +127,63 @@ describe('fault injection', () => {
     expect(staged.length + lake.lines(BUCKETS.quarantine, 'stream/').length).toBe(1_500);
   });
 
-  test('SNS down: no data lost; anomalous records are redelivered and the summary is sent once SNS is back', async () => {
-    const batch = transactionsBatch(2_000);
+  test('SNS down: the whole batch is committed at once; the alert waits in the outbox and is sent once by a later invocation', async () => {
+    const batch = transactionsBatch(1_000);
     lake.failSns = () => Object.assign(new Error('SNS unavailable'), { name: 'InternalErrorException' });
     const first = await lake.handler(batch);
-    expect(first.batchItemFailures.length).toBeGreaterThan(0);
-    expect(lake.reports[0].alertFailures).toBe(1);
+    expect(first.batchItemFailures).toEqual([]);
+    const staged = lake.lines(BUCKETS.staging, 'stream/').length;
+    expect(staged + lake.lines(BUCKETS.quarantine, 'stream/').length).toBe(1_000);
+    const anomalies = lake.lines(BUCKETS.staging, 'anomalies/').length;
+    expect(anomalies).toBeGreaterThan(0);
+    expect(lake.reports[0]).toMatchObject({ alertFailures: 1, alertsDeferred: anomalies, retried: 0 });
+    expect(lake.lines(BUCKETS.staging, 'alerts/pending/')).toEqual([]);
+    expect([...lake.objects.keys()].filter((k) => k.startsWith(`${BUCKETS.staging}/alerts/pending/`))).toHaveLength(1);
+
+    // SNS is back: the next invocation (here an unrelated batch without anomalies) sweeps the outbox.
     lake.failSns = () => undefined;
-    const lowest = batch.Records.findIndex((r) => r.kinesis.sequenceNumber === first.batchItemFailures[0].itemIdentifier);
+    await lake.handler(eventOf([order()], 5_000));
+    expect(lake.published).toHaveLength(1);
+    expect(JSON.parse(lake.published[0].message).anomalies).toBe(anomalies);
+    expect(lake.reports[1]).toMatchObject({ alertOutboxDepth: 1, alertsDeferred: 0 });
+    expect([...lake.objects.keys()].filter((k) => k.startsWith(`${BUCKETS.staging}/alerts/pending/`))).toEqual([]);
+
+    // A redelivery of the same records announces nothing again.
+    await lake.handler(batch);
+    expect(lake.published).toHaveLength(1);
+  });
+
+  test('a summary is retried before it is deferred: one SNS failure costs nothing', async () => {
+    let calls = 0;
+    lake.failSns = () => (++calls === 1 ? Object.assign(new Error('throttled'), { name: 'ThrottledException' }) : undefined);
+    await lake.handler(transactionsBatch(1_000));
+    expect(lake.published).toHaveLength(1);
+    expect(lake.reports[0]).toMatchObject({ alertFailures: 0, alertsDeferred: 0 });
+  });
+
+  test('the outbox itself not writable: the records from the first anomaly are redelivered, their data already committed', async () => {
+    const batch = transactionsBatch(1_000);
+    lake.failS3 = (cmd, key) => (key.startsWith('alerts/') && cmd === 'put' ? throttled() : undefined);
+    const res = await lake.handler(batch);
+    expect(res.batchItemFailures.length).toBeGreaterThan(0);
+    expect(lake.lines(BUCKETS.staging, 'stream/').length + lake.lines(BUCKETS.quarantine, 'stream/').length).toBe(1_000);
+    lake.failS3 = () => undefined;
+    await deliverUntilDone({ Records: batch.Records.slice(batch.Records.length - res.batchItemFailures.length) });
+    expect(JSON.parse(lake.published[0].message).anomalies).toBeGreaterThan(0);
+  });
+
+  test('an ambiguous PUT (stored, reported failed) is rolled back like any failed write', async () => {
+    const batch = transactionsBatch(1_000);
+    let puts = 0;
+    lake.ambiguousPut = (key) => key.startsWith('stream/') && ++puts === 1;
+    const res = await lake.handler(batch);
+    const lowest = batch.Records.length - res.batchItemFailures.length;
+    expect([...lake.lines(BUCKETS.staging, 'stream/'), ...lake.lines(BUCKETS.quarantine, 'stream/')]).toHaveLength(lowest);
+    lake.ambiguousPut = () => false;
     await deliverUntilDone({ Records: batch.Records.slice(lowest) });
-    const staged = lake.lines(BUCKETS.staging, 'stream/').map((l) => JSON.parse(l).event_id as string);
-    expect(new Set(staged).size).toBe(staged.length);
-    expect(staged.length + lake.lines(BUCKETS.quarantine, 'stream/').length).toBe(2_000);
-    expect(lake.published.length).toBeGreaterThanOrEqual(1);
+    const staged = lake.lines(BUCKETS.staging, 'stream/');
+    expect(new Set(staged.map((l) => JSON.parse(l).event_id)).size).toBe(staged.length);
+    expect(staged.length + lake.lines(BUCKETS.quarantine, 'stream/').length).toBe(1_000);
   });
 
   test('a failed rollback is reported (possible duplicates) but never loses records', async () => {

@@ -1,8 +1,9 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createStreamHandler, type StreamHandler } from '../../lambda/stream-processor/handler';
 import type { BatchReport } from '../../lambda/stream-processor/ports';
+import { S3DocumentStore } from '../../lambda/stream-processor/s3-document-store';
 import { S3LakeWriter } from '../../lambda/stream-processor/s3-lake';
 import { SnsAlertPublisher } from '../../lambda/stream-processor/sns-alerts';
 import { CONTRACTS, SETTINGS, silentLogger } from './fixtures';
@@ -18,7 +19,9 @@ export interface MockedLake {
   readonly published: { subject: string; message: string }[];
   readonly reports: BatchReport[];
   /** Return an error to fail this S3 call (evaluated per call). */
-  failS3: (command: 'put' | 'delete', key: string) => Error | undefined;
+  failS3: (command: 'put' | 'delete' | 'get' | 'list', key: string) => Error | undefined;
+  /** True: store this PUT, then fail it anyway (the response was lost). */
+  ambiguousPut: (key: string) => boolean;
   failSns: () => Error | undefined;
   /** Every line in objects under a bucket and key prefix. */
   lines(bucket: string, prefix: string): string[];
@@ -42,6 +45,7 @@ export function mockedLake(): MockedLake {
     published: [],
     reports: [],
     failS3: () => undefined,
+    ambiguousPut: () => false,
     failSns: () => undefined,
     lines(bucket, prefix) {
       const out: string[] = [];
@@ -53,16 +57,39 @@ export function mockedLake(): MockedLake {
       sns.restore();
     },
   };
-  s3.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string }) => {
+  const etags = new Map<string, string>();
+  let versions = 0;
+  s3.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string; IfMatch?: string; IfNoneMatch?: string }) => {
     const err = lake.failS3('put', input.Key);
     if (err) throw err;
-    lake.objects.set(`${input.Bucket}/${input.Key}`, input.Body);
-    return {};
+    const path = `${input.Bucket}/${input.Key}`;
+    const exists = lake.objects.has(path);
+    if ((input.IfNoneMatch === '*' && exists) || (input.IfMatch !== undefined && etags.get(path) !== input.IfMatch)) {
+      throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    }
+    lake.objects.set(path, input.Body);
+    etags.set(path, `"${++versions}"`);
+    if (lake.ambiguousPut(input.Key)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    return { ETag: etags.get(path) };
+  });
+  s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+    const err = lake.failS3('get', input.Key);
+    if (err) throw err;
+    const body = lake.objects.get(`${input.Bucket}/${input.Key}`);
+    if (body === undefined) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    return { Body: { transformToString: async () => body }, ETag: etags.get(`${input.Bucket}/${input.Key}`) };
+  });
+  s3.on(ListObjectsV2Command).callsFake(async (input: { Bucket: string; Prefix: string; MaxKeys: number }) => {
+    const err = lake.failS3('list', input.Prefix);
+    if (err) throw err;
+    const keys = [...lake.objects.keys()].filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix}`)).sort().slice(0, input.MaxKeys);
+    return { Contents: keys.map((k) => ({ Key: k.slice(input.Bucket.length + 1) })) };
   });
   s3.on(DeleteObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
     const err = lake.failS3('delete', input.Key);
     if (err) throw err;
     lake.objects.delete(`${input.Bucket}/${input.Key}`);
+    etags.delete(`${input.Bucket}/${input.Key}`);
     return {};
   });
   sns.on(PublishCommand).callsFake(async (input: { Subject: string; Message: string }) => {
@@ -71,10 +98,14 @@ export function mockedLake(): MockedLake {
     lake.published.push({ subject: input.Subject, message: input.Message });
     return { MessageId: String(lake.published.length) };
   });
+  const client = new S3Client({ region: 'eu-west-1' });
   (lake as { handler: StreamHandler }).handler = createStreamHandler({
     settings: SETTINGS,
     contracts: CONTRACTS,
-    lake: new S3LakeWriter(new S3Client({ region: 'eu-west-1' }), BUCKETS),
+    lake: new S3LakeWriter(client, BUCKETS),
+    outboxStore: new S3DocumentStore(client, BUCKETS.staging),
+    outbox: { retryDelayMs: 0 },
+    sweepEveryMs: 0,
     alerts: new SnsAlertPublisher(new SNSClient({ region: 'eu-west-1' }), 'arn:aws:sns:eu-west-1:123456789012:warning'),
     metrics: { record: (r) => void lake.reports.push(r) },
     logger: silentLogger,

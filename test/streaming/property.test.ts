@@ -3,6 +3,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamHandler } from '../../lambda/stream-processor/handler';
 import type { LakeWriter } from '../../lambda/stream-processor/ports';
 import type { LakeZone } from '../../lambda/stream-processor/route';
+import { MemoryDocumentStore } from '../../scripts/local/document-stores';
 import { CONTRACTS, eventOf, order, SETTINGS, silentLogger } from './fixtures';
 
 /** An in-memory lake whose puts can be made to fail. */
@@ -31,7 +32,7 @@ class MemoryLake implements LakeWriter {
 }
 
 const handlerFor = (lake: MemoryLake) =>
-  createStreamHandler({ settings: SETTINGS, contracts: CONTRACTS, lake, alerts: { publish: async () => undefined }, metrics: { record: () => undefined }, logger: silentLogger });
+  createStreamHandler({ settings: SETTINGS, contracts: CONTRACTS, lake, alerts: { publish: async () => undefined }, outboxStore: new MemoryDocumentStore(), metrics: { record: () => undefined }, logger: silentLogger });
 
 /** Records: arbitrary bytes, arbitrary JSON, and valid orders with arbitrary fields changed. */
 const payload = fc.oneof(

@@ -129,6 +129,7 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
         'ProcessorThrottles',
         'FailureDestinationDepth',
         'AnomalyAlertFailures',
+        'AlertOutboxDepth',
         'RollbackFailures',
       ].sort(),
     );
