@@ -16,9 +16,16 @@ export interface Plan {
   readonly warehouseTables: readonly string[];
 }
 
+/** The execution input's window, or an error naming the field (`window.end: …`). */
+function parseWindow(raw: unknown): BatchWindow {
+  const result = windowSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new Error(`execution input: ${result.error.issues.map((i) => `${['window', ...i.path].join('.')}: ${i.message}`).join('; ')}`);
+}
+
 /** Input: the scheduler's `scheduledTime`, or an explicit `window` (backfill, manual rerun). */
 export function plan(input: { scheduledTime?: string; window?: BatchWindow }): Plan {
-  const window = input.window ? windowSchema.parse(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
+  const window = input.window ? parseWindow(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
   if (!window) throw new Error('execution input needs scheduledTime (from the schedule) or window {start, end}');
   const id = windowId(window).toLowerCase();
   return {
