@@ -45,6 +45,8 @@ export const controlConfigSchema = z.strictObject({
   metricsNamespace: z.string().min(1),
 });
 
+export const releaseConfigSchema = z.strictObject({ lockTable: z.string().min(3) });
+
 /** Parses `BATCH_CONFIG` with a schema; the error names every bad field. */
 export function readConfig<T>(schema: z.ZodType<T>, raw = process.env.BATCH_CONFIG): T {
   if (!raw) throw new Error('BATCH_CONFIG is not set');

@@ -10,8 +10,11 @@ export interface Plan {
   readonly windowId: string;
   /** dbt `as_of_date`: the window's day. */
   readonly asOfDate: string;
-  /** Lock names this execution takes. */
-  readonly locks: { readonly window: string; readonly warehouse: string };
+  /**
+   * Lock names this execution takes: its window, the warehouse (load + dbt), and the features of its day (the
+   * customer_features job writes one `as_of_date` partition: two executions of one day must not write it at once).
+   */
+  readonly locks: { readonly window: string; readonly warehouse: string; readonly features: string };
   readonly tables: readonly string[];
   readonly warehouseTables: readonly string[];
 }
@@ -32,7 +35,7 @@ export function plan(input: { scheduledTime?: string; window?: BatchWindow }): P
     window,
     windowId: id,
     asOfDate: window.start.slice(0, 10),
-    locks: { window: `window#${id}`, warehouse: 'warehouse' },
+    locks: { window: `window#${id}`, warehouse: 'warehouse', features: `features#${window.start.slice(0, 10)}` },
     tables: OLTP_TABLES,
     warehouseTables: WAREHOUSE_TABLES,
   };

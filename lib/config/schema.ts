@@ -106,6 +106,8 @@ export const environmentConfigSchema = z
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
       }),
     lake: lakeRetentionSchema,
+    /** CloudFormation termination protection on every stack of the environment (required for prod). */
+    terminationProtection: z.boolean(),
     /** Removal-policy double gate: data is destroyed with the stack only if BOTH are set. */
     removal: z.strictObject({
       policy: z.enum(['retain', 'destroy']),
@@ -176,6 +178,11 @@ export const environmentConfigSchema = z
       /** Monthly compute usage limit (RPU-hours) after which the breach action applies. */
       monthlyUsageLimitRpuHours: z.number().int().min(1, 'must be ≥ 1'),
       usageLimitBreachAction: z.enum(['log', 'emit-metric', 'deactivate']),
+      /**
+       * Days each daily namespace snapshot is kept. The SCD2 history in gold lives only in the warehouse; the
+       * automatic recovery points cover just the last 24 hours.
+       */
+      snapshotRetentionDays: days(1, 3653),
       /** The warehouse VPC: three /24 subnets (one per AZ) are carved from it, so /22 or larger. */
       vpcCidr: z.string().superRefine(problemOf((v) => vpcCidrProblem(v, WAREHOUSE_VPC_MAX_PREFIX))),
       /**
@@ -208,6 +215,9 @@ export const environmentConfigSchema = z
         path: ['removal'],
         message: 'prod can never destroy data: policy must be "retain" and allowDataDeletion false',
       });
+    }
+    if (c.name === 'prod' && !c.terminationProtection) {
+      ctx.addIssue({ code: 'custom', path: ['terminationProtection'], message: 'must be true for prod (its stacks hold data that cannot be rebuilt)' });
     }
     if (c.warehouse.maxCapacityRpu < c.warehouse.baseCapacityRpu) {
       ctx.addIssue({ code: 'custom', path: ['warehouse', 'maxCapacityRpu'], message: 'must be ≥ baseCapacityRpu' });
