@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { GLUE_MAX_CONCURRENT_RUNS } from '../config/batch-limits';
 import { nagText } from '../nag-text';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
@@ -104,7 +105,8 @@ export class GlueEtlJobs extends Construct {
       timeout: props.timeout ?? Duration.minutes(45),
       // Step Functions owns retries (transient errors only, with backoff and jitter).
       maxRetries: 0,
-      maxConcurrentRuns: 3,
+      // A backfill never starts more executions than this (MAX_BACKFILL_CONCURRENCY); a rerun beside it waits.
+      maxConcurrentRuns: GLUE_MAX_CONCURRENT_RUNS,
       securityConfiguration: this.securityConfiguration,
       extraPythonFiles: [pkg],
       enableMetrics: true,

@@ -1,5 +1,6 @@
 /** The deployed wiring of the lease release: the rule's pattern against sample events, target retries/DLQ, grants. */
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { GLUE_MAX_CONCURRENT_RUNS, MAX_BACKFILL_CONCURRENCY } from '../../lib/config';
 import { GLUE_CONCURRENCY_RETRY } from '../../lib/constructs/batch-workflow';
 import { synthesizedBatchAsl } from '../../scripts/local/batch-asl';
 import { allEnvironments } from '../helpers/synth';
@@ -86,4 +87,11 @@ test('Glue ConcurrentRunsExceededException is waited out with its own long backo
     expect(state.Retry.slice(1).flatMap((r) => r.ErrorEquals as string[])).not.toContain('Glue.ConcurrentRunsExceededException');
   }
   expect(GLUE_CONCURRENCY_RETRY.maxAttempts).toBeGreaterThanOrEqual(10);
+});
+
+test('the Glue jobs accept exactly the concurrency the backfill CLI is capped at (one shared constant)', () => {
+  for (const name of ['dataflow-dev-conform', 'dataflow-dev-customer-features']) {
+    t.hasResourceProperties('AWS::Glue::Job', { Name: name, ExecutionProperty: { MaxConcurrentRuns: GLUE_MAX_CONCURRENT_RUNS } });
+  }
+  expect(MAX_BACKFILL_CONCURRENCY).toBeLessThanOrEqual(GLUE_MAX_CONCURRENT_RUNS);
 });
