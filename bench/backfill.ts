@@ -50,6 +50,18 @@ function shiftIds(rows: SourceRow[], w: number): SourceRow[] {
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /_id$/.test(k) ? shift(v) : v])));
 }
 
+/**
+ * Hour `w`'s changes moved inside its own hour: the generator also spreads some into the hours around the window
+ * (late commits), which across 24 independently generated states would make an earlier window extract an order of
+ * a later hour's customer. Windows of a concurrent backfill finish in any order, so each hour is kept complete.
+ */
+function insideWindow(rows: SourceRow[], window: BatchWindow): SourceRow[] {
+  const text = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const [start, end] = [text(Date.parse(window.start)), text(Date.parse(window.end))];
+  const middle = text(Date.parse(window.start) + 1_800_000);
+  return rows.map((r) => (r.updated_at && (r.updated_at < start || r.updated_at >= end) ? { ...r, updated_at: middle } : r));
+}
+
 /** Runs `work` over items with at most `limit` in flight; results in input order. */
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -119,7 +131,7 @@ async function main(): Promise<void> {
     fs.cpSync(path.join(hourRoot, '.local', 'lake'), lakeDir, { recursive: true });
     fs.rmSync(hourRoot, { recursive: true, force: true });
     const state = generateOltp({ windowStart: new Date(window.start), customers: Math.ceil(orders / 2), products: Math.max(10, Math.round(2_000 * fraction)), orders, seed: 11 + w });
-    for (const table of OLTP_TABLES) await insertRows(pg, table as OltpTableName, shiftIds(state.rows[table], w));
+    for (const table of OLTP_TABLES) await insertRows(pg, table as OltpTableName, insideWindow(shiftIds(state.rows[table], w), window));
   }
   await pg.query('ANALYZE');
   await pg.end();
