@@ -6,7 +6,6 @@
  *
  *   npm run bench:batch [-- --events 420000 --orders 40000 --keep]   (--keep: leave the run's lake and DuckDB file)
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,31 +19,12 @@ import { seedOltp } from '../scripts/local/batch-oltp';
 import { freshDatabase } from '../scripts/local/batch-postgres';
 import { runLocalExecution, setupLocalWarehouse, validateAsl } from '../scripts/local/batch-run';
 import { runStreamPass } from '../scripts/local/stream-pass';
+import { treeRssMb } from './rss';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-
-/** Resident memory (MB) of this process and all its descendants, from ps. */
-function treeRssMb(root: number): number {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const line of out.trim().split('\n')) {
-    const [pid, ppid, kb] = line.trim().split(/\s+/).map(Number);
-    rss.set(pid, kb);
-    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total / 1024;
-}
 
 async function main(): Promise<void> {
   const events = arg('events', 420_000);

@@ -42,6 +42,7 @@ export class DataPlatformStage extends Stage {
       stackName: `${config.prefix}-${config.name}-${component}`,
       description: `DataFlow ${config.name}: ${description}`,
       tags,
+      terminationProtection: config.terminationProtection,
     });
 
     this.operations = new OperationsStack(this, `Operations-${config.name}`, stackProps('operations', 'alarm topics and operations'));

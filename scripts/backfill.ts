@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { hourlyWindows, windowId, windowSchema, type BatchWindow } from '../lambda/batch/window';
 import { loadEnvironmentConfig } from '../lib/config';
-import { GLUE_MAX_CONCURRENT_RUNS } from '../lib/constructs/glue-etl-jobs';
+import { MAX_BACKFILL_CONCURRENCY } from '../lib/config/batch-limits';
 import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, parseIsoTime, Progress, resolveEnvironment, runCli, UsageError } from './cli';
 
 const HOUR_MS = 3_600_000;
@@ -26,7 +26,7 @@ Runs the hourly batch for every window in [--from, --to) (whole UTC hours, alrea
 
   --from, --to <time>        ISO-8601 with zone, e.g. 2026-06-01T00:00Z or 2026-06-01T02:00+02:00
   --only-failed <file>       re-run the windows that did not succeed in an earlier run's summary
-  --concurrency <n>          windows at once, 1–${GLUE_MAX_CONCURRENT_RUNS} (the Glue jobs' concurrent runs; default 2)
+  --concurrency <n>          windows at once, 1–${MAX_BACKFILL_CONCURRENCY} (the Glue jobs' concurrent runs; default 2)
   --poll-seconds <s>         execution status poll interval, 1–300 (default 15)
   --allow-long               allow a range longer than ${MAX_RANGE_DAYS} days
   --summary <file>           where to write the per-window summary (default .local/backfill/<env>-<time>.json)
@@ -120,7 +120,7 @@ export function parseArgs(argv: readonly string[], nowMs = Date.now()): Backfill
     context: v.context ?? [],
     yes: Boolean(v.yes),
     windows,
-    concurrency: numberFlag('concurrency', v.concurrency, Math.min(2, GLUE_MAX_CONCURRENT_RUNS), 1, GLUE_MAX_CONCURRENT_RUNS, true),
+    concurrency: numberFlag('concurrency', v.concurrency, Math.min(2, MAX_BACKFILL_CONCURRENCY), 1, MAX_BACKFILL_CONCURRENCY, true),
     pollSeconds: numberFlag('poll-seconds', v['poll-seconds'], 15, 1, 300),
     dryRun: Boolean(v['dry-run']),
     summaryFile: v.summary,

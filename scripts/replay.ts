@@ -7,6 +7,7 @@
  * Dry run by default (prints what would be written); `--apply` writes, and staging/prod also need `--yes`.
  * `--lake-dir <dir>` uses a local lake (`<dir>/<zone>/<key>`, as `make demo` writes it) instead of the S3 buckets.
  */
+import { MemoryDocumentStore } from './local/document-stores';
 import * as fs from 'node:fs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -61,6 +62,8 @@ function handlerFor(config: EnvironmentConfig, writer: ReplayWriter, log: (l: st
     settings,
     contracts: createEventContracts({ currencies: settings.currencies }),
     lake: writer,
+    // Alerts are printed, not sent, during a replay: their outbox lives in memory, never in the lake.
+    outboxStore: new MemoryDocumentStore(),
     alerts: { publish: async (subject) => log(`  anomaly summary (not sent during a replay): ${subject}`) },
     metrics: { record: quiet },
     logger: { info: quiet, warn: (m, e) => log(`  warning: ${m} ${JSON.stringify(e)}`), error: (m, e) => log(`  error: ${m} ${JSON.stringify(e)}`) },

@@ -1,6 +1,9 @@
 """Glue job `customer_features` (thin entry): conformed OLTP history -> analytics/customer_features Parquet.
 
 Reads dbt/customer_rules.yml (uploaded beside the job; `--rules_path`), so RFM and tiers match dbt's customer_360.
+Reads only committed conformed partitions (those with a COPY manifest), computes the whole day before touching its
+output, then overwrites the day's partition; the state machine runs it under the day's lease, so one execution at a
+time writes a day.
 """
 import argparse
 import datetime as dt
@@ -10,6 +13,7 @@ import sys
 from pyspark.sql import SparkSession
 
 from dataflow_glue import io
+from dataflow_glue.committed import committed_files
 from dataflow_glue.features import customer_features, summary_statistics
 from dataflow_glue.rules import load_rules
 from dataflow_glue.specs import load_specs, typed_schema
@@ -47,11 +51,11 @@ def run(spark, args) -> dict:
     frames = {}
     for t in TABLES:
         schema = typed_schema(specs[t])
-        path = f"{root}/conformed/{t}/"
-        frames[t] = (
-            spark.read.option("recursiveFileLookup", "true").schema(schema).parquet(path) if io.exists(spark, path) else spark.createDataFrame([], schema)
-        )
+        files = committed_files(spark, root, t)
+        frames[t] = spark.read.schema(schema).parquet(*files) if files else spark.createDataFrame([], schema)
     features = customer_features(frames["customers"], frames["products"], frames["orders"], frames["order_items"], specs, rules, as_of).cache()
+    # Read everything before the overwrite deletes the day's previous output: a read error leaves it in place.
+    features.count()
     out = f"{root}/analytics/customer_features/as_of_date={as_of.isoformat()}/"
     features.drop("as_of_date").coalesce(1).write.mode("overwrite").parquet(out)
     summary = summary_statistics(features, as_of)

@@ -45,12 +45,14 @@ export const controlConfigSchema = z.strictObject({
   metricsNamespace: z.string().min(1),
 });
 
+export const releaseConfigSchema = z.strictObject({ lockTable: z.string().min(3) });
 /** Each batch handler's `BATCH_CONFIG` schema, by handler file name (`lambda/batch/handlers/<name>.ts`). */
 export const BATCH_CONFIG_SCHEMAS = {
   control: controlConfigSchema,
   extract: extractConfigSchema,
   quality: qualityConfigSchema,
   load: loadConfigSchema,
+  release: releaseConfigSchema,
 } as const;
 export type BatchHandlerName = keyof typeof BATCH_CONFIG_SCHEMAS;
 /** What the stack must write into `BATCH_CONFIG` for a handler (the schema's input type). */

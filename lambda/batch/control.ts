@@ -10,22 +10,32 @@ export interface Plan {
   readonly windowId: string;
   /** dbt `as_of_date`: the window's day. */
   readonly asOfDate: string;
-  /** Lock names this execution takes. */
-  readonly locks: { readonly window: string; readonly warehouse: string };
+  /**
+   * Lock names this execution takes: its window, the warehouse (load + dbt), and the features of its day (the
+   * customer_features job writes one `as_of_date` partition: two executions of one day must not write it at once).
+   */
+  readonly locks: { readonly window: string; readonly warehouse: string; readonly features: string };
   readonly tables: readonly string[];
   readonly warehouseTables: readonly string[];
 }
 
+/** The execution input's window, or an error naming the field (`window.end: …`). */
+function parseWindow(raw: unknown): BatchWindow {
+  const result = windowSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new Error(`execution input: ${result.error.issues.map((i) => `${['window', ...i.path].join('.')}: ${i.message}`).join('; ')}`);
+}
+
 /** Input: the scheduler's `scheduledTime`, or an explicit `window` (backfill, manual rerun). */
 export function plan(input: { scheduledTime?: string; window?: BatchWindow }): Plan {
-  const window = input.window ? windowSchema.parse(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
+  const window = input.window ? parseWindow(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
   if (!window) throw new Error('execution input needs scheduledTime (from the schedule) or window {start, end}');
   const id = windowId(window).toLowerCase();
   return {
     window,
     windowId: id,
     asOfDate: window.start.slice(0, 10),
-    locks: { window: `window#${id}`, warehouse: 'warehouse' },
+    locks: { window: `window#${id}`, warehouse: 'warehouse', features: `features#${window.start.slice(0, 10)}` },
     tables: OLTP_TABLES,
     warehouseTables: WAREHOUSE_TABLES,
   };

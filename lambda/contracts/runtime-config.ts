@@ -27,6 +27,7 @@ export const RUNTIME_CONFIGS = {
   'batch-extract': batchEntry('extract'),
   'batch-quality': batchEntry('quality'),
   'batch-load': batchEntry('load'),
+  'batch-release': batchEntry('release'),
   'stream-processor': { variable: 'PROCESSOR_SETTINGS', parse: parseProcessorSettings },
 } as const satisfies Record<string, RuntimeConfigEntry>;
 

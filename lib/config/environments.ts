@@ -37,6 +37,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
   dev: {
     ...shared,
     name: 'dev',
+    terminationProtection: false,
     region: 'eu-west-1',
     logRetentionDays: 14,
     lake: {
@@ -66,6 +67,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyUsageLimitRpuHours: 200,
       usageLimitBreachAction: 'deactivate',
       vpcCidr: '10.40.0.0/20',
+      snapshotRetentionDays: 3,
     },
     cost: { monthlyBudgetUsd: 400, load: { eventsPerDay: 200_000, avgEventBytes: 700, oltpRowsPerDay: 50_000, analystQueryHoursPerDay: 0.5 } },
     schedule: { ...shared.schedule, enabled: false },
@@ -73,6 +75,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
   staging: {
     ...shared,
     name: 'staging',
+    terminationProtection: true,
     account: '222222222222',
     region: 'eu-west-1',
     logRetentionDays: 30,
@@ -103,6 +106,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyUsageLimitRpuHours: 500,
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.41.0.0/20',
+      snapshotRetentionDays: 7,
     },
     cost: { monthlyBudgetUsd: 1_000, load: { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 300_000, analystQueryHoursPerDay: 1 } },
     schedule: { ...shared.schedule, enabled: true },
@@ -110,6 +114,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
   prod: {
     ...shared,
     name: 'prod',
+    terminationProtection: true,
     account: '333333333333',
     region: 'eu-west-1',
     logRetentionDays: 90,
@@ -145,6 +150,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyUsageLimitRpuHours: 5_000,
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.42.0.0/20',
+      snapshotRetentionDays: 35,
     },
     cost: {
       monthlyBudgetUsd: 6_000,

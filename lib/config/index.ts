@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ENVIRONMENTS } from './environments';
 import { ENVIRONMENT_NAMES, environmentConfigSchema, type EnvironmentConfig, type EnvironmentName } from './schema';
 
+export * from './batch-limits';
 export * from './schema';
 
 /** Raised for any configuration problem; the message names the environment, the field and the rule. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleExpressionProblem, vpcCidrProblem } from './expressions';
 
 /**
  * The one typed, validated description of an environment. Every environment-specific value the CDK app uses
@@ -16,6 +17,17 @@ export const LOG_RETENTION_DAYS = [
 
 const days = (min: number, max: number) =>
   z.number().int(`must be a whole number of days`).min(min, `must be ≥ ${min} days`).max(max, `must be ≤ ${max} days`);
+
+/** Turns a `(value) => problem | undefined` check into a zod refinement whose message is the problem. */
+const problemOf =
+  (check: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };
+
+/** Three /24 warehouse subnets (lib/constructs/network.ts) fit in a /22. */
+export const WAREHOUSE_VPC_MAX_PREFIX = 22;
 
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 
@@ -115,6 +127,8 @@ export const environmentConfigSchema = z
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
       }),
     lake: lakeRetentionSchema,
+    /** CloudFormation termination protection on every stack of the environment (required for prod). */
+    terminationProtection: z.boolean(),
     /** Removal-policy double gate: data is destroyed with the stack only if BOTH are set. */
     removal: z.strictObject({
       policy: z.enum(['retain', 'destroy']),
@@ -185,7 +199,13 @@ export const environmentConfigSchema = z
       /** Monthly compute usage limit (RPU-hours) after which the breach action applies. */
       monthlyUsageLimitRpuHours: z.number().int().min(1, 'must be ≥ 1'),
       usageLimitBreachAction: z.enum(['log', 'emit-metric', 'deactivate']),
-      vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24'),
+      /**
+       * Days each daily namespace snapshot is kept. The SCD2 history in gold lives only in the warehouse; the
+       * automatic recovery points cover just the last 24 hours.
+       */
+      snapshotRetentionDays: days(1, 3653),
+      /** The warehouse VPC: three /24 subnets (one per AZ) are carved from it, so /22 or larger. */
+      vpcCidr: z.string().superRefine(problemOf((v) => vpcCidrProblem(v, WAREHOUSE_VPC_MAX_PREFIX))),
       /**
        * The three or more AZs of the warehouse subnets (Redshift Serverless needs three). Set it where the account
        * does not have the region's `a`, `b` and `c` zones.
@@ -199,7 +219,7 @@ export const environmentConfigSchema = z
     cost: costSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
-      expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
+      expression: z.string().superRefine(problemOf(scheduleExpressionProblem)),
       enabled: z.boolean(),
       /** Extra minutes before a window's start re-read to catch late OLTP commits. */
       extractOverlapMinutes: z.number().int().min(0, 'must be ≥ 0').max(60, 'must be ≤ 60 minutes'),
@@ -217,6 +237,9 @@ export const environmentConfigSchema = z
         path: ['removal'],
         message: 'prod can never destroy data: policy must be "retain" and allowDataDeletion false',
       });
+    }
+    if (c.name === 'prod' && !c.terminationProtection) {
+      ctx.addIssue({ code: 'custom', path: ['terminationProtection'], message: 'must be true for prod (its stacks hold data that cannot be rebuilt)' });
     }
     if (c.warehouse.maxCapacityRpu < c.warehouse.baseCapacityRpu) {
       ctx.addIssue({ code: 'custom', path: ['warehouse', 'maxCapacityRpu'], message: 'must be ≥ baseCapacityRpu' });

@@ -29,11 +29,15 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 ];
 /** Glue StartJobRun errors that are transient (a failed job run, `States.TaskFailed`, is not). */
 export const GLUE_TRANSIENT_ERRORS = [
-  'Glue.ConcurrentRunsExceededException',
   'Glue.ThrottlingException',
   'Glue.InternalServiceException',
   'Glue.OperationTimeoutException',
 ];
+/**
+ * The job already runs its maximum of concurrent runs (backfills, a rerun beside the schedule): wait for a slot.
+ * A run takes minutes, so this backs off further and for longer than the other transient errors (up to ~1 hour).
+ */
+export const GLUE_CONCURRENCY_RETRY = { error: 'Glue.ConcurrentRunsExceededException', interval: Duration.seconds(60), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.minutes(10) };
 /** ECS RunTask errors that are transient. */
 export const ECS_TRANSIENT_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException'];
 
@@ -74,12 +78,14 @@ export interface BatchWorkflowProps {
  * The hourly batch as a Step Functions state machine (JSONPath, logging ALL, X-Ray, a timeout):
  *
  *   Plan → Acquire window lease → Extract (Map) → Quality gate (Map) → Glue conform
- *   → Parallel ┬ Glue customer_features
+ *   → Parallel ┬ Acquire features lease (the day) → Glue customer_features → Release features lease
  *              └ Acquire warehouse lease → Load (Map) → dbt build (Fargate) → exit code check
  *   → Release leases → Publish → customer features ok?
  *
- * customer_features reads only the conformed lake and writes only its analytics prefix, so it runs beside the
- * warehouse branch instead of in front of it: gold does not wait for it, nor fail because of it. Transient errors
+ * customer_features reads only committed conformed partitions (those with a manifest) and writes only its day's
+ * analytics partition, under the day's lease, so it runs beside the warehouse branch instead of in front of it:
+ * gold does not wait for it, nor fail because of it. Leases of an execution that ends without its release steps
+ * (timeout, abort, runtime error, a failed release) are freed by the LeaseRelease rule. Transient errors
  * are retried with exponential backoff and full jitter; anything else is caught by a per-state handler that records
  * the failed state, releases the leases, notifies on-call (window, state, error, console link) and ends in Fail.
  * Inside the Parallel, a branch records its failure as its result instead of failing, so the other branch is never
@@ -151,7 +157,7 @@ export class BatchWorkflow extends Construct {
     const releaseOnFailure = lambdaStep(
       'Release leases after failure',
       props.control,
-      { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse)', owner },
+      { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
       sfn.JsonPath.DISCARD,
     );
     releaseOnFailure.addCatch(notify, { resultPath: sfn.JsonPath.DISCARD });
@@ -206,6 +212,14 @@ export class BatchWorkflow extends Construct {
         resultPath: sfn.JsonPath.DISCARD,
       });
       step.addRetry({
+        errors: [GLUE_CONCURRENCY_RETRY.error],
+        interval: GLUE_CONCURRENCY_RETRY.interval,
+        maxAttempts: GLUE_CONCURRENCY_RETRY.maxAttempts,
+        backoffRate: GLUE_CONCURRENCY_RETRY.backoffRate,
+        maxDelay: GLUE_CONCURRENCY_RETRY.maxDelay,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      step.addRetry({
         errors: GLUE_TRANSIENT_ERRORS,
         interval: Duration.seconds(30),
         maxAttempts: 3,
@@ -216,7 +230,21 @@ export class BatchWorkflow extends Construct {
       return step;
     };
     const conform = catching(glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
+    // The day's features are written by one execution at a time (backfills run several hours of a day at once).
+    const acquireFeatures = catchingInBranch(
+      lambdaStep('Acquire features lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
+        ...leaseRetry,
+        // Another execution of the day runs the job (minutes): wait up to ~40 minutes for it.
+        maxAttempts: 10,
+        maxDelay: Duration.minutes(5),
+      }),
+      'Acquire features lease',
+    );
     const features = catchingInBranch(glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
+    const releaseFeatures = catchingInBranch(
+      lambdaStep('Release features lease', props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
+      'Release features lease',
+    );
 
     const acquireWarehouse = catchingInBranch(
       lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
@@ -257,7 +285,7 @@ export class BatchWorkflow extends Construct {
         resultSelector: { 'features.$': '$[0]', 'warehouse.$': '$[1]' },
         resultPath: '$.branches',
       })
-        .branch(features.next(featuresBuilt))
+        .branch(acquireFeatures.next(features).next(releaseFeatures).next(featuresBuilt))
         .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, 'dbt exit code?').when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
       'Features and warehouse',
     );
@@ -269,7 +297,7 @@ export class BatchWorkflow extends Construct {
       lambdaStep(
         'Release leases',
         props.control,
-        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse)', owner },
+        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
         sfn.JsonPath.DISCARD,
       ),
       'Release leases',

@@ -43,7 +43,7 @@ export interface DataLakeProps {
   readonly stagingExpirationDays?: number;
   /** @default 30 */
   readonly quarantineExpirationDays?: number;
-  /** Days until non-current versions expire in the versioned zones (raw, staging). @default 30 */
+  /** Days until non-current versions expire in the zones (all versioned). @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
   /** @default 90 */
   readonly accessLogExpirationDays?: number;
@@ -72,7 +72,8 @@ export class DataLake extends Construct {
   public readonly raw: s3.Bucket;
   /** Validated, conformed data ready for the warehouse (COPY source). Versioned. */
   public readonly staging: s3.Bucket;
-  /** Rejected records with a machine-readable reason; expires after triage time. */
+  /** Rejected records with a machine-readable reason; expires after triage time. Versioned: a rollback or a
+   * mistaken delete leaves the previous version for `noncurrentVersionExpirationDays`. */
   public readonly quarantine: s3.Bucket;
   /** Server-access-log target of the zone buckets (SSE-S3: S3 log delivery does not support SSE-KMS targets). */
   public readonly accessLogs: s3.Bucket;
@@ -169,7 +170,7 @@ export class DataLake extends Construct {
         expiration: Duration.days(props.stagingExpirationDays ?? 90),
       },
     ]);
-    this.quarantine = zoneBucket('quarantine', false, [
+    this.quarantine = zoneBucket('quarantine', true, [
       { id: 'quarantine-expiry', expiration: Duration.days(props.quarantineExpirationDays ?? 30) },
     ]);
     this.zones = { raw: this.raw, staging: this.staging, quarantine: this.quarantine };

@@ -7,15 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { GLUE_MAX_CONCURRENT_RUNS } from '../config/batch-limits';
 import { nagText } from '../nag-text';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** Concurrent runs each Glue job allows; a backfill never runs more windows at once than this. */
-export const GLUE_MAX_CONCURRENT_RUNS = 3;
-
 export const GLUE_SCRIPTS_DIR = path.join(REPO_ROOT, 'glue-scripts');
 
 export interface GlueEtlJobsProps {
@@ -109,6 +107,7 @@ export class GlueEtlJobs extends Construct {
       timeout: props.timeout ?? Duration.minutes(45),
       // Step Functions owns retries (transient errors only, with backoff and jitter).
       maxRetries: 0,
+      // A backfill never starts more executions than this (MAX_BACKFILL_CONCURRENCY); a rerun beside it waits.
       maxConcurrentRuns: GLUE_MAX_CONCURRENT_RUNS,
       securityConfiguration: this.securityConfiguration,
       extraPythonFiles: [pkg],

@@ -20,6 +20,7 @@ import { BatchWorkflow } from '../constructs/batch-workflow';
 import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
+import { LeaseRelease } from '../constructs/lease-release';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 import { nagText } from '../nag-text';
@@ -51,6 +52,8 @@ export class BatchStack extends Stack {
   public readonly catalog: GlueCatalog;
   public readonly dbt: BatchDbtTask;
   public readonly workflow: BatchWorkflow;
+  /** Frees the leases of executions that failed, timed out or were aborted. */
+  public readonly leaseRelease: LeaseRelease;
   public readonly schedule: scheduler.Schedule;
   public readonly monitoring: Monitoring;
 
@@ -78,7 +81,8 @@ export class BatchStack extends Stack {
       encryptionKey: this.key,
       timeToLiveAttribute: 'expires_at',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.DESTROY,
+      // The live leases: dropping the table mid-run would let two executions write one window or the warehouse.
+      removalPolicy,
     });
 
     this.oltpSecret = new secretsmanager.Secret(this, 'OltpSecret', {
@@ -310,6 +314,11 @@ export class BatchStack extends Stack {
       },
     );
 
+    const release = fn('Release', 'release', 'Batch lease release: frees the leases of an execution that failed, timed out or was aborted', {
+      lockTable: this.lockTable.tableName,
+    });
+    this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', { stateMachine: this.workflow.stateMachine, function: release, lockTable: this.lockTable, key: this.key });
+
     const dlq = new sqs.Queue(this, 'ScheduleDeadLetters', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.key,
@@ -408,7 +417,7 @@ export class BatchStack extends Stack {
     });
     this.monitoring.addAlarm('ExecutionsTimedOut', {
       runbook: 'batch-execution-timed-out',
-      summary: 'An hourly batch execution hit its timeout: its leases expire only at their TTL.',
+      summary: 'An hourly batch execution hit its timeout: its window is not loaded (its leases are released by the lease-release rule).',
       metric: sm.metricTimedOut(fiveMin),
       ...once,
     });
@@ -417,6 +426,12 @@ export class BatchStack extends Stack {
       summary: 'An hourly batch execution was aborted (by a person or an API call) before it finished.',
       severity: 'warning',
       metric: sm.metricAborted(fiveMin),
+      ...once,
+    });
+    this.monitoring.addAlarm('LeaseReleaseFailed', {
+      runbook: 'batch-lease-release-failed',
+      summary: 'The leases of a failed / timed-out / aborted batch execution could not be released: later runs wait until they expire.',
+      metric: this.leaseRelease.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       ...once,
     });
     const name = `${config.prefix}-${config.name}`;

@@ -1,6 +1,7 @@
 import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,6 +14,7 @@ import { WarehouseNetwork } from '../constructs/network';
 import { RedshiftUsageLimit } from '../constructs/redshift-usage-limit';
 import { RedshiftWarehouse } from '../constructs/redshift-warehouse';
 import { WarehouseSetup } from '../constructs/warehouse-setup';
+import { WarehouseSnapshots } from '../constructs/warehouse-snapshots';
 
 /** The warehouse as its clients (the hourly loader, dbt) see it. */
 export interface WarehouseTarget {
@@ -53,6 +55,7 @@ export class WarehouseStack extends Stack {
   public readonly warehouse: RedshiftWarehouse;
   public readonly usageLimit: RedshiftUsageLimit;
   public readonly setup: WarehouseSetup;
+  public readonly snapshots: WarehouseSnapshots;
   public readonly monitoring: Monitoring;
   /** What the hourly batch needs to load into and transform in the warehouse (see docs/warehouse.md). */
   public readonly target: WarehouseTarget;
@@ -111,6 +114,15 @@ export class WarehouseStack extends Stack {
     });
     this.setup.resource.node.addDependency(this.warehouse.workgroup);
 
+    this.snapshots = new WarehouseSnapshots(this, 'Snapshots', {
+      namespaceName: this.warehouse.namespaceName,
+      namespaceArn: this.warehouse.namespaceArn,
+      retentionDays: w.snapshotRetentionDays,
+      key: this.warehouse.key,
+    });
+    this.warehouse.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
+    this.snapshots.schedule.node.addDependency(this.warehouse.workgroup);
+
     this.target = {
       vpc: this.network.vpc,
       subnets: { subnets: this.network.subnets.subnets },
@@ -144,6 +156,17 @@ export class WarehouseStack extends Stack {
       metric: computeSeconds,
       threshold: dailyBudgetRpuSeconds,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.monitoring.addAlarm('SnapshotNotTaken', {
+      runbook: 'warehouse-restore',
+      summary: 'The daily warehouse snapshot could not be taken (scheduler dead letter): the SCD2 history has no fresh restore point.',
+      severity: 'warning',
+      metric: this.snapshots.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(15), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

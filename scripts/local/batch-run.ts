@@ -326,6 +326,8 @@ export async function runLocalExecution(
     'Plan window': lambda(control, 'Plan window'),
     'Acquire window lease': lambda(control, 'Acquire window lease'),
     'Acquire warehouse lease': lambda(control, 'Acquire warehouse lease'),
+    'Acquire features lease': lambda(control, 'Acquire features lease'),
+    'Release features lease': lambda(control, 'Release features lease'),
     'Release leases': lambda(control, 'Release leases'),
     'Release leases after failure': lambda(control, 'Release leases after failure'),
     'Publish metrics': lambda(control, 'Publish metrics'),

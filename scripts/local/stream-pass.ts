@@ -30,6 +30,8 @@ export interface StreamPassOptions {
   readonly shards?: number;
   /** Repository root; the lake is `<root>/.local/lake`, figures `<root>/.local/demo/stream.json`. @default cwd */
   readonly root?: string;
+  /** Arrival time of the first event (events follow at the generator's rate). @default the generator's default */
+  readonly startMs?: number;
 }
 
 export interface TypeScore {
@@ -96,6 +98,7 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const records = generateRecords({
     seed: options.seed ?? 7,
     count: options.count ?? 50_000,
+    ...(options.startMs !== undefined ? { startMs: options.startMs } : {}),
     currencies: config.streaming.currencies,
     targets: config.anomaly,
   });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SFNClient, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GLUE_MAX_CONCURRENT_RUNS } from '../../lib/constructs/glue-etl-jobs';
+import { MAX_BACKFILL_CONCURRENCY } from '../../lib/config/batch-limits';
 import { backfill, failedWindows, parseArgs, windowsFor, type BackfillSummary } from '../../scripts/backfill';
 import { runScript } from '../helpers/cli';
 
@@ -22,7 +22,7 @@ describe('backfill arguments', () => {
     [['--from', '2026-07-01T10:00Z', '--to', '2026-07-01T14:00Z'], /--to .* is in the future/],
     [['--from', '2026-06-01T00:30Z', '--to', '2026-06-02T00:00Z'], /whole UTC hours/],
     [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--poll-seconds', '0'], /--poll-seconds must be/],
-    [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--concurrency', String(GLUE_MAX_CONCURRENT_RUNS + 1)], new RegExp(`--concurrency must be a whole number between 1 and ${GLUE_MAX_CONCURRENT_RUNS}`)],
+    [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--concurrency', String(MAX_BACKFILL_CONCURRENCY + 1)], new RegExp(`--concurrency must be a whole number between 1 and ${MAX_BACKFILL_CONCURRENCY}`)],
     [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--only-failed', 'x.json'], /--only-failed replaces --from\/--to/],
   ])('%j is refused naming the flag', (args, message) => {
     expect(() => parseArgs(['--env', 'dev', ...args], NOW)).toThrow(message);

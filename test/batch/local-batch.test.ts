@@ -103,7 +103,7 @@ test('the synthesized definition is valid ASL: JSONPath, jittered retries on tra
   };
   check(states, false);
   const parallel = states['Features and warehouse'] as { Branches: { StartAt: string }[] };
-  expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['Glue customer features', 'Acquire warehouse lease']);
+  expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['Acquire features lease', 'Acquire warehouse lease']);
   expect((states['Glue conform'].Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('Glue.ConcurrentRunsExceededException');
   expect((states['Acquire window lease'].Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toContainEqual(['LockHeld']);
 });
@@ -124,7 +124,7 @@ describe('happy path, with a second execution of the same window started while t
 
   test('the first execution builds gold: every state in order, leases released, metrics published', async () => {
     expect(first.status).toBe('SUCCEEDED');
-    const featuresBranch = ['Glue customer features', 'Customer features built'];
+    const featuresBranch = ['Acquire features lease', 'Glue customer features', 'Release features lease', 'Customer features built'];
     const warehouseBranch = ['Acquire warehouse lease', 'Load tables', 'dbt build', 'dbt exit code?', 'Warehouse built'];
     expect(first.statesEntered.filter((s) => !featuresBranch.includes(s))).toEqual([
       'Plan window',
@@ -151,6 +151,7 @@ describe('happy path, with a second execution of the same window started while t
     expect(first.notifications).toEqual([]);
     expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
     expect(h.locks.holder('warehouse')).toBeUndefined();
+    expect(h.locks.holder('features#2026-06-01')).toBeUndefined();
     expect(first.metrics.find((m) => m.GoldBuildSucceeded === 1)).toBeDefined();
   });
 

@@ -40,7 +40,7 @@ describe('environment configuration', () => {
     expect(withOverride('dev', (c) => (c.warehouse.baseCapacityRpu = 12))).toThrow(/warehouse\.baseCapacityRpu: must be 4 or a multiple of 8/);
     expect(withOverride('dev', (c) => (c.warehouse.maxCapacityRpu = 8, c.warehouse.baseCapacityRpu = 16))).toThrow(/warehouse\.maxCapacityRpu: must be ≥ baseCapacityRpu/);
     expect(withOverride('dev', (c) => (c.lake.rawGlacierDays = 30))).toThrow(/lake\.rawGlacierDays: must be greater than rawInfrequentAccessDays/);
-    expect(withOverride('dev', (c) => (c.schedule.expression = 'hourly'))).toThrow(/schedule\.expression: must be a rate\(\.\.\.\) or cron\(\.\.\.\) expression/);
+    expect(withOverride('dev', (c) => (c.schedule.expression = 'hourly'))).toThrow(/schedule\.expression: must be a cron\(\.\.\.\), rate\(\.\.\.\) or at\(\.\.\.\) expression/);
     expect(withOverride('dev', (c) => (c.streaming.streams.transactions = { mode: 'provisioned', shards: 0 }))).toThrow(/streaming\.streams\.transactions\.shards: must be ≥ 1 shard/);
     expect(withOverride('dev', (c) => (c.unexpected = true))).toThrow(/unexpected|Unrecognized key/);
   });

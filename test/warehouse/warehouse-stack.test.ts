@@ -102,7 +102,7 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
 
   test('alarms: every one notifies SNS on ALARM and OK and links an existing runbook', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(['ComputeCapacity', 'ComputeSeconds', 'QueriesFailed']);
+    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ComputeCapacity', 'ComputeSeconds', 'QueriesFailed']);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toHaveLength(1);
       expect(a.Properties.OKActions).toHaveLength(1);

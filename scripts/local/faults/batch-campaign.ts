@@ -9,6 +9,7 @@
  * The stages run without the state machine (the scenarios are about data, and customer_features is not on the path to
  * the warehouse); scripts/local/batch-run.ts covers the state machine's paths.
  */
+import { DirectoryDocumentStore } from '../document-stores';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -108,6 +109,7 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
     settings,
     contracts: createEventContracts({ currencies: settings.currencies }),
     lake: new DirectoryLake(lakeDir),
+    outboxStore: new DirectoryDocumentStore(path.join(lakeDir, 'staging')),
     alerts: { publish: async () => undefined },
     metrics: { record: () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
