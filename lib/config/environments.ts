@@ -1,14 +1,17 @@
+import { placeholder } from './placeholders';
 import type { EnvironmentConfigInput, EnvironmentName } from './schema';
 
 /**
- * Per-environment values. Replace the example account ids with yours (or pass `-c account=… -c region=…`).
- * Everything here is validated by `environmentConfigSchema` when the app synthesizes.
+ * Per-environment values, validated by `environmentConfigSchema` when the app synthesizes. Values wrapped in
+ * `placeholder(…)` (and any e-mail or URL on a reserved example domain) are examples: they synthesize, but every
+ * stack of an environment holding one refuses to deploy, naming the field. Replace them with yours (the account
+ * also with `-c account=…`).
  */
 
 const shared = {
   prefix: 'dataflow',
   tags: { project: 'dataflow-platform', owner: 'data-platform-team', costCenter: 'CC-4410-data' },
-  runbookBaseUrl: 'https://github.com/dataflow-enterprises/dataflow-platform/blob/main/',
+  runbookBaseUrl: placeholder('https://github.com/dataflow-enterprises/dataflow-platform/blob/main/'),
   streaming: {
     retentionHours: 24,
     batchSize: 500,
@@ -72,7 +75,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
   staging: {
     ...shared,
     name: 'staging',
-    account: '222222222222',
+    account: placeholder('222222222222'),
     region: 'eu-west-1',
     logRetentionDays: 30,
     lake: {
@@ -108,7 +111,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
   prod: {
     ...shared,
     name: 'prod',
-    account: '333333333333',
+    account: placeholder('333333333333'),
     region: 'eu-west-1',
     logRetentionDays: 90,
     lake: {
