@@ -70,6 +70,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       usageLimitBreachAction: 'deactivate',
       vpcCidr: '10.40.0.0/20',
     },
+    // The shop's RDS database in its own VPC (same account and region), reached through a peering connection.
+    oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-0000000000000de01'), cidr: '10.30.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: false },
   },
   staging: {
@@ -106,6 +108,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.41.0.0/20',
     },
+    oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-00000000000005a01'), cidr: '10.31.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: true },
   },
   prod: {
@@ -146,6 +149,11 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyUsageLimitRpuHours: 5_000,
       usageLimitBreachAction: 'emit-metric',
       vpcCidr: '10.42.0.0/20',
+    },
+    // The on-premises shop database behind the company's transit gateway (VPN / Direct Connect), private CA.
+    oltp: {
+      network: { mode: 'transit-gateway', transitGatewayId: placeholder('tgw-00000000000000b01'), cidr: '172.16.8.0/24' },
+      tls: { ca: 'secret-field', field: 'caPem' },
     },
     schedule: { ...shared.schedule, enabled: true },
   },

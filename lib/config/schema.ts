@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOltpAgainstEnvironment, oltpSchema } from './oltp-schema';
 
 /**
  * The one typed, validated description of an environment. Every environment-specific value the CDK app uses
@@ -175,6 +176,8 @@ export const environmentConfigSchema = z
         .min(3, 'needs at least three availability zones (Redshift Serverless)')
         .optional(),
     }),
+    /** How the batch extract reaches the OLTP database (network path, port, timeouts, TLS CA). */
+    oltp: oltpSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
       expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
@@ -186,6 +189,7 @@ export const environmentConfigSchema = z
     }),
   })
   .superRefine((c, ctx) => {
+    checkOltpAgainstEnvironment(c, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     if (c.name !== 'dev' && c.account === undefined) {
       ctx.addIssue({ code: 'custom', path: ['account'], message: `is required for ${c.name} (only dev may be environment-agnostic)` });
     }

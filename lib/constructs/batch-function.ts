@@ -4,6 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda_nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -37,6 +38,8 @@ export interface BatchFunctionProps {
   readonly environment?: Record<string, string>;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Files copied next to the bundled handler (file name → absolute source path). @default {} */
+  readonly bundledFiles?: Record<string, string>;
 }
 
 /**
@@ -96,6 +99,7 @@ export class BatchFunction extends Construct {
         target: 'node22',
         format: OutputFormat.CJS,
         externalModules: ['@aws-sdk/*', 'pg-native'],
+        ...(props.bundledFiles && Object.keys(props.bundledFiles).length ? { commandHooks: copyFiles(props.bundledFiles) } : {}),
       },
     });
     Validations.of(this.function).acknowledge({
@@ -103,4 +107,13 @@ export class BatchFunction extends Construct {
       reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22 (esbuild target) and runtime upgrades are a reviewed change.',
     });
   }
+}
+
+/** Bundling hooks that copy extra files into the bundle's output folder. */
+export function copyFiles(files: Record<string, string>): NonNullable<NonNullable<lambda_nodejs.BundlingOptions['commandHooks']>> {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_input, output) => Object.entries(files).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(path.join(output, name))}`),
+  };
 }

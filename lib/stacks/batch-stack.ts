@@ -20,6 +20,7 @@ import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { Monitoring } from '../constructs/monitoring';
+import { allowOltpEgress, oltpExtractSettings } from '../constructs/oltp-extract';
 import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
 
@@ -93,14 +94,14 @@ export class BatchStack extends Stack {
       reason: 'The OLTP database is owned by the shop team, outside this app: its password rotates there, and they update this secret.',
     });
 
-    // The extract runs in the warehouse VPC (isolated subnets): it reaches the OLTP database over the private
-    // network and AWS APIs through endpoints.
+    // The extract runs in the warehouse VPC, in the subnets with the configured path to the OLTP database
+    // (oltp.network: transit gateway, peering or NAT); AWS APIs through endpoints.
     const extractSg = new ec2.SecurityGroup(this, 'ExtractSecurityGroup', {
       vpc: warehouse.vpc,
       description: 'Batch extract Lambda: Postgres out, HTTPS to VPC endpoints',
       allowAllOutbound: false,
     });
-    extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432), 'OLTP Postgres (private network / VPN)');
+    allowOltpEgress(extractSg, config.oltp);
     // HTTPS to the interface endpoints and the S3 gateway endpoint; the isolated subnets have no internet route.
     extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs via VPC endpoints (no internet route)');
     const dbtSg = new ec2.SecurityGroup(this, 'DbtSecurityGroup', {
@@ -157,18 +158,20 @@ export class BatchStack extends Stack {
       lockTtlSeconds: timeout.toSeconds() + 300,
       metricsNamespace: BATCH_METRICS_NAMESPACE,
     });
+    const oltp = oltpExtractSettings(config.oltp);
     const extract = fn(
       'Extract',
       'extract',
       'Batch extract: one OLTP table and window to the raw zone',
-      { buckets, oltpSecretArn: this.oltpSecret.secretArn, overlapMinutes: config.schedule.extractOverlapMinutes },
+      { buckets, oltpSecretArn: this.oltpSecret.secretArn, oltp: oltp.runtime, overlapMinutes: config.schedule.extractOverlapMinutes },
       {
         timeout: Duration.minutes(15),
         memorySize: 1024,
         vpc: warehouse.vpc,
-        vpcSubnets: warehouse.subnets,
+        vpcSubnets: warehouse.extractSubnets,
         securityGroups: [extractSg],
-        environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
+        environment: oltp.environment,
+        bundledFiles: oltp.bundledFiles,
       },
     );
     const quality = fn(
