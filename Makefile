@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold outputs
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,8 +71,8 @@ cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
 postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 55432) if it is not running
 	$(TSNODE) scripts/local/batch-postgres.ts start
 
-glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
-	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
+glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5) and the dbt task entrypoint
+	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests test/dbt
 
 warehouse-codegen: $(NODE_STAMP) ## regenerate dbt sources and the customer-rules macro from table specs / dbt/customer_rules.yml
 	$(TSNODE) scripts/local/warehouse-codegen.ts
@@ -86,6 +86,10 @@ warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture â†’ local DuckDB bronze â
 
 gold: $(NODE_STAMP) $(VENV_STAMP) ## build gold locally from CSVs: make gold SOURCE=dir AS_OF=YYYY-MM-DD OUT=dir
 	$(TSNODE) scripts/gold.ts --source "$(SOURCE)" --as-of "$(AS_OF)" --out "$(OUT)"
+
+outputs: ## stack outputs runbooks refer to (needs AWS credentials): make outputs ENV=prod [OUTPUT=LeaseTable]
+	@test -n "$(ENV)" || { echo "make outputs: ENV is required (ENV=dev|staging|prod)" >&2; exit 2; }
+	@$(TSNODE) scripts/stack-outputs.ts --env "$(ENV)" $(if $(OUTPUT),--output "$(OUTPUT)") $(if $(REGION),--region "$(REGION)")
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from './config';
 import { findPlaceholders } from './config/placeholders';
 import { Monitoring } from './constructs/monitoring';
 import { PlaceholderGuard } from './constructs/placeholder-guard';
+import { addRunbookOutputs } from './stack-outputs';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { BatchStack } from './stacks/batch-stack';
@@ -80,6 +81,7 @@ export class DataPlatformStage extends Stage {
       sections: this.node.findAll().filter((c): c is Monitoring => c instanceof Monitoring),
     });
 
+    addRunbookOutputs(this);
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
     // Example values synthesize (tests, snapshots, offline synth) but no stack of the environment deploys.
     const fields = findPlaceholders(config);

@@ -43,3 +43,9 @@ export function objectKey(parts: PartitionKeyParts, fileName: string): string {
   if (fileName.includes('/') || fileName.length === 0) throw new Error(`lake file name "${fileName}" must be a non-empty single segment`);
   return `${partitionPrefix(parts)}${fileName}`;
 }
+
+/**
+ * Staging-zone key of a batch window's dbt `run_results.json`, as a States.Format template (`{}` = the window
+ * id, e.g. `20260601t0900`): the state machine fills it in for the dbt task, which uploads there.
+ */
+export const DBT_RUN_RESULTS_KEY_TEMPLATE = 'dbt-runs/window={}/run_results.json';

@@ -51,6 +51,8 @@ export class BatchStack extends Stack {
   public readonly dbt: BatchDbtTask;
   public readonly workflow: BatchWorkflow;
   public readonly schedule: scheduler.Schedule;
+  /** Schedule invocations that could not start an execution (alarmed: each is a window not started). */
+  public readonly scheduleDeadLetters: sqs.Queue;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
@@ -255,6 +257,7 @@ export class BatchStack extends Stack {
       logsKey: props.logsKey,
       logRetention,
       removalPolicy,
+      runResults: { bucket: zones.staging, key: lake.key },
     });
 
     Tags.of(this.dbt.taskDefinition.taskRole).add('RedshiftDbRoles', warehouse.transformerDbRole);
@@ -276,6 +279,7 @@ export class BatchStack extends Stack {
         securityGroups: [dbtSg],
       },
       onCall: props.alerting.critical,
+      runbookUrl: `${config.runbookBaseUrl}docs/runbooks/batch-execution-failed.md`,
       logsKey: props.logsKey,
       logRetention,
       timeout,
@@ -294,12 +298,12 @@ export class BatchStack extends Stack {
       },
     );
 
-    const dlq = new sqs.Queue(this, 'ScheduleDeadLetters', {
+    const dlq = (this.scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-    });
+    }));
     Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
     this.schedule = new scheduler.Schedule(this, 'Hourly', {
       scheduleName: `${name}-hourly-batch`,
@@ -387,6 +391,15 @@ export class BatchStack extends Stack {
         ...once,
       });
     }
+    this.monitoring.addAlarm('ScheduleDeadLetters', {
+      runbook: 'batch-schedule-dead-letters',
+      summary: 'The schedule could not start an hourly batch execution (after its retries): that window was not processed.',
+      metric: this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const builds = new cloudwatch.Metric({
       namespace: BATCH_METRICS_NAMESPACE,
       metricName: 'GoldBuildSucceeded',

@@ -15,16 +15,17 @@ const realValues = (name: 'staging' | 'prod') => {
   raw.account = '123456789012';
   raw.runbookBaseUrl = 'https://git.internal.corp/data/dataflow/-/blob/main/';
   raw.alarms = { criticalEmails: ['data-oncall@corp.internal'], warningEmails: [] };
+  raw.oltp = { ...raw.oltp, network: { mode: 'transit-gateway', transitGatewayId: 'tgw-0a1b2c3d4e5f60718', cidr: '172.16.8.0/24' } };
   return raw;
 };
 
 describe('example values never reach an account', () => {
   test('every example field of staging and prod is found, by path', () => {
     expect(findPlaceholders(loadEnvironmentConfig('prod')).map((f) => f.path)).toEqual(
-      expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0', 'alarms.warningEmails.0']),
+      expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0', 'alarms.warningEmails.0', 'oltp.network.transitGatewayId']),
     );
     expect(findPlaceholders(loadEnvironmentConfig('staging')).map((f) => f.path)).toEqual(
-      expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0']),
+      expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0', 'oltp.network.peerVpcId']),
     );
   });
 
