@@ -1,3 +1,6 @@
+import * as path from 'node:path';
+import { copyFiles } from '../../lib/constructs/batch-function';
+import { oltpExtractSettings } from '../../lib/constructs/oltp-extract';
 import { BUNDLED_CA_FILE, caBundle, clientConfig, type OltpConnectionSettings } from '../../lambda/batch/oltp-connection';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBprivateCA\n-----END CERTIFICATE-----\n';
@@ -24,5 +27,22 @@ describe('pg client options of the extract', () => {
     const settings: OltpConnectionSettings = { ...timeouts, ca: { source: 'secret-field', field: 'caBundle' } };
     expect(() => caBundle(settings, secret)).toThrow('OLTP secret field "caBundle" does not hold a PEM certificate');
     expect(() => caBundle({ ...timeouts, ca: { source: 'file' } }, secret, () => 'not a pem', '/var/task')).toThrow(`bundled ${BUNDLED_CA_FILE} does not hold a PEM certificate`);
+  });
+});
+
+describe('a CA bundle from the repository travels with the extract', () => {
+  test('tls.ca file: the PEM is copied next to the handler by the bundling hook, and the runtime reads it there', () => {
+    const settings = oltpExtractSettings({
+      network: { mode: 'transit-gateway', transitGatewayId: 'tgw-0123456789abcdef0', cidr: '172.16.8.0/24' },
+      port: 5432,
+      tls: { ca: 'file', path: 'certs/oltp-ca.pem' },
+      timeouts: { connectSeconds: 10, statementSeconds: 600, querySeconds: 660 },
+    });
+    expect(settings.runtime.ca).toEqual({ source: 'file' });
+    expect(settings.environment).toEqual({});
+    const source = path.resolve(__dirname, '..', '..', 'certs', 'oltp-ca.pem');
+    expect(settings.bundledFiles).toEqual({ [BUNDLED_CA_FILE]: source });
+    const hooks = copyFiles(settings.bundledFiles);
+    expect(hooks.afterBundling('/in', '/asset-output')).toEqual([`cp ${JSON.stringify(source)} "/asset-output/${BUNDLED_CA_FILE}"`]);
   });
 });
