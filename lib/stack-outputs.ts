@@ -15,7 +15,7 @@ const STREAM_TITLE = (name: string) => name.charAt(0).toUpperCase() + name.slice
 
 /**
  * The outputs of every stack of an environment: each generated name or address a runbook tells on-call to use
- * (test/connect/runbooks.test.ts checks that every output a runbook names exists).
+ * (test/foundation/runbooks.test.ts checks that every output a runbook names exists).
  */
 export function addRunbookOutputs(stage: DataPlatformStage): void {
   const { operations, storage, streaming, warehouse, batch, dashboard } = stage;
