@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser
+.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser outputs
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -92,8 +92,8 @@ postgres-stop: $(NODE_STAMP) ## stop this checkout's local OLTP Postgres
 postgres-where: $(NODE_STAMP) ## print this checkout's local Postgres cluster folder and port
 	$(TSNODE) scripts/local/batch-postgres.ts where
 
-glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5)
-	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests
+glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5) and the dbt task entrypoint
+	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests test/dbt
 
 warehouse-codegen: $(NODE_STAMP) ## regenerate dbt sources and the customer-rules macro from table specs / dbt/customer_rules.yml
 	$(TSNODE) scripts/local/warehouse-codegen.ts
@@ -128,6 +128,10 @@ cost: ## monthly cost estimate of one environment from its templates, config and
 	@case "$$DATAFLOW_COST_ENV" in dev|staging|prod) ;; *) printf "make cost: ENV must be dev, staging or prod (got '%s')\n" "$$DATAFLOW_COST_ENV" >&2; exit 2;; esac
 	@$(MAKE) --no-print-directory $(NODE_STAMP)
 	@$(TSNODE) scripts/cost.ts --env "$$DATAFLOW_COST_ENV"
+
+outputs: ## stack outputs runbooks refer to (needs AWS credentials): make outputs ENV=prod [OUTPUT=LeaseTable]
+	@test -n "$(ENV)" || { echo "make outputs: ENV is required (ENV=dev|staging|prod)" >&2; exit 2; }
+	@$(TSNODE) scripts/stack-outputs.ts --env "$(ENV)" $(if $(OUTPUT),--output "$(OUTPUT)") $(if $(REGION),--region "$(REGION)")
 
 requirements-lock: ## regenerate requirements.txt from requirements.in
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -r requirements.in

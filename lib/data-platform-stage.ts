@@ -1,7 +1,10 @@
 import { Stage, Tags, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config';
+import { findPlaceholders } from './config/placeholders';
 import { Monitoring } from './constructs/monitoring';
+import { PlaceholderGuard } from './constructs/placeholder-guard';
+import { addRunbookOutputs } from './stack-outputs';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { BatchStack } from './stacks/batch-stack';
@@ -79,7 +82,13 @@ export class DataPlatformStage extends Stage {
       sections: this.node.findAll().filter((c): c is Monitoring => c instanceof Monitoring),
     });
 
+    addRunbookOutputs(this);
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
+    // Example values synthesize (tests, snapshots, offline synth) but no stack of the environment deploys.
+    const fields = findPlaceholders(config);
+    [this.operations, this.storage, this.warehouse, this.streaming, this.batch, this.dashboard].forEach(
+      (stack, i) => new PlaceholderGuard(stack, 'ExampleValues', { environment: config.name, fields, warn: i === 0 }),
+    );
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../contracts/table-specs';
+import { oltpConnectionSchema } from './oltp-connection';
 import { windowSchema } from './window';
 
 const fraction = z.number().min(0).max(1);
@@ -13,6 +14,7 @@ export const bucketsSchema = z.strictObject({ raw: z.string().min(3), staging: z
 export const extractConfigSchema = z.strictObject({
   buckets: bucketsSchema,
   oltpSecretArn: z.string().startsWith('arn:'),
+  oltp: oltpConnectionSchema,
   overlapMinutes: z.number().int().min(0).max(60),
 });
 

@@ -57,3 +57,8 @@ const HOUR_MS = 3_600_000;
 export function streamStagingHour(arrivalMs: number): number {
   return Math.floor(arrivalMs / HOUR_MS) * HOUR_MS;
 }
+/**
+ * Staging-zone key of a batch window's dbt `run_results.json`, as a States.Format template (`{}` = the window
+ * id, e.g. `20260601t0900`): the state machine fills it in for the dbt task, which uploads there.
+ */
+export const DBT_RUN_RESULTS_KEY_TEMPLATE = 'dbt-runs/window={}/run_results.json';

@@ -1,14 +1,17 @@
+import { placeholder } from './placeholders';
 import type { EnvironmentConfigInput, EnvironmentName } from './schema';
 
 /**
- * Per-environment values. Replace the example account ids with yours (or pass `-c account=… -c region=…`).
- * Everything here is validated by `environmentConfigSchema` when the app synthesizes.
+ * Per-environment values, validated by `environmentConfigSchema` when the app synthesizes. Values wrapped in
+ * `placeholder(…)` (and any e-mail or URL on a reserved example domain) are examples: they synthesize, but every
+ * stack of an environment holding one refuses to deploy, naming the field. Replace them with yours (the account
+ * also with `-c account=…`).
  */
 
 const shared = {
   prefix: 'dataflow',
   tags: { project: 'dataflow-platform', owner: 'data-platform-team', costCenter: 'CC-4410-data' },
-  runbookBaseUrl: 'https://github.com/dataflow-enterprises/dataflow-platform/blob/main/',
+  runbookBaseUrl: placeholder('https://github.com/dataflow-enterprises/dataflow-platform/blob/main/'),
   streaming: {
     retentionHours: 24,
     batchSize: 500,
@@ -70,13 +73,15 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       snapshotRetentionDays: 3,
     },
     cost: { monthlyBudgetUsd: 400, load: { eventsPerDay: 200_000, avgEventBytes: 700, oltpRowsPerDay: 50_000, analystQueryHoursPerDay: 0.5 } },
+    // The shop's RDS database in its own VPC (same account and region), reached through a peering connection.
+    oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-0000000000000de01'), cidr: '10.30.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: false },
   },
   staging: {
     ...shared,
     name: 'staging',
     terminationProtection: true,
-    account: '222222222222',
+    account: placeholder('222222222222'),
     region: 'eu-west-1',
     logRetentionDays: 30,
     lake: {
@@ -109,13 +114,14 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       snapshotRetentionDays: 7,
     },
     cost: { monthlyBudgetUsd: 1_000, load: { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 300_000, analystQueryHoursPerDay: 1 } },
+    oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-00000000000005a01'), cidr: '10.31.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: true },
   },
   prod: {
     ...shared,
     name: 'prod',
     terminationProtection: true,
-    account: '333333333333',
+    account: placeholder('333333333333'),
     region: 'eu-west-1',
     logRetentionDays: 90,
     lake: {
@@ -156,6 +162,11 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       monthlyBudgetUsd: 6_000,
       anomalyAlertUsd: 100,
       load: { eventsPerDay: 10_000_000, avgEventBytes: 700, oltpRowsPerDay: 3_500_000, analystQueryHoursPerDay: 8 },
+    },
+    // The on-premises shop database behind the company's transit gateway (VPN / Direct Connect), private CA.
+    oltp: {
+      network: { mode: 'transit-gateway', transitGatewayId: placeholder('tgw-00000000000000b01'), cidr: '172.16.8.0/24' },
+      tls: { ca: 'secret-field', field: 'caPem' },
     },
     schedule: { ...shared.schedule, enabled: true },
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleExpressionProblem, vpcCidrProblem } from './expressions';
+import { checkOltpAgainstEnvironment, oltpSchema } from './oltp-schema';
 
 /**
  * The one typed, validated description of an environment. Every environment-specific value the CDK app uses
@@ -217,6 +218,8 @@ export const environmentConfigSchema = z
         .optional(),
     }),
     cost: costSchema,
+    /** How the batch extract reaches the OLTP database (network path, port, timeouts, TLS CA). */
+    oltp: oltpSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
       expression: z.string().superRefine(problemOf(scheduleExpressionProblem)),
@@ -228,6 +231,7 @@ export const environmentConfigSchema = z
     }),
   })
   .superRefine((c, ctx) => {
+    checkOltpAgainstEnvironment(c, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     if (c.name !== 'dev' && c.account === undefined) {
       ctx.addIssue({ code: 'custom', path: ['account'], message: `is required for ${c.name} (only dev may be environment-agnostic)` });
     }

@@ -4,10 +4,12 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
+import { nagText } from '../nag-text';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The uid batch-dbt.Dockerfile creates and switches to. */
@@ -30,6 +32,12 @@ export interface BatchDbtTaskProps {
   readonly memoryLimitMiB?: number;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where the task uploads dbt's run_results.json after each build: a bucket and its key (SSE-KMS); the role may
+   * put objects under `dbt-runs/` only.
+   * @default - not uploaded
+   */
+  readonly runResults?: { readonly bucket: s3.IBucket; readonly key: kms.IKey };
 }
 
 /**
@@ -84,8 +92,10 @@ export class BatchDbtTask extends Construct {
         DATAFLOW_REDSHIFT_DATABASE: props.databaseName,
         DATAFLOW_AWS_ACCOUNT_ID: stack.account,
         AWS_REGION: stack.region,
+        ...(props.runResults ? { DATAFLOW_RUN_RESULTS_BUCKET: props.runResults.bucket.bucketName } : {}),
       },
     });
+    if (props.runResults) this.allowRunResults(props.runResults.bucket, props.runResults.key);
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'The environment holds only non-secret settings (dbt target, workgroup, host, database, region); credentials are IAM temporary credentials.',
@@ -93,6 +103,25 @@ export class BatchDbtTask extends Construct {
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ecr:GetAuthorizationToken (image pull) supports no resource-level permissions.',
+    });
+  }
+
+  /** PutObject of run_results.json under `dbt-runs/` (window keys below it), with the bucket key through S3. */
+  private allowRunResults(bucket: s3.IBucket, key: kms.IKey): void {
+    const objects = bucket.arnForObjects('dbt-runs/*');
+    const role = this.taskDefinition.taskRole;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RunResults', actions: ['s3:PutObject'], resources: [objects] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunResultsKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagText(this, objects)}]`,
+      reason: 'PutObject only under dbt-runs/ of the staging zone: one run_results.json per window key (window=<id>/) below it.',
     });
   }
 }

@@ -11,5 +11,6 @@ RUN rm -rf /dbt/target /dbt/logs /dbt/dbt_packages && useradd --uid 10001 --no-c
 USER 10001
 WORKDIR /dbt
 ENV DBT_PROFILES_DIR=/dbt DBT_TARGET=dev
-# `dbt build --target <env>` with the window's as_of_date; a non-zero exit fails the state machine's Transform.
-ENTRYPOINT ["sh", "-c", "exec dbt build --project-dir /dbt --profiles-dir /dbt --target \"$DBT_TARGET\" --vars \"{as_of_date: '$DBT_AS_OF_DATE'}\""]
+# `dbt build --target <env>` with the window's as_of_date, then run_results.json to the lake (pass or fail); the exit
+# code is dbt's, and a non-zero one fails the state machine's Transform.
+ENTRYPOINT ["python", "/dbt/scripts/batch_build.py"]

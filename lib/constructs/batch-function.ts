@@ -4,6 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda_nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -41,6 +42,8 @@ export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerNam
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Why the statements on `*` the caller adds to the role are needed (joined into the IAM5 acknowledgement). @default [] */
   readonly unscopedReasons?: readonly string[];
+  /** Files copied next to the bundled handler (file name → absolute source path). @default {} */
+  readonly bundledFiles?: Record<string, string>;
 }
 
 /**
@@ -101,6 +104,7 @@ export class BatchFunction<H extends BatchHandlerName = BatchHandlerName> extend
         target: 'node22',
         format: OutputFormat.CJS,
         externalModules: ['@aws-sdk/*', 'pg-native'],
+        ...(props.bundledFiles && Object.keys(props.bundledFiles).length ? { commandHooks: copyFiles(props.bundledFiles) } : {}),
       },
     });
     // Names the runtime-config entry the handler parses, for the deploy-readiness check (lib/readiness/).
@@ -111,4 +115,13 @@ export class BatchFunction<H extends BatchHandlerName = BatchHandlerName> extend
       reason: 'Pinned to nodejs22.x on purpose: the bundle targets node22 (esbuild target) and runtime upgrades are a reviewed change.',
     });
   }
+}
+
+/** Bundling hooks that copy extra files into the bundle's output folder. */
+export function copyFiles(files: Record<string, string>): NonNullable<NonNullable<lambda_nodejs.BundlingOptions['commandHooks']>> {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_input, output) => Object.entries(files).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(path.join(output, name))}`),
+  };
 }

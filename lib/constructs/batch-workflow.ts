@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
+import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/shared/lake-keys';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -61,6 +62,11 @@ export interface BatchWorkflowProps {
   };
   /** Receives the failure notification (on-call). */
   readonly onCall: sns.ITopic;
+  /**
+   * Runbook the failure notification links (what on-call does next).
+   * @default - no link
+   */
+  readonly runbookUrl?: string;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /**
@@ -134,12 +140,15 @@ export class BatchWorkflow extends Construct {
     };
 
     // ---- failure path: record → release → notify → Fail
+    // States.Format treats {, }, ' and \\ as syntax: a URL holding one would break the definition.
+    if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl)) throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
+    const runbook = props.runbookUrl ? ` | Runbook: ${props.runbookUrl}` : '';
     const notify = new tasks.SnsPublish(this, 'Notify on-call', {
       topic: props.onCall,
       subject: `DataFlow hourly batch failed (${props.environment})`,
       message: sfn.TaskInput.fromText(
         sfn.JsonPath.format(
-          `DataFlow hourly batch (${props.environment}) failed. Window: {} | Failed state: {} | Error: {} | Details: {} | Execution: https://{}.console.aws.amazon.com/states/home?region={}#/v2/executions/details/{}`,
+          `DataFlow hourly batch (${props.environment}) failed. Window: {} | Failed state: {} | Error: {} | Details: {} | Execution: https://{}.console.aws.amazon.com/states/home?region={}#/v2/executions/details/{}${runbook}`,
           sfn.JsonPath.stringAt('$.failureInfo.window'),
           sfn.JsonPath.stringAt('$.failureInfo.state'),
           sfn.JsonPath.stringAt('$.failureInfo.error'),
@@ -263,7 +272,13 @@ export class BatchWorkflow extends Construct {
       securityGroups: props.dbt.securityGroups,
       assignPublicIp: false,
       containerOverrides: [
-        { containerDefinition: props.dbt.container, environment: [{ name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') }] },
+        {
+          containerDefinition: props.dbt.container,
+          environment: [
+            { name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') },
+            { name: 'DBT_RUN_RESULTS_KEY', value: sfn.JsonPath.format(DBT_RUN_RESULTS_KEY_TEMPLATE, sfn.JsonPath.stringAt('$.plan.windowId')) },
+          ],
+        },
       ],
       taskTimeout: sfn.Timeout.duration(Duration.minutes(45)),
       resultPath: '$.transform',

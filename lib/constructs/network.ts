@@ -22,6 +22,13 @@ export interface WarehouseNetworkProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * NAT gateways for clients that must reach a public endpoint (the batch extract with `oltp.network.mode: nat`):
+   * adds small public subnets holding the NAT gateways and private subnets routed through them, after the
+   * isolated ones (whose CIDRs do not move).
+   * @default 0 - isolated subnets only
+   */
+  readonly natGateways?: number;
 }
 
 /**
@@ -36,18 +43,29 @@ export class WarehouseNetwork extends Construct {
   public readonly subnets: ec2.SelectedSubnets;
   public readonly flowLogGroup: logs.LogGroup;
   public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
+  /** Private subnets behind the NAT gateways (only with `natGateways`). */
+  public readonly natSubnets?: ec2.SelectedSubnets;
 
   constructor(scope: Construct, id: string, props: WarehouseNetworkProps) {
     super(scope, id);
+    const nat = props.natGateways ?? 0;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       ...(props.availabilityZones ? { availabilityZones: [...props.availabilityZones] } : { maxAzs: 3 }),
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'warehouse', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      natGateways: nat,
+      subnetConfiguration: [
+        { name: 'warehouse', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        ...(nat ? [
+          { name: 'nat', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 28, mapPublicIpOnLaunch: false },
+          { name: 'egress', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 26 },
+        ] : []),
+      ],
       restrictDefaultSecurityGroup: true,
     });
     this.subnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
-    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    if (nat) this.natSubnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const s3Subnets = [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, ...(nat ? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] : [])];
+    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: s3Subnets });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.logRetention,

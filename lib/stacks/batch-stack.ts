@@ -23,6 +23,7 @@ import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { LeaseRelease } from '../constructs/lease-release';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
+import { allowOltpEgress, oltpExtractSettings } from '../constructs/oltp-extract';
 import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
 
@@ -55,6 +56,8 @@ export class BatchStack extends Stack {
   /** Frees the leases of executions that failed, timed out or were aborted. */
   public readonly leaseRelease: LeaseRelease;
   public readonly schedule: scheduler.Schedule;
+  /** Schedule invocations that could not start an execution (alarmed: each is a window not started). */
+  public readonly scheduleDeadLetters: sqs.Queue;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
@@ -101,14 +104,14 @@ export class BatchStack extends Stack {
       reason: 'The OLTP database is owned by the shop team, outside this app: its password rotates there, and they update this secret.',
     });
 
-    // The extract runs in the warehouse VPC (isolated subnets): it reaches the OLTP database over the private
-    // network and AWS APIs through endpoints.
+    // The extract runs in the warehouse VPC, in the subnets with the configured path to the OLTP database
+    // (oltp.network: transit gateway, peering or NAT); AWS APIs through endpoints.
     const extractSg = new ec2.SecurityGroup(this, 'ExtractSecurityGroup', {
       vpc: warehouse.vpc,
       description: 'Batch extract Lambda: Postgres out, HTTPS to VPC endpoints',
       allowAllOutbound: false,
     });
-    extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432), 'OLTP Postgres (private network / VPN)');
+    allowOltpEgress(extractSg, config.oltp);
     // HTTPS to the interface endpoints and the S3 gateway endpoint; the isolated subnets have no internet route.
     extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs via VPC endpoints (no internet route)');
     const dbtSg = new ec2.SecurityGroup(this, 'DbtSecurityGroup', {
@@ -162,18 +165,20 @@ export class BatchStack extends Stack {
       lockTtlSeconds: timeout.toSeconds() + 300,
       metricsNamespace: BATCH_METRICS_NAMESPACE,
     });
+    const oltp = oltpExtractSettings(config.oltp);
     const extract = fn(
       'Extract',
       'extract',
       'Batch extract: one OLTP table and window to the raw zone',
-      { buckets, oltpSecretArn: this.oltpSecret.secretArn, overlapMinutes: config.schedule.extractOverlapMinutes },
+      { buckets, oltpSecretArn: this.oltpSecret.secretArn, oltp: oltp.runtime, overlapMinutes: config.schedule.extractOverlapMinutes },
       {
         timeout: Duration.minutes(15),
         memorySize: 1024,
         vpc: warehouse.vpc,
-        vpcSubnets: warehouse.subnets,
+        vpcSubnets: warehouse.extractSubnets,
         securityGroups: [extractSg],
-        environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
+        environment: oltp.environment,
+        bundledFiles: oltp.bundledFiles,
       },
     );
     const quality = fn(
@@ -271,6 +276,7 @@ export class BatchStack extends Stack {
       logsKey: props.logsKey,
       logRetention,
       removalPolicy,
+      runResults: { bucket: zones.staging, key: lake.key },
     });
 
     Tags.of(this.dbt.taskDefinition.taskRole).add('RedshiftDbRoles', warehouse.transformerDbRole);
@@ -292,6 +298,7 @@ export class BatchStack extends Stack {
         securityGroups: [dbtSg],
       },
       onCall: props.alerting.critical,
+      runbookUrl: `${config.runbookBaseUrl}docs/runbooks/batch-execution-failed.md`,
       logsKey: props.logsKey,
       logRetention,
       timeout,
@@ -319,12 +326,12 @@ export class BatchStack extends Stack {
     });
     this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', { stateMachine: this.workflow.stateMachine, function: release, lockTable: this.lockTable, key: this.key });
 
-    const dlq = new sqs.Queue(this, 'ScheduleDeadLetters', {
+    const dlq = (this.scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-    });
+    }));
     Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
     // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
     // kms:GenerateDataKey (CDK grants only kms:Decrypt on the schedule key and sqs:SendMessage).
@@ -446,6 +453,15 @@ export class BatchStack extends Stack {
         ...once,
       });
     }
+    this.monitoring.addAlarm('ScheduleDeadLetters', {
+      runbook: 'batch-schedule-dead-letters',
+      summary: 'The schedule could not start an hourly batch execution (after its retries): that window was not processed.',
+      metric: this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     const builds = new cloudwatch.Metric({
       namespace: BATCH_METRICS_NAMESPACE,
       metricName: 'GoldBuildSucceeded',

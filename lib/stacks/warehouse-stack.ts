@@ -11,6 +11,7 @@ import type { IAlarmTopics } from '../constructs/alerting';
 import type { DataLake } from '../constructs/data-lake';
 import { Monitoring } from '../constructs/monitoring';
 import { WarehouseNetwork } from '../constructs/network';
+import { OltpPath } from '../constructs/oltp-path';
 import { RedshiftUsageLimit } from '../constructs/redshift-usage-limit';
 import { RedshiftWarehouse } from '../constructs/redshift-warehouse';
 import { WarehouseSetup } from '../constructs/warehouse-setup';
@@ -21,6 +22,8 @@ export interface WarehouseTarget {
   readonly vpc: ec2.IVpc;
   /** The workgroup's isolated subnets. */
   readonly subnets: ec2.SubnetSelection;
+  /** Where the batch extract runs: subnets with the configured route to the OLTP database. */
+  readonly extractSubnets: ec2.SubnetSelection;
   readonly workgroupName: string;
   readonly workgroupArn: string;
   /** Workgroup endpoint host (port 5439). */
@@ -52,6 +55,8 @@ export interface WarehouseStackProps extends StackProps {
  */
 export class WarehouseStack extends Stack {
   public readonly network: WarehouseNetwork;
+  /** The network path from the batch extract to the OLTP database (`oltp.network`). */
+  public readonly oltpPath: OltpPath;
   public readonly warehouse: RedshiftWarehouse;
   public readonly usageLimit: RedshiftUsageLimit;
   public readonly setup: WarehouseSetup;
@@ -75,6 +80,14 @@ export class WarehouseStack extends Stack {
       logRetention: logRetention,
       logsKey: props.logsKey,
       removalPolicy,
+      natGateways: config.oltp.network.mode === 'nat' ? config.oltp.network.natGateways : 0,
+    });
+    this.oltpPath = new OltpPath(this, 'OltpPath', {
+      vpc: this.network.vpc,
+      isolatedSubnets: this.network.subnets,
+      natSubnets: this.network.natSubnets,
+      network: config.oltp.network,
+      name,
     });
 
     this.warehouse = new RedshiftWarehouse(this, 'Redshift', {
@@ -126,6 +139,7 @@ export class WarehouseStack extends Stack {
     this.target = {
       vpc: this.network.vpc,
       subnets: { subnets: this.network.subnets.subnets },
+      extractSubnets: this.oltpPath.extractSubnets,
       workgroupName: this.warehouse.workgroupName,
       workgroupArn: this.warehouse.workgroupArn,
       endpointAddress: this.warehouse.endpointAddress,

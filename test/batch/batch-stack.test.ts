@@ -91,7 +91,7 @@ describe('BatchStack', () => {
     });
   });
 
-  test('alarms: executions failed / timed out / aborted, Glue failures; the freshness SLA only where the schedule runs', () => {
+  test('alarms: executions failed / timed out / aborted, Glue failures, schedule dead letters; the freshness SLA only where the schedule runs', () => {
     const descriptions = (t: Template) =>
       Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription));
     expect(descriptions(dev)).toHaveLength(6);

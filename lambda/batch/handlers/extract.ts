@@ -2,11 +2,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, type ClientConfig } from 'pg';
-import { z } from 'zod';
 import type { OltpTableName } from '../../contracts/table-specs';
 import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig, tableEventSchema } from '../config';
 import { extractManifestKey, extractTable } from '../extract';
 import { S3LakeStore, type LakeStore } from '../lake-store';
+import { clientConfig, oltpSecretSchema } from '../oltp-connection';
 
 export interface ExtractDeps {
   readonly store: LakeStore;
@@ -36,14 +36,6 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
   };
 }
 
-const secretSchema = z.object({
-  host: z.string().min(1),
-  port: z.coerce.number().int().default(5432),
-  dbname: z.string().min(1),
-  username: z.string().min(1),
-  password: z.string().min(1),
-});
-
 function awsDeps(): ExtractDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
   const secrets = new SecretsManagerClient({});
@@ -52,18 +44,7 @@ function awsDeps(): ExtractDeps {
     overlapMinutes: config.overlapMinutes,
     connection: async () => {
       const secret = await secrets.send(new GetSecretValueCommand({ SecretId: config.oltpSecretArn }));
-      const creds = secretSchema.parse(JSON.parse(secret.SecretString ?? '{}'));
-      return {
-        host: creds.host,
-        port: creds.port,
-        database: creds.dbname,
-        user: creds.username,
-        password: creds.password,
-        // TLS verified against the RDS CA bundle the Lambda runtime ships (NODE_EXTRA_CA_CERTS).
-        ssl: { rejectUnauthorized: true },
-        application_name: 'dataflow-batch-extract',
-        statement_timeout: 600_000,
-      };
+      return clientConfig(config.oltp, oltpSecretSchema.parse(JSON.parse(secret.SecretString ?? '{}')));
     },
   };
 }
