@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold
+.PHONY: help install demo test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres glue-test warehouse-codegen warehouse-test gold integ
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ install: $(NODE_STAMP) $(VENV_STAMP) $(SPARK_CLASSES) ## install npm dependencie
 demo: install synth ## run the platform locally on embedded defaults and print what it did
 	$(TSNODE) scripts/demo.ts
 
-test: install typecheck lint postgres unit synth cfn-lint glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck lint postgres unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -67,6 +67,9 @@ synth: $(NODE_STAMP) ## synthesize every environment into cdk.out (no AWS creden
 cfn-lint: $(VENV_STAMP) synth ## cfn-lint every synthesized template
 	$(VENV)/bin/cfn-lint --format parseable --non-zero-exit-code error -- cdk.out/assembly-*/*.template.json
 	@echo "cfn-lint: $$(ls cdk.out/assembly-*/*.template.json | wc -l) templates, 0 errors"
+
+integ: $(NODE_STAMP) ## integration tests (test/integ) synthesized and compared with their committed snapshots, offline; UPDATE=1 rewrites them
+	$(TSNODE) scripts/integ-snapshot.ts $(if $(UPDATE),--update)
 
 postgres: $(NODE_STAMP) ## start the local OLTP Postgres (.local/postgres, port 55432) if it is not running
 	$(TSNODE) scripts/local/batch-postgres.ts start
