@@ -7,7 +7,7 @@
  *   3. gold has rows (Redshift Data API: ExecuteStatement → DescribeStatement → GetStatementResult).
  */
 import { App, Duration } from 'aws-cdk-lib';
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match, type AwsApiCall, type IApiCall } from '@aws-cdk/integ-tests-alpha';
 import { parseEnvironmentConfig, loadEnvironmentConfig } from '../../lib/config';
 import { addPlatformStacks } from '../../lib/data-platform-stage';
 import { cdkJsonContext } from '../helpers/synth';
@@ -35,8 +35,9 @@ async function main(): Promise<void> {
     cdkCommandOptions: { destroy: { args: { force: true } } },
   });
   const a = integ.assertions;
-  const allow = (call: { provider: { addToRolePolicy(s: unknown): void } }, actions: string[], resources: string[]) =>
-    call.provider.addToRolePolicy({ Effect: 'Allow', Action: actions, Resource: resources });
+  /** Extra permissions for a call: on the function that makes it (the waiter's, once it waits). */
+  const allow = (call: IApiCall, actions: string[], resources: string[]) =>
+    ((call as AwsApiCall).waiterProvider ?? call.provider).addToRolePolicy({ Effect: 'Allow', Action: actions, Resource: resources });
 
   // 1. Stream: one valid order and one unparseable record → staging and quarantine.
   const stream = streaming.ingest.streams.transactions;
@@ -61,15 +62,16 @@ async function main(): Promise<void> {
       { Data: '{not json', PartitionKey: 'broken' },
     ],
   });
-  allow(put, ['kms:GenerateDataKey'], [streaming.ingest.key.keyArn]);
   // Every assertion waits: a waiter that never sees its expectation fails the deployment (also under plain `cdk deploy`).
   put.expect(ExpectedResult.objectLike({ FailedRecordCount: 0 })).waitForAssertions({ totalTimeout: Duration.minutes(2) });
+  allow(put, ['kms:GenerateDataKey'], [streaming.ingest.key.keyArn]);
   const listed = (bucket: string, prefix: string, key: string) => {
     const call = a
       .awsApiCall('S3', 'ListObjectsV2', { Bucket: bucket, Prefix: prefix })
-      .expect(ExpectedResult.objectLike({ Contents: Match.arrayWith([Match.objectLike({ Key: Match.stringLikeRegexp(key) })]) }));
+      .expect(ExpectedResult.objectLike({ Contents: Match.arrayWith([Match.objectLike({ Key: Match.stringLikeRegexp(key) })]) }))
+      .waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(20) });
     allow(call, ['s3:ListBucket'], [`arn:aws:s3:::${bucket}`]);
-    return call.waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(20) });
+    return call;
   };
   put.next(listed(storage.lake.staging.bucketName, 'stream/order_placed/', '^stream/order_placed/dt=2026-06-01/hr=10/'));
   put.next(listed(storage.lake.quarantine.bucketName, 'stream/', 'reason=invalid_json/'));
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   // 2. Batch: seed the OLTP source through the Data API, run one window, wait for SUCCEEDED.
   let previous: ReturnType<typeof a.awsApiCall> | undefined;
   for (const sql of await seedStatements(new Date(WINDOW.start))) {
-    const call = a.awsApiCall('RDSData', 'ExecuteStatement', { resourceArn: oltp.cluster.clusterArn, secretArn: batch.oltpSecret.secretArn, database: 'shop', sql });
+    const call = a.awsApiCall('@aws-sdk/client-rds-data', 'ExecuteStatement', { resourceArn: oltp.cluster.clusterArn, secretArn: batch.oltpSecret.secretArn, database: 'shop', sql });
     allow(call, ['secretsmanager:GetSecretValue'], [batch.oltpSecret.secretArn]);
     allow(call, ['kms:Decrypt'], [batch.key.keyArn]);
     if (previous) previous.next(call);
@@ -91,20 +93,26 @@ async function main(): Promise<void> {
     .waitForAssertions({ totalTimeout: Duration.minutes(55), interval: Duration.minutes(1) });
   start.next(execution);
 
-  // 3. Gold has rows, read with the warehouse's admin secret.
+  // 3. Gold has rows, read with the warehouse's admin secret. The three Data API calls run in the same function (the
+  // waiters'): a statement is described and read by the identity that ran it.
   const target = { WorkgroupName: warehouse.target.workgroupName, Database: warehouse.target.databaseName, SecretArn: warehouse.setup.adminSecretArn };
-  const query = a.awsApiCall('RedshiftData', 'ExecuteStatement', {
-    ...target,
-    Sql: "select case when count(*) > 0 then 'has-rows' else 'empty' end as gold_state from gold.fct_orders",
-  });
+  const query = a
+    .awsApiCall('RedshiftData', 'ExecuteStatement', {
+      ...target,
+      Sql: "select case when count(*) > 0 then 'has-rows' else 'empty' end as gold_state from gold.fct_orders",
+    })
+    .expect(ExpectedResult.objectLike({ WorkgroupName: warehouse.target.workgroupName }))
+    .waitForAssertions({ totalTimeout: Duration.minutes(2) });
   allow(query, ['secretsmanager:GetSecretValue'], [warehouse.setup.adminSecretArn]);
   allow(query, ['kms:Decrypt'], [warehouse.warehouse.key.keyArn]);
   const finished = a
     .awsApiCall('RedshiftData', 'DescribeStatement', { Id: query.getAttString('Id') })
     .expect(ExpectedResult.objectLike({ Status: 'FINISHED' }))
     .waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(10) });
-  const result = a.awsApiCall('RedshiftData', 'GetStatementResult', { Id: query.getAttString('Id') });
-  result.assertAtPath('Records.0.0.stringValue', ExpectedResult.exact('has-rows')).waitForAssertions({ totalTimeout: Duration.minutes(2) });
+  const result = a
+    .awsApiCall('RedshiftData', 'GetStatementResult', { Id: query.getAttString('Id') })
+    .assertAtPath('Records.0.0.stringValue', ExpectedResult.exact('has-rows'))
+    .waitForAssertions({ totalTimeout: Duration.minutes(2) });
   execution.next(query).next(finished).next(result);
   app.synth();
 }
