@@ -11,7 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../lambda/contracts/metrics';
+import { BATCH_METRICS_NAMESPACE, SERVICES, type BatchMetricName } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
 import { BatchDbtTask } from '../constructs/batch-dbt-task';
@@ -386,7 +386,7 @@ export class BatchStack extends Stack {
     }
     const builds = new cloudwatch.Metric({
       namespace: BATCH_METRICS_NAMESPACE,
-      metricName: 'GoldBuildSucceeded',
+      metricName: 'GoldBuildSucceeded' satisfies BatchMetricName,
       dimensionsMap: { service: SERVICES.batchControl },
       statistic: 'Sum',
       period: Duration.minutes(config.schedule.freshnessSlaMinutes),
@@ -404,13 +404,13 @@ export class BatchStack extends Stack {
     }
     const freshness = new cloudwatch.Metric({
       namespace: BATCH_METRICS_NAMESPACE,
-      metricName: 'DataFreshnessMinutes',
+      metricName: 'DataFreshnessMinutes' satisfies BatchMetricName,
       dimensionsMap: { service: SERVICES.batchControl },
       statistic: 'Maximum',
       period: Duration.hours(1),
     });
     const quality = new cloudwatch.MathExpression({
-      expression: `SELECT MIN(QualityScore) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
+      expression: `SELECT MIN(${'QualityScore' satisfies BatchMetricName}) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
       label: 'QualityScore',
       period: Duration.hours(1),
     });
