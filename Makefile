@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser outputs
+.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser outputs integ
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ demo: install synth ## run the platform locally on embedded defaults and print w
 chaos: install ## fault scenarios (stream and batch) run locally: one table of records in/warehouse/quarantined/duplicated/lost
 	$(TSNODE) scripts/local/chaos.ts
 
-test: install typecheck lint postgres browser unit synth cfn-lint glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck lint postgres browser unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -82,6 +82,9 @@ browser: ## install headless Chromium (Debian's package) if missing
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
 	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
 	  else echo "make browser: install Chromium (Debian: apt-get install chromium) for the report's browser test" >&2; exit 1; fi; }
+
+integ: $(NODE_STAMP) ## integration tests (test/integ) synthesized and compared with their committed snapshots, offline; UPDATE=1 rewrites them
+	$(TSNODE) scripts/integ-snapshot.ts $(if $(value UPDATE),--update)
 
 postgres: $(NODE_STAMP) ## start this checkout's local OLTP Postgres if it is not running (own port and cluster folder: `make postgres-where`)
 	$(TSNODE) scripts/local/batch-postgres.ts start

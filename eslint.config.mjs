@@ -19,6 +19,9 @@ export default tseslint.config(
     rules: {
       // lambda/ is runtime code: it must never depend on the infrastructure in lib/.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/lib/**', '../lib/*', '../../lib/*'], message: 'lambda/ must not import lib/' }] }],
+      // Under the JSON log format the runtime wraps console output into a message string (metrics inside are lost):
+      // functions log and publish metrics through Powertools (lambda/shared/powertools.ts).
+      'no-console': 'error',
     },
   },
 );

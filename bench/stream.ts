@@ -17,7 +17,8 @@ import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
  *   (b) core: the processor's handler end to end (decode → validate → classify → anomalies → route → NDJSON), I/O stubbed
  *   (c) Powertools parser: KinesisEnvelope.safeParse (Base64Encoded record data) with the same zod schemas (a
  *       discriminated union of the stream's types)
- * plus the minified Lambda bundle size and module init time in a fresh process. Last line: one JSON object.
+ * plus the minified Lambda bundle size and module init time in a fresh process, without and with the source map the
+ * stack deploys (`--enable-source-maps`). Last line: one JSON object.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -43,10 +44,13 @@ async function interleaved(paths: readonly Path[], rounds: number): Promise<numb
   return best.map((s) => RECORDS / s);
 }
 
-async function bundle(): Promise<{ file: string; bytes: number }> {
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'stream-processor.js');
-  // The same options as the stack's NodejsFunction (minify, node22, CJS, AWS SDK v3 provided by the runtime).
+async function bundle(sourceMap: boolean): Promise<{ file: string; bytes: number; mapBytes: number }> {
+  const dir = path.join(OUT, sourceMap ? 'stream-processor-source-map' : 'stream-processor');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'index.js');
+  // The same options as the stack's NodejsFunction (minify, node22, CJS, AWS SDK v3 provided by the runtime, a
+  // linked source map without sources content).
   await build({
     entryPoints: [path.join(ROOT, 'lambda', 'stream-processor', 'index.ts')],
     bundle: true,
@@ -55,18 +59,19 @@ async function bundle(): Promise<{ file: string; bytes: number }> {
     target: 'node22',
     format: 'cjs',
     external: ['@aws-sdk/*'],
-    sourcemap: false,
+    sourcemap: sourceMap,
+    sourcesContent: false,
     outfile: file,
     logLevel: 'error',
   });
-  return { file, bytes: fs.statSync(file).size };
+  return { file, bytes: fs.statSync(file).size, mapBytes: sourceMap ? fs.statSync(`${file}.map`).size : 0 };
 }
 
 /**
  * Median module init (require) time of the bundle over fresh processes: in total (the bundle plus the AWS SDK v3
  * clients the Lambda runtime provides outside the bundle) and for the bundle alone (SDK clients already loaded).
  */
-function initMs(file: string): { total: number; bundle: number } {
+function initMs(file: string, nodeOptions: readonly string[] = []): { total: number; bundle: number } {
   const env = {
     ...process.env,
     PROCESSOR_SETTINGS: JSON.stringify(BENCH_SETTINGS),
@@ -79,7 +84,7 @@ function initMs(file: string): { total: number; bundle: number } {
   const timed = (preload: string) =>
     `${preload}const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const median = (script: string) => {
-    const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', script], { env, cwd: ROOT }).toString()));
+    const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, [...nodeOptions, '-e', script], { env, cwd: ROOT }).toString()));
     return runs.sort((a, b) => a - b)[3];
   };
   return { total: median(timed('')), bundle: median(timed("require('@aws-sdk/client-s3');require('@aws-sdk/client-sns');")) };
@@ -148,8 +153,10 @@ async function main(): Promise<void> {
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
   if (powertoolsRejected < quarantined * 0.8) throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
 
-  const { file, bytes } = await bundle();
+  const { file, bytes } = await bundle(false);
   const init = initMs(file);
+  const mapped = await bundle(true);
+  const initMapped = initMs(mapped.file, ['--enable-source-maps']);
 
   const f = (n: number) => Math.round(n).toLocaleString('en-US').padStart(11);
   const lines = [
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
     `(b)     = ${Math.round(coreRps).toLocaleString('en-US')} rec/s   (target ≥ 300,000)`,
     `bundle  = ${bytes.toLocaleString('en-US')} bytes minified   (target ≤ 250 KB)`,
     `init    = ${init.total.toFixed(1)} ms in a fresh process incl. the runtime's AWS SDK clients; bundle alone ${init.bundle.toFixed(1)} ms (median of 7; target ≤ 100 ms)`,
+    `          with the source map (${mapped.mapBytes.toLocaleString('en-US')} bytes) and --enable-source-maps: ${initMapped.total.toFixed(1)} ms; bundle alone ${initMapped.bundle.toFixed(1)} ms`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
@@ -183,6 +191,9 @@ async function main(): Promise<void> {
       bundle_bytes: bytes,
       init_ms: Math.round(init.total * 10) / 10,
       bundle_init_ms: Math.round(init.bundle * 10) / 10,
+      source_map_bytes: mapped.mapBytes,
+      init_ms_source_maps: Math.round(initMapped.total * 10) / 10,
+      bundle_init_ms_source_maps: Math.round(initMapped.bundle * 10) / 10,
       load_average: Math.round(os.loadavg()[0] * 10) / 10,
     })}\n`,
   );

@@ -1,5 +1,5 @@
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
-import type { DataPlatformStage } from './data-platform-stage';
+import type { PlatformStacks } from './data-platform-stage';
 
 /** One stack output: what on-call reads with `make outputs ENV=<env>` and the runbooks refer to by name. */
 interface Output {
@@ -17,7 +17,7 @@ const STREAM_TITLE = (name: string) => name.charAt(0).toUpperCase() + name.slice
  * The outputs of every stack of an environment: each generated name or address a runbook tells on-call to use
  * (test/foundation/runbooks.test.ts checks that every output a runbook names exists).
  */
-export function addRunbookOutputs(stage: DataPlatformStage): void {
+export function addRunbookOutputs(stage: PlatformStacks): void {
   const { operations, storage, streaming, warehouse, batch, dashboard } = stage;
   add(operations, {
     CriticalTopicArn: { value: operations.alerting.critical.topicArn, description: 'SNS topic that pages on-call' },

@@ -20,7 +20,6 @@ export const extractConfigSchema = z.strictObject({
 
 export const qualityConfigSchema = z.strictObject({
   buckets: bucketsSchema,
-  metricsNamespace: z.string().min(1),
   currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1),
   thresholds: z.strictObject({
     completeness: fraction,
@@ -44,7 +43,6 @@ export const loadConfigSchema = z.strictObject({
 export const controlConfigSchema = z.strictObject({
   lockTable: z.string().min(3),
   lockTtlSeconds: z.number().int().min(60),
-  metricsNamespace: z.string().min(1),
 });
 
 export const releaseConfigSchema = z.strictObject({ lockTable: z.string().min(3) });
@@ -73,11 +71,27 @@ export function readConfig<T>(schema: z.ZodType<T>, raw = process.env.BATCH_CONF
 export const tableEventSchema = z.strictObject({ table: z.enum(OLTP_TABLES as [string, ...string[]]), window: windowSchema });
 export const loadEventSchema = z.strictObject({ table: z.enum(WAREHOUSE_TABLES as [string, ...string[]]), window: windowSchema });
 
-/** Validates a state-machine input to a handler; a malformed event is a programming error, named precisely. */
+/**
+ * Validates a state-machine input to a handler; a malformed event is a programming error, named precisely. The
+ * `execution` name the state machine adds to every payload is a log key (see `invocationKeys`), not event data.
+ */
 export function parseEvent<T>(schema: z.ZodType<T>, event: unknown): T {
-  const result = schema.safeParse(event);
+  const result = schema.safeParse(withoutExecution(event));
   if (!result.success) {
     throw new Error(`invalid event: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
   return result.data;
+}
+
+function withoutExecution(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || !('execution' in event)) return event;
+  const { execution: _execution, ...rest } = event as Record<string, unknown>;
+  return rest;
+}
+
+/** Log keys of a batch invocation: the execution, the window and (per-table steps) the table. */
+export function invocationKeys(event: unknown): Record<string, string | undefined> {
+  const e = (typeof event === 'object' && event !== null ? event : {}) as { execution?: unknown; table?: unknown; window?: { start?: unknown } };
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { execution: text(e.execution), window: text(e.window?.start), table: text(e.table) };
 }

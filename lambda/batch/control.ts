@@ -2,6 +2,7 @@
  * The state machine's control steps as pure functions: plan the window of an execution, and the metrics published
  * when gold has been built (rows loaded per table, data freshness).
  */
+import type { BatchMetricRecord } from '../contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../contracts/table-specs';
 import { windowForScheduledTime, windowId, windowSchema, type BatchWindow } from './window';
 
@@ -46,37 +47,10 @@ export interface PublishInput {
   readonly loads: readonly { readonly table: string; readonly rowsLoaded: number }[];
 }
 
-/** EMF: RowsLoaded per table, and (once) GoldBuildSucceeded + DataFreshnessMinutes (now − window end). */
-export function publishMetrics(input: PublishInput, namespace: string, nowMs = Date.now()): Record<string, unknown>[] {
-  const ts = nowMs;
-  const perTable = input.loads.map((l) => ({
-    _aws: { Timestamp: ts, CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['Table']], Metrics: [{ Name: 'RowsLoaded', Unit: 'Count' }] }] },
-    Table: l.table,
-    RowsLoaded: l.rowsLoaded,
-    window: input.window.start,
-  }));
+/** RowsLoaded per table, and (once) GoldBuildSucceeded, DataFreshnessMinutes (now − window end) and TotalRowsLoaded. */
+export function publishMetrics(input: PublishInput, nowMs = Date.now()): BatchMetricRecord[] {
+  const perTable = input.loads.map((l) => ({ dimensions: { Table: l.table }, values: { RowsLoaded: l.rowsLoaded } }));
   const freshness = Math.max(0, (nowMs - Date.parse(input.window.end)) / 60_000);
-  return [
-    ...perTable,
-    {
-      _aws: {
-        Timestamp: ts,
-        CloudWatchMetrics: [
-          {
-            Namespace: namespace,
-            Dimensions: [[]],
-            Metrics: [
-              { Name: 'GoldBuildSucceeded', Unit: 'Count' },
-              { Name: 'DataFreshnessMinutes', Unit: 'None' },
-              { Name: 'TotalRowsLoaded', Unit: 'Count' },
-            ],
-          },
-        ],
-      },
-      GoldBuildSucceeded: 1,
-      DataFreshnessMinutes: Math.round(freshness * 100) / 100,
-      TotalRowsLoaded: input.loads.reduce((s, l) => s + l.rowsLoaded, 0),
-      window: input.window.start,
-    },
-  ];
+  const total = input.loads.reduce((s, l) => s + l.rowsLoaded, 0);
+  return [...perTable, { dimensions: {}, values: { GoldBuildSucceeded: 1, DataFreshnessMinutes: Math.round(freshness * 100) / 100, TotalRowsLoaded: total } }];
 }

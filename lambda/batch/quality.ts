@@ -12,6 +12,7 @@
  * without its parent. Each gate re-derives its parents' verdicts from their raw extracts with the same validator (all
  * extracts finish before any gate starts), so gates stay independent and can run in parallel.
  */
+import type { BatchMetricRecord } from '../contracts/metrics';
 import { TABLE_SPECS, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 import { objectKey, partitionPrefix } from '../shared/lake-keys';
 import { manifestKeys, stageManifestKey, type ManifestFile, type StageManifest } from '../shared/stage-manifest';
@@ -261,29 +262,8 @@ export class QualityGateFailed extends Error {
   }
 }
 
-/** CloudWatch EMF record of a report: QualityScore and row counts per dataset. */
-export function qualityMetrics(report: QualityReport, namespace: string): Record<string, unknown> {
-  return {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: namespace,
-          Dimensions: [['Dataset']],
-          Metrics: [
-            { Name: 'QualityScore', Unit: 'Percent' },
-            { Name: 'RowsExtracted', Unit: 'Count' },
-            { Name: 'RowsStaged', Unit: 'Count' },
-            { Name: 'RowsQuarantined', Unit: 'Count' },
-          ],
-        },
-      ],
-    },
-    Dataset: report.table,
-    QualityScore: report.score,
-    RowsExtracted: report.rows.extracted,
-    RowsStaged: report.rows.staged,
-    RowsQuarantined: report.rows.quarantined,
-    window: report.window.start,
-  };
+/** The metrics of a report: QualityScore and row counts of the dataset. */
+export function qualityMetrics(report: QualityReport): BatchMetricRecord {
+  const { extracted, staged, quarantined } = report.rows;
+  return { dimensions: { Dataset: report.table }, values: { QualityScore: report.score, RowsExtracted: extracted, RowsStaged: staged, RowsQuarantined: quarantined } };
 }

@@ -1,8 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts } from '../contracts/events';
+import { SERVICES, STREAM_METRICS_NAMESPACE } from '../contracts/metrics';
+import { instrument, powertools } from '../shared/powertools';
 import { s3Client, snsClient } from './aws-clients';
 import { createStreamHandler } from './handler';
 import { PowertoolsMetricsSink } from './powertools-metrics';
@@ -13,16 +12,14 @@ import { SnsAlertPublisher } from './sns-alerts';
 
 /** Lambda entry point: the AWS edge (clients, Powertools) around `createStreamHandler`. Built once per container. */
 
-const SERVICE = 'stream-processor';
 const settings = parseProcessorSettings(process.env.PROCESSOR_SETTINGS);
 const required = (name: string): string => {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set`);
   return v;
 };
-const logger = new Logger({ serviceName: SERVICE });
-const metrics = new Metrics({ namespace: 'DataFlow/Streaming', serviceName: SERVICE });
-const tracer = new Tracer({ serviceName: SERVICE });
+const pt = powertools(SERVICES.streamProcessor, STREAM_METRICS_NAMESPACE);
+const { logger, metrics, tracer } = pt;
 const s3 = tracer.captureAWSv3Client(s3Client());
 const sns = tracer.captureAWSv3Client(snsClient());
 const stagingBucket = required('STAGING_BUCKET');
@@ -37,22 +34,9 @@ const handle = createStreamHandler({
   logger,
 });
 
-export const handler = async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
-  logger.addContext(context);
-  const segment = tracer.getSegment();
-  const subsegment = segment?.addNewSubsegment('## processBatch');
-  if (subsegment) tracer.setSegment(subsegment);
-  try {
-    tracer.putAnnotation('records', event.Records?.length ?? 0);
-    const response = await handle(event);
-    tracer.putAnnotation('failures', response.batchItemFailures.length);
-    return response;
-  } catch (err) {
-    tracer.addErrorAsMetadata(err as Error);
-    logger.error('batch failed', { error: err as Error });
-    throw err;
-  } finally {
-    subsegment?.close();
-    if (segment) tracer.setSegment(segment);
-  }
-};
+export const handler = instrument(pt, async (event: KinesisStreamEvent) => {
+  tracer.putAnnotation('records', event.Records?.length ?? 0);
+  const response = await handle(event);
+  tracer.putAnnotation('failures', response.batchItemFailures.length);
+  return response;
+});

@@ -1,23 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { STREAM_METRICS } from '../contracts/metrics';
 import type { BatchReport, MetricsSink } from './ports';
-
-/** Metric names (namespace `DataFlow/Streaming`, dimensions `service` + `Stream`; by-reason/by-type add one more). */
-export const STREAM_METRICS = {
-  recordsIn: 'RecordsIn',
-  valid: 'RecordsValid',
-  quarantined: 'RecordsQuarantined',
-  quarantinedByReason: 'RecordsQuarantinedByReason',
-  anomalies: 'AnomaliesDetected',
-  anomaliesByType: 'AnomaliesByType',
-  highValue: 'HighValueTransactions',
-  retried: 'RecordsRetried',
-  processingTime: 'BatchProcessingTime',
-  recordAge: 'BatchMaxRecordAge',
-  alertFailures: 'AnomalyAlertFailures',
-  rollbackFailures: 'RollbackFailures',
-  alertsDeferred: 'AlertsDeferred',
-  alertOutboxDepth: 'AlertOutboxDepth',
-} as const;
 
 /** Emits one invocation's report as CloudWatch EMF through Powertools Metrics. */
 export class PowertoolsMetricsSink implements MetricsSink {

@@ -2,6 +2,8 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { GetNamespaceCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { SERVICES } from '../contracts/metrics';
+import { instrument, powertools } from '../shared/powertools';
 import { query, runTransaction, type PollOptions, type WarehouseTarget } from '../warehouse/data-api';
 import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from './setup-sql';
 
@@ -42,10 +44,11 @@ export async function setUp(client: RedshiftDataClient, target: WarehouseTarget,
   return objects.length + roleStatements.length;
 }
 
-const client = new RedshiftDataClient({});
-const serverless = new RedshiftServerlessClient({});
+const pt = powertools(SERVICES.warehouseSetup);
+const client = pt.tracer.captureAWSv3Client(new RedshiftDataClient({}));
+const serverless = pt.tracer.captureAWSv3Client(new RedshiftServerlessClient({}));
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<SetupResult> {
+async function onEvent(event: CloudFormationCustomResourceEvent): Promise<SetupResult> {
   const props = propsSchema.parse(event.ResourceProperties);
   const physicalId = `${props.WorkgroupName}/${props.Database}/setup`;
   if (event.RequestType === 'Delete') {
@@ -55,6 +58,8 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const target = { workgroupName: props.WorkgroupName, database: props.Database, secretArn };
   // 120 polls × 2 s stays well inside the function's 5-minute timeout.
   const statements = await setUp(client, target, { maxPolls: 120, intervalMs: 2000 });
-  console.log(JSON.stringify({ message: 'warehouse setup finished', requestType: event.RequestType, physicalId, statements }));
+  pt.logger.info('warehouse setup finished', { requestType: event.RequestType, physicalId, statements });
   return { PhysicalResourceId: physicalId, Data: { Role: ANALYSTS_ROLE, Statements: statements, AdminSecretArn: secretArn } };
 }
+
+export const handler = instrument(pt, onEvent, (event) => ({ requestType: (event as Partial<CloudFormationCustomResourceEvent>).RequestType }));

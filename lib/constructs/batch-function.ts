@@ -47,8 +47,9 @@ export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerNam
 }
 
 /**
- * One batch Lambda: Node 22 on arm64, bundled by local esbuild (minified, no source maps), X-Ray active, an
- * explicit KMS-encrypted log group with bounded retention, configuration in one encrypted `BATCH_CONFIG` variable.
+ * One batch Lambda: Node 22 on arm64, bundled by local esbuild (minified, with a source map for readable stack
+ * traces), X-Ray active, JSON logs in an explicit KMS-encrypted log group with bounded retention, configuration in
+ * one encrypted `BATCH_CONFIG` variable.
  */
 export class BatchFunction<H extends BatchHandlerName = BatchHandlerName> extends Construct {
   public readonly function: NodejsFunction;
@@ -93,14 +94,15 @@ export class BatchFunction<H extends BatchHandlerName = BatchHandlerName> extend
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { ...props.environment, BATCH_CONFIG: Stack.of(this).toJsonString(props.config) },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment, BATCH_CONFIG: Stack.of(this).toJsonString(props.config) },
       environmentEncryption: props.key,
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.securityGroups,
       bundling: {
         minify: true,
-        sourceMap: false,
+        sourceMap: true,
+        sourcesContent: false,
         target: 'node22',
         format: OutputFormat.CJS,
         externalModules: ['@aws-sdk/*', 'pg-native'],

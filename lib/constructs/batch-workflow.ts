@@ -113,7 +113,8 @@ export class BatchWorkflow extends Construct {
     const lambdaStep = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => {
       const step = new tasks.LambdaInvoke(this, stateId, {
         lambdaFunction: fn,
-        payload: sfn.TaskInput.fromObject(payload),
+        // The execution name rides along as the handlers' `execution` log key.
+        payload: sfn.TaskInput.fromObject({ ...payload, 'execution.$': '$$.Execution.Name' }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         // Lambda's own limit plus a minute: a hung invocation surfaces as States.Timeout, not as a stuck run.

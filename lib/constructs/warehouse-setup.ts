@@ -72,8 +72,10 @@ export class WarehouseSetup extends Construct {
       memorySize: 256,
       timeout: Duration.minutes(5),
       logGroup: functionLogs,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
       // The nodejs22.x runtime ships AWS SDK v3: keep it out of the bundle.
-      bundling: { minify: true, sourceMap: false, target: 'node22', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] },
+      bundling: { minify: true, sourceMap: true, sourcesContent: false, target: 'node22', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] },
     });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

@@ -11,6 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BATCH_METRICS_NAMESPACE, SERVICES, type BatchMetricName } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
 import { BatchDbtTask } from '../constructs/batch-dbt-task';
@@ -37,7 +38,7 @@ export interface BatchStackProps extends StackProps {
 }
 
 /** Namespace of the batch's own metrics (QualityScore, RowsLoaded, GoldBuildSucceeded, DataFreshnessMinutes). */
-export const BATCH_METRICS_NAMESPACE = 'DataFlow/Batch';
+export { BATCH_METRICS_NAMESPACE };
 
 /**
  * The hourly batch of one environment: EventBridge Scheduler → Step Functions (extract → quality gate → Glue →
@@ -163,7 +164,6 @@ export class BatchStack extends Stack {
     const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {
       lockTable: this.lockTable.tableName,
       lockTtlSeconds: timeout.toSeconds() + 300,
-      metricsNamespace: BATCH_METRICS_NAMESPACE,
     });
     const oltp = oltpExtractSettings(config.oltp);
     const extract = fn(
@@ -185,7 +185,7 @@ export class BatchStack extends Stack {
       'Quality',
       'quality',
       'Batch quality gate: one table and window, raw to staging / quarantine + report',
-      { buckets, metricsNamespace: BATCH_METRICS_NAMESPACE, currencies: [...config.streaming.currencies], thresholds: config.quality },
+      { buckets, currencies: [...config.streaming.currencies], thresholds: config.quality },
       { timeout: Duration.minutes(15), memorySize: 2048 },
     );
     const load = fn(
@@ -464,7 +464,8 @@ export class BatchStack extends Stack {
     });
     const builds = new cloudwatch.Metric({
       namespace: BATCH_METRICS_NAMESPACE,
-      metricName: 'GoldBuildSucceeded',
+      metricName: 'GoldBuildSucceeded' satisfies BatchMetricName,
+      dimensionsMap: { service: SERVICES.batchControl },
       statistic: 'Sum',
       period: Duration.minutes(config.schedule.freshnessSlaMinutes),
     });
@@ -479,9 +480,15 @@ export class BatchStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
     }
-    const freshness = new cloudwatch.Metric({ namespace: BATCH_METRICS_NAMESPACE, metricName: 'DataFreshnessMinutes', statistic: 'Maximum', period: Duration.hours(1) });
+    const freshness = new cloudwatch.Metric({
+      namespace: BATCH_METRICS_NAMESPACE,
+      metricName: 'DataFreshnessMinutes' satisfies BatchMetricName,
+      dimensionsMap: { service: SERVICES.batchControl },
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
     const quality = new cloudwatch.MathExpression({
-      expression: `SELECT MIN(QualityScore) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
+      expression: `SELECT MIN(${'QualityScore' satisfies BatchMetricName}) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
       label: 'QualityScore',
       period: Duration.hours(1),
     });

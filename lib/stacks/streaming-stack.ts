@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { STREAM_NAMES, type StreamName } from '../../lambda/contracts/events';
+import { STREAM_METRICS } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { IAlarmTopics } from '../constructs/alerting';
 import type { DataLake, LakeZone } from '../constructs/data-lake';
@@ -197,7 +198,7 @@ export class StreamingStack extends Stack {
       runbook: 'stream-alert-failures',
       summary: 'Anomaly summaries could not be published to SNS; they wait in the alert outbox (stream data is committed regardless).',
       severity: 'warning',
-      metric: perStream('AnomalyAlertFailures'),
+      metric: perStream(STREAM_METRICS.alertFailures),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -228,7 +229,7 @@ export class StreamingStack extends Stack {
       runbook: 'stream-rollback-failures',
       summary: 'After a failed write the processor could not roll back an object: some events may appear twice in staging.',
       severity: 'warning',
-      metric: perStream('RollbackFailures'),
+      metric: perStream(STREAM_METRICS.rollbackFailures),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -25,6 +25,7 @@ import { FsLakeStore } from '../../lambda/batch/lake-store';
 import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
+import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
@@ -248,14 +249,14 @@ export async function runLocalExecution(
   const rowsByState: Record<string, number> = {};
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metricsNamespace: 'DataFlow/Batch', emit: (r) => void metrics.push(r) });
+  const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
+  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,
     thresholds: env.thresholds,
     currencies: env.currencies,
-    metricsNamespace: 'DataFlow/Batch',
-    emit: (r) => void metrics.push(r),
+    metrics: collect,
     onReport: (r) => void qualityReports.push(r),
   });
   const load = loadHandler({

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { plan, publishMetrics } from '../../lambda/batch/control';
+import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { createHandler } from '../../lambda/batch/handlers/control';
 import { DynamoLockStore, LockHeld, MemoryLockStore } from '../../lambda/batch/lock';
 import { hourlyWindows, windowForScheduledTime, windowId } from '../../lambda/batch/window';
@@ -54,8 +55,8 @@ describe('leases', () => {
   });
 
   test('control handler: acquire / release / publish', async () => {
-    const emitted: Record<string, unknown>[] = [];
-    const h = createHandler({ locks: new MemoryLockStore(), lockTtlSeconds: 60, metricsNamespace: 'DataFlow/Batch', emit: (r) => void emitted.push(r) });
+    const emitted: BatchMetricRecord[] = [];
+    const h = createHandler({ locks: new MemoryLockStore(), lockTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
     await h({ action: 'acquire', name: 'warehouse', owner: 'a' });
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });
@@ -63,14 +64,16 @@ describe('leases', () => {
     expect(await h({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z', extra: 1 } })).toMatchObject({ windowId: '20260601t1000' });
     const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
     await h({ action: 'publish', window, loads: [{ table: 'orders', rowsLoaded: 5 }] });
-    expect(emitted.map((e) => e.RowsLoaded ?? e.TotalRowsLoaded)).toEqual([5, 5]);
+    expect(emitted.map((e) => e.values.RowsLoaded ?? e.values.TotalRowsLoaded)).toEqual([5, 5]);
   });
 });
 
 test('published metrics: rows per table, freshness since the window end, a success count', () => {
   const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
-  const records = publishMetrics({ window, loads: [{ table: 'orders', rowsLoaded: 3 }, { table: 'customers', rowsLoaded: 0 }] }, 'NS', Date.parse('2026-06-01T11:12:30Z'));
-  expect(records).toHaveLength(3);
-  expect(records[2]).toMatchObject({ GoldBuildSucceeded: 1, DataFreshnessMinutes: 12.5, TotalRowsLoaded: 3 });
-  expect((records[0]._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0].Namespace).toBe('NS');
+  const records = publishMetrics({ window, loads: [{ table: 'orders', rowsLoaded: 3 }, { table: 'customers', rowsLoaded: 0 }] }, Date.parse('2026-06-01T11:12:30Z'));
+  expect(records).toEqual([
+    { dimensions: { Table: 'orders' }, values: { RowsLoaded: 3 } },
+    { dimensions: { Table: 'customers' }, values: { RowsLoaded: 0 } },
+    { dimensions: {}, values: { GoldBuildSucceeded: 1, DataFreshnessMinutes: 12.5, TotalRowsLoaded: 3 } },
+  ]);
 });

@@ -156,7 +156,7 @@ describe('the quality gate', () => {
 
     const onDisk = JSON.parse(fs.readFileSync(path.join(lakeDir, 'staging', qualityReportKey('orders', W)), 'utf8'));
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(report)));
-    expect(qualityMetrics(report, 'DataFlow/Batch')).toMatchObject({ Dataset: 'orders', QualityScore: report.score, RowsQuarantined: 5 });
+    expect(qualityMetrics(report)).toMatchObject({ dimensions: { Dataset: 'orders' }, values: { QualityScore: report.score, RowsQuarantined: 5 } });
   });
 
   test('fails below a threshold and names the failed expectations', async () => {

@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { PowertoolsMetricsSink, STREAM_METRICS } from '../../lambda/stream-processor/powertools-metrics';
+import { STREAM_METRICS } from '../../lambda/contracts/metrics';
+import { PowertoolsMetricsSink } from '../../lambda/stream-processor/powertools-metrics';
 import type { BatchReport } from '../../lambda/stream-processor/ports';
 
 const report: BatchReport = {

@@ -1,7 +1,10 @@
 /** Control Lambda: plan the window, take / release the concurrency leases, publish the run's metrics (EMF). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig } from '../config';
+import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { instrument, powertools } from '../../shared/powertools';
+import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
+import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig } from '../config';
 import { plan, publishMetrics } from '../control';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { windowSchema } from '../window';
@@ -9,8 +12,7 @@ import { windowSchema } from '../window';
 export interface ControlDeps {
   readonly locks: LockStore;
   readonly lockTtlSeconds: number;
-  readonly metricsNamespace: string;
-  readonly emit: (record: Record<string, unknown>) => void;
+  readonly metrics: BatchMetricsSink;
 }
 
 const eventSchema = z.discriminatedUnion('action', [
@@ -43,23 +45,24 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
         return { released };
       }
       case 'publish': {
-        const records = publishMetrics(e, deps.metricsNamespace);
-        records.forEach(deps.emit);
-        return { published: e.loads.length, freshnessMinutes: records[records.length - 1].DataFreshnessMinutes };
+        const records = publishMetrics(e);
+        records.forEach((r) => deps.metrics(r));
+        return { published: e.loads.length, freshnessMinutes: records[records.length - 1].values.DataFreshnessMinutes };
       }
     }
   };
 }
 
+const pt = powertools(SERVICES.batchControl, BATCH_METRICS_NAMESPACE);
+
 function awsDeps(): ControlDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.control);
   return {
-    locks: new DynamoLockStore(new DynamoDBClient({}), config.lockTable),
+    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
     lockTtlSeconds: config.lockTtlSeconds,
-    metricsNamespace: config.metricsNamespace,
-    emit: (record) => console.log(JSON.stringify(record)),
+    metrics: powertoolsBatchMetrics(pt.metrics),
   };
 }
 
 let live: ((event: unknown) => Promise<unknown>) | undefined;
-export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
+export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);

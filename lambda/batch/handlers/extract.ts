@@ -2,8 +2,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, type ClientConfig } from 'pg';
+import { SERVICES } from '../../contracts/metrics';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig, tableEventSchema } from '../config';
+import { instrument, powertools } from '../../shared/powertools';
+import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import { extractManifestKey, extractTable } from '../extract';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 import { clientConfig, oltpSecretSchema } from '../oltp-connection';
@@ -36,11 +38,13 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
   };
 }
 
+const pt = powertools(SERVICES.batchExtract);
+
 function awsDeps(): ExtractDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
-  const secrets = new SecretsManagerClient({});
+  const secrets = pt.tracer.captureAWSv3Client(new SecretsManagerClient({}));
   return {
-    store: new S3LakeStore(new S3Client({}), config.buckets),
+    store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),
     overlapMinutes: config.overlapMinutes,
     connection: async () => {
       const secret = await secrets.send(new GetSecretValueCommand({ SecretId: config.oltpSecretArn }));
@@ -50,4 +54,4 @@ function awsDeps(): ExtractDeps {
 }
 
 let live: ((event: unknown) => Promise<ExtractResult>) | undefined;
-export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
+export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);

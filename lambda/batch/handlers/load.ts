@@ -1,8 +1,10 @@
 /** Loader Lambda: one warehouse table, one window → bronze via the warehouse load SQL on the Redshift Data API. */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SERVICES } from '../../contracts/metrics';
 import type { WarehouseTableName } from '../../contracts/table-specs';
-import { BATCH_CONFIG_SCHEMAS, loadEventSchema, parseEvent, readConfig } from '../config';
+import { instrument, powertools } from '../../shared/powertools';
+import { BATCH_CONFIG_SCHEMAS, invocationKeys, loadEventSchema, parseEvent, readConfig } from '../config';
 import { S3LakeStore } from '../lake-store';
 import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
 import { RedshiftDataRunner } from '../redshift-data-runner';
@@ -14,16 +16,18 @@ export function createHandler(deps: LoadDeps): (event: unknown) => Promise<LoadR
   };
 }
 
+const pt = powertools(SERVICES.batchLoad);
+
 function awsDeps(): LoadDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.load);
-  const store = new S3LakeStore(new S3Client({}), config.buckets);
+  const store = new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets);
   return {
     store,
-    runner: new RedshiftDataRunner(new RedshiftDataClient({}), { workgroupName: config.workgroupName, database: config.database }),
+    runner: new RedshiftDataRunner(pt.tracer.captureAWSv3Client(new RedshiftDataClient({})), { workgroupName: config.workgroupName, database: config.database }),
     sourceFor: (manifestKey) => ({ kind: 'copy-manifest', manifestUrl: store.uri('staging', manifestKey), iamRole: config.copyRoleArn }),
     poll: { intervalMs: config.pollIntervalMs, maxPolls: config.maxPolls },
   };
 }
 
 let live: ((event: unknown) => Promise<LoadResult>) | undefined;
-export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
+export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);

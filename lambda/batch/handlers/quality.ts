@@ -1,8 +1,11 @@
 /** Quality-gate Lambda: one table, one window. Writes staging / quarantine / report and a QualityScore metric;
  * throws QualityGateFailed (after writing everything) when an expectation is below its threshold. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig, tableEventSchema } from '../config';
+import { instrument, powertools } from '../../shared/powertools';
+import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
+import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
@@ -10,9 +13,8 @@ export interface QualityDeps {
   readonly store: LakeStore;
   readonly thresholds: QualityThresholds;
   readonly currencies: readonly string[];
-  readonly metricsNamespace: string;
-  /** Where EMF records go (stdout in Lambda). */
-  readonly emit: (record: Record<string, unknown>) => void;
+  /** Receives the report's QualityScore and row counts (Powertools EMF in Lambda). */
+  readonly metrics: BatchMetricsSink;
   /** Sees every report (the local run collects them). */
   readonly onReport?: (report: QualityReport) => void;
 }
@@ -31,7 +33,7 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
   return async (event) => {
     const { table, window } = parseEvent(tableEventSchema, event);
     const report = await runQualityGate(deps.store, { table: table as OltpTableName, window, thresholds: deps.thresholds, currencies: deps.currencies });
-    deps.emit(qualityMetrics(report, deps.metricsNamespace));
+    deps.metrics(qualityMetrics(report));
     deps.onReport?.(report);
     if (!report.passed) throw new QualityGateFailed(report);
     return {
@@ -46,16 +48,17 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
   };
 }
 
+const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
+
 function awsDeps(): QualityDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.quality);
   return {
-    store: new S3LakeStore(new S3Client({}), config.buckets),
+    store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),
     thresholds: config.thresholds,
     currencies: config.currencies,
-    metricsNamespace: config.metricsNamespace,
-    emit: (record) => console.log(JSON.stringify(record)),
+    metrics: powertoolsBatchMetrics(pt.metrics),
   };
 }
 
 let live: ((event: unknown) => Promise<QualityResult>) | undefined;
-export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
+export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);

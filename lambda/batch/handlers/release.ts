@@ -3,7 +3,9 @@
  * executions; frees exactly the leases that execution still owns (see ../release.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseEvent, readConfig, releaseConfigSchema } from '../config';
+import { SERVICES } from '../../contracts/metrics';
+import { instrument, powertools } from '../../shared/powertools';
+import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig } from '../config';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { executionEndedSchema, releaseLeasesOf, type ReleaseOutcome } from '../release';
 
@@ -20,13 +22,15 @@ export function createHandler(deps: ReleaseDeps): (event: unknown) => Promise<Re
   };
 }
 
+const pt = powertools(SERVICES.batchRelease);
+
 function awsDeps(): ReleaseDeps {
-  const config = readConfig(releaseConfigSchema);
+  const config = readConfig(BATCH_CONFIG_SCHEMAS.release);
   return {
-    locks: new DynamoLockStore(new DynamoDBClient({}), config.lockTable),
-    log: (record) => console.log(JSON.stringify(record)),
+    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    log: ({ message, ...rest }) => pt.logger.info(String(message), rest),
   };
 }
 
 let live: ((event: unknown) => Promise<ReleaseOutcome>) | undefined;
-export const handler = (event: unknown) => (live ??= createHandler(awsDeps()))(event);
+export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event));

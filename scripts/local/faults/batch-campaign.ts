@@ -103,7 +103,7 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
   const load = () =>
     loadHandler({ store, runner, sourceFor: (_k, m) => ({ kind: 'local-parquet', files: m.entries.map((e) => e.url.replace(/^file:/, '')) }), poll: { intervalMs: 5, maxPolls: 100_000 } });
   const quality = (lake: LakeStore) =>
-    qualityHandler({ store: lake, thresholds: config.quality, currencies: config.streaming.currencies, metricsNamespace: 'DataFlow/Batch', emit: () => undefined });
+    qualityHandler({ store: lake, thresholds: config.quality, currencies: config.streaming.currencies, metrics: () => undefined });
   const settings = settingsFromConfig(config);
   const handler = createStreamHandler({
     settings,
