@@ -41,7 +41,7 @@ export const GUARD_ACKNOWLEDGEMENTS: readonly GuardAcknowledgement[] = [
   {
     rule: 'lambda_inside_vpc_check',
     control: 'CT.LAMBDA.PR.3',
-    where: /^(Batch\/(Control|Quality|Load)\/Function|Streaming\/Processor\/Function|Warehouse\/Setup\/(Function|Provider\/framework-onEvent)|Warehouse\/AWS679f53fac002430cb0da5b7982bd2287|Warehouse\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler|Storage\/Custom::S3AutoDeleteObjectsCustomResourceProvider\/Handler)(\/Resource)?$/,
+    where: /^(Batch\/(Control|Quality|Load|Release)\/Function|Streaming\/Processor\/Function|Warehouse\/Setup\/(Function|Provider\/framework-onEvent)|Warehouse\/AWS679f53fac002430cb0da5b7982bd2287|Warehouse\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler|Storage\/Custom::S3AutoDeleteObjectsCustomResourceProvider\/Handler)(\/Resource)?$/,
     reason: 'These functions call only AWS service APIs (IAM-authorised, TLS) and no private-network resource; only the extract, which reads the OLTP database, runs in the VPC.',
   },
   {
@@ -83,8 +83,9 @@ export const GUARD_ACKNOWLEDGEMENTS: readonly GuardAcknowledgement[] = [
   {
     rule: 'sqs_dlq_check',
     control: 'CT.SQS.PR.3',
-    where: /^(Batch\/ScheduleDeadLetters|Streaming\/Processor\/FailureQueue)\/Resource$/,
-    reason: 'These queues are themselves dead-letter destinations (of the batch schedule and of the stream event source mapping).',
+    where: /^(Batch\/ScheduleDeadLetters|Streaming\/Processor\/FailureQueue|Batch\/LeaseRelease\/DeadLetters|Warehouse\/Snapshots\/DeadLetters)\/Resource$/,
+    reason:
+      'These queues are themselves dead-letter destinations (of the batch schedule, the stream event source mapping, the lease-release rule and the snapshot schedule); each has an alarm on its depth.',
   },
 ];
 

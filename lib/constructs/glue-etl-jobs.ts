@@ -61,7 +61,8 @@ export class GlueEtlJobs extends Construct {
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description: 'DataFlow batch Glue jobs: read/write the staging zone, write their own logs',
     });
-    const read = ['oltp/', 'stream/', 'conformed/'].map((p) => props.staging.arnForObjects(`${p}*`));
+    // Reads: landing data, conformed partitions, and the manifests that say which of them are committed.
+    const read = ['oltp/', 'stream/', 'conformed/', 'manifests/'].map((p) => props.staging.arnForObjects(`${p}*`));
     const write = ['conformed/', 'manifests/', 'analytics/'].map((p) => props.staging.arnForObjects(`${p}*`));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadStaging', actions: ['s3:GetObject'], resources: read }));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteStaging', actions: ['s3:PutObject', 's3:DeleteObject'], resources: write }));

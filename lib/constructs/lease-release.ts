@@ -72,7 +72,8 @@ export class LeaseRelease extends Construct {
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LeaseTableKey',
-        actions: ['kms:Decrypt'],
+        // A conditional delete reads the item (Decrypt); DynamoDB asks for a data key on writes to a CMK table.
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [props.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
       }),

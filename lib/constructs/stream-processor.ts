@@ -139,8 +139,8 @@ export class StreamProcessor extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EncryptLakeObjects',
-        // Single-part PutObject only: no multipart upload, so no kms:Decrypt.
-        actions: ['kms:GenerateDataKey'],
+        // Single-part writes (GenerateDataKey) and reads of the alert outbox's own ledgers (Decrypt).
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [props.lakeKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
       }),

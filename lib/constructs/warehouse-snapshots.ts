@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -48,6 +48,20 @@ export class WarehouseSnapshots extends Construct {
       retentionPeriod: Duration.days(14),
     });
     Validations.of(this.deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the snapshot schedule.' });
+    // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
+    // kms:GenerateDataKey through SQS (the target's default role gets only sqs:SendMessage and the input key).
+    const role = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: 'Takes the daily warehouse snapshot; sends undeliverable calls to the dead-letter queue',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterQueueKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       description: `Daily snapshot of the warehouse namespace ${props.namespaceName}, kept ${props.retentionDays} days`,
       schedule: scheduler.ScheduleExpression.expression(props.expression ?? 'cron(30 2 * * ? *)'),
@@ -70,6 +84,7 @@ export class WarehouseSnapshots extends Construct {
         retryAttempts: 3,
         maxEventAge: Duration.hours(6),
         deadLetterQueue: this.deadLetters,
+        role,
       }),
     });
   }

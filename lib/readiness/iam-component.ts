@@ -89,6 +89,18 @@ export function lambdaRuntimeCalls(input: ComponentInput, functionId: string): C
       if (qkey) for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) calls.push({ source: `on-failure ${id}`, action, resource: qkey });
     }
   }
+  // Asynchronous invocations (e.g. from an EventBridge rule) that fail after their retries go to the function's
+  // on-failure destination, sent with the function's role.
+  for (const [id, config] of s.resources('AWS::Lambda::EventInvokeConfig')) {
+    if (s.str(prop(config, 'FunctionName')) !== fnName) continue;
+    const onFailure = prop(config, 'DestinationConfig.OnFailure.Destination');
+    if (onFailure === undefined) continue;
+    const queue = s.str(onFailure);
+    calls.push({ source: `on-failure ${id}`, action: 'sqs:SendMessage', resource: queue });
+    const qkey = index.keyOf(queue);
+    const viaSqs = { 'kms:ViaService': `sqs.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account };
+    if (qkey) for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) calls.push({ source: `on-failure ${id}`, action, resource: qkey, context: viaSqs });
+  }
   return calls;
 }
 

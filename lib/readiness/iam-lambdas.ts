@@ -42,6 +42,7 @@ interface LambdaSpec {
 
 const LAMBDAS: readonly LambdaSpec[] = [
   { name: 'batch-control', function: 'ControlFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
+  { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
   {
     name: 'batch-extract',
    

@@ -5,6 +5,8 @@
  */
 import { logStreamArn, prop, roleOf, single, type Component, type ComponentCall, type ComponentInput } from './iam-component';
 import type { LoadedStack } from './templates';
+import type { CfnResource } from './template';
+import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/shared/lake-keys';
 
 const calls = (source: string, actions: readonly string[], resource: string, context?: Record<string, string>): ComponentCall[] =>
   actions.map((action) => ({ source, action, resource, ...(context ? { context } : {}) }));
@@ -38,7 +40,10 @@ const INTEGRATIONS: Record<string, (input: ComponentInput, state: string, p: Rec
     const passed = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' };
     return [
       ...calls(`asl ${state}`, ['ecs:RunTask'], s.str({ Ref: tdId })),
-      ...calls(`asl ${state} (.sync)`, ['ecs:DescribeTasks', 'ecs:StopTask'], `arn:aws:ecs:${s.region}:${s.account}:task/${cluster}/0123456789abcdef`),
+      // The .sync pattern watches (and on abort stops) the task it started, in its cluster.
+      ...calls(`asl ${state} (.sync)`, ['ecs:DescribeTasks', 'ecs:StopTask'], `arn:aws:ecs:${s.region}:${s.account}:task/${cluster}/0123456789abcdef`, {
+        'ecs:cluster': `arn:aws:ecs:${s.region}:${s.account}:cluster/${cluster}`,
+      }),
       ...['TaskRoleArn', 'ExecutionRoleArn'].flatMap((r) => calls(`asl ${state}`, ['iam:PassRole'], s.str(prop(td, r)), passed)),
       ...calls(`asl ${state} (.sync)`, ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], `arn:aws:events:${s.region}:${s.account}:rule/StepFunctionsGetEventsForECSTaskRule`),
     ];
@@ -73,12 +78,36 @@ const stateMachine: Component = {
     }),
 };
 
+/**
+ * EventBridge Scheduler universal targets (`arn:aws:scheduler:::aws-sdk:<service>:<action>`): the API call each one
+ * makes, on the resource its input names.
+ */
+const UNIVERSAL_TARGETS: Readonly<Record<string, (input: ComponentInput, targetInput: Record<string, unknown>) => ComponentCall[]>> = {
+  'redshiftserverless:createSnapshot': (input, targetInput) => {
+    const s = input.stack;
+    const namespace = s.resources('AWS::RedshiftServerless::Namespace').find(([, ns]) => s.str(prop(ns, 'NamespaceName')) === targetInput.NamespaceName);
+    if (!namespace) throw new Error(`${s.id}: the snapshot schedule names namespace ${String(targetInput.NamespaceName)}, which the stack does not define`);
+    return calls('schedule target', ['redshift-serverless:CreateSnapshot'], s.str({ 'Fn::GetAtt': [namespace[0], 'Namespace.NamespaceArn'] }));
+  },
+};
+
+/** The call a schedule's target makes: a state machine start, or a universal target's API call. */
+function scheduleTargetCalls(input: ComponentInput, sch: CfnResource): ComponentCall[] {
+  const s = input.stack;
+  const arn = s.str(prop(sch, 'Target.Arn'));
+  const universal = /^arn:aws:scheduler:::aws-sdk:(.+)$/.exec(arn);
+  if (!universal) return calls('schedule target', ['states:StartExecution'], arn);
+  const target = UNIVERSAL_TARGETS[universal[1]];
+  if (!target) throw new Error(`${s.id}: schedule target ${universal[1]} is not mapped by the IAM check`);
+  return target(input, JSON.parse(s.str(prop(sch, 'Target.Input'))) as Record<string, unknown>);
+}
+
 const schedule: Component = {
   name: 'schedule',
   instances: (input) =>
     input.stack.resources('AWS::Scheduler::Schedule').map(([, sch]) => {
       const s = input.stack;
-      const out = calls('schedule target', ['states:StartExecution'], s.str(prop(sch, 'Target.Arn')));
+      const out = scheduleTargetCalls(input, sch);
       const dlq = prop(sch, 'Target.DeadLetterConfig.Arn');
       if (dlq !== undefined) out.push(...calls('schedule dead letters', ['sqs:SendMessage'], s.str(dlq)), ...keyCalls(input, 'schedule dead letters', s.str(dlq), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']));
       if (prop(sch, 'KmsKeyArn') !== undefined) out.push(...calls('schedule input encryption', ['kms:Decrypt'], s.str(prop(sch, 'KmsKeyArn'))));
@@ -88,8 +117,10 @@ const schedule: Component = {
 
 /** The staging prefixes each Glue script reads and writes (glue-scripts/jobs/*.py), by job name suffix. */
 export const GLUE_JOB_PATHS: Readonly<Record<string, { readonly reads: readonly string[]; readonly writes: readonly string[] }>> = {
-  conform: { reads: ['oltp/', 'stream/'], writes: ['conformed/', 'manifests/'] },
-  'customer-features': { reads: ['conformed/'], writes: ['analytics/'] },
+  // conform reads the quality gate's manifests and parts, the stream objects and its earlier summaries.
+  conform: { reads: ['oltp/', 'stream/', 'manifests/'], writes: ['conformed/', 'manifests/'] },
+  // customer_features reads only committed conformed partitions: those a COPY manifest lists.
+  'customer-features': { reads: ['conformed/', 'manifests/'], writes: ['analytics/'] },
 };
 
 const glueJobs: Component = {
@@ -144,7 +175,19 @@ const dbtTask: Component = {
     const [registry, repoAndTag] = [container.Image.split('/')[0], container.Image.split('/').slice(1).join('/')];
     const repo = `arn:aws:ecr:${s.region}:${registry.split('.')[0]}:repository/${repoAndTag.split(':')[0]}`;
     return [
-      { role: roleOf(input, prop(td, 'TaskRoleArn')), calls: calls('dbt profiles.yml (method: iam, serverless)', ['redshift-serverless:GetCredentials'], workgroup) },
+      {
+        role: roleOf(input, prop(td, 'TaskRoleArn')),
+        calls: [
+          ...calls('dbt profiles.yml (method: iam, serverless)', ['redshift-serverless:GetCredentials'], workgroup),
+          // dbt/scripts/batch_build.py uploads run_results.json after every build (key set per window by the workflow).
+          ...(env.DATAFLOW_RUN_RESULTS_BUCKET
+            ? [
+                ...calls('dbt run_results.json upload', ['s3:PutObject'], `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}/${DBT_RUN_RESULTS_KEY_TEMPLATE.replace('{}', '20260601t1000')}`),
+                ...keyCalls(input, 'dbt run_results.json upload', `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}`, 's3', ['kms:GenerateDataKey']),
+              ]
+            : []),
+        ],
+      },
       {
         role: roleOf(input, prop(td, 'ExecutionRoleArn')),
         calls: [

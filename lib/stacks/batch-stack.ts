@@ -221,9 +221,9 @@ export class BatchStack extends Stack {
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
       }),
     );
-    // Extract: reads its previous manifest, writes parts + manifest, deletes stale parts. Quality: reads the
-    // extract, writes staging / quarantine parts (deleting stale ones) and its report (reading the previous one).
-    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], actions: ['get', 'put', 'delete'] }]);
+    // Extract: writes parts + manifest, lists and deletes parts its manifest does not name. Quality: reads the
+    // extract, writes staging / quarantine parts (listing and deleting stale ones), its manifest and its report.
+    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], actions: ['put', 'delete'] }]);
     extract.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OltpSecret', actions: ['secretsmanager:GetSecretValue'], resources: [this.oltpSecret.secretArn] }));
     extract.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -236,7 +236,7 @@ export class BatchStack extends Stack {
     this.lakeAccess(quality, zones, lake.key, [
       { zone: 'raw', prefixes: ['oltp/'], actions: ['get'] },
       { zone: 'staging', prefixes: ['oltp/'], actions: ['put', 'delete'] },
-      { zone: 'staging', prefixes: ['quality/'], actions: ['get', 'put'] },
+      { zone: 'staging', prefixes: ['quality/'], actions: ['put'] },
       { zone: 'quarantine', prefixes: ['oltp/'], actions: ['put', 'delete'] },
     ]);
     this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
@@ -386,7 +386,8 @@ export class BatchStack extends Stack {
       const bucket = zones[g.zone];
       const objects = g.prefixes.map((p) => bucket.arnForObjects(`${p}*`));
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: g.actions.map((a) => s3Actions[a]), resources: objects }));
-      if (g.actions.includes('get')) {
+      // Reading a prefix, or finding the stale parts to delete in it, lists it.
+      if (g.actions.includes('get') || g.actions.includes('delete')) {
         fn.role.addToPrincipalPolicy(
           new iam.PolicyStatement({
             actions: ['s3:ListBucket'],

@@ -67,10 +67,10 @@ describe.each(['dev', 'staging', 'prod'])('data lake in %s', (env) => {
     }
   });
 
-  test('versioning on raw and staging only', () => {
+  test('versioning on every zone (rollback deletes in quarantine leave a recoverable version)', () => {
     expect(byZone.raw.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(byZone.staging.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(byZone.quarantine.Properties.VersioningConfiguration).toBeUndefined();
+    expect(byZone.quarantine.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
   test('lifecycle per zone follows the environment config', () => {
@@ -100,6 +100,7 @@ describe.each(['dev', 'staging', 'prod'])('data lake in %s', (env) => {
       Status: 'Enabled',
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       ExpirationInDays: l.quarantineExpirationDays,
+      NoncurrentVersionExpiration: { NoncurrentDays: l.noncurrentVersionExpirationDays },
     });
     expect(rule('access-logs')).toMatchObject({ ExpirationInDays: l.accessLogExpirationDays, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
   });

@@ -14,7 +14,7 @@ const realValues = (name: 'staging' | 'prod') => {
   const raw = structuredClone(ENVIRONMENTS[name]) as Record<string, any>;
   raw.account = '123456789012';
   raw.runbookBaseUrl = 'https://git.internal.corp/data/dataflow/-/blob/main/';
-  raw.alarms = { criticalEmails: ['data-oncall@corp.internal'], warningEmails: [] };
+  raw.alarms = { criticalEmails: ['data-oncall@corp.internal'], warningEmails: ['data-platform@corp.internal'] };
   raw.oltp = { ...raw.oltp, network: { mode: 'transit-gateway', transitGatewayId: 'tgw-0a1b2c3d4e5f60718', cidr: '172.16.8.0/24' } };
   return raw;
 };

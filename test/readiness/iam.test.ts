@@ -16,7 +16,7 @@ describe('IAM readiness', () => {
     expect(result.findings).toEqual([]);
     expect(evaluations.length).toBeGreaterThan(250);
     expect(new Set(evaluations.map((e) => e.component))).toEqual(
-      new Set(['batch-control', 'batch-extract', 'batch-quality', 'batch-load', 'stream-processor', 'warehouse-setup', 'state-machine', 'schedule', 'glue-jobs', 'dbt-task', 'firehose', 'vpc-flow-logs', 'redshift-copy', 'custom-resource-provider']),
+      new Set(['batch-control', 'batch-release', 'batch-extract', 'batch-quality', 'batch-load', 'stream-processor', 'warehouse-setup', 'state-machine', 'schedule', 'glue-jobs', 'dbt-task', 'firehose', 'vpc-flow-logs', 'redshift-copy', 'custom-resource-provider']),
     );
     for (const a of result.acknowledged) expect(a.reason.length).toBeGreaterThan(40);
   });
@@ -95,7 +95,18 @@ describe('IAM readiness', () => {
 describe('the Glue jobs\' S3 paths the IAM check evaluates', () => {
   it.each(Object.entries(GLUE_JOB_PATHS))('are the staging prefixes glue-scripts/jobs/%s uses', (job, paths) => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job.replace(/-/g, '_')}.py`), 'utf8');
-    const used = new Set([...script.matchAll(/partition\('(\w+)'/g), ...script.matchAll(/\{root\}\/(\w+)\//g)].map((m) => `${m[1]}/`));
+    // The prefixes the script names directly, plus those behind the layout helpers it calls
+    // (glue-scripts/dataflow_glue/layout.py, committed.py).
+    const helpers: Record<string, string[]> = {
+      "stage_manifest_key('conform'": ['manifests/'],
+      "stage_manifest_key('quality'": ['oltp/'],
+      'stream_folders(': ['stream/'],
+      'committed_files(': ['conformed/', 'manifests/'],
+    };
+    const used = new Set([
+      ...[...script.matchAll(/partition\('(\w+)'/g), ...script.matchAll(/\{root\}\/(\w+)\//g)].map((m) => `${m[1]}/`),
+      ...Object.entries(helpers).flatMap(([call, prefixes]) => (script.includes(call) ? prefixes : [])),
+    ]);
     expect(used).toEqual(new Set([...paths.reads, ...paths.writes]));
   });
 });

@@ -65,7 +65,7 @@ afterAll(() => {
 describe('SDK calls of each Lambda, recorded', () => {
   test('batch control: plan, acquire, release, publish', () =>
     component('batch-control', async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable, lockTtlSeconds: 7500, metricsNamespace: 'DataFlow/Batch' });
+      process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable, lockTtlSeconds: 7500 });
       rec.dynamodb.on(PutItemCommand).resolves({}).on(DeleteItemCommand).resolves({});
       const { handler } = entry<typeof import('../../lambda/batch/handlers/control')>('../../lambda/batch/handlers/control');
       await handler({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z' } });
@@ -74,9 +74,31 @@ describe('SDK calls of each Lambda, recorded', () => {
       await handler({ action: 'publish', window: W, loads: [{ table: 'orders', rowsLoaded: 3 }] });
     }));
 
+  test('batch release: an execution that timed out frees the leases it still owns', () =>
+    component('batch-release', async () => {
+      process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable });
+      rec.dynamodb.on(DeleteItemCommand).resolves({});
+      const { handler } = entry<typeof import('../../lambda/batch/handlers/release')>('../../lambda/batch/handlers/release');
+      await handler({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:batch:exec-1',
+          stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:batch',
+          status: 'TIMED_OUT',
+          input: JSON.stringify({ scheduledTime: '2026-06-01T11:05:00Z' }),
+        },
+      });
+    }));
+
   test('batch extract: secret, then parts and manifest of a table (and a re-run replacing stale parts)', () =>
     component('batch-extract', async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ buckets: BUCKETS, oltpSecretArn: P.oltpSecret, overlapMinutes: 10 });
+      process.env.BATCH_CONFIG = JSON.stringify({
+        buckets: BUCKETS,
+        oltpSecretArn: P.oltpSecret,
+        oltp: { connectTimeoutMs: 1000, statementTimeoutMs: 1000, queryTimeoutMs: 1000, ca: { source: 'rds' } },
+        overlapMinutes: 10,
+      });
       rec.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ host: '127.0.0.1', port: 9, dbname: 'shop', username: 'u', password: 'p' }) });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/extract')>('../../lambda/batch/handlers/extract');
       // The handler's own path up to the database connection (nothing listens on port 9).
@@ -92,7 +114,6 @@ describe('SDK calls of each Lambda, recorded', () => {
     component('batch-quality', async () => {
       process.env.BATCH_CONFIG = JSON.stringify({
         buckets: BUCKETS,
-        metricsNamespace: 'DataFlow/Batch',
         currencies: ['EUR'],
         thresholds: { completeness: 0, uniqueness: 0, validity: 0, referentialIntegrity: 0, minRowsPerWindow: 0, maxRowsPerWindow: 1000 },
       });
@@ -111,7 +132,7 @@ describe('SDK calls of each Lambda, recorded', () => {
     component('batch-load', async () => {
       process.env.BATCH_CONFIG = JSON.stringify({ buckets: BUCKETS, workgroupName: P.workgroup, database: 'dataflow', copyRoleArn: P.copyRole, pollIntervalMs: 100, maxPolls: 2 });
       const manifest = `s3://${P.stagingBucket}/${copyManifestKey('orders', W)}`;
-      rec.objects.set(`${P.stagingBucket}/${conformSummaryKey(W)}`, Buffer.from(JSON.stringify({ orders: { rows: 3, files: 1, manifest } })));
+      rec.objects.set(`${P.stagingBucket}/${conformSummaryKey(W)}`, Buffer.from(JSON.stringify({ stage: 'conform', window: W, datasets: { orders: { rows: 3, files: 1, manifest } }, inputs: { orders: [] } })));
       rec.objects.set(`${P.stagingBucket}/${copyManifestKey('orders', W)}`, Buffer.from(JSON.stringify({ entries: [] })));
       rec.redshiftData.on(BatchExecuteStatementCommand).resolves({ Id: 'stmt-1' });
       rec.redshiftData.on(DescribeStatementCommand).resolvesOnce({ Status: 'FINISHED', SubStatements: Array.from({ length: 40 }, (_, i) => ({ Id: `stmt-1:${i + 1}`, ResultRows: 3 })) }).resolves({ Status: 'STARTED' });
