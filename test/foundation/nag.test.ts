@@ -34,7 +34,8 @@ describe('cdk-nag AwsSolutions', () => {
             if (!id.startsWith('CloudFormation-Validate::')) acks.push({ path: node.node.path, id: id.replace(/^Annotation::/, ''), reason });
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) {
-      expect(a.id).toMatch(/^AwsSolutions-[A-Za-z]+\d+(\[.+\])?$/);
+      // cdk-nag rules, or Control Tower Guard rules acknowledged from lib/guard-rules.ts.
+      expect(a.id).toMatch(/^(AwsSolutions-[A-Za-z]+\d+(\[.+\])?|cdk-validator-cfnguard::[a-z0-9_]+)$/);
       expect(a.reason.length).toBeGreaterThanOrEqual(30);
     }
   });

@@ -70,7 +70,10 @@ describe('nag-honesty (acknowledged claims hold in the template)', () => {
       const id = idsOf(t, 'AWS::IAM::Policy', 'WorkflowStateMachineRole')[0];
       t.Resources[id].Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: ['ecs:StopTask', 'xray:PutTraceSegments'], Resource: '*' });
     });
-    expect(messages(checkNagHonesty(templates))).toEqual([expect.stringMatching(/ecs:StopTask is granted on "\*" without a condition/)]);
+    expect(messages(checkNagHonesty(templates))).toEqual([
+      expect.stringMatching(/ecs:StopTask is granted on "\*" without a condition/),
+      expect.stringMatching(/ecs:DescribeTasks\/StopTask without an ecs:cluster condition/),
+    ]);
   });
 
   test('re-opening the endpoint security group to the VPC CIDR breaks the source-groups-only claim', () => {
