@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -101,6 +101,8 @@ describe('every function that publishes metrics, under the JSON log format', () 
     const s3 = mockClient(S3Client);
     const sns = mockClient(SNSClient);
     s3.on(PutObjectCommand).resolves({});
+    // The first invocation of a container sweeps the alert outbox (nothing pending here): AlertOutboxDepth 0.
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     try {
       const env = { PROCESSOR_SETTINGS: JSON.stringify(SETTINGS), STAGING_BUCKET: 'staging', QUARANTINE_BUCKET: 'quarantine', ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:a', AWS_REGION: 'eu-west-1' };
@@ -117,6 +119,7 @@ describe('every function that publishes metrics, under the JSON log format', () 
       expectExtracted(metrics, STREAM_METRICS_NAMESPACE, 'RecordsQuarantined', dims, 1);
       expectExtracted(metrics, STREAM_METRICS_NAMESPACE, 'AnomalyAlertFailures', dims, 0);
       expectExtracted(metrics, STREAM_METRICS_NAMESPACE, 'RollbackFailures', dims, 0);
+      expectExtracted(metrics, STREAM_METRICS_NAMESPACE, 'AlertOutboxDepth', dims, 0);
       expectExtracted(metrics, STREAM_METRICS_NAMESPACE, 'RecordsQuarantinedByReason', { ...dims, Reason: 'invalid_json' }, 1);
       emitted.push(...metrics);
       for (const line of lines) expect(JSON.parse(line)).toEqual(expect.any(Object));
@@ -148,7 +151,7 @@ describe('every function that publishes metrics, under the JSON log format', () 
     const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emf-quality-'));
     try {
       const store = new FsLakeStore(lakeDir);
-      await store.put('raw', extractManifestKey('customers', WINDOW), JSON.stringify({ table: 'customers', window: WINDOW, range: { from: WINDOW.start, to: WINDOW.end }, rows: 0, parts: [] }));
+      await store.put('raw', extractManifestKey('customers', WINDOW), JSON.stringify({ stage: 'extract', entity: 'customers', window: WINDOW, rows: 0, files: [] }));
       const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
       const thresholds = { completeness: 0.9, uniqueness: 0.9, validity: 0.9, referentialIntegrity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 10 };
       const handle = instrument(pt, qualityHandler({ store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) }), (e) => ({

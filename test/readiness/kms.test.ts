@@ -16,8 +16,8 @@ describe('KMS readiness', () => {
       key.Properties.KeyPolicy!.Statement = key.Properties.KeyPolicy!.Statement.filter((s) => s.Sid !== 'AllowCloudWatchLogsOfThisAccount');
     });
     const found = messages(defect);
-    expect(found).toHaveLength(4);
-    for (const group of ['ControlLogs', 'ExtractLogs', 'QualityLogs', 'LoadLogs']) {
+    expect(found).toHaveLength(5);
+    for (const group of ['ControlLogs', 'ExtractLogs', 'QualityLogs', 'LoadLogs', 'ReleaseLogs']) {
       expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${group}\\w+: service principal logs\\.eu-west-1\\.amazonaws\\.com is not allowed kms:Encrypt`)));
     }
   });

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../helpers/synth';
 describe('reading a Glue script for the arguments it requires', () => {
   test('conform.py: the names of its module-level ARGS list, without JOB_NAME', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'glue-scripts', 'jobs', 'conform.py'), 'utf8');
-    expect(requiredArguments(script).sort()).toEqual(['staging_root', 'stream_specs', 'table_specs', 'tables', 'window_start']);
+    expect(requiredArguments(script).sort()).toEqual(['staging_root', 'stream_late_hours', 'stream_specs', 'table_specs', 'tables', 'window_start']);
   });
 
   test('quoted names and spread lists mix', () => {
