@@ -108,13 +108,20 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
     },
   },
   {
-    ack: 'AwsSolutions-SQS3 / Guard sqs_dlq_check (ScheduleDeadLetters, Processor FailureQueue)',
+    ack: 'AwsSolutions-SQS3 / Guard sqs_dlq_check (schedule, event source mapping, lease-release and snapshot dead letters)',
     claim: 'the queues without a DLQ are themselves dead-letter destinations',
     holds: (template) => {
       const queues = resourcesOf(template, 'AWS::SQS::Queue').filter(([, q]) => !q.Properties?.RedrivePolicy);
-      const users = [...resourcesOf(template, 'AWS::Scheduler::Schedule'), ...resourcesOf(template, 'AWS::Lambda::EventSourceMapping')];
+      // Schedules (Target.DeadLetterConfig), event source mappings and async invoke configs (DestinationConfig),
+      // EventBridge rules (Targets[].DeadLetterConfig).
+      const users = ['AWS::Scheduler::Schedule', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::EventInvokeConfig', 'AWS::Events::Rule'].flatMap((t) => resourcesOf(template, t));
+      const deadLetterRefs = (u: { Properties?: Record<string, unknown> }) => [
+        (u.Properties?.Target as Record<string, unknown> | undefined)?.DeadLetterConfig,
+        u.Properties?.DestinationConfig,
+        ((u.Properties?.Targets as Record<string, unknown>[] | undefined) ?? []).map((t) => t.DeadLetterConfig),
+      ];
       const problems = queues
-        .filter(([id]) => !users.some(([, u]) => refersTo((u.Properties?.Target as Record<string, unknown> | undefined)?.DeadLetterConfig, id) || refersTo(u.Properties?.DestinationConfig, id)))
+        .filter(([id]) => !users.some(([, u]) => deadLetterRefs(u).some((ref) => refersTo(ref, id))))
         .map(([id]) => ({ resource: id, message: 'queue without a DLQ is no dead-letter destination' }));
       return { evaluated: queues.length, problems };
     },
