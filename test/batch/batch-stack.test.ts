@@ -94,8 +94,8 @@ describe('BatchStack', () => {
   test('alarms: executions failed / timed out / aborted, Glue failures, schedule dead letters; the freshness SLA only where the schedule runs', () => {
     const descriptions = (t: Template) =>
       Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription));
-    expect(descriptions(dev)).toHaveLength(6);
-    expect(descriptions(prod)).toHaveLength(7);
+    expect(descriptions(dev)).toHaveLength(7);
+    expect(descriptions(prod)).toHaveLength(8);
     expect(descriptions(prod).some((d) => d.includes('batch-freshness-sla.md'))).toBe(true);
     prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'GoldBuildSucceeded',

@@ -63,12 +63,12 @@ test('the release Lambda may only delete leases (the one call it makes) and dead
   const bySid = Object.fromEntries(releasePolicy!.Properties.PolicyDocument.Statement.filter((s) => s.Sid).map((s) => [s.Sid, [s.Action].flat().sort()]));
   expect(bySid).toMatchObject({
     ReleaseLeases: ['dynamodb:DeleteItem'],
-    LeaseTableKey: ['kms:Decrypt'],
+    LeaseTableKey: ['kms:Decrypt', 'kms:GenerateDataKey'],
     FailedInvocations: ['sqs:SendMessage'],
     FailedInvocationsKey: ['kms:Decrypt', 'kms:GenerateDataKey'],
   });
   const all = releasePolicy!.Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat());
-  expect(all.filter((a) => /^(dynamodb|sqs|kms):/.test(a)).sort()).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'sqs:SendMessage']);
+  expect(all.filter((a) => /^(dynamodb|sqs|kms):/.test(a)).sort()).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey', 'sqs:SendMessage']);
 });
 
 test('Glue ConcurrentRunsExceededException is waited out with its own long backoff, on both Glue states', () => {
