@@ -149,7 +149,8 @@ describe('assets (image platform, pinned base images, Lambda runtime)', () => {
 
 describe('runtime-config (what the stack writes parses with the runtime schema)', () => {
   test('every batch function and the stream processor are checked in every environment', () => {
-    expect(checkRuntimeConfig(input.templates).evaluated).toBe(5 * ENVS.length);
+    // control, extract, quality, load, release and the stream processor.
+    expect(checkRuntimeConfig(input.templates).evaluated).toBe(6 * ENVS.length);
   });
 
   test('a misspelt variable is a finding', () => {
@@ -158,7 +159,7 @@ describe('runtime-config (what the stack writes parses with the runtime schema)'
       vars.BATCH_CONFG = vars.BATCH_CONFIG;
       delete vars.BATCH_CONFIG;
     });
-    expect(messages(checkRuntimeConfig(templates))).toEqual([expect.stringMatching(/Quality.*BATCH_CONFIG is not set \(variables: BATCH_CONFG\)/)]);
+    expect(messages(checkRuntimeConfig(templates))).toEqual([expect.stringMatching(/Quality.*BATCH_CONFIG is not set \(variables: BATCH_CONFG, NODE_OPTIONS\)/)]);
   });
 
   test('a missing field is a finding naming the field', () => {
