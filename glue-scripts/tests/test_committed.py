@@ -18,7 +18,8 @@ def test_a_partition_without_manifest_is_not_read(spark, specs_json, stream_spec
         {"customer_id": "C00000001", "email": "a@example.com", "first_name": "A", "last_name": "B", "registration_date": "2025-01-01",
          "last_login_date": None, "customer_segment": "basic", "updated_at": TS},
     ])
-    args = {"window_start": WINDOW, "tables": "customers", "table_specs": specs_json, "stream_specs": stream_specs_json, "staging_root": str(tmp_path)}
+    args = {"window_start": WINDOW, "tables": "customers", "table_specs": specs_json, "stream_specs": stream_specs_json, "staging_root": str(tmp_path),
+            "stream_late_hours": "3"}
     conform_job.run(spark, args)
     committed = committed_files(spark, str(tmp_path), "customers")
     assert len(committed) == 1 and "/conformed/customers/dt=2026-06-01/hr=10/" in committed[0]
