@@ -7,7 +7,7 @@ export * from './events-schemas';
 
 /**
  * The stream event contracts: which event types exist, which stream carries them, and one `validate` that turns an
- * arbitrary parsed JSON value into either a typed event or a quarantine reason with the issue paths.
+ * arbitrary parsed JSON value into either a typed event or a quarantine reason with the paths of its zod issues.
  */
 
 export const STREAM_NAMES = ['transactions', 'customers', 'clickstream'] as const;
