@@ -14,7 +14,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { MemoryLockStore } from '../lambda/batch/lock';
 import { hourlyWindows, windowId, type BatchWindow } from '../lambda/batch/window';
 import { OLTP_TABLES, type OltpTableName } from '../lambda/contracts/table-specs';
 import { MAX_BACKFILL_CONCURRENCY, loadEnvironmentConfig } from '../lib/config';
@@ -22,7 +21,7 @@ import { synthesizedBatchAsl } from '../scripts/local/batch-asl';
 import { DuckDbRunner } from '../scripts/local/batch-duckdb';
 import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../scripts/local/batch-oltp';
 import { freshDatabase } from '../scripts/local/batch-postgres';
-import { runLocalExecution, setupLocalWarehouse, validateAsl, type LocalExecution } from '../scripts/local/batch-run';
+import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl, type LocalExecution } from '../scripts/local/batch-run';
 import { runStreamPass } from '../scripts/local/stream-pass';
 import { GOLD_TABLES, runDbt } from '../scripts/local/warehouse-build';
 import { treeRssMb } from './rss';
@@ -142,17 +141,8 @@ async function main(): Promise<void> {
   await setupLocalWarehouse(runner);
   const definition = synthesizedBatchAsl('dev');
   validateAsl(definition);
-  const env = {
-    lakeDir,
-    duckdbPath,
-    pgUrl,
-    thresholds: config.quality,
-    currencies: config.streaming.currencies,
-    overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks: new MemoryLockStore(),
-    // The definition's own lease backoff: executions of one day wait for each other's features and warehouse steps.
-    fastRetries: false,
-  };
+  // The definition's own lease backoff: executions of one day wait for each other's features and warehouse steps.
+  const env = localBatchEnv(config, { lakeDir, duckdbPath, pgUrl, fastRetries: false });
 
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(process.pid))), 500);

@@ -10,14 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { MemoryLockStore } from '../lambda/batch/lock';
 import { loadEnvironmentConfig } from '../lib/config';
 import { synthesizedBatchAsl } from '../scripts/local/batch-asl';
 import { DEMO_WINDOW } from '../scripts/local/batch-demo';
 import { DuckDbRunner } from '../scripts/local/batch-duckdb';
 import { seedOltp } from '../scripts/local/batch-oltp';
 import { freshDatabase } from '../scripts/local/batch-postgres';
-import { runLocalExecution, setupLocalWarehouse, validateAsl } from '../scripts/local/batch-run';
+import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl } from '../scripts/local/batch-run';
 import { runStreamPass } from '../scripts/local/stream-pass';
 import { treeRssMb } from './rss';
 
@@ -56,15 +55,7 @@ async function main(): Promise<void> {
   const execution = await runLocalExecution(
     definition,
     { scheduledTime: new Date(Date.parse(DEMO_WINDOW.end) + 5 * 60_000).toISOString() },
-    {
-      lakeDir: path.join(root, '.local', 'lake'),
-      duckdbPath,
-      pgUrl,
-      thresholds: config.quality,
-      currencies: config.streaming.currencies,
-      overlapMinutes: config.schedule.extractOverlapMinutes,
-      locks: new MemoryLockStore(),
-    },
+    localBatchEnv(config, { lakeDir: path.join(root, '.local', 'lake'), duckdbPath, pgUrl }),
     { executionId: 'arn:aws:states:local:0:execution:bench:1', runner },
   );
   const totalS = (Date.now() - started) / 1000;

@@ -7,14 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { MemoryLockStore } from '../../lambda/batch/lock';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { synthesizedBatchAsl } from './batch-asl';
 import { DuckDbRunner } from './batch-duckdb';
 import { seedOltp, type OltpGeneratorOptions } from './batch-oltp';
 import { freshDatabase } from './batch-postgres';
-import { runLocalExecution, setupLocalWarehouse, validateAsl, type LocalBatchEnv, type LocalExecution } from './batch-run';
+import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl, type LocalExecution } from './batch-run';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const GOLD_TABLES = ['customer_360', 'fct_orders', 'dim_customers', 'dim_products', 'product_performance', 'fct_daily_funnel'];
@@ -84,16 +83,7 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
   validateAsl(definition);
   say(`State machine: ${Object.keys(definition.States as object).length} states from the synthesized DataPlatform-dev/Batch-dev template (asl-validator: valid)`);
 
-  const env: LocalBatchEnv = {
-    lakeDir: path.join(root, '.local', 'lake'),
-    duckdbPath,
-    pgUrl,
-    thresholds: config.quality,
-    currencies: config.streaming.currencies,
-    overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks: new MemoryLockStore(),
-    progress: say,
-  };
+  const env = localBatchEnv(config, { lakeDir: path.join(root, '.local', 'lake'), duckdbPath, pgUrl, progress: say });
   const scheduledTime = new Date(Date.parse(DEMO_WINDOW.end) + 5 * 60_000).toISOString();
   say(`Execution input (EventBridge Scheduler): {"scheduledTime": "${scheduledTime}"} → window ${DEMO_WINDOW.start} – ${DEMO_WINDOW.end}`);
   const execution = await runLocalExecution(definition, { scheduledTime }, env, { executionId: 'arn:aws:states:local:000000000000:execution:demo:hourly-1', runner });

@@ -29,6 +29,7 @@ import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
+import type { EnvironmentConfig } from '../../lib/config';
 import { DuckDbRunner } from './batch-duckdb';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -92,6 +93,23 @@ export interface LocalBatchEnv {
   readonly progress?: (line: string) => void;
   /** Retry waits in ms instead of the definition's (which are minutes for leases). @default 0 / 50 ms */
   readonly fastRetries?: boolean;
+}
+
+/**
+ * A local batch environment from an environment's config (quality thresholds, currencies, extract overlap) and the
+ * local paths; a fresh lease store unless one is shared between executions.
+ */
+export function localBatchEnv(
+  config: EnvironmentConfig,
+  where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'locks' | 'progress' | 'fastRetries'>>,
+): LocalBatchEnv {
+  return {
+    thresholds: config.quality,
+    currencies: config.streaming.currencies,
+    overlapMinutes: config.schedule.extractOverlapMinutes,
+    locks: new MemoryLockStore(),
+    ...where,
+  };
 }
 
 export interface TimelineEntry {
