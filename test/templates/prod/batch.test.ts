@@ -1,0 +1,5 @@
+import { prodSnapshot } from '../snapshot';
+
+test('Batch-prod matches its snapshot', () => {
+  expect(prodSnapshot('batch')).toMatchSnapshot();
+});

@@ -1,0 +1,5 @@
+import { prodSnapshot } from '../snapshot';
+
+test('Dashboard-prod matches its snapshot', () => {
+  expect(prodSnapshot('dashboard')).toMatchSnapshot();
+});

@@ -1,0 +1,5 @@
+import { prodSnapshot } from '../snapshot';
+
+test('Storage-prod matches its snapshot', () => {
+  expect(prodSnapshot('storage')).toMatchSnapshot();
+});

@@ -1,0 +1,5 @@
+import { prodSnapshot } from '../snapshot';
+
+test('Warehouse-prod matches its snapshot', () => {
+  expect(prodSnapshot('warehouse')).toMatchSnapshot();
+});
