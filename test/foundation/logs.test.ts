@@ -16,13 +16,6 @@ describe.each(stacks.map(({ stack, stage }) => [stack.stackName, stack, stage.co
     const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
     const logGroups = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
 
-    test('every log group has bounded retention and a customer-managed key', () => {
-      for (const [id, lg] of logGroups) {
-        expect({ id, retention: typeof lg.Properties?.RetentionInDays }).toEqual({ id, retention: 'number' });
-        expect({ id, kms: lg.Properties?.KmsKeyId !== undefined }).toEqual({ id, kms: true });
-      }
-    });
-
     test('every Lambda function logs to an explicit log group (never an implicit, never-expiring one)', () => {
       const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
       for (const [id, fn] of functions) {
