@@ -1,4 +1,4 @@
-import { objectKey, streamStagingHour } from '../shared/lake-keys';
+import { objectKey, streamStagingHour } from '../contracts/lake-keys';
 import type { ContractIssue } from '../contracts/events';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
 import { validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';

@@ -27,7 +27,7 @@ import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
-import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
+import { STREAM_LATE_HOURS } from '../../lambda/contracts/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import type { EnvironmentConfig } from '../../lib/config';
 import { DuckDbRunner } from './batch-duckdb';

@@ -7,7 +7,7 @@
  */
 import type { LakeStore } from '../../lambda/batch/lake-store';
 import { QUARANTINE_REASONS, type StreamName } from '../../lambda/contracts/events';
-import { partitionPrefix } from '../../lambda/shared/lake-keys';
+import { partitionPrefix } from '../../lambda/contracts/lake-keys';
 import type { StreamHandler } from '../../lambda/stream-processor/handler';
 import { kinesisRecord, type ReplayWriter } from './lake';
 

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import { generateRecords } from '../../lambda/generator';
 import { quarantineLine } from '../../lambda/stream-processor/route';
-import { objectKey } from '../../lambda/shared/lake-keys';
+import { objectKey } from '../../lambda/contracts/lake-keys';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { main, replayFailureQueue } from '../../scripts/replay';
 import { parseFailureMessages } from '../../scripts/replay/failure-queue';

@@ -24,7 +24,7 @@ import { createEventContracts } from '../../../lambda/contracts/events';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../../../lambda/contracts/table-specs';
 import { generateRecords, type GeneratedRecord } from '../../../lambda/generator';
 import { kinesisEventOf } from '../../../lambda/generator/kinesis-event';
-import { STREAM_LATE_HOURS } from '../../../lambda/shared/stage-manifest';
+import { STREAM_LATE_HOURS } from '../../../lambda/contracts/stage-manifest';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import { loadEnvironmentConfig } from '../../../lib/config';
 import { settingsFromConfig, streamNameOf } from '../../../lib/constructs/stream-settings';
