@@ -14,7 +14,7 @@ import Cursor from 'pg-cursor';
 import { TABLE_SPECS, type ColumnSpec, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 import { partitionPrefix } from '../contracts/lake-keys';
 import { stageManifestKey, type StageManifest } from '../contracts/stage-manifest';
-import type { LakeStore } from './lake-store';
+import type { LakeStore } from '../contracts/lake';
 import { NdjsonPartWriter, removeUnlisted } from './ndjson-parts';
 import type { BatchWindow } from './window';
 

@@ -17,7 +17,7 @@ import { TABLE_SPECS, type OltpTableName, type TableSpec } from '../contracts/ta
 import { objectKey, partitionPrefix } from '../contracts/lake-keys';
 import { manifestKeys, stageManifestKey, type ManifestFile, type StageManifest } from '../contracts/stage-manifest';
 import { extractManifestKey, type ExtractManifest } from './extract';
-import type { LakeStore } from './lake-store';
+import type { LakeStore } from '../contracts/lake';
 import { NdjsonPartWriter, readParts, removeUnlisted, type PartRef } from './ndjson-parts';
 import { REASONS, RowValidator, type Reason, type RowVerdict } from './row-schemas';
 import type { BatchWindow } from './window';

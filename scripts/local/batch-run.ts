@@ -21,7 +21,7 @@ import { createHandler as extractHandler } from '../../lambda/batch/handlers/ext
 import { createHandler as loadHandler } from '../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
