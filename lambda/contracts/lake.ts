@@ -33,7 +33,7 @@ export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
  * @typeParam Z the zones an adapter serves (the stream processor's has no raw bucket)
  */
 export interface LakeStore<Z extends LakeZone = LakeZone> {
-  /** Writes (or replaces) one object. @param contentType @default 'application/octet-stream' */
+  /** Writes (or replaces) one object, stored with `contentType` (default `application/octet-stream`). */
   put(zone: Z, key: string, body: string | Uint8Array, contentType?: string): Promise<void>;
   /** The object's bytes, or `undefined` if it does not exist. */
   get(zone: Z, key: string): Promise<Buffer | undefined>;

@@ -7,7 +7,7 @@ import type { StreamZone } from './route';
  * the same code in both.
  */
 
-/** What the handler needs of the lake port: it writes NDJSON objects and rolls them back. Errors are treated as transient. */
+/** What the handler needs of the lake port: it writes NDJSON objects and rolls them back. Errors count as transient. */
 export type StreamLake = Pick<LakeStore<StreamZone>, 'put' | 'delete'>;
 
 /** Publishes one alert message (an anomaly summary). */

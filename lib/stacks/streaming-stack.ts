@@ -52,7 +52,10 @@ export class StreamingStack extends Stack {
     // The zone buckets by their deterministic names (as DataLake names them): IAM policies and nag findings then
     // reference this stack's own intrinsics instead of cross-stack outputs. A test checks the names still match.
     const zone = (z: LakeZone) =>
-      s3.Bucket.fromBucketAttributes(this, `Lake-${z}`, { bucketName: deployedLakeBucketName(`${config.prefix}-${config.name}`, z), encryptionKey: lake.key });
+      s3.Bucket.fromBucketAttributes(this, `Lake-${z}`, {
+        bucketName: deployedLakeBucketName(`${config.prefix}-${config.name}`, z),
+        encryptionKey: lake.key,
+      });
     const raw = zone('raw');
 
     this.ingest = new StreamIngest(this, 'Ingest', {

@@ -41,7 +41,8 @@ function inMemoryS3(): void {
       .filter((k) => i.ContinuationToken === undefined || k > i.ContinuationToken);
     const page = keys.slice(0, PAGE);
     const truncated = keys.length > PAGE;
-    return { Contents: page.map((Key) => ({ Key })), IsTruncated: truncated, NextContinuationToken: truncated ? page[PAGE - 1] : undefined };
+    const next = truncated ? page[PAGE - 1] : undefined;
+    return { Contents: page.map((Key) => ({ Key })), IsTruncated: truncated, NextContinuationToken: next };
   });
   s3.on(DeleteObjectsCommand).callsFake(async (i: { Bucket: string; Delete: { Objects: { Key: string }[] } }) => {
     for (const o of i.Delete.Objects) objects.delete(`${i.Bucket}/${o.Key}`);
@@ -61,8 +62,18 @@ const fsLake = () => new FsLakeStore(dir);
 const s3Lake = () => new S3LakeStore(new S3Client({ region: 'eu-west-1' }), BUCKETS);
 
 const text = (b: Buffer | undefined) => b?.toString('utf8');
-const KEYS = ['stream/order_placed/dt=2026-06-01/hr=10/b.ndjson', 'stream/order_placed/dt=2026-06-01/hr=10/a.ndjson', 'stream/order_placed/dt=2026-06-01/hr=11/a.ndjson', 'stream/page_view/dt=2026-06-01/hr=10/a.ndjson', 'oltp/orders/dt=2026-06-01/hr=10/orders.manifest.json'];
+const KEYS = [
+  'stream/order_placed/dt=2026-06-01/hr=10/b.ndjson',
+  'stream/order_placed/dt=2026-06-01/hr=10/a.ndjson',
+  'stream/order_placed/dt=2026-06-01/hr=11/a.ndjson',
+  'stream/page_view/dt=2026-06-01/hr=10/a.ndjson',
+  'oltp/orders/dt=2026-06-01/hr=10/orders.manifest.json',
+];
 const putAll = (lake: LakeStore, keys = KEYS) => Promise.all(keys.map((k) => lake.put('staging', k, k)));
+
+const SORTED_LIST = 'list returns every key under a prefix, sorted, over several pages';
+const MISSING_GET = 'get of a missing object is undefined';
+const DELETE = 'delete removes the given objects, ignores missing ones and keeps the rest';
 
 /** What every adapter of the lake port must do. */
 const CONTRACT: Record<string, (lake: LakeStore) => Promise<void>> = {
@@ -72,7 +83,7 @@ const CONTRACT: Record<string, (lake: LakeStore) => Promise<void>> = {
     expect(text(await lake.get('staging', 'a/x.ndjson'))).toBe('{"a":1}\n');
     expect([...((await lake.get('raw', 'a/y.gz')) ?? [])]).toEqual([0x1f, 0x8b, 0x00, 0xff]);
   },
-  'get of a missing object is undefined': async (lake) => {
+  [MISSING_GET]: async (lake) => {
     expect(await lake.get('staging', 'nothing/here.json')).toBeUndefined();
   },
   'put replaces an object': async (lake) => {
@@ -88,7 +99,7 @@ const CONTRACT: Record<string, (lake: LakeStore) => Promise<void>> = {
       expect(await lake.list(zone, '')).toEqual([]);
     }
   },
-  'list returns every key under a prefix, sorted, over several pages': async (lake) => {
+  [SORTED_LIST]: async (lake) => {
     await putAll(lake);
     expect(await lake.list('staging', 'stream/order_placed/')).toEqual([KEYS[1], KEYS[0], KEYS[2]]);
     expect(await lake.list('staging', '')).toEqual([...KEYS].sort());
@@ -99,7 +110,7 @@ const CONTRACT: Record<string, (lake: LakeStore) => Promise<void>> = {
     expect(await lake.list('staging', 'stream/order_placed/dt=2026-06-01/hr=10/a')).toEqual([KEYS[1]]);
     expect(await lake.list('staging', 'stream/click')).toEqual([]);
   },
-  'delete removes the given objects, ignores missing ones and keeps the rest': async (lake) => {
+  [DELETE]: async (lake) => {
     await putAll(lake);
     await lake.delete('staging', [KEYS[0], 'stream/never/written.ndjson', KEYS[3]]);
     await lake.delete('staging', []);
@@ -121,11 +132,12 @@ describe('the contract suite catches a broken lake', () => {
 
   test('a listing in write order', async () => {
     const lake = fsLake();
-    await expect(CONTRACT['list returns every key under a prefix, sorted, over several pages'](broken({ list: async (zone, prefix) => (await lake.list(zone, prefix)).reverse() }))).rejects.toThrow();
+    const reversed = broken({ list: async (zone, prefix) => (await lake.list(zone, prefix)).reverse() });
+    await expect(CONTRACT[SORTED_LIST](reversed)).rejects.toThrow();
   });
 
   test('an empty object for a missing key', async () => {
-    await expect(CONTRACT['get of a missing object is undefined'](broken({ get: async () => Buffer.alloc(0) }))).rejects.toThrow();
+    await expect(CONTRACT[MISSING_GET](broken({ get: async () => Buffer.alloc(0) }))).rejects.toThrow();
   });
 
   test('a delete that stops at the first missing key', async () => {
@@ -136,7 +148,7 @@ describe('the contract suite catches a broken lake', () => {
         await lake.delete(zone, [key]);
       }
     };
-    await expect(CONTRACT['delete removes the given objects, ignores missing ones and keeps the rest'](broken({ delete: stopping }))).rejects.toThrow();
+    await expect(CONTRACT[DELETE](broken({ delete: stopping }))).rejects.toThrow();
   });
 });
 
@@ -158,7 +170,8 @@ describe('S3 lake', () => {
 
   test('a key S3 fails to delete fails the call, naming it', async () => {
     s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'oltp/b.gz', Code: 'AccessDenied', Message: 'Access Denied' }] });
-    await expect(s3Lake().delete('raw', ['oltp/a.gz', 'oltp/b.gz'])).rejects.toThrow('S3 delete failed for 1 objects, first: oltp/b.gz Access Denied');
+    const failure = 'S3 delete failed for 1 objects, first: oltp/b.gz Access Denied';
+    await expect(s3Lake().delete('raw', ['oltp/a.gz', 'oltp/b.gz'])).rejects.toThrow(failure);
   });
 
   test('errors other than a missing key are thrown', async () => {
@@ -190,6 +203,7 @@ describe('filesystem lake', () => {
 describe('lake bucket names', () => {
   test('<prefix>-<env>-<bucket>-<account>-<region>, as the tools outside CloudFormation address them', () => {
     expect(lakeBucketName('dataflow-prod', 'staging', '123456789012', 'eu-west-1')).toBe('dataflow-prod-staging-123456789012-eu-west-1');
-    expect(lakeBucketName('dataflow-dev', 'access-logs', '123456789012', 'eu-west-1')).toBe('dataflow-dev-access-logs-123456789012-eu-west-1');
+    const logs = lakeBucketName('dataflow-dev', 'access-logs', '123456789012', 'eu-west-1');
+    expect(logs).toBe('dataflow-dev-access-logs-123456789012-eu-west-1');
   });
 });

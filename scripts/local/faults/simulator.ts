@@ -90,9 +90,8 @@ export class FaultRun {
       delete: async (zone, keys) => {
         const inv = this.current;
         if (inv.dead) return never();
-        for (const key of keys) {
-          if (!(this.plan.deleteOk?.({ key, n: ++this.deletes, invocation: inv.id }) ?? true)) throw transient('SlowDown', 'Please reduce your request rate.');
-        }
+        const ok = (key: string) => this.plan.deleteOk?.({ key, n: ++this.deletes, invocation: inv.id }) ?? true;
+        if (!keys.every(ok)) throw transient('SlowDown', 'Please reduce your request rate.');
         await inner.delete(zone, keys);
       },
     };
