@@ -11,8 +11,10 @@ import { MemoryDocumentStore } from './local/document-stores';
 import * as fs from 'node:fs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { FsLakeStore, S3LakeStore, type LakeStore } from '../lambda/batch/lake-store';
 import { createEventContracts, QUARANTINE_REASONS, STREAM_NAMES, type StreamName } from '../lambda/contracts/events';
+import { lakeBucketName, type LakeStore, type LakeZone } from '../lambda/contracts/lake';
+import { FsLakeStore } from '../lambda/shared/fs-lake-store';
+import { S3LakeStore } from '../lambda/shared/s3-lake-store';
 import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { EnvironmentConfig } from '../lib/config';
 import { settingsFromConfig, streamNameOf } from '../lib/constructs/stream-settings';
@@ -51,7 +53,7 @@ const OPTIONS = {
 function lakeOf(config: EnvironmentConfig, lakeDir: string | undefined, account: string | undefined): LakeStore {
   if (lakeDir !== undefined) return new FsLakeStore(lakeDir);
   if (!account) throw new UsageError(`environment ${config.name} has no account: pass -c account=<id> or --lake-dir`);
-  const bucket = (zone: string) => `${config.prefix}-${config.name}-${zone}-${account}-${config.region}`;
+  const bucket = (zone: LakeZone) => lakeBucketName(`${config.prefix}-${config.name}`, zone, account, config.region);
   return new S3LakeStore(new S3Client({ region: config.region }), { raw: bucket('raw'), staging: bucket('staging'), quarantine: bucket('quarantine') });
 }
 

@@ -1,4 +1,4 @@
-"""The lake key layout (lambda/shared/lake-keys.ts, lambda/shared/stage-manifest.ts) for the Glue jobs:
+"""The lake key layout (lambda/contracts/lake-keys.ts, lambda/contracts/stage-manifest.ts) for the Glue jobs:
 <source>/<entity>/dt=YYYY-MM-DD/hr=HH/<file>. test/batch/stage-manifest.test.ts checks these against the TypeScript."""
 from __future__ import annotations
 

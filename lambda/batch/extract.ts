@@ -1,7 +1,7 @@
 /**
  * Incremental OLTP extract: the rows of one table whose version column lies in [window.start − overlap,
  * window.end), streamed with a server-side cursor into bounded gzipped NDJSON parts in the raw zone, then its stage
- * manifest (lambda/shared/stage-manifest.ts) written last: the quality gate reads exactly the parts it lists. Keys depend
+ * manifest (lambda/contracts/stage-manifest.ts) written last: the quality gate reads exactly the parts it lists. Keys depend
  * only on table and window; a rerun deletes the window's manifest first and, once its own manifest is written, every
  * part in the window's folder that manifest does not list (an earlier attempt's, e.g. one that crashed).
  *
@@ -12,9 +12,9 @@
 import type { Client } from 'pg';
 import Cursor from 'pg-cursor';
 import { TABLE_SPECS, type ColumnSpec, type OltpTableName, type TableSpec } from '../contracts/table-specs';
-import { partitionPrefix } from '../shared/lake-keys';
-import { stageManifestKey, type StageManifest } from '../shared/stage-manifest';
-import type { LakeStore } from './lake-store';
+import { partitionPrefix } from '../contracts/lake-keys';
+import { stageManifestKey, type StageManifest } from '../contracts/stage-manifest';
+import type { LakeStore } from '../contracts/lake';
 import { NdjsonPartWriter, removeUnlisted } from './ndjson-parts';
 import type { BatchWindow } from './window';
 

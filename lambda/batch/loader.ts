@@ -4,10 +4,10 @@
  * manifest and runs it with the bounded poll loop of load.ts.
  */
 import { WAREHOUSE_TABLE_SPECS, type TableSpec, type WarehouseTableName } from '../contracts/table-specs';
-import { objectKey } from '../shared/lake-keys';
-import { stageManifestKey, type ConformManifest } from '../shared/stage-manifest';
+import { objectKey } from '../contracts/lake-keys';
+import { stageManifestKey, type ConformManifest } from '../contracts/stage-manifest';
 import { buildLoadBatch, type LoadSource } from '../warehouse/load-sql';
-import type { LakeStore } from './lake-store';
+import type { LakeStore } from '../contracts/lake';
 import { runLoad, type PollOptions, type StatementRunner } from './load';
 import { windowId, type BatchWindow } from './window';
 

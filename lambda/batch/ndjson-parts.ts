@@ -4,7 +4,7 @@
  * writes the same keys; `removeStale` deletes parts a previous run wrote that the new run did not.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { LakeStore, Zone } from './lake-store';
+import type { LakeStore, LakeZone } from '../contracts/lake';
 
 export interface PartRef {
   readonly key: string;
@@ -24,7 +24,7 @@ export class NdjsonPartWriter {
    */
   constructor(
     private readonly store: LakeStore,
-    private readonly zone: Zone,
+    private readonly zone: LakeZone,
     private readonly folder: string,
     private readonly base: string,
     private readonly partRows = 50_000,
@@ -67,7 +67,7 @@ export function parseNdjsonGz(body: Buffer): unknown[] {
 }
 
 /** Reads parts one at a time, yielding their records. */
-export async function* readParts(store: LakeStore, zone: Zone, keys: readonly string[]): AsyncGenerator<unknown> {
+export async function* readParts(store: LakeStore, zone: LakeZone, keys: readonly string[]): AsyncGenerator<unknown> {
   for (const key of keys) {
     const body = await store.get(zone, key);
     if (body === undefined) throw new Error(`missing lake object ${store.uri(zone, key)}`);
@@ -80,7 +80,7 @@ export async function* readParts(store: LakeStore, zone: Zone, keys: readonly st
  * attempt of the same window wrote that the current, complete attempt did not (rows gone from the source, or the
  * leftovers of an attempt that crashed before its manifest). Returns the deleted keys.
  */
-export async function removeUnlisted(store: LakeStore, zone: Zone, folder: string, keep: readonly string[]): Promise<string[]> {
+export async function removeUnlisted(store: LakeStore, zone: LakeZone, folder: string, keep: readonly string[]): Promise<string[]> {
   if (!folder.endsWith('/')) throw new Error(`folder "${folder}" must end with /`);
   const listed = new Set(keep);
   const stale = (await store.list(zone, folder)).filter((k) => !listed.has(k) && !k.slice(folder.length).includes('/'));

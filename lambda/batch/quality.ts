@@ -14,10 +14,10 @@
  */
 import type { BatchMetricRecord } from '../contracts/metrics';
 import { TABLE_SPECS, type OltpTableName, type TableSpec } from '../contracts/table-specs';
-import { objectKey, partitionPrefix } from '../shared/lake-keys';
-import { manifestKeys, stageManifestKey, type ManifestFile, type StageManifest } from '../shared/stage-manifest';
+import { objectKey, partitionPrefix } from '../contracts/lake-keys';
+import { manifestKeys, stageManifestKey, type ManifestFile, type StageManifest } from '../contracts/stage-manifest';
 import { extractManifestKey, type ExtractManifest } from './extract';
-import type { LakeStore } from './lake-store';
+import type { LakeStore } from '../contracts/lake';
 import { NdjsonPartWriter, readParts, removeUnlisted, type PartRef } from './ndjson-parts';
 import { REASONS, RowValidator, type Reason, type RowVerdict } from './row-schemas';
 import type { BatchWindow } from './window';

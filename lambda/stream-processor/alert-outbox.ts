@@ -1,5 +1,5 @@
 import type { AnomalyType } from '../contracts/events-anomalies';
-import { timePartition } from '../shared/lake-keys';
+import { ALERT_PREFIX, timePartition } from '../contracts/lake-keys';
 import type { AlertPublisher, DocumentStore } from './ports';
 
 /**
@@ -18,7 +18,6 @@ import type { AlertPublisher, DocumentStore } from './ports';
  * makes the next sender publish those entries again (SNS standard topics have no de-duplication).
  */
 
-export const ALERT_PREFIX = 'alerts/';
 export const ALERT_LEDGER_PREFIX = `${ALERT_PREFIX}ledger/`;
 export const ALERT_PENDING_PREFIX = `${ALERT_PREFIX}pending/`;
 /** Entries per SNS message (keeps every message well under the 256 KB limit). */

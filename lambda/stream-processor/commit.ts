@@ -1,4 +1,5 @@
-import type { LakeWriter } from './ports';
+import { NDJSON_CONTENT_TYPE } from '../contracts/lake';
+import type { StreamLake } from './ports';
 import type { PlannedObject } from './route';
 
 /**
@@ -37,8 +38,8 @@ export async function settleAll<T>(items: readonly T[], limit: number, fn: (item
 }
 
 /** Writes every object; returns which failed and the lowest unpersisted index. */
-export async function writeObjects(objects: readonly PlannedObject[], lake: LakeWriter, concurrency: number) {
-  const results = await settleAll(objects, concurrency, (o) => lake.put(o.zone, o.key, o.body()));
+export async function writeObjects(objects: readonly PlannedObject[], lake: StreamLake, concurrency: number) {
+  const results = await settleAll(objects, concurrency, (o) => lake.put(o.zone, o.key, o.body(), NDJSON_CONTENT_TYPE));
   let failedFrom: number | undefined;
   const errors: string[] = [];
   results.forEach((err, i) => {
@@ -54,12 +55,12 @@ export async function writeObjects(objects: readonly PlannedObject[], lake: Lake
  * delete when none remain. Objects whose write was reported failed are included: S3 may have stored a PUT whose
  * response was lost (an ambiguous failure).
  */
-export async function rollBackFrom(objects: readonly PlannedObject[], failedFrom: number, lake: LakeWriter, concurrency: number): Promise<{ failures: number; errors: string[] }> {
+export async function rollBackFrom(objects: readonly PlannedObject[], failedFrom: number, lake: StreamLake, concurrency: number): Promise<{ failures: number; errors: string[] }> {
   const touched = objects.filter((o) => o.indexes[o.indexes.length - 1] >= failedFrom);
   const results = await settleAll(touched, concurrency, (o) => {
     let keep = 0;
     while (keep < o.indexes.length && o.indexes[keep] < failedFrom) keep++;
-    return keep ? lake.put(o.zone, o.key, o.body(keep)) : lake.delete(o.zone, o.key);
+    return keep ? lake.put(o.zone, o.key, o.body(keep), NDJSON_CONTENT_TYPE) : lake.delete(o.zone, [o.key]);
   });
   const errors: string[] = [];
   results.forEach((err, i) => err && errors.push(`rollback ${touched[i].key}: ${err.name}: ${err.message}`));

@@ -3,7 +3,7 @@ import type { EventContracts, StreamName } from '../contracts/events';
 import { AlertOutbox, type AlertEntry, type AlertOutboxOptions } from './alert-outbox';
 import { rollBackFrom, writeObjects } from './commit';
 import { processBatch, validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
-import type { AlertPublisher, BatchReport, DocumentStore, LakeWriter, LogPort, MetricsSink } from './ports';
+import type { AlertPublisher, BatchReport, DocumentStore, LogPort, MetricsSink, StreamLake } from './ports';
 import { planObjects } from './route';
 import type { ProcessorSettings } from './settings';
 
@@ -23,7 +23,7 @@ import type { ProcessorSettings } from './settings';
 export interface StreamHandlerDeps {
   readonly settings: ProcessorSettings;
   readonly contracts: EventContracts;
-  readonly lake: LakeWriter;
+  readonly lake: StreamLake;
   readonly alerts: AlertPublisher;
   readonly metrics: MetricsSink;
   readonly logger: LogPort;

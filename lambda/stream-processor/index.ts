@@ -2,11 +2,11 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts } from '../contracts/events';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../contracts/metrics';
 import { instrument, powertools } from '../shared/powertools';
+import { S3LakeStore } from '../shared/s3-lake-store';
 import { s3Client, snsClient } from './aws-clients';
 import { createStreamHandler } from './handler';
 import { PowertoolsMetricsSink } from './powertools-metrics';
 import { S3DocumentStore } from './s3-document-store';
-import { S3LakeWriter } from './s3-lake';
 import { parseProcessorSettings } from './settings';
 import { SnsAlertPublisher } from './sns-alerts';
 
@@ -27,7 +27,7 @@ const stagingBucket = required('STAGING_BUCKET');
 const handle = createStreamHandler({
   settings,
   contracts: createEventContracts({ currencies: settings.currencies }),
-  lake: new S3LakeWriter(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
+  lake: new S3LakeStore(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
   outboxStore: new S3DocumentStore(s3, stagingBucket),
   alerts: new SnsAlertPublisher(sns, required('ALERT_TOPIC_ARN')),
   metrics: new PowertoolsMetricsSink(metrics),

@@ -1,4 +1,5 @@
-import type { LakeZone } from './route';
+import type { LakeStore } from '../contracts/lake';
+import type { StreamZone } from './route';
 
 /**
  * The handler's edge: everything it does to the outside world goes through these ports. Lambda plugs in S3, SNS and
@@ -6,11 +7,8 @@ import type { LakeZone } from './route';
  * the same code in both.
  */
 
-/** Writes NDJSON objects to a lake zone. Errors are thrown (and treated as transient). */
-export interface LakeWriter {
-  put(zone: LakeZone, key: string, body: string): Promise<void>;
-  delete(zone: LakeZone, key: string): Promise<void>;
-}
+/** What the handler needs of the lake port: it writes NDJSON objects and rolls them back. Errors count as transient. */
+export type StreamLake = Pick<LakeStore<StreamZone>, 'put' | 'delete'>;
 
 /** Publishes one alert message (an anomaly summary). */
 export interface AlertPublisher {

@@ -1,4 +1,5 @@
-import { objectKey, streamStagingHour } from '../shared/lake-keys';
+import type { LakeZone } from '../contracts/lake';
+import { objectKey, streamStagingHour } from '../contracts/lake-keys';
 import type { ContractIssue } from '../contracts/events';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
 import { validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
@@ -12,11 +13,12 @@ import { openObjectText, textIsExactly } from './raw-json';
  * First/last sequence are those of the records in the object, so re-processing the same records rewrites the same key.
  */
 
-export type LakeZone = 'staging' | 'quarantine';
+/** The zones the processor writes (it has no raw bucket). */
+export type StreamZone = Extract<LakeZone, 'staging' | 'quarantine'>;
 export type ObjectKind = 'events' | 'quarantine' | 'anomalies';
 
 export interface PlannedObject {
-  readonly zone: LakeZone;
+  readonly zone: StreamZone;
   readonly kind: ObjectKind;
   readonly key: string;
   /** Batch index of the record behind each line (ascending). */
@@ -104,7 +106,7 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   }
 
   const objects: PlannedObject[] = [];
-  const emit = (groups: Groups, zone: LakeZone, kind: ObjectKind, source: string, entityOf: (g: Group) => string) => {
+  const emit = (groups: Groups, zone: StreamZone, kind: ObjectKind, source: string, entityOf: (g: Group) => string) => {
     for (const g of groups.list) {
       const first = records[g.indexes[0]].sequenceNumber;
       const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;

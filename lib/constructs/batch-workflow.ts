@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
-import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/shared/lake-keys';
+import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [

@@ -3,13 +3,21 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** The lake's zones. Every component writes under `<zone bucket>/<source>/<entity>/dt=YYYY-MM-DD/hr=HH/`. */
-export const LAKE_ZONES = ['raw', 'staging', 'quarantine'] as const;
-export type LakeZone = (typeof LAKE_ZONES)[number];
+import { lakeBucketName, type LakeBucket, type LakeZone } from '../../lambda/contracts/lake';
 
 /** Tag put on every lake bucket; tooling (the demo summary, tests) reads zones from it. */
 export const ZONE_TAG = 'dataflow:zone';
+
+/**
+ * A lake bucket's name in the account and region CloudFormation deploys to (`Fn::Sub` over the pseudo parameters, so
+ * environment-agnostic stacks get unique names too). Other stacks reference the zones by this name instead of
+ * cross-stack exports.
+ *
+ * @param namePrefix the environment's lower-case name prefix, `<prefix>-<env>`
+ */
+export function deployedLakeBucketName(namePrefix: string, bucket: LakeBucket): string {
+  return Fn.sub(lakeBucketName(namePrefix, bucket, '${AWS::AccountId}', '${AWS::Region}'));
+}
 
 export interface DataLakeProps {
   /**
@@ -93,9 +101,7 @@ export class DataLake extends Construct {
     }
     this.effectiveRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const removal = { removalPolicy: this.effectiveRemovalPolicy, autoDeleteObjects: destroy };
-    // Pseudo parameters keep names unique per account/region even for environment-agnostic stacks.
-    const name = (zone: string) =>
-      props.namePrefix ? Fn.sub(`${props.namePrefix}-${zone}-\${AWS::AccountId}-\${AWS::Region}`) : undefined;
+    const name = (bucket: LakeBucket) => (props.namePrefix ? deployedLakeBucketName(props.namePrefix, bucket) : undefined);
     const noncurrent = Duration.days(props.noncurrentVersionExpirationDays ?? 30);
     const abortMultipart = Duration.days(1);
 

@@ -11,7 +11,7 @@ import { GLUE_MAX_CONCURRENT_RUNS } from '../config/batch-limits';
 import { nagText } from '../nag-text';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
-import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
+import { STREAM_LATE_HOURS } from '../../lambda/contracts/stage-manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const GLUE_SCRIPTS_DIR = path.join(REPO_ROOT, 'glue-scripts');

@@ -12,9 +12,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
-import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
-import { ALERT_PREFIX } from '../../lambda/stream-processor/alert-outbox';
+import { ALERT_PREFIX } from '../../lambda/contracts/lake-keys';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
+import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
 import { nagText } from '../nag-text';
 

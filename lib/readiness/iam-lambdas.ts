@@ -3,6 +3,7 @@
  * (test/readiness/record-calls.test.ts writes recorded-calls.json), configured with the placeholders below; the
  * check binds each placeholder to the value the template gives that function.
  */
+import type { LakeZone } from '../../lambda/contracts/lake';
 import { authorizationsOf } from './iam-actions';
 import { bind, lambdaRuntimeCalls, prop, single, roleOf, type Component, type ComponentCall, type ComponentInput } from './iam-component';
 import { adminSecretArn } from './iam-index';
@@ -21,7 +22,7 @@ export const PLACEHOLDERS = {
   copyRole: 'arn:aws:iam::000000000000:role/placeholder-copy',
 } as const;
 
-type Config = { buckets?: Record<'raw' | 'staging' | 'quarantine', string>; [k: string]: unknown };
+type Config = { buckets?: Record<LakeZone, string>; [k: string]: unknown };
 
 /** The function's environment, resolved; `BATCH_CONFIG` parsed. */
 function environmentOf(input: ComponentInput, functionId: string): { vars: Record<string, string>; config: Config } {

@@ -6,7 +6,7 @@
 import { logStreamArn, prop, roleOf, single, type Component, type ComponentCall, type ComponentInput } from './iam-component';
 import type { LoadedStack } from './templates';
 import type { CfnResource } from './template';
-import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/shared/lake-keys';
+import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
 
 const calls = (source: string, actions: readonly string[], resource: string, context?: Record<string, string>): ComponentCall[] =>
   actions.map((action) => ({ source, action, resource, ...(context ? { context } : {}) }));

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -18,7 +18,7 @@ import { BatchDbtTask } from '../constructs/batch-dbt-task';
 import { BatchFunction, type BatchFunctionProps } from '../constructs/batch-function';
 import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
 import { BatchWorkflow } from '../constructs/batch-workflow';
-import type { DataLake } from '../constructs/data-lake';
+import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { LeaseRelease } from '../constructs/lease-release';
@@ -156,9 +156,9 @@ export class BatchStack extends Stack {
     // Zone buckets by their physical names (same account and region): no cross-stack exports, and policies read
     // as the bucket names.
     const zones = {
-      raw: s3.Bucket.fromBucketName(this, 'RawZone', Fn.sub(`${name}-raw-\${AWS::AccountId}-\${AWS::Region}`)),
-      staging: s3.Bucket.fromBucketName(this, 'StagingZone', Fn.sub(`${name}-staging-\${AWS::AccountId}-\${AWS::Region}`)),
-      quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', Fn.sub(`${name}-quarantine-\${AWS::AccountId}-\${AWS::Region}`)),
+      raw: s3.Bucket.fromBucketName(this, 'RawZone', deployedLakeBucketName(name, 'raw')),
+      staging: s3.Bucket.fromBucketName(this, 'StagingZone', deployedLakeBucketName(name, 'staging')),
+      quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', deployedLakeBucketName(name, 'quarantine')),
     };
     const buckets = { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
     const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {

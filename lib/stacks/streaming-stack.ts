@@ -1,14 +1,15 @@
-import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { STREAM_NAMES, type StreamName } from '../../lambda/contracts/events';
+import type { LakeZone } from '../../lambda/contracts/lake';
 import { STREAM_METRICS } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { IAlarmTopics } from '../constructs/alerting';
-import type { DataLake, LakeZone } from '../constructs/data-lake';
+import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
 import { Monitoring } from '../constructs/monitoring';
 import { StreamArchive } from '../constructs/stream-archive';
 import { StreamIngest } from '../constructs/stream-ingest';
@@ -32,11 +33,6 @@ export const STREAM_ALARMS = {
   volumeBandStdDevs: 3,
 } as const;
 
-/** A lake zone bucket's name, as `DataLake` names it for `<prefix>-<env>`. */
-export function lakeBucketName(config: EnvironmentConfig, zone: LakeZone): string {
-  return Fn.sub(`${config.prefix}-${config.name}-${zone}-\${AWS::AccountId}-\${AWS::Region}`);
-}
-
 /**
  * The streaming path of one environment: Kinesis streams → Firehose raw archive, and the stream processor Lambda
  * validating into staging/quarantine with anomaly summaries to SNS, plus its alarms (each with a runbook).
@@ -56,7 +52,10 @@ export class StreamingStack extends Stack {
     // The zone buckets by their deterministic names (as DataLake names them): IAM policies and nag findings then
     // reference this stack's own intrinsics instead of cross-stack outputs. A test checks the names still match.
     const zone = (z: LakeZone) =>
-      s3.Bucket.fromBucketAttributes(this, `Lake-${z}`, { bucketName: lakeBucketName(config, z), encryptionKey: lake.key });
+      s3.Bucket.fromBucketAttributes(this, `Lake-${z}`, {
+        bucketName: deployedLakeBucketName(`${config.prefix}-${config.name}`, z),
+        encryptionKey: lake.key,
+      });
     const raw = zone('raw');
 
     this.ingest = new StreamIngest(this, 'Ingest', {

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { IAlarmTopics } from '../constructs/alerting';
-import type { DataLake } from '../constructs/data-lake';
+import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
 import { Monitoring } from '../constructs/monitoring';
 import { WarehouseNetwork } from '../constructs/network';
 import { OltpPath } from '../constructs/oltp-path';
@@ -98,7 +98,7 @@ export class WarehouseStack extends Stack {
       vpc: this.network.vpc,
       subnets: { subnets: this.network.subnets.subnets },
       // By name (same account and region): no cross-stack export, and the COPY policy reads as the bucket name.
-      stagingBucket: s3.Bucket.fromBucketName(this, 'StagingBucket', stagingBucketName(config)),
+      stagingBucket: s3.Bucket.fromBucketName(this, 'StagingBucket', deployedLakeBucketName(name, 'staging')),
       lakeKey: props.lake.key,
       logsKey: props.logsKey,
       logRetention,
@@ -215,12 +215,4 @@ export class WarehouseStack extends Stack {
       new cloudwatch.GraphWidget({ title: 'Failed queries (15 min)', left: [failed], width: 8 }),
     );
   }
-}
-
-/**
- * The staging bucket's physical name, as the storage stack's DataLake names it (`<prefix>-<env>-staging-<account>-<region>`).
- * test/warehouse/warehouse-stack.test.ts checks it against the storage stack's template.
- */
-export function stagingBucketName(config: EnvironmentConfig): string {
-  return Fn.sub(`${config.prefix}-${config.name}-staging-\${AWS::AccountId}-\${AWS::Region}`);
 }

@@ -21,13 +21,13 @@ import { createHandler as extractHandler } from '../../lambda/batch/handlers/ext
 import { createHandler as loadHandler } from '../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
-import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
+import { STREAM_LATE_HOURS } from '../../lambda/contracts/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import type { EnvironmentConfig } from '../../lib/config';
 import { DuckDbRunner } from './batch-duckdb';

@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { createEventContracts, type StreamName } from '../../lambda/contracts/events';
 import { ANOMALY_TYPES, type AnomalyType } from '../../lambda/contracts/events-anomalies';
+import type { LakeStore, LakeZone } from '../../lambda/contracts/lake';
 import { generateRecords, type GeneratedRecord } from '../../lambda/generator';
 import { createStreamHandler } from '../../lambda/stream-processor/handler';
-import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/ports';
-import type { LakeZone } from '../../lambda/stream-processor/route';
+import type { BatchReport } from '../../lambda/stream-processor/ports';
 import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { distinctLines } from '../../lambda/shared/stream-record-identity';
 import { DirectoryDocumentStore } from './document-stores';
 
@@ -63,21 +64,6 @@ export interface StreamPassResult {
   readonly seconds: number;
 }
 
-/** The lake port on a local directory: `<lakeDir>/<zone>/<key>`. */
-export class DirectoryLake implements LakeWriter {
-  constructor(private readonly lakeDir: string) {}
-
-  public async put(zone: LakeZone, key: string, body: string): Promise<void> {
-    const file = path.join(this.lakeDir, zone, key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    await fs.promises.writeFile(file, body);
-  }
-
-  public async delete(zone: LakeZone, key: string): Promise<void> {
-    await fs.promises.rm(path.join(this.lakeDir, zone, key), { force: true });
-  }
-}
-
 /** Kinesis-style shard choice: MD5 of the partition key over the hash-key space, split evenly. */
 export function shardOf(partitionKey: string, shards: number): number {
   const top = createHash('md5').update(partitionKey).digest().readUInt32BE(0);
@@ -112,10 +98,11 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
 
   const reports: BatchReport[] = [];
   let alertsPublished = 0;
+  const lake = new FsLakeStore(lakeDir);
   const handler = createStreamHandler({
     settings,
     contracts: createEventContracts({ currencies: settings.currencies }),
-    lake: new DirectoryLake(lakeDir),
+    lake,
     alerts: { publish: async () => void alertsPublished++ },
     outboxStore: new DirectoryDocumentStore(path.join(lakeDir, 'staging')),
     metrics: { record: (r) => void reports.push(r) },
@@ -146,11 +133,11 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   }
 
   // Reconcile from the files, not from the handler's own counts.
-  const staging = readLines(path.join(lakeDir, 'staging', 'stream'));
+  const staging = await ndjsonObjects(lake, 'staging', 'stream/');
   // Quarantine is counted as triage counts it: one per stream, shard and sequence number.
-  const quarantine = readLines(path.join(lakeDir, 'quarantine', 'stream'));
+  const quarantine = await ndjsonObjects(lake, 'quarantine', 'stream/');
   const quarantined = distinctLines('quarantine', quarantine.lines);
-  const anomalyLines = readLines(path.join(lakeDir, 'staging', 'anomalies'));
+  const anomalyLines = await ndjsonObjects(lake, 'staging', 'anomalies/');
   const quarantinedByReason: Record<string, number> = {};
   const labelByPosition = new Map<string, GeneratedRecord>();
   for (const [id, queue] of queues) {
@@ -240,17 +227,14 @@ export async function demoStreamPass(options: StreamPassOptions = {}): Promise<S
   return result;
 }
 
-function readLines(dir: string): { files: number; lines: string[] } {
+/** The NDJSON objects under a prefix of a zone: how many, and their lines (objects in key order). */
+export async function ndjsonObjects(lake: LakeStore, zone: LakeZone, prefix: string): Promise<{ files: number; lines: string[] }> {
+  const keys = (await lake.list(zone, prefix)).filter((k) => k.endsWith('.ndjson'));
   const lines: string[] = [];
-  let files = 0;
-  if (!fs.existsSync(dir)) return { files, lines };
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ndjson')) continue;
-    files++;
-    const text = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
-    for (const line of text.split('\n')) if (line) lines.push(line);
+  for (const key of keys) {
+    for (const line of (await lake.get(zone, key))?.toString('utf8').split('\n') ?? []) if (line) lines.push(line);
   }
-  return { files, lines };
+  return { files: keys.length, lines };
 }
 
 function ratio(a: number, b: number): number {

@@ -1,13 +1,13 @@
 /**
- * The lake as the replay tool sees it: the batch's LakeStore (S3 or a local directory) for reading, and a LakeWriter
+ * The lake as the replay tool sees it: the lake port (S3 or a local directory) for reading, and a writer in front of it
  * for the stream handler that writes only objects that are not there yet (replays are idempotent: replayed records
  * get deterministic keys, so a second run finds them and stages nothing new), or only records what it would write
  * in a dry run.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { LakeStore } from '../../lambda/batch/lake-store';
-import type { LakeWriter } from '../../lambda/stream-processor/ports';
-import type { LakeZone } from '../../lambda/stream-processor/route';
+import type { LakeStore } from '../../lambda/contracts/lake';
+import type { StreamLake } from '../../lambda/stream-processor/ports';
+import type { StreamZone } from '../../lambda/stream-processor/route';
 
 export interface WriteTally {
   /** Objects written (or, in a dry run, that would be written). */
@@ -24,8 +24,8 @@ export interface ReplayWriterOptions {
   readonly writeQuarantine: boolean;
 }
 
-/** A LakeWriter for the stream handler that never overwrites and, without `apply`, never writes. */
-export class ReplayWriter implements LakeWriter {
+/** The stream handler's lake during a replay: never overwrites and, without `apply`, never writes. */
+export class ReplayWriter implements StreamLake {
   public readonly tally: WriteTally = { written: [], present: [], withheld: [] };
   private readonly ours = new Set<string>();
 
@@ -34,9 +34,9 @@ export class ReplayWriter implements LakeWriter {
     private readonly options: ReplayWriterOptions,
   ) {}
 
-  public async put(zone: LakeZone, key: string, body: string): Promise<void> {
+  public async put(zone: StreamZone, key: string, body: string | Uint8Array, contentType?: string): Promise<void> {
     if (zone === 'quarantine' && !this.options.writeQuarantine) {
-      this.tally.withheld.push(body);
+      this.tally.withheld.push(Buffer.from(body).toString('utf8'));
       return;
     }
     const where = `${zone}/${key}`;
@@ -44,19 +44,21 @@ export class ReplayWriter implements LakeWriter {
       this.tally.present.push(where);
       return;
     }
-    if (this.options.apply) await this.lake.put(zone, key, body, 'application/x-ndjson');
+    if (this.options.apply) await this.lake.put(zone, key, body, contentType);
     this.ours.add(where);
     this.tally.written.push(where);
   }
 
   /** The handler rolls back after a failed write: only objects this run wrote are removed. */
-  public async delete(zone: LakeZone, key: string): Promise<void> {
-    const where = `${zone}/${key}`;
-    if (!this.ours.has(where)) return;
-    if (this.options.apply) await this.lake.delete(zone, [key]);
-    this.ours.delete(where);
-    const i = this.tally.written.indexOf(where);
-    if (i >= 0) this.tally.written.splice(i, 1);
+  public async delete(zone: StreamZone, keys: readonly string[]): Promise<void> {
+    const ours = keys.filter((key) => this.ours.has(`${zone}/${key}`));
+    if (this.options.apply && ours.length) await this.lake.delete(zone, ours);
+    for (const key of ours) {
+      const where = `${zone}/${key}`;
+      this.ours.delete(where);
+      const i = this.tally.written.indexOf(where);
+      if (i >= 0) this.tally.written.splice(i, 1);
+    }
   }
 }
 

@@ -5,9 +5,9 @@
  * replay finds it and stages nothing twice); records that are still invalid stay where they are and are reported
  * with their reason and issue.
  */
-import type { LakeStore } from '../../lambda/batch/lake-store';
+import type { LakeStore } from '../../lambda/contracts/lake';
 import { QUARANTINE_REASONS, type StreamName } from '../../lambda/contracts/events';
-import { partitionPrefix } from '../../lambda/shared/lake-keys';
+import { partitionPrefix } from '../../lambda/contracts/lake-keys';
 import type { StreamHandler } from '../../lambda/stream-processor/handler';
 import { kinesisRecord, type ReplayWriter } from './lake';
 

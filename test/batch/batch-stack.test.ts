@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { allEnvironments } from '../helpers/synth';
 
@@ -38,6 +39,17 @@ describe('BatchStack', () => {
           DeadLetterConfig: Match.anyValue(),
         }),
       });
+    }
+  });
+
+  test('the zone buckets it addresses by name are the storage stack\'s lake buckets', () => {
+    for (const env of ['dev', 'prod']) {
+      const { batch, storage } = stage(env);
+      for (const [zone, id] of [['raw', 'RawZone'], ['staging', 'StagingZone'], ['quarantine', 'QuarantineZone']] as const) {
+        const imported = batch.node.findAll().find((c) => c.node.id === id) as IBucket;
+        const bucket = storage.lake.zones[zone].node.defaultChild as CfnBucket;
+        expect(batch.resolve(imported.bucketName)).toEqual(storage.resolve(bucket.bucketName));
+      }
     }
   });
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { extractManifestKey, extractSql, extractTable } from '../../lambda/batch/extract';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { readParts } from '../../lambda/batch/ndjson-parts';
 import { TABLE_SPECS } from '../../lambda/contracts/table-specs';
 import { createOltpSchema, insertRows, type SourceRow } from '../../scripts/local/batch-oltp';

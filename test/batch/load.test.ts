@@ -8,7 +8,7 @@ import {
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { LoadAborted, LoadFailed, LoadTimedOut, runLoad, type StatementDescription, type StatementRunner } from '../../lambda/batch/load';
 import { conformSummaryKey, copyManifestKey, loadWindowTable } from '../../lambda/batch/loader';
 import { RedshiftDataRunner } from '../../lambda/batch/redshift-data-runner';

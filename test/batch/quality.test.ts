@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractManifestKey, rawFolder } from '../../lambda/batch/extract';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { NdjsonPartWriter, readParts } from '../../lambda/batch/ndjson-parts';
 import { QualityGateFailed, qualityManifestKey, qualityMetrics, qualityReportKey, runQualityGate, type QualityThresholds } from '../../lambda/batch/quality';
-import type { StageManifest } from '../../lambda/shared/stage-manifest';
+import type { StageManifest } from '../../lambda/contracts/stage-manifest';
 import { RowValidator } from '../../lambda/batch/row-schemas';
 import type { OltpTableName } from '../../lambda/contracts/table-specs';
 

@@ -1,12 +1,12 @@
 /**
- * The stage-manifest layout is written once in TypeScript (lambda/shared/stage-manifest.ts) and mirrored for the Glue
+ * The stage-manifest layout is written once in TypeScript (lambda/contracts/stage-manifest.ts) and mirrored for the Glue
  * job in glue-scripts/dataflow_glue/layout.py: both must name the same keys and read the same files of a manifest.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { environmentConfigSchema } from '../../lib/config/schema';
-import { manifestKeys, stageManifestKey, STREAM_LATE_HOURS, type StageManifest } from '../../lambda/shared/stage-manifest';
+import { manifestKeys, stageManifestKey, STREAM_LATE_HOURS, type StageManifest } from '../../lambda/contracts/stage-manifest';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CASES: [string, string, string][] = [

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { powertoolsBatchMetrics } from '../../lambda/batch/batch-metrics';
 import { extractManifestKey } from '../../lambda/batch/extract';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
-import { FsLakeStore } from '../../lambda/batch/lake-store';
+import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { BATCH_METRICS_NAMESPACE, SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
 import { instrument, powertools } from '../../lambda/shared/powertools';
 import { stacksOf, synthApp } from '../helpers/synth';

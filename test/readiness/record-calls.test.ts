@@ -14,7 +14,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Client } from 'pg';
 import type { Context } from 'aws-lambda';
 import { extractTable } from '../../lambda/batch/extract';
-import { S3LakeStore } from '../../lambda/batch/lake-store';
+import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
 import { conformSummaryKey, copyManifestKey } from '../../lambda/batch/loader';
 import { BENCH_SETTINGS } from '../../bench/stream-fixture';
 import type { RecordedCall } from '../../lib/readiness/iam-actions';

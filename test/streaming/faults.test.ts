@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import type { StreamLake } from '../../lambda/stream-processor/ports';
 import { runChaos } from '../../scripts/local/chaos';
 import { COUNTING_READERS } from '../../scripts/local/faults/accounting';
 import type { FaultPlan, PutFate } from '../../scripts/local/faults/simulator';
@@ -59,8 +60,8 @@ describe('the accounting detects what a broken platform would do', () => {
 
   test('random object keys: an ambiguous PUT is no longer overwritten or rolled back, and the copies show', async () => {
     let n = 0;
-    const randomKeys = (lake: { put: (z: 'staging' | 'quarantine', k: string, b: string) => Promise<void>; delete: (z: 'staging' | 'quarantine', k: string) => Promise<void> }) => ({
-      put: (z: 'staging' | 'quarantine', k: string, b: string) => lake.put(z, k.replace(/\.ndjson$/, `-${++n}.ndjson`), b),
+    const randomKeys = (lake: StreamLake): StreamLake => ({
+      put: (z, k, b, type) => lake.put(z, k.replace(/\.ndjson$/, `-${++n}.ndjson`), b, type),
       delete: async () => undefined,
     });
     const deterministic = await runStreamScenario(spec('stream: ambiguous PUT'), { root, readers: COUNTING_READERS });
@@ -73,7 +74,7 @@ describe('the accounting detects what a broken platform would do', () => {
     let n = 0;
     const r = await runStreamScenario(spec('stream: no fault'), {
       root,
-      lake: (lake) => ({ put: (z, k, b) => (++n % 5 === 0 ? Promise.resolve() : lake.put(z, k, b)), delete: (z, k) => lake.delete(z, k) }),
+      lake: (lake) => ({ put: (z, k, b, type) => (++n % 5 === 0 ? Promise.resolve() : lake.put(z, k, b, type)), delete: (z, keys) => lake.delete(z, keys) }),
     });
     expect(r.lost).toBeGreaterThan(0);
   });

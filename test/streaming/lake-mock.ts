@@ -1,10 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
 import { createStreamHandler, type StreamHandler } from '../../lambda/stream-processor/handler';
 import type { BatchReport } from '../../lambda/stream-processor/ports';
 import { S3DocumentStore } from '../../lambda/stream-processor/s3-document-store';
-import { S3LakeWriter } from '../../lambda/stream-processor/s3-lake';
 import { SnsAlertPublisher } from '../../lambda/stream-processor/sns-alerts';
 import { CONTRACTS, SETTINGS, silentLogger } from './fixtures';
 
@@ -85,11 +85,19 @@ export function mockedLake(): MockedLake {
     const keys = [...lake.objects.keys()].filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix}`)).sort().slice(0, input.MaxKeys);
     return { Contents: keys.map((k) => ({ Key: k.slice(input.Bucket.length + 1) })) };
   });
-  s3.on(DeleteObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
-    const err = lake.failS3('delete', input.Key);
+  const remove = (bucket: string, key: string) => {
+    const err = lake.failS3('delete', key);
     if (err) throw err;
-    lake.objects.delete(`${input.Bucket}/${input.Key}`);
-    etags.delete(`${input.Bucket}/${input.Key}`);
+    lake.objects.delete(`${bucket}/${key}`);
+    etags.delete(`${bucket}/${key}`);
+  };
+  // Lake objects are deleted with DeleteObjects, the alert outbox's documents with DeleteObject.
+  s3.on(DeleteObjectsCommand).callsFake(async (input: { Bucket: string; Delete: { Objects: { Key: string }[] } }) => {
+    for (const o of input.Delete.Objects) remove(input.Bucket, o.Key);
+    return {};
+  });
+  s3.on(DeleteObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+    remove(input.Bucket, input.Key);
     return {};
   });
   sns.on(PublishCommand).callsFake(async (input: { Subject: string; Message: string }) => {
@@ -102,7 +110,7 @@ export function mockedLake(): MockedLake {
   (lake as { handler: StreamHandler }).handler = createStreamHandler({
     settings: SETTINGS,
     contracts: CONTRACTS,
-    lake: new S3LakeWriter(client, BUCKETS),
+    lake: new S3LakeStore(client, BUCKETS),
     outboxStore: new S3DocumentStore(client, BUCKETS.staging),
     outbox: { retryDelayMs: 0 },
     sweepEveryMs: 0,

@@ -1,21 +1,21 @@
 import fc from 'fast-check';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamHandler } from '../../lambda/stream-processor/handler';
-import type { LakeWriter } from '../../lambda/stream-processor/ports';
-import type { LakeZone } from '../../lambda/stream-processor/route';
+import type { StreamLake } from '../../lambda/stream-processor/ports';
+import type { StreamZone } from '../../lambda/stream-processor/route';
 import { MemoryDocumentStore } from '../../scripts/local/document-stores';
 import { CONTRACTS, eventOf, order, SETTINGS, silentLogger } from './fixtures';
 
 /** An in-memory lake whose puts can be made to fail. */
-class MemoryLake implements LakeWriter {
+class MemoryLake implements StreamLake {
   public readonly objects = new Map<string, string>();
   public failPut: (key: string) => boolean = () => false;
-  public async put(zone: LakeZone, key: string, body: string): Promise<void> {
+  public async put(zone: StreamZone, key: string, body: string | Uint8Array): Promise<void> {
     if (this.failPut(`${zone}/${key}`)) throw Object.assign(new Error('throttled'), { name: 'SlowDown' });
-    this.objects.set(`${zone}/${key}`, body);
+    this.objects.set(`${zone}/${key}`, typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
   }
-  public async delete(zone: LakeZone, key: string): Promise<void> {
-    this.objects.delete(`${zone}/${key}`);
+  public async delete(zone: StreamZone, keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(`${zone}/${key}`);
   }
   /** Sequence numbers of every record line in the lake (events and quarantine; anomalies are derived data). */
   public sequenceNumbers(): string[] {

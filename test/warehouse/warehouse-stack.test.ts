@@ -1,10 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENT_NAMES } from '../../lib/config';
-import { stagingBucketName } from '../../lib/stacks/warehouse-stack';
 import { warehouseApp } from './warehouse-app';
 
 const { app, stacks, storageStacks } = warehouseApp();
@@ -62,7 +61,7 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
     const storage = storageStacks[env];
     const bucket = storage.lake.staging.node.defaultChild as CfnBucket;
     expect(Template.fromStack(storage).toJSON().Resources[storage.getLogicalId(bucket)].Properties.BucketName).toEqual(
-      stacks[env].resolve(stagingBucketName(config)),
+      stacks[env].resolve((stacks[env].node.findChild('StagingBucket') as IBucket).bucketName),
     );
   });
 

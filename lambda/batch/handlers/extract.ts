@@ -7,7 +7,8 @@ import type { OltpTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import { extractManifestKey, extractTable } from '../extract';
-import { S3LakeStore, type LakeStore } from '../lake-store';
+import type { LakeStore } from '../../contracts/lake';
+import { S3LakeStore } from '../../shared/s3-lake-store';
 import { clientConfig, oltpSecretSchema } from '../oltp-connection';
 
 export interface ExtractDeps {

@@ -5,7 +5,7 @@ import { SERVICES } from '../../contracts/metrics';
 import type { WarehouseTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, loadEventSchema, parseEvent, readConfig } from '../config';
-import { S3LakeStore } from '../lake-store';
+import { S3LakeStore } from '../../shared/s3-lake-store';
 import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
 import { RedshiftDataRunner } from '../redshift-data-runner';
 

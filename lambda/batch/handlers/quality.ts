@@ -6,7 +6,8 @@ import type { OltpTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
-import { S3LakeStore, type LakeStore } from '../lake-store';
+import type { LakeStore } from '../../contracts/lake';
+import { S3LakeStore } from '../../shared/s3-lake-store';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
 export interface QualityDeps {

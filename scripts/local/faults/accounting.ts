@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { LakeStore } from '../../../lambda/contracts/lake';
 import { distinctLines, lineIdentity, type StreamLineKind } from '../../../lambda/shared/stream-record-identity';
+import { ndjsonObjects } from '../stream-pass';
 import type { FaultRow } from './types';
 
 /**
@@ -33,23 +33,13 @@ export const PLATFORM_READERS: Readers = {
 /** Readers that count lines as they are: what a consumer without the de-duplication step would see. */
 export const COUNTING_READERS: Readers = { staging: (l) => l, quarantine: (l) => l, anomalies: (l) => l };
 
-/** The lines under `<lakeDir>/staging/stream`, `<lakeDir>/quarantine/stream` and `<lakeDir>/staging/anomalies`. */
-export function readLakeDir(lakeDir: string): StreamLakeLines {
+/** The lines of the lake's staging `stream/` and `anomalies/` and quarantine `stream/` objects. */
+export async function readStreamLake(lake: LakeStore): Promise<StreamLakeLines> {
   return {
-    staging: ndjsonLines(path.join(lakeDir, 'staging', 'stream')),
-    quarantine: ndjsonLines(path.join(lakeDir, 'quarantine', 'stream')),
-    anomalies: ndjsonLines(path.join(lakeDir, 'staging', 'anomalies')),
+    staging: (await ndjsonObjects(lake, 'staging', 'stream/')).lines,
+    quarantine: (await ndjsonObjects(lake, 'quarantine', 'stream/')).lines,
+    anomalies: (await ndjsonObjects(lake, 'staging', 'anomalies/')).lines,
   };
-}
-
-function ndjsonLines(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const lines: string[] = [];
-  const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.ndjson'));
-  for (const f of files.map((e) => path.join(e.parentPath, e.name)).sort()) {
-    for (const line of fs.readFileSync(f, 'utf8').split('\n')) if (line) lines.push(line);
-  }
-  return lines;
 }
 
 /** Alert entry identities (sequence number | anomaly type) announced by each published anomaly message. */

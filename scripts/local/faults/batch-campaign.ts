@@ -18,13 +18,14 @@ import { createHandler as extractHandler } from '../../../lambda/batch/handlers/
 import { createHandler as loadHandler } from '../../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../../lambda/batch/handlers/quality';
 import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/batch/glue-args';
-import { FsLakeStore, type LakeStore } from '../../../lambda/batch/lake-store';
+import type { LakeStore } from '../../../lambda/contracts/lake';
+import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import type { BatchWindow } from '../../../lambda/batch/window';
 import { createEventContracts } from '../../../lambda/contracts/events';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../../../lambda/contracts/table-specs';
 import { generateRecords, type GeneratedRecord } from '../../../lambda/generator';
 import { kinesisEventOf } from '../../../lambda/generator/kinesis-event';
-import { STREAM_LATE_HOURS } from '../../../lambda/shared/stage-manifest';
+import { STREAM_LATE_HOURS } from '../../../lambda/contracts/stage-manifest';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import { loadEnvironmentConfig } from '../../../lib/config';
 import { settingsFromConfig, streamNameOf } from '../../../lib/constructs/stream-settings';
@@ -32,7 +33,6 @@ import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../b
 import { DuckDbRunner } from '../batch-duckdb';
 import { freshDatabase } from '../batch-postgres';
 import { setupLocalWarehouse, sparkSubmit } from '../batch-run';
-import { DirectoryLake } from '../stream-pass';
 import { runDbt } from '../warehouse-build';
 
 const HOUR = 3_600_000;
@@ -108,7 +108,7 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
   const handler = createStreamHandler({
     settings,
     contracts: createEventContracts({ currencies: settings.currencies }),
-    lake: new DirectoryLake(lakeDir),
+    lake: store,
     outboxStore: new DirectoryDocumentStore(path.join(lakeDir, 'staging')),
     alerts: { publish: async () => undefined },
     metrics: { record: () => undefined },

@@ -19,10 +19,10 @@
 import { gzipSync } from 'node:zlib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LakeStore } from '../../../lambda/batch/lake-store';
+import type { LakeStore } from '../../../lambda/contracts/lake';
 import type { BatchWindow } from '../../../lambda/batch/window';
 import type { GeneratedRecord } from '../../../lambda/generator';
-import { partitionPrefix } from '../../../lambda/shared/lake-keys';
+import { partitionPrefix } from '../../../lambda/contracts/lake-keys';
 import type { SourceRow } from '../batch-oltp';
 import { clickstream, H0, prepareCampaign, windowAt, type Campaign } from './batch-campaign';
 import type { FaultRow, FaultScenario } from './types';

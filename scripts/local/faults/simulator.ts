@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from 'aws-lambda';
 import type { StreamHandler } from '../../../lambda/stream-processor/handler';
-import type { AlertPublisher, DocumentStore, LakeWriter, StoredDocument } from '../../../lambda/stream-processor/ports';
-import type { LakeZone } from '../../../lambda/stream-processor/route';
+import type { AlertPublisher, DocumentStore, StoredDocument, StreamLake } from '../../../lambda/stream-processor/ports';
+import type { StreamZone } from '../../../lambda/stream-processor/route';
 
 /**
  * A Kinesis event source mapping, simulated closely enough to break the stream processor: one shard read in order,
@@ -17,8 +17,8 @@ export type PutFate = 'ok' | 'fail' | 'ambiguous' | 'die';
 
 export interface FaultPlan {
   /** Fate of the n-th lake PUT of the run (1-based), made by the given invocation (1-based). @default 'ok' */
-  put?(call: { zone: LakeZone; key: string; n: number; invocation: number }): PutFate;
-  /** Whether the n-th lake DELETE succeeds. @default true */
+  put?(call: { zone: StreamZone; key: string; n: number; invocation: number }): PutFate;
+  /** Whether the n-th lake DELETE (of one key) succeeds. @default true */
   deleteOk?(call: { key: string; n: number; invocation: number }): boolean;
   /** Whether SNS accepts the n-th publish. @default true */
   snsUp?(call: { n: number; invocation: number }): boolean;
@@ -73,25 +73,26 @@ export class FaultRun {
     return this.context.getStore() ?? this.outside;
   }
 
-  public lake(inner: LakeWriter): LakeWriter {
+  public lake(inner: StreamLake): StreamLake {
     return {
-      put: async (zone, key, body) => {
+      put: async (zone, key, body, contentType) => {
         const inv = this.current;
         if (inv.dead) return never();
         const fate = this.plan.put?.({ zone, key, n: ++this.puts, invocation: inv.id }) ?? 'ok';
         if (fate === 'fail') throw transient('SlowDown', 'Please reduce your request rate.');
-        await inner.put(zone, key, body);
+        await inner.put(zone, key, body, contentType);
         if (fate === 'ambiguous') throw transient('TimeoutError', 'socket hang up after the request was sent');
         if (fate === 'die') {
           inv.kill();
           return never();
         }
       },
-      delete: async (zone, key) => {
+      delete: async (zone, keys) => {
         const inv = this.current;
         if (inv.dead) return never();
-        if (!(this.plan.deleteOk?.({ key, n: ++this.deletes, invocation: inv.id }) ?? true)) throw transient('SlowDown', 'Please reduce your request rate.');
-        await inner.delete(zone, key);
+        const ok = (key: string) => this.plan.deleteOk?.({ key, n: ++this.deletes, invocation: inv.id }) ?? true;
+        if (!keys.every(ok)) throw transient('SlowDown', 'Please reduce your request rate.');
+        await inner.delete(zone, keys);
       },
     };
   }

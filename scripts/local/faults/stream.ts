@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BENCH_SETTINGS, transactionsBatch } from '../../../bench/stream-fixture';
 import { createEventContracts } from '../../../lambda/contracts/events';
+import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import { lineIdentity } from '../../../lambda/shared/stream-record-identity';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
-import type { LakeWriter } from '../../../lambda/stream-processor/ports';
+import type { StreamLake } from '../../../lambda/stream-processor/ports';
 import { DirectoryDocumentStore } from '../document-stores';
-import { DirectoryLake } from '../stream-pass';
-import { account, alertedEntries, readLakeDir, type Readers } from './accounting';
+import { account, alertedEntries, readStreamLake, type Readers } from './accounting';
 import { FaultRun, type FaultPlan, type PutFate } from './simulator';
 import type { FaultRow, FaultScenario } from './types';
 
@@ -33,7 +33,7 @@ export interface StreamScenarioOptions {
   /** @default PLATFORM_READERS */
   readonly readers?: Readers;
   /** Wraps the lake (to break it on purpose). */
-  readonly lake?: (lake: LakeWriter) => LakeWriter;
+  readonly lake?: (lake: StreamLake) => StreamLake;
 }
 
 export interface StreamScenarioResult extends FaultRow {
@@ -51,7 +51,7 @@ export async function runStreamScenario(spec: StreamScenarioSpec, options: Strea
   fs.rmSync(lakeDir, { recursive: true, force: true });
   const records = transactionsBatch(spec.records ?? 2_000).Records;
   const run = new FaultRun(spec.plan(), spec.maxRetries);
-  const lake = new DirectoryLake(lakeDir);
+  const lake = new FsLakeStore(lakeDir);
   const handler = createStreamHandler({
     settings: BENCH_SETTINGS,
     contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
@@ -69,7 +69,7 @@ export async function runStreamScenario(spec: StreamScenarioSpec, options: Strea
   const outbox = new DirectoryDocumentStore(path.join(lakeDir, 'staging'));
   for (let i = 0; i < 20 && (await outbox.list('alerts/pending/', 1)).length; i++) await run.invoke(handler, []);
 
-  const lines = readLakeDir(lakeDir);
+  const lines = await readStreamLake(lake);
   const row = account({
     scenario: spec.name,
     inputs: records.map((r) => `${r.eventID.slice(0, r.eventID.indexOf(':'))}|${r.kinesis.sequenceNumber}`),

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { objectKey } from '../../../lambda/shared/lake-keys';
+import { objectKey } from '../../../lambda/contracts/lake-keys';
 import { buildLineageGraph, traceGoldColumns, type DbtColumnLineage, type DbtManifest, type GoldTrace, type LineageGraph } from './graph';
 import { lineagePage } from './html';
 import { ingestionEvents } from './openlineage';

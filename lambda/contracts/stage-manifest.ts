@@ -8,13 +8,13 @@
  * Mirrored for the Glue job in glue-scripts/dataflow_glue/layout.py (test/batch/stage-manifest.test.ts checks both
  * agree). Documented in docs/lake-layout.md.
  */
+import type { LakeZone } from './lake';
 import { objectKey } from './lake-keys';
 
 export type Stage = 'extract' | 'quality' | 'conform';
-export type ManifestZone = 'raw' | 'staging' | 'quarantine';
 
 export interface ManifestFile {
-  readonly zone: ManifestZone;
+  readonly zone: LakeZone;
   readonly key: string;
   readonly rows: number;
   readonly bytes: number;
@@ -31,7 +31,7 @@ export interface StageManifest {
 }
 
 /** The zone each stage's manifest lives in. */
-export const MANIFEST_ZONE: Readonly<Record<Stage, ManifestZone>> = { extract: 'raw', quality: 'staging', conform: 'staging' };
+export const MANIFEST_ZONE: Readonly<Record<Stage, LakeZone>> = { extract: 'raw', quality: 'staging', conform: 'staging' };
 
 /**
  * The manifest's key: next to the parts for extract (raw) and quality gate (staging), `oltp/<table>/dt=/hr=/<table>.manifest.json`;
@@ -44,7 +44,7 @@ export function stageManifestKey(stage: Stage, entity: string, windowStart: stri
 }
 
 /** The files of a manifest in one zone. */
-export function manifestKeys(manifest: StageManifest, zone: ManifestZone): string[] {
+export function manifestKeys(manifest: StageManifest, zone: LakeZone): string[] {
   return manifest.files.filter((f) => f.zone === zone).map((f) => f.key);
 }
 

@@ -62,3 +62,8 @@ export function streamStagingHour(arrivalMs: number): number {
  * id, e.g. `20260601t0900`): the state machine fills it in for the dbt task, which uploads there.
  */
 export const DBT_RUN_RESULTS_KEY_TEMPLATE = 'dbt-runs/window={}/run_results.json';
+/**
+ * Staging-zone prefix of the stream processor's alert outbox (`alerts/ledger/…`, `alerts/pending/…`): the only part of
+ * staging the processor reads, lists and deletes documents in, and so the scope of those grants.
+ */
+export const ALERT_PREFIX = 'alerts/';
