@@ -17,7 +17,8 @@ export type RunEventType = 'START' | 'COMPLETE' | 'FAIL';
 export interface DatasetNamespaces {
   /** Namespace of the OLTP source, e.g. `postgres://oltp`. */
   readonly postgres: string;
-  readonly kinesis: string;
+  /** Namespace of the Kinesis streams (the batch's jobs read none). */
+  readonly kinesis?: string;
   /** Namespace of a lake zone: `s3://<bucket>` when deployed, `file://<dir>` locally. */
   readonly lake: (zone: string) => string;
   readonly warehouse: string;
@@ -52,7 +53,10 @@ export function datasetOf(id: string, ns: DatasetNamespaces): { namespace: strin
   const s3 = /^s3:\/\/([a-z]+)\/(.*)$/.exec(id);
   if (s3) return { namespace: ns.lake(s3[1]), name: s3[2] };
   if (id.startsWith('postgres.')) return { namespace: ns.postgres, name: id.slice('postgres.'.length) };
-  if (id.startsWith('kinesis.')) return { namespace: ns.kinesis, name: id.slice('kinesis.'.length) };
+  if (id.startsWith('kinesis.')) {
+    if (ns.kinesis === undefined) throw new Error(`no Kinesis namespace for ${id}`);
+    return { namespace: ns.kinesis, name: id.slice('kinesis.'.length) };
+  }
   return { namespace: ns.warehouse, name: id };
 }
 
