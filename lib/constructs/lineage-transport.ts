@@ -42,6 +42,8 @@ export class LineageTransport extends Construct {
   public readonly runtimeConfig: LineageRuntimeConfig;
   /** The secret holding the endpoint's API key, if the config names one. */
   public readonly apiKey?: secretsmanager.ISecret;
+  /** The API-key secret as IAM policies name it (a name or partial ARN matches Secrets Manager's six-character suffix). */
+  private readonly apiKeyPolicyArn?: string;
 
   constructor(
     scope: Construct,
@@ -50,7 +52,11 @@ export class LineageTransport extends Construct {
   ) {
     super(scope, id);
     const endpoint = props.config.endpoint;
-    if (endpoint?.apiKeySecret !== undefined) this.apiKey = importSecret(this, endpoint.apiKeySecret);
+    if (endpoint?.apiKeySecret !== undefined) {
+      const { secret, complete } = importSecret(this, endpoint.apiKeySecret);
+      this.apiKey = secret;
+      this.apiKeyPolicyArn = complete ? secret.secretArn : `${secret.secretArn}-??????`;
+    }
     this.runtimeConfig = {
       namespace: props.namespace,
       datasets: props.datasets,
@@ -69,6 +75,18 @@ export class LineageTransport extends Construct {
     return endpoint ? new URL(endpoint.path, endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`).toString() : undefined;
   }
 
+  /** GetSecretValue of the API-key secret (nothing without one). */
+  private grantApiKey(grantee: iam.IGrantable): void {
+    if (this.apiKeyPolicyArn === undefined) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'LineageApiKey', actions: ['secretsmanager:GetSecretValue'], resources: [this.apiKeyPolicyArn] }));
+    if (this.apiKeyPolicyArn.endsWith('-??????') && grantee.grantPrincipal instanceof Construct) {
+      Validations.of(grantee.grantPrincipal).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, this.apiKeyPolicyArn)}]`,
+        reason: "The one API-key secret of the lineage endpoint, named in the config: -?????? matches the six characters Secrets Manager appends to a secret's ARN.",
+      });
+    }
+  }
+
   /** Lets a role write the lake copy (PutObject under `lineage/`, the lake key through S3) and read the API key. */
   grantEmit(role: iam.IRole): void {
     const objects = this.props.lakeBucket.arnForObjects(`${LINEAGE_PREFIX}*`);
@@ -81,7 +99,7 @@ export class LineageTransport extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    this.apiKey?.grantRead(role);
+    this.grantApiKey(role);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagText(this, objects)}]`,
       reason: 'PutObject only under lineage/ of the lake zone: one object per OpenLineage event, in dt=/hr= partitions below it.',
@@ -102,7 +120,7 @@ export class LineageTransport extends Construct {
       dbt.container.addEnvironment('OPENLINEAGE_URL', endpoint.url);
       dbt.container.addEnvironment('OPENLINEAGE_ENDPOINT', endpoint.path);
     }
-    if (this.apiKey) dbt.container.addSecret('OPENLINEAGE_API_KEY', ecs.Secret.fromSecretsManager(this.apiKey));
+    if (this.apiKey) dbt.container.addSecret('OPENLINEAGE_API_KEY', new ValueOnlySecret(this.apiKey.secretArn, (grantee) => this.grantApiKey(grantee)));
     this.grantEmit(dbt.taskDefinition.taskRole);
     dbt.logGroup.addMetricFilter('LineageEmitFailures', {
       filterPattern: { logPatternString: '{ $.lineage = "not delivered" }' },
@@ -114,9 +132,25 @@ export class LineageTransport extends Construct {
   }
 }
 
-/** A secret by name (`a/b`) or ARN; a name's ARN carries Secrets Manager's six-character suffix. */
-function importSecret(scope: Construct, reference: string): secretsmanager.ISecret {
-  if (!reference.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, 'ApiKey', reference);
-  const name = Arn.split(reference, ArnFormat.COLON_RESOURCE_NAME).resourceName ?? '';
-  return /-[A-Za-z0-9]{6}$/.test(name) ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ApiKey', reference) : secretsmanager.Secret.fromSecretPartialArn(scope, 'ApiKey', reference);
+/** A secret by name (`a/b`) or ARN; `complete` when the ARN carries Secrets Manager's six-character suffix. */
+function importSecret(scope: Construct, reference: string): { secret: secretsmanager.ISecret; complete: boolean } {
+  if (!reference.startsWith('arn:')) return { secret: secretsmanager.Secret.fromSecretNameV2(scope, 'ApiKey', reference), complete: false };
+  const complete = /-[A-Za-z0-9]{6}$/.test(Arn.split(reference, ArnFormat.COLON_RESOURCE_NAME).resourceName ?? '');
+  return { secret: complete ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ApiKey', reference) : secretsmanager.Secret.fromSecretPartialArn(scope, 'ApiKey', reference), complete };
+}
+
+/** A task secret whose read grant is GetSecretValue alone (`ecs.Secret.fromSecretsManager` adds DescribeSecret, unused). */
+class ValueOnlySecret extends ecs.Secret {
+  public readonly hasField = false;
+  constructor(
+    public readonly arn: string,
+    private readonly grant: (grantee: iam.IGrantable) => void,
+  ) {
+    super();
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    this.grant(grantee);
+    return iam.Grant.drop(grantee, 'granted by LineageTransport');
+  }
 }
