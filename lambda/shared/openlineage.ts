@@ -37,15 +37,13 @@ export interface JobRun {
   readonly outputs: readonly OpenLineageDataset[];
 }
 
-export interface RunEvent {
+export interface RunEvent extends Pick<JobRun, 'inputs' | 'outputs'> {
   readonly eventType: RunEventType;
   readonly eventTime: string;
   readonly producer: string;
   readonly schemaURL: string;
   readonly run: { readonly runId: string; readonly facets?: Readonly<Record<string, unknown>> };
   readonly job: { readonly namespace: string; readonly name: string };
-  readonly inputs: readonly OpenLineageDataset[];
-  readonly outputs: readonly OpenLineageDataset[];
 }
 
 /** `{namespace, name}` of a lineage-graph dataset id (`s3://<zone>/<prefix>`, `postgres.<t>`, `kinesis.<s>`, `<schema>.<t>`). */
