@@ -87,8 +87,14 @@ export class LineageTransport extends Construct {
     }
   }
 
-  /** Lets a role write the lake copy (PutObject under `lineage/`, the lake key through S3) and read the API key. */
+  /** Lets a function's role write the lake copy and read the API key. */
   grantEmit(role: iam.IRole): void {
+    this.grantLakeCopy(role);
+    this.grantApiKey(role);
+  }
+
+  /** PutObject under `lineage/` of the lake zone, with the lake key through S3. */
+  private grantLakeCopy(role: iam.IRole): void {
     const objects = this.props.lakeBucket.arnForObjects(`${LINEAGE_PREFIX}*`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'LineageLakeCopy', actions: ['s3:PutObject'], resources: [objects] }));
     role.addToPrincipalPolicy(
@@ -99,7 +105,6 @@ export class LineageTransport extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    this.grantApiKey(role);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagText(this, objects)}]`,
       reason: 'PutObject only under lineage/ of the lake zone: one object per OpenLineage event, in dt=/hr= partitions below it.',
@@ -121,7 +126,8 @@ export class LineageTransport extends Construct {
       dbt.container.addEnvironment('OPENLINEAGE_ENDPOINT', endpoint.path);
     }
     if (this.apiKey) dbt.container.addSecret('OPENLINEAGE_API_KEY', new ValueOnlySecret(this.apiKey.secretArn, (grantee) => this.grantApiKey(grantee)));
-    this.grantEmit(dbt.taskDefinition.taskRole);
+    // The task role uploads the events; the key is read by ECS, with the execution role, when the task starts.
+    this.grantLakeCopy(dbt.taskDefinition.taskRole);
     dbt.logGroup.addMetricFilter('LineageEmitFailures', {
       filterPattern: { logPatternString: '{ $.lineage = "not delivered" }' },
       metricNamespace: BATCH_METRICS_NAMESPACE,
