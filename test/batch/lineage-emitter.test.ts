@@ -9,7 +9,7 @@ import { extractManifestKey } from '../../lambda/batch/extract';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import { awsLineageEmitter } from '../../lambda/batch/lineage-aws';
-import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../lambda/contracts/metrics';
+import { BATCH_METRICS, BATCH_METRICS_NAMESPACE, SERVICES } from '../../lambda/contracts/metrics';
 import { httpTransport, lakeTransport, LineageEmitter, stableRunId, type LineageTransport } from '../../lambda/shared/lineage-emitter';
 import type { RunEvent } from '../../lambda/shared/openlineage';
 import { powertoolsBatchMetrics } from '../../lambda/batch/batch-metrics';
@@ -183,5 +183,16 @@ describe('a lineage outage never holds data back', () => {
       s3.restore();
       fs.rmSync(lakeDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the dbt task's undelivered-events line", () => {
+  const script = fs.readFileSync(path.join(__dirname, '..', '..', 'dbt', 'scripts', 'batch_build.py'), 'utf8');
+
+  test('carries the fields the metric filter reads, under the contract\'s service name', () => {
+    // lib/constructs/lineage-transport.ts: { $.lineage = "not delivered" }, value $.events, dimensions $.service / $.transport.
+    expect(script).toContain(`SERVICE = "${SERVICES.batchDbt}"`);
+    expect(script).toMatch(/\{"lineage": "not delivered", "service": SERVICE, "transport": transport, "events": events/);
+    expect(BATCH_METRICS.LineageEmitFailures).toBe('Count');
   });
 });
