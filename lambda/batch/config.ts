@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../contracts/table-specs';
+import { lineageRuntimeSchema } from '../shared/lineage-emitter';
 import { oltpConnectionSchema } from './oltp-connection';
 import { windowSchema } from './window';
 
@@ -16,6 +17,8 @@ export const extractConfigSchema = z.strictObject({
   oltpSecretArn: z.string().startsWith('arn:'),
   oltp: oltpConnectionSchema,
   overlapMinutes: z.number().int().min(0).max(60),
+  /** OpenLineage emission (the stack always writes it; absent, the function emits nothing). */
+  lineage: lineageRuntimeSchema.optional(),
 });
 
 export const qualityConfigSchema = z.strictObject({
@@ -29,6 +32,7 @@ export const qualityConfigSchema = z.strictObject({
     minRowsPerWindow: z.number().int().min(0),
     maxRowsPerWindow: z.number().int().min(1),
   }),
+  lineage: lineageRuntimeSchema.optional(),
 });
 
 export const loadConfigSchema = z.strictObject({
@@ -38,6 +42,7 @@ export const loadConfigSchema = z.strictObject({
   copyRoleArn: z.string().startsWith('arn:'),
   pollIntervalMs: z.number().int().min(100),
   maxPolls: z.number().int().min(1),
+  lineage: lineageRuntimeSchema.optional(),
 });
 
 export const controlConfigSchema = z.strictObject({

@@ -15,6 +15,8 @@ export const SERVICES = {
   batchQuality: 'batch-quality',
   batchLoad: 'batch-load',
   batchRelease: 'batch-release',
+  /** The dbt task (ECS): its lineage failures are counted by a metric filter on its log group. */
+  batchDbt: 'batch-dbt',
   warehouseSetup: 'warehouse-setup',
 } as const;
 
@@ -53,6 +55,11 @@ export const BATCH_METRICS = {
   GoldBuildSucceeded: 'Count',
   DataFreshnessMinutes: 'None',
   TotalRowsLoaded: 'Count',
+  /**
+   * OpenLineage events a transport did not take (`Transport`: `lake`, `endpoint`, or `events` for a run that could
+   * not be described), from batch-extract, batch-quality, batch-load and batch-dbt. The job's result is unchanged.
+   */
+  LineageEmitFailures: 'Count',
 } as const satisfies Record<string, MetricUnitName>;
 
 export type BatchMetricName = keyof typeof BATCH_METRICS;

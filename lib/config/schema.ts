@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleExpressionProblem, vpcCidrProblem } from './expressions';
+import { lineageSchema } from './lineage-schema';
 import { checkOltpAgainstEnvironment, oltpSchema } from './oltp-schema';
 
 /**
@@ -220,6 +221,8 @@ export const environmentConfigSchema = z
     cost: costSchema,
     /** How the batch extract reaches the OLTP database (network path, port, timeouts, TLS CA). */
     oltp: oltpSchema,
+    /** OpenLineage events of the batch: always to the lake, optionally to an HTTP endpoint. @default - lake only */
+    lineage: lineageSchema,
     schedule: z.strictObject({
       /** EventBridge Scheduler expression of the hourly batch, e.g. `cron(5 * * * ? *)`. */
       expression: z.string().superRefine(problemOf(scheduleExpressionProblem)),

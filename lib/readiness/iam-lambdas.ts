@@ -20,6 +20,7 @@ export const PLACEHOLDERS = {
   adminSecret: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-admin',
   alertTopic: 'arn:aws:sns:eu-west-1:000000000000:placeholder-alerts',
   copyRole: 'arn:aws:iam::000000000000:role/placeholder-copy',
+  lineageKey: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-lineage-key',
 } as const;
 
 type Config = { buckets?: Record<LakeZone, string>; [k: string]: unknown };
@@ -33,6 +34,18 @@ function environmentOf(input: ComponentInput, functionId: string): { vars: Recor
 
 const bucketBindings = (c: Config): Record<string, string> =>
   c.buckets ? { [PLACEHOLDERS.rawBucket]: c.buckets.raw, [PLACEHOLDERS.stagingBucket]: c.buckets.staging, [PLACEHOLDERS.quarantineBucket]: c.buckets.quarantine } : {};
+
+/**
+ * The lineage API-key secret the function reads (a name or partial ARN stands for the full ARN, with Secrets
+ * Manager's suffix). Without one the recorded reads of the placeholder are dropped: the function makes none.
+ */
+const lineageKeyBinding = (input: ComponentInput, c: Config): Record<string, string> => {
+  const id = (c.lineage as { endpoint?: { apiKeySecretId?: string } } | undefined)?.endpoint?.apiKeySecretId;
+  if (id === undefined) return {};
+  const arn = id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${input.stack.region}:${input.stack.account}:secret:${id}`;
+  return { [PLACEHOLDERS.lineageKey]: /-[A-Za-z0-9]{6}$/.test(arn.split(':secret:')[1]) ? arn : `${arn}-AbCdEf` };
+};
+const batchBindings = (input: ComponentInput, c: Config): Record<string, string> => ({ ...bucketBindings(c), ...lineageKeyBinding(input, c) });
 
 interface LambdaSpec {
   readonly name: string;
@@ -48,14 +61,14 @@ const LAMBDAS: readonly LambdaSpec[] = [
     name: 'batch-extract',
    
     function: 'ExtractFunction',
-    bindings: (_, e) => ({ ...bucketBindings(e.config), [PLACEHOLDERS.oltpSecret]: String(e.config.oltpSecretArn) }),
+    bindings: (i, e) => ({ ...batchBindings(i, e.config), [PLACEHOLDERS.oltpSecret]: String(e.config.oltpSecretArn) }),
   },
-  { name: 'batch-quality', function: 'QualityFunction', bindings: (_, e) => bucketBindings(e.config) },
+  { name: 'batch-quality', function: 'QualityFunction', bindings: (i, e) => batchBindings(i, e.config) },
   {
     name: 'batch-load',
    
     function: 'LoadFunction',
-    bindings: (_, e) => ({ ...bucketBindings(e.config), [PLACEHOLDERS.workgroup]: String(e.config.workgroupName), [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn) }),
+    bindings: (i, e) => ({ ...batchBindings(i, e.config), [PLACEHOLDERS.workgroup]: String(e.config.workgroupName), [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn) }),
   },
   {
     name: 'stream-processor',
@@ -82,7 +95,7 @@ export const LAMBDA_COMPONENTS: readonly Component[] = LAMBDAS.map((spec) => ({
     if (!found) return [];
     const [functionId, fn] = found;
     const env = environmentOf(input, functionId);
-    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env));
+    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env)).filter((c) => !JSON.stringify(c.input).includes(PLACEHOLDERS.lineageKey));
     const sdkCalls: ComponentCall[] = recorded.flatMap((c) => authorizationsOf(c, input.index).map((a) => ({ ...a, source: `sdk ${c.command}` })));
     return [{ role: roleOf(input, prop(fn, 'Role')), calls: [...sdkCalls, ...lambdaRuntimeCalls(input, functionId)] }];
   },

@@ -169,7 +169,14 @@ const dbtTask: Component = {
     const found = single(s, 'AWS::ECS::TaskDefinition', 'DbtTask');
     if (!found) return [];
     const [, td] = found;
-    const container = (s.resolve(prop(td, 'ContainerDefinitions')) as { Environment: { Name: string; Value: string }[]; Image: string; LogConfiguration: { Options: Record<string, string> } }[])[0];
+    const container = (
+      s.resolve(prop(td, 'ContainerDefinitions')) as {
+        Environment: { Name: string; Value: string }[];
+        Secrets?: { Name: string; ValueFrom: string }[];
+        Image: string;
+        LogConfiguration: { Options: Record<string, string> };
+      }[]
+    )[0];
     const env = Object.fromEntries(container.Environment.map((e) => [e.Name, e.Value]));
     const workgroup = input.index.arnByName('AWS::RedshiftServerless::Workgroup', env.DATAFLOW_REDSHIFT_WORKGROUP);
     const [registry, repoAndTag] = [container.Image.split('/')[0], container.Image.split('/').slice(1).join('/')];
@@ -186,6 +193,13 @@ const dbtTask: Component = {
                 ...keyCalls(input, 'dbt run_results.json upload', `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}`, 's3', ['kms:GenerateDataKey']),
               ]
             : []),
+          // ... and the build's OpenLineage events (dbt/scripts/batch_build.py: lineage/openlineage/dt=/hr=/dbt.<run>.ndjson).
+          ...(env.DATAFLOW_LINEAGE_BUCKET
+            ? [
+                ...calls('dbt lineage upload', ['s3:PutObject'], `arn:aws:s3:::${env.DATAFLOW_LINEAGE_BUCKET}/lineage/openlineage/dt=2026-06-01/hr=11/dbt.0f1c6a0e.ndjson`),
+                ...keyCalls(input, 'dbt lineage upload', `arn:aws:s3:::${env.DATAFLOW_LINEAGE_BUCKET}`, 's3', ['kms:GenerateDataKey']),
+              ]
+            : []),
         ],
       },
       {
@@ -194,6 +208,10 @@ const dbtTask: Component = {
           ...calls('ecs image pull', ['ecr:GetAuthorizationToken'], '*'),
           ...calls('ecs image pull', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], repo),
           ...calls('ecs awslogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, container.LogConfiguration.Options['awslogs-group'])),
+          // Task secrets (the lineage API key), read by ECS at start; a name-based reference stands for the full ARN.
+          ...(container.Secrets ?? []).flatMap((secret) =>
+            calls(`ecs secret ${secret.Name}`, ['secretsmanager:GetSecretValue'], /-[A-Za-z0-9]{6}$/.test(secret.ValueFrom) ? secret.ValueFrom : `${secret.ValueFrom}-AbCdEf`),
+          ),
         ],
       },
     ];

@@ -22,6 +22,7 @@ import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { LeaseRelease } from '../constructs/lease-release';
+import { LineageTransport } from '../constructs/lineage-transport';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
 import { allowOltpEgress, oltpExtractSettings } from '../constructs/oltp-extract';
@@ -161,6 +162,16 @@ export class BatchStack extends Stack {
       quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', deployedLakeBucketName(name, 'quarantine')),
     };
     const buckets = { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
+    const lineage = new LineageTransport(this, 'Lineage', {
+      config: config.lineage,
+      namespace: config.lineage.namespace ?? name,
+      lakeBucket: zones.staging,
+      lakeKey: lake.key,
+      // The OLTP host is a field of the secret: its datasets are named under one logical namespace.
+      datasets: { oltp: `postgres://oltp-source:${config.oltp.port}`, warehouse: `redshift://${warehouse.endpointAddress}:5439` },
+      securityGroups: [extractSg, dbtSg],
+      vpcCidr: warehouse.vpc.vpcCidrBlock,
+    });
     const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {
       lockTable: this.lockTable.tableName,
       lockTtlSeconds: timeout.toSeconds() + 300,
@@ -170,7 +181,7 @@ export class BatchStack extends Stack {
       'Extract',
       'extract',
       'Batch extract: one OLTP table and window to the raw zone',
-      { buckets, oltpSecretArn: this.oltpSecret.secretArn, oltp: oltp.runtime, overlapMinutes: config.schedule.extractOverlapMinutes },
+      { buckets, oltpSecretArn: this.oltpSecret.secretArn, oltp: oltp.runtime, overlapMinutes: config.schedule.extractOverlapMinutes, lineage: lineage.runtimeConfig },
       {
         timeout: Duration.minutes(15),
         memorySize: 1024,
@@ -185,7 +196,7 @@ export class BatchStack extends Stack {
       'Quality',
       'quality',
       'Batch quality gate: one table and window, raw to staging / quarantine + report',
-      { buckets, currencies: [...config.streaming.currencies], thresholds: config.quality },
+      { buckets, currencies: [...config.streaming.currencies], thresholds: config.quality, lineage: lineage.runtimeConfig },
       { timeout: Duration.minutes(15), memorySize: 2048 },
     );
     const load = fn(
@@ -199,6 +210,7 @@ export class BatchStack extends Stack {
         copyRoleArn: warehouse.copyRoleArn,
         pollIntervalMs: 5_000,
         maxPolls: 150,
+        lineage: lineage.runtimeConfig,
       },
       {
         timeout: Duration.minutes(15),
@@ -206,6 +218,7 @@ export class BatchStack extends Stack {
       },
     );
     this.functions = { control, extract, quality, load };
+    for (const f of [extract, quality, load]) lineage.grantEmit(f.role);
     // Database roles for IAM identities (granted by the warehouse setup through this principal tag).
     Tags.of(load.role).add('RedshiftDbRoles', warehouse.loaderDbRole);
 
@@ -280,6 +293,7 @@ export class BatchStack extends Stack {
     });
 
     Tags.of(this.dbt.taskDefinition.taskRole).add('RedshiftDbRoles', warehouse.transformerDbRole);
+    lineage.attachDbt(this.dbt);
 
     this.workflow = new BatchWorkflow(this, 'Workflow', {
       name,

@@ -26,6 +26,25 @@ import { SdkRecorder } from './recorder';
 const W = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
 const BUCKETS = { raw: P.rawBucket, staging: P.stagingBucket, quarantine: P.quarantineBucket };
 const recorded: Record<string, RecordedCall[]> = {};
+/** Lineage to the lake and an endpoint with an API key (nothing listens there: its failures are counted, not recorded). */
+const LINEAGE = { namespace: 'dataflow-test', datasets: { oltp: 'postgres://oltp-source:5432', warehouse: 'redshift://wg:5439' }, endpoint: { url: 'https://127.0.0.1:1/api/v1/lineage', apiKeySecretId: P.lineageKey }, timeoutMs: 500 };
+
+/** The lineage objects' keys carry the event time and the run id: the time is fixed while a scenario runs, run ids by `sameRunIds`. */
+async function fixedRunIdentity(work: () => Promise<void>): Promise<void> {
+  jest.useFakeTimers({ now: new Date(W.end), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  try {
+    await work();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+/** The calls with every run id in a lineage key replaced by one, each distinct call once (the recorder's order). */
+function sameRunIds(calls: RecordedCall[]): RecordedCall[] {
+  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  const texts = new Set(calls.map((c) => JSON.stringify(c).replace(uuid, '00000000-0000-4000-8000-000000000000')));
+  return [...texts].sort((a, b) => a.localeCompare(b)).map((t) => JSON.parse(t) as RecordedCall);
+}
 
 /** Loads a handler module after its environment is set (entry points read it at load or first call). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,7 +68,7 @@ const orderRows = (n: number) => [
 async function component(name: string, scenario: () => Promise<void>): Promise<void> {
   rec.resetCalls();
   await scenario();
-  recorded[name] = rec.calls();
+  recorded[name] = sameRunIds(rec.calls());
   expect(recorded[name].length).toBeGreaterThan(0);
 }
 
@@ -92,12 +111,13 @@ describe('SDK calls of each Lambda, recorded', () => {
     }));
 
   test('batch extract: secret, then parts and manifest of a table (and a re-run replacing stale parts)', () =>
-    component('batch-extract', async () => {
+    component('batch-extract', () => fixedRunIdentity(async () => {
       process.env.BATCH_CONFIG = JSON.stringify({
         buckets: BUCKETS,
         oltpSecretArn: P.oltpSecret,
         oltp: { connectTimeoutMs: 1000, statementTimeoutMs: 1000, queryTimeoutMs: 1000, ca: { source: 'rds' } },
         overlapMinutes: 10,
+        lineage: LINEAGE,
       });
       rec.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ host: '127.0.0.1', port: 9, dbname: 'shop', username: 'u', password: 'p' }) });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/extract')>('../../lambda/batch/handlers/extract');
@@ -108,14 +128,15 @@ describe('SDK calls of each Lambda, recorded', () => {
       await extractTable(fakePg(orderRows(1)), store, { table: 'orders', window: W, overlapMinutes: 10, partRows: 2 });
       const customer = { customer_id: 'C00000001', email: 'c1@example.com', first_name: 'A', last_name: 'B', registration_date: '2025-01-02', last_login_date: null, customer_segment: 'basic', updated_at: '2026-06-01T10:30:00.000Z' };
       await extractTable(fakePg([customer]), store, { table: 'customers', window: W, overlapMinutes: 10 });
-    }));
+    })));
 
   test('batch quality: raw to staging / quarantine + report, re-runs replacing stale parts', () =>
-    component('batch-quality', async () => {
+    component('batch-quality', () => fixedRunIdentity(async () => {
       process.env.BATCH_CONFIG = JSON.stringify({
         buckets: BUCKETS,
         currencies: ['EUR'],
         thresholds: { completeness: 0, uniqueness: 0, validity: 0, referentialIntegrity: 0, minRowsPerWindow: 0, maxRowsPerWindow: 1000 },
+        lineage: LINEAGE,
       });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/quality')>('../../lambda/batch/handlers/quality');
       await handler({ table: 'orders', window: W });
@@ -126,11 +147,11 @@ describe('SDK calls of each Lambda, recorded', () => {
         await rec.unrecordedDuring(() => extractTable(fakePg(rows), store, { table: 'orders', window: W, overlapMinutes: 10 }));
         await handler({ table: 'orders', window: W }).catch((e: Error) => expect(e.name).toBe('QualityGateFailed'));
       }
-    }));
+    })));
 
   test('batch load: a finished load and one that times out (cancelled)', () =>
-    component('batch-load', async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ buckets: BUCKETS, workgroupName: P.workgroup, database: 'dataflow', copyRoleArn: P.copyRole, pollIntervalMs: 100, maxPolls: 2 });
+    component('batch-load', () => fixedRunIdentity(async () => {
+      process.env.BATCH_CONFIG = JSON.stringify({ buckets: BUCKETS, workgroupName: P.workgroup, database: 'dataflow', copyRoleArn: P.copyRole, pollIntervalMs: 100, maxPolls: 2, lineage: LINEAGE });
       const manifest = `s3://${P.stagingBucket}/${copyManifestKey('orders', W)}`;
       rec.objects.set(`${P.stagingBucket}/${conformSummaryKey(W)}`, Buffer.from(JSON.stringify({ stage: 'conform', window: W, datasets: { orders: { rows: 3, files: 1, manifest } }, inputs: { orders: [] } })));
       rec.objects.set(`${P.stagingBucket}/${copyManifestKey('orders', W)}`, Buffer.from(JSON.stringify({ entries: [] })));
@@ -139,7 +160,7 @@ describe('SDK calls of each Lambda, recorded', () => {
       const { handler } = entry<typeof import('../../lambda/batch/handlers/load')>('../../lambda/batch/handlers/load');
       await handler({ table: 'orders', window: W });
       await expect(handler({ table: 'orders', window: W })).rejects.toThrow(/did not finish|timed out|polls/);
-    }));
+    })));
 
   test('stream processor: a valid event, a bad record and an anomaly', () =>
     component('stream-processor', async () => {

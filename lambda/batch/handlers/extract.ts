@@ -2,13 +2,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, type ClientConfig } from 'pg';
-import { SERVICES } from '../../contracts/metrics';
+import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
 import type { OltpTableName } from '../../contracts/table-specs';
+import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
 import { instrument, powertools } from '../../shared/powertools';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import { extractManifestKey, extractTable } from '../extract';
 import type { LakeStore } from '../../contracts/lake';
 import { S3LakeStore } from '../../shared/s3-lake-store';
+import { awsLineageEmitter } from '../lineage-aws';
 import { clientConfig, oltpSecretSchema } from '../oltp-connection';
 
 export interface ExtractDeps {
@@ -16,6 +18,8 @@ export interface ExtractDeps {
   /** Connection settings of the OLTP database (resolved per invocation: secrets rotate). */
   readonly connection: () => Promise<ClientConfig>;
   readonly overlapMinutes: number;
+  /** Emits the run's OpenLineage events. @default - none */
+  readonly lineage?: LineageEmitter;
 }
 
 export interface ExtractResult {
@@ -28,24 +32,28 @@ export interface ExtractResult {
 export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<ExtractResult> {
   return async (event) => {
     const { table, window } = parseEvent(tableEventSchema, event);
-    const client = new Client(await deps.connection());
-    await client.connect();
-    try {
-      const manifest = await extractTable(client, deps.store, { table: table as OltpTableName, window, overlapMinutes: deps.overlapMinutes });
-      return { table: manifest.table, rows: manifest.rows, parts: manifest.files.length, manifest: deps.store.uri('raw', extractManifestKey(table, window)) };
-    } finally {
-      await client.end();
-    }
+    return lineageRun(deps.lineage, 'extract', table, async () => {
+      const client = new Client(await deps.connection());
+      await client.connect();
+      try {
+        const manifest = await extractTable(client, deps.store, { table: table as OltpTableName, window, overlapMinutes: deps.overlapMinutes });
+        return { table: manifest.table, rows: manifest.rows, parts: manifest.files.length, manifest: deps.store.uri('raw', extractManifestKey(table, window)) };
+      } finally {
+        await client.end();
+      }
+    });
   };
 }
 
-const pt = powertools(SERVICES.batchExtract);
+const pt = powertools(SERVICES.batchExtract, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): ExtractDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
   const secrets = pt.tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const s3 = pt.tracer.captureAWSv3Client(new S3Client({}));
   return {
-    store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),
+    store: new S3LakeStore(s3, config.buckets),
+    lineage: config.lineage && awsLineageEmitter(config.lineage, s3, config.buckets, pt),
     overlapMinutes: config.overlapMinutes,
     connection: async () => {
       const secret = await secrets.send(new GetSecretValueCommand({ SecretId: config.oltpSecretArn }));

@@ -3,11 +3,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
 import type { OltpTableName } from '../../contracts/table-specs';
+import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
 import { instrument, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import type { LakeStore } from '../../contracts/lake';
 import { S3LakeStore } from '../../shared/s3-lake-store';
+import { awsLineageEmitter } from '../lineage-aws';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
 export interface QualityDeps {
@@ -18,6 +20,8 @@ export interface QualityDeps {
   readonly metrics: BatchMetricsSink;
   /** Sees every report (the local run collects them). */
   readonly onReport?: (report: QualityReport) => void;
+  /** Emits the run's OpenLineage events. @default - none */
+  readonly lineage?: LineageEmitter;
 }
 
 export interface QualityResult {
@@ -33,10 +37,13 @@ export interface QualityResult {
 export function createHandler(deps: QualityDeps): (event: unknown) => Promise<QualityResult> {
   return async (event) => {
     const { table, window } = parseEvent(tableEventSchema, event);
-    const report = await runQualityGate(deps.store, { table: table as OltpTableName, window, thresholds: deps.thresholds, currencies: deps.currencies });
-    deps.metrics(qualityMetrics(report));
-    deps.onReport?.(report);
-    if (!report.passed) throw new QualityGateFailed(report);
+    const report = await lineageRun(deps.lineage, 'quality gate', table, async () => {
+      const report = await runQualityGate(deps.store, { table: table as OltpTableName, window, thresholds: deps.thresholds, currencies: deps.currencies });
+      deps.metrics(qualityMetrics(report));
+      deps.onReport?.(report);
+      if (!report.passed) throw new QualityGateFailed(report);
+      return report;
+    });
     return {
       table: report.table,
       passed: report.passed,
@@ -53,11 +60,13 @@ const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): QualityDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.quality);
+  const s3 = pt.tracer.captureAWSv3Client(new S3Client({}));
   return {
-    store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),
+    store: new S3LakeStore(s3, config.buckets),
     thresholds: config.thresholds,
     currencies: config.currencies,
     metrics: powertoolsBatchMetrics(pt.metrics),
+    lineage: config.lineage && awsLineageEmitter(config.lineage, s3, config.buckets, pt),
   };
 }
 
