@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts, type EventOf } from '../../lambda/contracts/events';
-import { BENCH_SETTINGS } from '../../bench/stream-fixture';
-import { kinesisEventOf } from '../../lambda/generator/kinesis-event';
+import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
+import { kinesisEventOf } from '../../scripts/generator/kinesis-event';
 
 /** Helpers shared by the streaming tests. */
 

@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-export { inTransaction } from '../../scripts/local/warehouse-build';
+export { inTransaction } from '../../scripts/local/warehouse/build';
 
 /** An in-memory DuckDB connection for semantic SQL tests. */
 export async function memoryDb(): Promise<DuckDBConnection> {

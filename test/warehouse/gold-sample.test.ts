@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
-import { validateSourceDir } from '../../scripts/local/warehouse-csv';
+import { validateSourceDir } from '../../scripts/local/warehouse/csv';
 import { REPO_ROOT } from '../helpers/synth';
 
 /** The sample input the analyst guide points to stays valid `make gold` input as the table specs evolve. */

@@ -1,7 +1,7 @@
 /**
  * OpenLineage run events for the platform's own jobs (extract, quality gate, conform, load, stream processor),
  * one COMPLETE event per job and dataset pair of the lineage graph, with schema and column-lineage facets. dbt's
- * events come from the openlineage-dbt integration (scripts/local/dbt_openlineage.py).
+ * events come from the openlineage-dbt integration (scripts/local/lineage/dbt_openlineage.py).
  */
 import { randomUUID } from 'node:crypto';
 import type { LineageGraph } from './graph';
