@@ -7,7 +7,7 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** The feature flags and defaults from cdk.json, so an in-process synth matches `cdk synth`. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }
 
 export interface SynthOptions {

@@ -171,7 +171,7 @@ function buildEvent(world: World, rng: Random, stream: StreamName, occurredAt: s
         ['order_cancelled', 8],
       ]);
       const event = kind === 'payment_captured' ? world.paymentCaptured(occurredAt) : kind === 'order_cancelled' ? world.orderCancelled(occurredAt) : undefined;
-      return (event ?? world.orderPlaced(occurredAt, world.existingCustomer().id)) as Json;
+      return event ?? world.orderPlaced(occurredAt, world.existingCustomer().id);
     }
     case 'customers': {
       const kind = rng.weighted<'customer_login' | 'customer_registered' | 'customer_updated'>([
@@ -179,11 +179,11 @@ function buildEvent(world: World, rng: Random, stream: StreamName, occurredAt: s
         ['customer_registered', 15],
         ['customer_updated', 15],
       ]);
-      if (kind === 'customer_registered') return world.customerRegistered(occurredAt) as Json;
-      return (kind === 'customer_updated' ? world.customerUpdated(occurredAt) : world.customerLogin(occurredAt)) as Json;
+      if (kind === 'customer_registered') return world.customerRegistered(occurredAt);
+      return kind === 'customer_updated' ? world.customerUpdated(occurredAt) : world.customerLogin(occurredAt);
     }
     case 'clickstream':
-      return world.click(occurredAt) as Json;
+      return world.click(occurredAt);
   }
 }
 

@@ -166,7 +166,7 @@ describe('SDK calls of each Lambda, recorded', () => {
 
   test('warehouse setup: create', () =>
     component('warehouse-setup', async () => {
-      rec.redshiftServerless.on(GetNamespaceCommand).resolves({ namespace: { adminPasswordSecretArn: P.adminSecret } as never });
+      rec.redshiftServerless.on(GetNamespaceCommand).resolves({ namespace: { adminPasswordSecretArn: P.adminSecret } });
       rec.redshiftData
         .on(BatchExecuteStatementCommand).resolves({ Id: 'b-1' })
         .on(ExecuteStatementCommand).resolves({ Id: 'q-1' })

@@ -11,5 +11,5 @@ export async function memoryDb(): Promise<DuckDBConnection> {
 /** Rows as JSON-safe objects (decimals, dates and timestamps as strings). */
 export async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(sql);
-  return reader.getRowObjectsJson() as Record<string, unknown>[];
+  return reader.getRowObjectsJson();
 }

@@ -30,5 +30,5 @@ export function synthesizedBatchAsl(env = 'dev'): Record<string, unknown> {
   const template = stack.template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
   const machines = Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) throw new Error(`expected one state machine in the batch stack, found ${machines.length}`);
-  return JSON.parse(render(machines[0].Properties.DefinitionString));
+  return JSON.parse(render(machines[0].Properties.DefinitionString)) as Record<string, unknown>;
 }

@@ -95,7 +95,7 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
       staged: r.rows.staged,
       quarantined: r.rows.quarantined,
       loaded: 0,
-      quarantinedByReason: r.quarantinedByReason as Record<string, number>,
+      quarantinedByReason: r.quarantinedByReason,
     };
   }
   for (const l of execution.loads) (tables[l.table] ??= { extracted: 0, staged: 0, quarantined: 0, loaded: 0, quarantinedByReason: {} }).loaded = l.rowsLoaded;

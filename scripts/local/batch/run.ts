@@ -170,7 +170,7 @@ function stateNamesOf(states: States): string[] {
 
 /** Validates the definition with asl-validator; throws listing the errors. */
 export function validateAsl(definition: Record<string, unknown>): void {
-  const { isValid, errors } = aslValidator(definition as never, { checkArn: true, checkPaths: true });
+  const { isValid, errors } = aslValidator(definition, { checkArn: true, checkPaths: true });
   if (!isValid) throw new Error(`state machine definition is invalid: ${JSON.stringify(errors)}`);
 }
 
@@ -289,7 +289,7 @@ export async function runLocalExecution(
 
   const transient = { conform: [...(faults.glueTransient?.conform ?? [])], customer_features: [...(faults.glueTransient?.customer_features ?? [])] };
   const glue = (job: 'conform' | 'customer_features') => async (raw: unknown) => {
-    const args = ((raw as { Arguments?: Record<string, string> }).Arguments ?? {}) as Record<string, string>;
+    const args = (raw as { Arguments?: Record<string, string> }).Arguments ?? {};
     const next = transient[job].shift();
     if (next) throw new TaskFailed(next, `Glue StartJobRun for ${job} failed: ${next} (injected)`);
     const jobArgs: Record<string, string> =
@@ -312,14 +312,14 @@ export async function runLocalExecution(
     if (res.code !== 0) throw new TaskFailed('States.TaskFailed', `Glue job ${job} run failed (exit ${res.code}): ${res.tail.trim().split('\n').slice(-2).join(' ')}`);
     const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {
-      const s = JSON.parse(summary).conform as Record<string, { rows: number }>;
+      const s = (JSON.parse(summary) as { conform: Record<string, { rows: number; manifest?: string }> }).conform;
       addRows('Glue conform', Object.values(s).reduce((a, b) => a + b.rows, 0));
       if (faults.copyFailed && s[faults.copyFailed]?.rows) {
-        const manifest = JSON.parse(fs.readFileSync(String((s[faults.copyFailed] as { manifest?: string }).manifest), 'utf8'));
+        const manifest = JSON.parse(fs.readFileSync(String(s[faults.copyFailed].manifest), 'utf8')) as { entries: { url: string }[] };
         fs.rmSync(manifest.entries[0].url.replace(/^file:/, ''));
       }
     }
-    if (job === 'customer_features' && summary) addRows('Glue customer features', Number(JSON.parse(summary).customer_features.total_customers));
+    if (job === 'customer_features' && summary) addRows('Glue customer features', (JSON.parse(summary) as { customer_features: { total_customers: number } }).customer_features.total_customers);
     return { JobRunState: 'SUCCEEDED', JobName: job };
   };
 

@@ -17,7 +17,13 @@ interface Manifest {
 }
 interface TemplateResource {
   Type: string;
-  Properties?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw CloudFormation
+  /** The raw CloudFormation properties; only the ones read here are typed. */
+  Properties?: {
+    readonly TopicName?: unknown;
+    readonly Tags?: readonly { Key: string; Value: string }[];
+    readonly AlarmActions?: unknown;
+    readonly AlarmDescription?: string;
+  };
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -56,7 +62,7 @@ function summariseTemplate(stackName: string, template: { Resources: Record<stri
   const byType: Record<string, number> = {};
   for (const [, r] of entries) byType[r.Type] = (byType[r.Type] ?? 0) + 1;
   const topics = Object.fromEntries(
-    entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic').map(([id, r]) => [id, String(r.Properties?.TopicName ?? id)]),
+    entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic').map(([id, r]) => [id, typeof r.Properties?.TopicName === 'string' ? r.Properties.TopicName : id]),
   );
   return {
     stackName,
@@ -66,7 +72,7 @@ function summariseTemplate(stackName: string, template: { Resources: Record<stri
       .filter(([, r]) => r.Type === 'AWS::S3::Bucket')
       .map(([id, r]) => ({
         logicalId: id,
-        zone: r.Properties?.Tags?.find((t: { Key: string }) => t.Key === 'dataflow:zone')?.Value ?? 'access-logs',
+        zone: r.Properties?.Tags?.find((t) => t.Key === 'dataflow:zone')?.Value ?? 'access-logs',
       })),
     alarms: entries
       .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')

@@ -165,7 +165,7 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
       return files.reduce((n, f) => n + fs.readFileSync(path.join(root, f), 'utf8').split('\n').filter(Boolean).length, 0);
     },
     async query(sql) {
-      return (await campaign.runner.conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+      return (await campaign.runner.conn.runAndReadAll(sql)).getRowObjectsJson();
     },
   };
   return campaign;

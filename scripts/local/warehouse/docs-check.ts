@@ -10,6 +10,9 @@ import { REPO_ROOT } from './build';
 type Row = Record<string, unknown>;
 type Select = (sql: string) => Promise<Row[]>;
 
+/** A DuckDB comment: text, or NULL when none was set. */
+const commentOf = (row: Row): string => (typeof row.comment === 'string' ? row.comment : '');
+
 interface ModelDocs {
   readonly name: string;
   readonly description: string;
@@ -29,12 +32,12 @@ export function goldModelDocs(): ModelDocs[] {
 /** Every gold table and column comment equals its documented description; returns the problems found. */
 export async function missingGoldComments(select: Select, models: readonly ModelDocs[] = goldModelDocs()): Promise<string[]> {
   const tables = new Map(
-    (await select("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'gold'")).map((r) => [String(r.table_name), String(r.comment ?? '')]),
+    (await select("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'gold'")).map((r) => [String(r.table_name), commentOf(r)]),
   );
   const columns = new Map(
     (await select("SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'gold'")).map((r) => [
       `${String(r.table_name)}.${String(r.column_name)}`,
-      String(r.comment ?? ''),
+      commentOf(r),
     ]),
   );
   const problems: string[] = [];
