@@ -8,7 +8,7 @@ machine judges the build; a failed upload is logged and does not change it.
 import os
 import subprocess
 import sys
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 PROJECT_DIR = "/dbt"
 

@@ -16,7 +16,8 @@ ENV = {"DBT_TARGET": "prod", "DBT_AS_OF_DATE": "2026-06-01", "DATAFLOW_RUN_RESUL
 
 def fake_dbt(tmp_path, exit_code, write_results=True):
     def run(cmd):
-        assert cmd[:2] == ["dbt", "build"] and cmd[cmd.index("--target") + 1] == "prod"
+        assert cmd[:2] == ["dbt", "build"]
+        assert cmd[cmd.index("--target") + 1] == "prod"
         assert cmd[cmd.index("--vars") + 1] == "{as_of_date: '2026-06-01'}"
         if write_results:
             (tmp_path / "target").mkdir()

@@ -78,7 +78,7 @@ def node_lineage(node: dict, schema: dict) -> dict:
     select = sqlglot.parse_one(node["compiled_code"], dialect="duckdb")
     relation = relation_of(node)
     sch, tab = relation.split(".", 1)
-    output_columns = list(schema.get(sch, {}).get(tab, {})) or [c for c in node.get("columns", {})]
+    output_columns = list(schema.get(sch, {}).get(tab, {})) or list(node.get("columns", {}))
     columns, parameters = {}, []
     for column in output_columns:
         if node["resource_type"] == "snapshot" and column in SNAPSHOT_META:
