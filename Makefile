@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where glue-test warehouse-codegen warehouse-test gold cost browser outputs integ
+.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where ruff sqlfluff glue-test warehouse-codegen warehouse-test gold cost browser outputs integ
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ $(SPARK_CLASSES): $(VENV_STAMP) $(NODE_STAMP)
 	@echo "dumping the Spark class archive $@ (once, about a minute)"
 	@rm -f $@; PYTHONPATH=glue-scripts PYSPARK_PYTHON=$(CURDIR)/$(VENV)/bin/python PYSPARK_DRIVER_PYTHON=$(CURDIR)/$(VENV)/bin/python \
 	  SPARK_LOCAL_IP=127.0.0.1 $(VENV)/bin/spark-submit --master 'local[2]' --driver-java-options "-XX:ArchiveClassesAtExit=$(CURDIR)/$@" \
-	  scripts/local/spark_classes.py > $(VENV)/spark-classes.log 2>&1 && test -s $@ \
+	  scripts/local/glue/spark_classes.py > $(VENV)/spark-classes.log 2>&1 && test -s $@ \
 	  || echo "warning: no Spark class archive (see $(VENV)/spark-classes.log); local Spark jobs start without it"
 
 install: $(NODE_STAMP) $(VENV_STAMP) $(SPARK_CLASSES) ## install npm dependencies, the Python virtualenv and the Spark class archive (idempotent)
@@ -50,9 +50,9 @@ demo: install synth ## run the platform locally on embedded defaults and print w
 	$(TSNODE) scripts/demo.ts
 
 chaos: install ## fault scenarios (stream and batch) run locally: one table of records in/warehouse/quarantined/duplicated/lost
-	$(TSNODE) scripts/local/chaos.ts
+	$(TSNODE) scripts/local/faults/chaos.ts
 
-test: install typecheck lint postgres browser unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint, jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck lint ruff sqlfluff postgres browser unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint (ESLint, ruff, sqlfluff), jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -60,6 +60,12 @@ typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
 
 lint: $(NODE_STAMP) ## ESLint
 	node_modules/.bin/eslint --no-error-on-unmatched-pattern bin lib lambda test scripts bench
+
+ruff: $(VENV_STAMP) ## ruff over the Python: Glue jobs and their tests, local-run helpers, the dbt task entry (ruff.toml)
+	$(VENV)/bin/ruff check --no-cache .
+
+sqlfluff: $(VENV_STAMP) ## sqlfluff over the dbt models and tests, rendered for Redshift (dbt/.sqlfluff)
+	cd dbt && ../$(VENV)/bin/sqlfluff lint models tests
 
 unit: $(NODE_STAMP) ## jest
 	node_modules/.bin/jest --ci
@@ -87,23 +93,23 @@ integ: $(NODE_STAMP) ## integration tests (test/integ) synthesized and compared 
 	$(TSNODE) scripts/integ-snapshot.ts $(if $(value UPDATE),--update)
 
 postgres: $(NODE_STAMP) ## start this checkout's local OLTP Postgres if it is not running (own port and cluster folder: `make postgres-where`)
-	$(TSNODE) scripts/local/batch-postgres.ts start
+	$(TSNODE) scripts/local/batch/postgres.ts start
 
 postgres-stop: $(NODE_STAMP) ## stop this checkout's local OLTP Postgres
-	$(TSNODE) scripts/local/batch-postgres.ts stop
+	$(TSNODE) scripts/local/batch/postgres.ts stop
 
 postgres-where: $(NODE_STAMP) ## print this checkout's local Postgres cluster folder and port
-	$(TSNODE) scripts/local/batch-postgres.ts where
+	$(TSNODE) scripts/local/batch/postgres.ts where
 
 glue-test: $(VENV_STAMP) $(NODE_STAMP) ## pytest the Glue PySpark scripts on a local SparkSession (pyspark 3.5 = Glue 5) and the dbt task entrypoint
 	$(VENV)/bin/pytest -q -p no:cacheprovider glue-scripts/tests test/dbt
 
 warehouse-codegen: $(NODE_STAMP) ## regenerate dbt sources and the customer-rules macro from table specs / dbt/customer_rules.yml
-	$(TSNODE) scripts/local/warehouse-codegen.ts
+	$(TSNODE) scripts/local/warehouse/codegen.ts
 
 warehouse-test: $(NODE_STAMP) $(VENV_STAMP) ## fixture → local DuckDB bronze → dbt build --target local; dbt parse (Redshift, offline); dbt docs generate
-	$(TSNODE) scripts/local/warehouse-codegen.ts --check
-	$(TSNODE) scripts/local/warehouse-test.ts
+	$(TSNODE) scripts/local/warehouse/codegen.ts --check
+	$(TSNODE) scripts/local/warehouse/test.ts
 	cd dbt && DATAFLOW_DUCKDB_PATH=$(CURDIR)/.local/warehouse-test.duckdb ../$(VENV)/bin/dbt docs generate --target local --profiles-dir . --quiet
 	cd dbt && ../$(VENV)/bin/dbt parse --target prod --profiles-dir . --quiet --no-partial-parse
 	@echo "warehouse-test: dbt build (local), dbt docs generate and dbt parse (prod, offline) passed"

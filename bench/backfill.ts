@@ -15,15 +15,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { hourlyWindows, windowId, type BatchWindow } from '../lambda/batch/window';
-import { OLTP_TABLES, type OltpTableName } from '../lambda/contracts/table-specs';
+import { OLTP_TABLES } from '../lambda/contracts/table-specs';
 import { MAX_BACKFILL_CONCURRENCY, loadEnvironmentConfig } from '../lib/config';
-import { synthesizedBatchAsl } from '../scripts/local/batch-asl';
-import { DuckDbRunner } from '../scripts/local/batch-duckdb';
-import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../scripts/local/batch-oltp';
-import { freshDatabase } from '../scripts/local/batch-postgres';
-import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl, type LocalExecution } from '../scripts/local/batch-run';
-import { runStreamPass } from '../scripts/local/stream-pass';
-import { GOLD_TABLES, runDbt } from '../scripts/local/warehouse-build';
+import { synthesizedBatchAsl } from '../scripts/local/batch/asl';
+import { DuckDbRunner } from '../scripts/local/batch/duckdb-runner';
+import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../scripts/local/batch/oltp';
+import { freshDatabase } from '../scripts/local/batch/postgres';
+import { mapBounded } from '../scripts/backfill';
+import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl, type LocalExecution } from '../scripts/local/batch/run';
+import { runStreamPass } from '../scripts/local/stream/pass';
+import { GOLD_TABLES, runDbt } from '../scripts/local/warehouse/build';
 import { treeRssMb } from './rss';
 
 const EVENTS_PER_HOUR = 420_000;
@@ -61,21 +62,6 @@ function insideWindow(rows: SourceRow[], window: BatchWindow): SourceRow[] {
   return rows.map((r) => (r.updated_at && (r.updated_at < start || r.updated_at >= end) ? { ...r, updated_at: middle } : r));
 }
 
-/** Runs `work` over items with at most `limit` in flight; results in input order. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
 /** Rows in either gold build but not the other (EXCEPT ALL both ways), per gold table. */
 async function goldDifferences(incremental: string, fullRefresh: string): Promise<Record<string, number>> {
   const db = await DuckDbRunner.open(incremental);
@@ -101,7 +87,7 @@ function hourBench(events: number, orders: number): { total_s: number; rows_in: 
     maxBuffer: 64 * 1024 * 1024,
   });
   if (res.status !== 0) throw new Error(`bench:batch --events ${events} failed: ${(res.stderr ?? '').slice(-2000)}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!) as { total_s: number; rows_in: number };
 }
 
 async function main(): Promise<void> {
@@ -130,7 +116,7 @@ async function main(): Promise<void> {
     fs.cpSync(path.join(hourRoot, '.local', 'lake'), lakeDir, { recursive: true });
     fs.rmSync(hourRoot, { recursive: true, force: true });
     const state = generateOltp({ windowStart: new Date(window.start), customers: Math.ceil(orders / 2), products: Math.max(10, Math.round(2_000 * fraction)), orders, seed: 11 + w });
-    for (const table of OLTP_TABLES) await insertRows(pg, table as OltpTableName, insideWindow(shiftIds(state.rows[table], w), window));
+    for (const table of OLTP_TABLES) await insertRows(pg, table, insideWindow(shiftIds(state.rows[table], w), window));
   }
   await pg.query('ANALYZE');
   await pg.end();
@@ -147,7 +133,7 @@ async function main(): Promise<void> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(process.pid))), 500);
   const started = Date.now();
-  const runs: (LocalExecution & { seconds: number })[] = await pool(windows, concurrency, async (window) => {
+  const runs: (LocalExecution & { seconds: number })[] = await mapBounded(windows, concurrency, async (window) => {
     const t0 = Date.now();
     const e = await runLocalExecution(definition, { window }, env, { executionId: `arn:aws:states:local:0:execution:backfill:${windowId(window)}`, runner });
     const seconds = (Date.now() - t0) / 1000;

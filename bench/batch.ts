@@ -11,13 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { loadEnvironmentConfig } from '../lib/config';
-import { synthesizedBatchAsl } from '../scripts/local/batch-asl';
-import { DEMO_WINDOW } from '../scripts/local/batch-demo';
-import { DuckDbRunner } from '../scripts/local/batch-duckdb';
-import { seedOltp } from '../scripts/local/batch-oltp';
-import { freshDatabase } from '../scripts/local/batch-postgres';
-import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl } from '../scripts/local/batch-run';
-import { runStreamPass } from '../scripts/local/stream-pass';
+import { synthesizedBatchAsl } from '../scripts/local/batch/asl';
+import { DEMO_WINDOW } from '../scripts/local/batch/demo';
+import { DuckDbRunner } from '../scripts/local/batch/duckdb-runner';
+import { seedOltp } from '../scripts/local/batch/oltp';
+import { freshDatabase } from '../scripts/local/batch/postgres';
+import { localBatchEnv, runLocalExecution, setupLocalWarehouse, validateAsl } from '../scripts/local/batch/run';
+import { runStreamPass } from '../scripts/local/stream/pass';
 import { treeRssMb } from './rss';
 
 const arg = (name: string, fallback: number) => {

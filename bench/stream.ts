@@ -8,8 +8,8 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { buildEventSchemas, createEventContracts } from '../lambda/contracts/events';
 import { createStreamHandler } from '../lambda/stream-processor/handler';
-import { MemoryDocumentStore } from '../scripts/local/document-stores';
-import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
+import { MemoryDocumentStore } from '../scripts/local/stream/document-stores';
+import { BENCH_SETTINGS, transactionsBatch } from '../scripts/generator/stream-fixture';
 
 /**
  * `npm run bench:stream` — one run, one 10,000-record transactions batch (~5% invalid), one core:

@@ -3,14 +3,12 @@
  * synthesized templates (what it deploys), its config (retention, batching, schedule) and the load declared in
  * `cost.load`, priced with the dated table of its region (lib/cost/prices.ts). Offline: nothing is asked of AWS.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../lib/app';
 import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../lib/config';
 import { estimateMonthlyCost, formatEstimate, type CostEstimate } from '../lib/cost/estimate';
 import { pricesFor } from '../lib/cost/prices';
 import { shapeFromTemplates } from '../lib/cost/shape';
+import { synthApp } from './synth';
 
 const USAGE = `usage: npm run cost -- --env <${ENVIRONMENT_NAMES.join('|')}> [--json]
 
@@ -24,12 +22,10 @@ const BATCH_RUNS_PER_DAY = 24;
 
 /** Synthesizes one environment (no bundling) and estimates its monthly cost. */
 export function estimateEnvironment(env: EnvironmentName): { config: EnvironmentConfig; estimate: CostEstimate } {
-  const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-  const [stage] = buildApp({ context: { ...context, 'aws:cdk:bundling-stacks': [], env } }).stages;
+  const [stage] = synthApp({ context: { env } }).stages;
   const config = stage.config;
-  const templates = stage.synth().stacks.map((s) => s.template);
   const estimate = estimateMonthlyCost(
-    shapeFromTemplates(templates),
+    shapeFromTemplates(stage.synth().stacks.map((s) => s.template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> })),
     {
       batchSize: config.streaming.batchSize,
       maxBatchingWindowSeconds: config.streaming.maxBatchingWindowSeconds,

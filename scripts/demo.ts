@@ -1,12 +1,12 @@
 /**
- * `make demo`: the whole platform on embedded defaults. The steps (scripts/local/demo-steps.ts) run in a child
+ * `make demo`: the whole platform on embedded defaults. The steps (scripts/local/demo/steps.ts) run in a child
  * process whose output goes to `.local/demo/demo.log`; this prints their progress and a short summary.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { demoSummary } from './local/demo-summary';
+import { demoSummary } from './local/demo/summary';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_DIR = path.join(ROOT, '.local', 'demo');
@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const logFile = path.join(DEMO_DIR, 'demo.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--require', 'ts-node/register/transpile-only', path.join(__dirname, 'local', 'demo-steps.ts')], {
+  const child = spawn(process.execPath, ['--require', 'ts-node/register/transpile-only', path.join(__dirname, 'local', 'demo', 'steps.ts')], {
     cwd: ROOT,
     stdio: ['ignore', log, 'pipe'],
   });

@@ -11,8 +11,8 @@
  * anything is built, and the loader loads exactly the rows that were validated.
  */
 import * as path from 'node:path';
-import { buildGoldLocally, checkAsOfDate, DEFAULT_DUCKDB_PATH, GOLD_TABLES } from './local/warehouse-build';
-import { SourceDataError } from './local/warehouse-csv';
+import { buildGoldLocally, checkAsOfDate, DEFAULT_DUCKDB_PATH, GOLD_TABLES } from './local/warehouse/build';
+import { SourceDataError } from './local/warehouse/csv';
 import { parseCli, runCli, UsageError } from './cli';
 
 export const USAGE = `usage: make gold SOURCE=<folder of CSVs> AS_OF=<YYYY-MM-DD> OUT=<output folder>

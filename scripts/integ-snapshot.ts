@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { normaliseAssetHashes } from '../test/helpers/asset-hash-serializer';
+import { normaliseAssetHashes } from './asset-hashes';
 
 const ROOT = path.resolve(__dirname, '..');
 const INTEG_DIR = path.join(ROOT, 'test', 'integ');

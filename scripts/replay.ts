@@ -7,7 +7,7 @@
  * Dry run by default (prints what would be written); `--apply` writes, and staging/prod also need `--yes`.
  * `--lake-dir <dir>` uses a local lake (`<dir>/<zone>/<key>`, as `make demo` writes it) instead of the S3 buckets.
  */
-import { MemoryDocumentStore } from './local/document-stores';
+import { MemoryDocumentStore } from './local/stream/document-stores';
 import * as fs from 'node:fs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';

@@ -21,8 +21,8 @@ import sys
 import tempfile
 import urllib.request
 import uuid
-from datetime import datetime, timezone
-from typing import Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 PROJECT_DIR = "/dbt"
 SERVICE = "batch-dbt"
@@ -48,7 +48,7 @@ def lineage_key(now: datetime, run: str) -> str:
     return f"lineage/openlineage/dt={now:%Y-%m-%d}/hr={now:%H}/dbt.{run}.ndjson"
 
 
-def post_event(url: str, body: bytes, api_key: Optional[str], timeout_s: float) -> None:
+def post_event(url: str, body: bytes, api_key: str | None, timeout_s: float) -> None:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {api_key}"} if api_key else {})}
     with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers, method="POST"), timeout=timeout_s) as res:
         if res.status >= 300:
@@ -117,12 +117,12 @@ def ship_lineage(env: Mapping[str, str], events_file: str, upload: Callable[[str
 
 def main(env: Mapping[str, str] = os.environ, run: Callable[..., int] = subprocess.call,
          upload: Callable[[str, str, str], None] = s3_upload, project_dir: str = PROJECT_DIR,
-         post: Callable[..., None] = post_event, now: Optional[datetime] = None) -> int:
+         post: Callable[..., None] = post_event, now: datetime | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         events_file = os.path.join(tmp, "openlineage.ndjson")
         code = run(build_command(env), env=lineage_environment(env, events_file))
         upload_run_results(env, code, upload, project_dir)
-        ship_lineage(env, events_file, upload, post, now or datetime.now(timezone.utc))
+        ship_lineage(env, events_file, upload, post, now or datetime.now(UTC))
     return code
 
 

@@ -6,7 +6,7 @@
 with silver as (
     select coalesce(sum(i.line_amount), 0) as revenue
     from {{ ref('stg_order_items') }} as i
-    inner join {{ ref('stg_orders') }} as o on o.order_id = i.order_id
+    inner join {{ ref('stg_orders') }} as o on i.order_id = o.order_id
     where o.status <> 'cancelled' and o.order_date <= {{ as_of_date() }}
 ),
 
@@ -21,6 +21,9 @@ products as (
     from {{ ref('product_performance') }}
 )
 
-select silver.revenue as silver_revenue, fct.revenue as fct_orders_revenue, products.revenue as product_revenue
+select
+    silver.revenue as silver_revenue,
+    fct.revenue as fct_orders_revenue,
+    products.revenue as product_revenue
 from silver cross join fct cross join products
 where silver.revenue <> fct.revenue or silver.revenue <> products.revenue

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -44,7 +44,9 @@ def typed_columns(df: DataFrame, spec: TableSpec) -> DataFrame:
     missing = [c["name"] for c in cols if c["name"] not in df.columns]
     if missing:
         raise ConformError(f"{spec['name']}: landing data lacks columns {missing}")
-    return df.select(*[_cast(c, F.col(c["name"])).alias(c["name"]) for c in cols], *[F.col(c["name"]).alias(f"__raw_{c['name']}") for c in cols])
+    return df.select(
+        *[_cast(c, F.col(c["name"])).alias(c["name"]) for c in cols], *[F.col(c["name"]).alias(f"__raw_{c['name']}") for c in cols]
+    )
 
 
 def check_casts(typed: DataFrame, spec: TableSpec) -> int:
@@ -52,8 +54,7 @@ def check_casts(typed: DataFrame, spec: TableSpec) -> int:
     NULL (lossy cast) or a required column is NULL; otherwise returns the number of rows."""
     cols = spec["columns"]
     lost = [
-        F.sum(F.when(F.col(f"__raw_{c['name']}").isNotNull() & F.col(c["name"]).isNull(), 1).otherwise(0)).alias(c["name"])
-        for c in cols
+        F.sum(F.when(F.col(f"__raw_{c['name']}").isNotNull() & F.col(c["name"]).isNull(), 1).otherwise(0)).alias(c["name"]) for c in cols
     ]
     nulls = [F.sum(F.when(F.col(c["name"]).isNull(), 1).otherwise(0)).alias(f"__null_{c['name']}") for c in cols if not c["nullable"]]
     counts = typed.agg(F.count(F.lit(1)).alias("__rows"), *lost, *nulls).collect()[0].asDict()
@@ -61,7 +62,7 @@ def check_casts(typed: DataFrame, spec: TableSpec) -> int:
     bad = {k: v for k, v in counts.items() if v and not k.startswith("__null_")}
     if bad:
         raise ConformError(f"{spec['name']}: values that do not fit their spec type (column: rows): {bad}")
-    null_required = {k[len("__null_"):]: v for k, v in counts.items() if v and k.startswith("__null_")}
+    null_required = {k[len("__null_") :]: v for k, v in counts.items() if v and k.startswith("__null_")}
     if null_required:
         raise ConformError(f"{spec['name']}: required columns are NULL (column: rows): {null_required}")
     return rows
@@ -77,12 +78,7 @@ def latest_per_key(df: DataFrame, spec: TableSpec) -> DataFrame:
     columns, such as :func:`typed_columns`' raw text, are dropped)."""
     names = [c["name"] for c in spec["columns"]]
     w = Window.partitionBy(*spec["primaryKey"]).orderBy(F.col(spec["versionColumn"]).desc(), F.col("__fp").desc())
-    return (
-        df.withColumn("__fp", fingerprint(df, names))
-        .withColumn("__rn", F.row_number().over(w))
-        .where(F.col("__rn") == 1)
-        .select(*names)
-    )
+    return df.withColumn("__fp", fingerprint(df, names)).withColumn("__rn", F.row_number().over(w)).where(F.col("__rn") == 1).select(*names)
 
 
 def conform_table(landing: DataFrame, spec: TableSpec) -> DataFrame:
@@ -111,12 +107,14 @@ def stream_landing(lines: DataFrame, spec: TableSpec) -> DataFrame:
     """
     wide = [c["name"] for c in spec["columns"] if c["type"]["kind"] == "decimal" and c["type"]["precision"] > MAX_EXACT_STREAM_DIGITS]
     if wide:
-        raise ConformError(f"{spec['name']}: stream DECIMAL columns wider than {MAX_EXACT_STREAM_DIGITS} digits cannot be read exactly: {wide}")
+        raise ConformError(
+            f"{spec['name']}: stream DECIMAL columns wider than {MAX_EXACT_STREAM_DIGITS} digits cannot be read exactly: {wide}"
+        )
     names = [c["name"] for c in spec["columns"]]
     fields = [STREAM_METADATA.get(n, n) for n in names]
     schema = T.StructType([T.StructField(f, T.StringType(), True) for f in fields])
     parsed = lines.select(F.from_json(F.col("value"), schema).alias("__event"))
-    return parsed.select(*[F.col("__event").getField(f).alias(n) for f, n in zip(fields, names)])
+    return parsed.select(*[F.col("__event").getField(f).alias(n) for f, n in zip(fields, names, strict=True)])
 
 
 def conform_stream_table(lines: DataFrame, spec: TableSpec) -> DataFrame:
@@ -126,7 +124,7 @@ def conform_stream_table(lines: DataFrame, spec: TableSpec) -> DataFrame:
 
 
 def file_count(rows: int, rows_per_file: int = 1_000_000, max_files: int = 64) -> int:
-    """Parquet files for a table: about ``rows_per_file`` rows each (COPY likes 1 MB–1 GB files of similar size)."""
+    """Parquet files for a table: about ``rows_per_file`` rows each (COPY likes 1 MB to 1 GB files of similar size)."""
     return max(1, min(max_files, math.ceil(rows / rows_per_file)))
 
 

@@ -10,7 +10,7 @@ the warehouse load does (order lines belong to their order's latest version).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
@@ -28,7 +28,8 @@ SUM_MONEY = T.DecimalType(18, 2)
 def current_lines(items: DataFrame, spec: TableSpec) -> DataFrame:
     """Order lines of each order's latest version only (a newer order version replaces all its lines)."""
     latest = latest_per_key(items, spec)
-    group = [c for c in spec["columns"] if c["name"] == spec["versionColumn"]][0].get("derivedFrom", {}).get("joinOn") or spec["primaryKey"]
+    version = next(c for c in spec["columns"] if c["name"] == spec["versionColumn"])
+    group = version.get("derivedFrom", {}).get("joinOn") or spec["primaryKey"]
     w = Window.partitionBy(*group)
     v = spec["versionColumn"]
     return latest.withColumn("__gv", F.max(v).over(w)).where(F.col(v) == F.col("__gv")).drop("__gv")
@@ -77,7 +78,10 @@ def customer_features(
         F.stddev_samp(F.col("amount").cast("double")).alias("order_value_stddev"),
         F.min("order_date").alias("first_transaction_date"),
         F.max("order_date").alias("last_transaction_date"),
-        *[F.sum(F.when(is_q(q), F.col("amount")).otherwise(F.lit(0).cast(SUM_MONEY))).cast(SUM_MONEY).alias(f"q{q}_revenue") for q in (1, 2, 3, 4)],
+        *[
+            F.sum(F.when(is_q(q), F.col("amount")).otherwise(F.lit(0).cast(SUM_MONEY))).cast(SUM_MONEY).alias(f"q{q}_revenue")
+            for q in (1, 2, 3, 4)
+        ],
         F.sum(F.when(is_q(4), 1).otherwise(0)).alias("q4_transactions"),
     )
 
@@ -92,9 +96,10 @@ def customer_features(
         .where(F.col("rk") <= limit)
         .groupBy("customer_id")
         .agg(
-            F.array_join(F.transform(F.array_sort(F.collect_list(F.struct("rk", "category"))), lambda s: s["category"]), rules["top_categories"]["separator"]).alias(
-                "top_categories"
-            )
+            F.array_join(
+                F.transform(F.array_sort(F.collect_list(F.struct("rk", "category"))), lambda s: s["category"]),
+                rules["top_categories"]["separator"],
+            ).alias("top_categories")
         )
     )
     diversity = per_cat.groupBy("customer_id").agg(F.count("*").alias("category_diversity"))

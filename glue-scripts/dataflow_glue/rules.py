@@ -1,7 +1,8 @@
 """The customer-analytics rules of dbt/customer_rules.yml as Spark expressions (the one shared definition)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 from pyspark.sql import Column

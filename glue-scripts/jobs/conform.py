@@ -71,7 +71,10 @@ def run(spark, args) -> dict:
             consumed += keys
     datasets, inputs = {}, {}
     for name, spec in load_specs(args["stream_specs"]).items():
-        listed = {f: [f + url.rsplit("/", 1)[1] for url, _ in io.list_files(spark, f"{root}/{f}", ".ndjson")] for f in stream_folders(spec["eventTypes"], start, late)}
+        listed = {
+            f: [f + url.rsplit("/", 1)[1] for url, _ in io.list_files(spark, f"{root}/{f}", ".ndjson")]
+            for f in stream_folders(spec["eventTypes"], start, late)
+        }
         inputs[name] = stream_inputs(start, late, listed, consumed)
         lines = [f"{root}/{k}" for k in inputs[name]]
         datasets[name] = (spec, (lambda lines=lines, spec=spec: stream_landing(spark.read.text(lines), spec)) if lines else None, None)
@@ -84,9 +87,16 @@ def run(spark, args) -> dict:
             raise ConformError(f"{table}: no quality-gate manifest for window {args['window_start']} (the gate has not passed for it)")
         inputs[table] = manifest_keys(gate, "staging")
         files = [f"{root}/{k}" for k in inputs[table]]
-        datasets[table] = (spec, (lambda files=files, spec=spec: spark.read.schema(landing_schema(spec)).json(files)) if files else None, gate["rows"])
+        datasets[table] = (
+            spec,
+            (lambda files=files, spec=spec: spark.read.schema(landing_schema(spec)).json(files)) if files else None,
+            gate["rows"],
+        )
     with ThreadPoolExecutor(max_workers=len(datasets) or 1) as pool:
-        futures = {name: pool.submit(write_dataset, spark, root, name, start, spec, landing, expected) for name, (spec, landing, expected) in datasets.items()}
+        futures = {
+            name: pool.submit(write_dataset, spark, root, name, start, spec, landing, expected)
+            for name, (spec, landing, expected) in datasets.items()
+        }
         results = {name: future.result() for name, future in futures.items()}
     end = start + dt.timedelta(hours=1)
     summary = {
@@ -120,9 +130,9 @@ def write_dataset(spark, root, name, start, spec, landing, expected) -> dict:
                 keys = spec["primaryKey"]
                 conformed = latest_per_key(typed, spec)
                 # Files sized from the landed rows, an upper bound of the de-duplicated ones.
-                conformed.observe(rows, F.count(F.lit(1)).alias("rows")).repartition(file_count(landed), *keys).sortWithinPartitions(*keys).write.mode(
-                    "overwrite"
-                ).parquet(out)
+                conformed.observe(rows, F.count(F.lit(1)).alias("rows")).repartition(file_count(landed), *keys).sortWithinPartitions(
+                    *keys
+                ).write.mode("overwrite").parquet(out)
                 files = io.list_files(spark, out, ".parquet")
                 io.write_text(spark, manifest, json.dumps(copy_manifest(files), indent=2))
                 result = {"rows": rows.get["rows"], "files": len(files), "manifest": manifest}

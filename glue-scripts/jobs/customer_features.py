@@ -53,13 +53,17 @@ def run(spark, args) -> dict:
         schema = typed_schema(specs[t])
         files = committed_files(spark, root, t)
         frames[t] = spark.read.schema(schema).parquet(*files) if files else spark.createDataFrame([], schema)
-    features = customer_features(frames["customers"], frames["products"], frames["orders"], frames["order_items"], specs, rules, as_of).cache()
+    features = customer_features(
+        frames["customers"], frames["products"], frames["orders"], frames["order_items"], specs, rules, as_of
+    ).cache()
     # Read everything before the overwrite deletes the day's previous output: a read error leaves it in place.
     features.count()
     out = f"{root}/analytics/customer_features/as_of_date={as_of.isoformat()}/"
     features.drop("as_of_date").coalesce(1).write.mode("overwrite").parquet(out)
     summary = summary_statistics(features, as_of)
-    summary.drop("as_of_date").coalesce(1).write.mode("overwrite").parquet(f"{root}/analytics/customer_features_summary/as_of_date={as_of.isoformat()}/")
+    summary.drop("as_of_date").coalesce(1).write.mode("overwrite").parquet(
+        f"{root}/analytics/customer_features_summary/as_of_date={as_of.isoformat()}/"
+    )
     row = summary.collect()[0].asDict()
     return {k: (str(v) if not isinstance(v, (int, float, str, type(None))) else v) for k, v in row.items()}
 

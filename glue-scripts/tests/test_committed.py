@@ -1,15 +1,12 @@
 """customer_features reads committed conformed partitions only (those with a COPY manifest)."""
-import pathlib
-
 import conform as conform_job
 import customer_features as features_job
 import pyarrow as pa
 import pyarrow.parquet as pq
-from test_jobs import WINDOW, land
+from test_jobs import conform_args, features_args, land
 
 from dataflow_glue.committed import committed_files
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 TS = "2026-06-01T10:05:00.000000Z"
 
 
@@ -18,11 +15,11 @@ def test_a_partition_without_manifest_is_not_read(spark, specs_json, stream_spec
         {"customer_id": "C00000001", "email": "a@example.com", "first_name": "A", "last_name": "B", "registration_date": "2025-01-01",
          "last_login_date": None, "customer_segment": "basic", "updated_at": TS},
     ])
-    args = {"window_start": WINDOW, "tables": "customers", "table_specs": specs_json, "stream_specs": stream_specs_json, "staging_root": str(tmp_path),
-            "stream_late_hours": "3"}
+    args = conform_args("customers", specs_json, stream_specs_json, tmp_path)
     conform_job.run(spark, args)
     committed = committed_files(spark, str(tmp_path), "customers")
-    assert len(committed) == 1 and "/conformed/customers/dt=2026-06-01/hr=10/" in committed[0]
+    assert len(committed) == 1
+    assert "/conformed/customers/dt=2026-06-01/hr=10/" in committed[0]
     assert committed_files(spark, str(tmp_path), "orders") == []
 
     # Another execution is conforming hour 11 right now: its Parquet is written, its manifest not yet.
@@ -32,8 +29,7 @@ def test_a_partition_without_manifest_is_not_read(spark, specs_json, stream_spec
     pq.write_table(table.set_column(0, "customer_id", pa.array(["C00000002"])), in_flight / "part-00000.parquet")
     assert committed_files(spark, str(tmp_path), "customers") == committed
 
-    out = features_job.run(spark, {"as_of_date": "2026-06-01", "table_specs": specs_json, "staging_root": str(tmp_path),
-                                   "rules_path": str(ROOT / "dbt" / "customer_rules.yml")})
+    out = features_job.run(spark, features_args(specs_json, tmp_path))
     assert out["total_customers"] == 1
     feats = pq.read_table(tmp_path / "analytics/customer_features/as_of_date=2026-06-01").to_pylist()
     assert [f["customer_id"] for f in feats] == ["C00000001"]

@@ -50,7 +50,9 @@ def test_latest_version_per_key_wins_with_a_deterministic_tie_break(spark, specs
     again = conform_table(landing(spark, spec, list(reversed(rows))), spec).orderBy("customer_id")
     assert_df_equality(got, again)
     segs = [(r.customer_id, r.customer_segment) for r in got.collect()]
-    assert len(segs) == 2 and segs[0][1] in ("premium", "standard") and segs[1] == ("C00000002", None)
+    assert len(segs) == 2
+    assert segs[0][1] in ("premium", "standard")
+    assert segs[1] == ("C00000002", None)
     assert got.where("customer_id = 'C00000002'").first().updated_at == dt.datetime(2026, 6, 1, 9, 55, 0, 500000)
 
 
@@ -73,7 +75,7 @@ def test_clickstream_events_are_typed_and_deduplicated_by_event_id(spark, stream
               "_arrival_time": arrival}
         if cart is not None:
             ev.update({"cart_value": cart, "item_count": 2})
-        return json.dumps(ev).replace('"cart_value": "%s"' % cart, '"cart_value": %s' % cart)
+        return json.dumps(ev).replace(f'"cart_value": "{cart}"', f'"cart_value": {cart}')
 
     raw = spark.createDataFrame([Row(value=v) for v in [
         line("e1", "2", "2026-06-01T10:00:09Z"),
@@ -81,10 +83,14 @@ def test_clickstream_events_are_typed_and_deduplicated_by_event_id(spark, stream
         line("e2", "3", "2026-06-01T10:00:05.5Z", cart="0.30", etype="checkout_started"),
     ]])
     rows = conform_stream_table(raw, spec).orderBy("event_id").collect()
-    assert [(r.event_id, r.arrival_time) for r in rows] == [("e1", dt.datetime(2026, 6, 1, 10, 0, 9)), ("e2", dt.datetime(2026, 6, 1, 10, 0, 5, 500000))]
+    assert [(r.event_id, r.arrival_time) for r in rows] == [
+        ("e1", dt.datetime(2026, 6, 1, 10, 0, 9)),
+        ("e2", dt.datetime(2026, 6, 1, 10, 0, 5, 500000)),
+    ]
     assert (rows[1].cart_value, rows[1].item_count, rows[1].event_type) == (Decimal("0.30"), 2, "checkout_started")
     assert rows[0].occurred_at == dt.datetime(2026, 6, 1, 10, 0, 0, 250000)
-    assert rows[0].customer_id is None and rows[0].cart_value is None
+    assert rows[0].customer_id is None
+    assert rows[0].cart_value is None
     assert [f.name for f in conform_stream_table(raw, spec).schema] == [c["name"] for c in spec["columns"]]
 
 
@@ -96,19 +102,31 @@ def test_stream_events_without_identity_fail(spark, stream_specs):
 
 def test_stream_numbers_reach_the_decimal_cast_exactly(spark, stream_specs):
     spec = stream_specs["clickstream_events"]
-    base = {"event_type": "checkout_started", "event_version": 1, "occurred_at": "2026-06-01T10:00:00Z", "source": "web",
-            "session_id": "S0123456789ab", "url": "/c", "item_count": 1, "_arrival_time": "2026-06-01T10:00:01Z"}
+    base = {
+        "event_type": "checkout_started",
+        "event_version": 1,
+        "occurred_at": "2026-06-01T10:00:00Z",
+        "source": "web",
+        "session_id": "S0123456789ab",
+        "url": "/c",
+        "item_count": 1,
+        "_arrival_time": "2026-06-01T10:00:01Z",
+    }
     # Jackson re-writes these through a double ("1.234567891E7", "9.99999999999E9"); the cast must still be exact.
     values = ["12345678.91", "9999999999.99", "0.10", "-0.00"]
-    raw = spark.createDataFrame([Row(value=json.dumps({**base, "event_id": f"e{i}", "cart_value": 0}).replace('"cart_value": 0', f'"cart_value": {v}'))
-                                 for i, v in enumerate(values)])
+    raw = spark.createDataFrame(
+        [
+            Row(value=json.dumps({**base, "event_id": f"e{i}", "cart_value": 0}).replace('"cart_value": 0', f'"cart_value": {v}'))
+            for i, v in enumerate(values)
+        ]
+    )
     got = {r.event_id: r.cart_value for r in conform_stream_table(raw, spec).collect()}
     assert got == {f"e{i}": Decimal(v) for i, v in enumerate(values)}
 
 
 def test_a_stream_decimal_wider_than_a_double_keeps_is_refused(spark, stream_specs):
     spec = json.loads(json.dumps(stream_specs["clickstream_events"]))
-    [c for c in spec["columns"] if c["name"] == "cart_value"][0]["type"].update(precision=18)
+    next(c for c in spec["columns"] if c["name"] == "cart_value")["type"].update(precision=18)
     raw = spark.createDataFrame([Row(value="{}")])
     with pytest.raises(ConformError, match=r"wider than 15 digits .*cart_value"):
         conform_stream_table(raw, spec)
@@ -116,7 +134,12 @@ def test_a_stream_decimal_wider_than_a_double_keeps_is_refused(spark, stream_spe
 
 def test_the_cast_check_returns_the_row_count_and_typed_columns_keep_the_raw_text(spark, specs):
     spec = specs["order_items"]
-    typed = typed_columns(landing(spark, spec, [item("O0000000001", 1, "1.00", "2026-06-01T10:00:00Z"), item("O0000000001", 1, "2.00", "2026-06-01T11:00:00Z")]), spec)
+    typed = typed_columns(
+        landing(
+            spark, spec, [item("O0000000001", 1, "1.00", "2026-06-01T10:00:00Z"), item("O0000000001", 1, "2.00", "2026-06-01T11:00:00Z")]
+        ),
+        spec,
+    )
     assert typed.columns == [c["name"] for c in spec["columns"]] + [f"__raw_{c['name']}" for c in spec["columns"]]
     assert check_casts(typed, spec) == 2
     with pytest.raises(ConformError, match=r"landing data lacks columns \['updated_at'\]"):

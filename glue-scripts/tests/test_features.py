@@ -77,7 +77,13 @@ def test_counted_orders_latest_versions_and_exact_amounts(features):
     assert c1.customer_lifetime_days == 222
     assert c1.days_since_last_transaction == 5
     assert c1.avg_days_between_purchases == 111.0
-    assert (c1.q1_revenue, c1.q2_revenue, c1.q3_revenue, c1.q4_revenue, c1.q4_transactions) == (D("50.00"), D("25.00"), D("0.00"), D("0.00"), 1)
+    assert (c1.q1_revenue, c1.q2_revenue, c1.q3_revenue, c1.q4_revenue, c1.q4_transactions) == (
+        D("50.00"),
+        D("25.00"),
+        D("0.00"),
+        D("0.00"),
+        1,
+    )
     assert (c1.category_diversity, c1.top_categories) == (3, "books, home, toys")
     assert (c1.value_tier, c1.lifecycle_stage) == ("low_value", "active")
     assert (c1.recency_score, c1.frequency_score, c1.monetary_score, c1.rfm_score, c1.rfm_segment) == (5, 1, 1, 7, "potential_loyalists")
@@ -86,18 +92,29 @@ def test_counted_orders_latest_versions_and_exact_amounts(features):
 def test_customer_without_orders(features):
     c3 = features["C00000003"]
     assert (c3.total_transactions, c3.total_spent, c3.avg_transaction_amount, c3.customer_lifetime_days) == (0, D("0.00"), D("0.00"), 0)
-    assert (c3.first_transaction_date, c3.last_transaction_date, c3.days_since_last_transaction, c3.avg_days_between_purchases) == (None, None, None, None)
+    assert (c3.first_transaction_date, c3.last_transaction_date, c3.days_since_last_transaction, c3.avg_days_between_purchases) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert (c3.category_diversity, c3.top_categories) == (0, None)
     assert (c3.value_tier, c3.lifecycle_stage, c3.rfm_score, c3.rfm_segment) == ("no_purchases", "churned", 3, "at_risk")
 
 
 def test_high_value_customer(features):
     c4 = features["C00000004"]
-    assert (c4.total_spent, c4.value_tier, c4.monetary_score, c4.lifecycle_stage, c4.recency_score) == (D("10001.00"), "high_value", 5, "dormant", 1)
+    assert (c4.total_spent, c4.value_tier, c4.monetary_score, c4.lifecycle_stage, c4.recency_score) == (
+        D("10001.00"),
+        "high_value",
+        5,
+        "dormant",
+        1,
+    )
 
 
 @pytest.mark.parametrize(
-    "section,part,output,value,expected",
+    ("section", "part", "output", "value", "expected"),
     [
         ("value_tier", None, "value", "10000.00", "medium_value"),
         ("value_tier", None, "value", "10000.01", "high_value"),
@@ -142,9 +159,17 @@ def test_output_schema_matches_the_catalog_declaration(spark, specs, rules):
     from conftest import ROOT
 
     out = subprocess.run(
-        ["node", "--require", "ts-node/register/transpile-only", "-e",
-         "console.log(JSON.stringify(require('./lambda/batch/glue-args').CUSTOMER_FEATURES_COLUMNS))"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            "node",
+            "--require",
+            "ts-node/register/transpile-only",
+            "-e",
+            "console.log(JSON.stringify(require('./lambda/batch/glue-args').CUSTOMER_FEATURES_COLUMNS))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     declared = [(c["name"], c["type"]) for c in json.loads(out.stdout)]
     c, p, o, i = frames(spark, specs)

@@ -3,7 +3,7 @@ import datetime as dt
 
 from dataflow_glue.layout import stage_manifest_key, stream_folders, stream_inputs
 
-T = dt.datetime(2026, 6, 1, 10, tzinfo=dt.timezone.utc)
+T = dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
 
 
 def test_stream_folders_cover_the_window_hour_and_the_late_hours_before_it():

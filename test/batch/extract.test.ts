@@ -7,8 +7,8 @@ import { extractManifestKey, extractSql, extractTable } from '../../lambda/batch
 import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { readParts } from '../../lambda/batch/ndjson-parts';
 import { TABLE_SPECS } from '../../lambda/contracts/table-specs';
-import { createOltpSchema, insertRows, type SourceRow } from '../../scripts/local/batch-oltp';
-import { freshDatabase } from '../../scripts/local/batch-postgres';
+import { createOltpSchema, insertRows, type SourceRow } from '../../scripts/local/batch/oltp';
+import { freshDatabase } from '../../scripts/local/batch/postgres';
 
 const W = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
 let url: string;

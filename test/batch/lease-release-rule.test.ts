@@ -2,7 +2,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GLUE_MAX_CONCURRENT_RUNS, MAX_BACKFILL_CONCURRENCY } from '../../lib/config';
 import { GLUE_CONCURRENCY_RETRY } from '../../lib/constructs/batch-workflow';
-import { synthesizedBatchAsl } from '../../scripts/local/batch-asl';
+import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { allEnvironments } from '../helpers/synth';
 import { matchesPattern } from '../helpers/event-pattern';
 

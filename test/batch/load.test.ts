@@ -12,7 +12,7 @@ import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { LoadAborted, LoadFailed, LoadTimedOut, runLoad, type StatementDescription, type StatementRunner } from '../../lambda/batch/load';
 import { conformSummaryKey, copyManifestKey, loadWindowTable } from '../../lambda/batch/loader';
 import { RedshiftDataRunner } from '../../lambda/batch/redshift-data-runner';
-import { DuckDbRunner } from '../../scripts/local/batch-duckdb';
+import { DuckDbRunner } from '../../scripts/local/batch/duckdb-runner';
 
 const W = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
 const noSleep = async () => undefined;

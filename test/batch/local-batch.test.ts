@@ -1,5 +1,5 @@
 /**
- * The synthesized state machine executed locally (scripts/local/batch-run.ts) against the real local Postgres,
+ * The synthesized state machine executed locally (scripts/local/batch/run.ts) against the real local Postgres,
  * spark-submit of the Glue scripts, the warehouse load SQL on DuckDB and the dbt project: every path of the workflow.
  */
 import * as fs from 'node:fs';
@@ -9,11 +9,11 @@ import { Client } from 'pg';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { loadEnvironmentConfig } from '../../lib/config';
-import { synthesizedBatchAsl } from '../../scripts/local/batch-asl';
-import { DuckDbRunner } from '../../scripts/local/batch-duckdb';
-import { seedOltp } from '../../scripts/local/batch-oltp';
-import { freshDatabase } from '../../scripts/local/batch-postgres';
-import { runLocalExecution, setupLocalWarehouse, validateAsl, type LocalBatchEnv, type LocalExecution, type LocalFaults } from '../../scripts/local/batch-run';
+import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
+import { DuckDbRunner } from '../../scripts/local/batch/duckdb-runner';
+import { seedOltp } from '../../scripts/local/batch/oltp';
+import { freshDatabase } from '../../scripts/local/batch/postgres';
+import { runLocalExecution, setupLocalWarehouse, validateAsl, type LocalBatchEnv, type LocalExecution, type LocalFaults } from '../../scripts/local/batch/run';
 
 jest.setTimeout(600_000);
 

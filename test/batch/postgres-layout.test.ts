@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { REPO_ROOT } from '../helpers/cli';
-import { adminUrl, ensurePostgres, freshDatabase, pgLayout, PORT_BASE, PORT_SPAN, stopPostgres, type PgLayout } from '../../scripts/local/batch-postgres';
+import { adminUrl, ensurePostgres, freshDatabase, pgLayout, PORT_BASE, PORT_SPAN, stopPostgres, type PgLayout } from '../../scripts/local/batch/postgres';
 
 const uid = process.getuid?.() ?? 1000;
 
@@ -88,7 +88,7 @@ const ordinaryUser = uid === 0 && spawnSync('id', ['-u', 'nobody']).status === 0
     const layout = pgLayout({ repoRoot: home, uid: 1000, env: {} });
     const env = ['env', `HOME=${home}`, `DATAFLOW_PG_DIR=${home}/pg`, `DATAFLOW_PG_PORT=${layout.port}`];
     const cli = (cmd: string) =>
-      spawnSync('runuser', ['-u', ordinaryUser as string, '--', ...env, process.execPath, '--require', 'ts-node/register/transpile-only', 'scripts/local/batch-postgres.ts', cmd], { cwd: REPO_ROOT, encoding: 'utf8' });
+      spawnSync('runuser', ['-u', ordinaryUser as string, '--', ...env, process.execPath, '--require', 'ts-node/register/transpile-only', 'scripts/local/batch/postgres.ts', cmd], { cwd: REPO_ROOT, encoding: 'utf8' });
     try {
       fs.chownSync(home, Number(spawnSync('id', ['-u', ordinaryUser as string], { encoding: 'utf8' }).stdout.trim()), 0);
       fs.chmodSync(home, 0o700);

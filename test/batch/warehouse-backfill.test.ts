@@ -12,8 +12,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
 import { buildLoadBatch } from '../../lambda/warehouse/load-sql';
-import { GOLD_TABLES, REPO_ROOT } from '../../scripts/local/warehouse-build';
-import { generateFixture, toCsv } from '../../scripts/local/warehouse-fixture';
+import { GOLD_TABLES, REPO_ROOT } from '../../scripts/local/warehouse/build';
+import { generateFixture, toCsv } from '../../scripts/local/warehouse/fixture';
 
 jest.setTimeout(900_000);
 
@@ -39,7 +39,7 @@ const hourOf = (row: Row, spec: TableSpec) => String(row[spec.versionColumn]).re
 function runSteps(dir: string, name: string, steps: Step[], duckdbPath: string): { name: string; dbt_ok: boolean; seconds: number }[] {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(steps));
-  const res = spawnSync(path.join(REPO_ROOT, '.venv', 'bin', 'python'), [path.join(REPO_ROOT, 'scripts', 'local', 'dbt_steps.py'), file, duckdbPath], {
+  const res = spawnSync(path.join(REPO_ROOT, '.venv', 'bin', 'python'), [path.join(REPO_ROOT, 'scripts', 'local', 'warehouse', 'dbt_steps.py'), file, duckdbPath], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -21,7 +21,7 @@ const facts: AppFacts = {
       outputs: templates.flatMap((t) => Object.keys(t.Outputs ?? {})),
     };
     for (const t of templates)
-      for (const r of Object.values(t.Resources) as { Type: string; Properties: { AlarmName?: string; AlarmDescription?: string } }[])
+      for (const r of Object.values<{ Type: string; Properties: { AlarmName?: string; AlarmDescription?: string } }>(t.Resources))
         if (r.Type === 'AWS::CloudWatch::Alarm') {
           env.alarmNames.push(r.Properties.AlarmName!);
           alarms.push({ env, name: r.Properties.AlarmName!, runbook: /docs\/runbooks\/([a-z0-9-]+)\.md/.exec(r.Properties.AlarmDescription!)![1] });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { normaliseAssetHashes } from '../helpers/asset-hash-serializer';
+import { normaliseAssetHashes } from '../../scripts/asset-hashes';
 import { REPO_ROOT, stacksOf, synthApp } from '../helpers/synth';
 
 /**

@@ -4,7 +4,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
-import { createOltpSchema, generateOltp, pgType, storedColumns } from '../../scripts/local/batch-oltp';
+import { createOltpSchema, generateOltp, pgType, storedColumns } from '../../scripts/local/batch/oltp';
 
 export interface IntegOltpSourceProps extends StackProps {
   /** The warehouse VPC, where the batch extract runs. */

@@ -22,6 +22,8 @@ export async function underLambdaJsonLogs<T>(fn: () => Promise<T> | T, requestId
     callback?.();
     return true;
   }) as Write;
+  // The original methods, put back unchanged (same function objects) after the capture.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const saved = { stdout: process.stdout.write, stderr: process.stderr.write, console: { ...console } };
   process.stdout.write = writer;
   process.stderr.write = writer;

@@ -5,7 +5,7 @@ import { checkIam, evaluateIam, loadRecordedCalls } from '../../lib/readiness/ia
 import { PLACEHOLDERS } from '../../lib/readiness/iam-lambdas';
 import { GLUE_JOB_PATHS } from '../../lib/readiness/iam-services';
 import { REPO_ROOT } from '../helpers/synth';
-import { ENVIRONMENTS, environmentTemplates, resourceNamed, withDefect, type Statement } from './templates';
+import { ENVIRONMENTS, environmentTemplates, resourceNamed, withDefect } from './templates';
 
 const messages = (t: ReadonlyMap<string, object>) => checkIam(t).findings.map((f) => `${f.resource}: ${f.message}`);
 const statements = (resources: Parameters<Parameters<typeof withDefect>[2]>[0], policy: string) => resourceNamed(resources, policy, 'AWS::IAM::Policy').Properties.PolicyDocument!.Statement;
@@ -40,7 +40,7 @@ describe('IAM readiness', () => {
   it('finds a granted action no call uses', () => {
     const defect = withDefect(environmentTemplates('staging'), 'Batch-staging', (resources) => {
       const st = statements(resources, 'ControlRoleDefaultPolicy');
-      st.push({ ...st.find((s) => [s.Action].flat().includes('dynamodb:PutItem'))!, Action: 'dynamodb:Scan' } as Statement);
+      st.push({ ...st.find((s) => [s.Action].flat().includes('dynamodb:PutItem'))!, Action: 'dynamodb:Scan' });
     });
     expect(messages(defect)).toEqual([expect.stringMatching(/^ControlRole\w+: batch-control: dynamodb:Scan on arn:aws:dynamodb:eu-west-1:222222222222:table\/\S+ is granted \(\w+\) but no call uses it$/)]);
   });

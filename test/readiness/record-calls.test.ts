@@ -16,7 +16,7 @@ import type { Context } from 'aws-lambda';
 import { extractTable } from '../../lambda/batch/extract';
 import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
 import { conformSummaryKey, copyManifestKey } from '../../lambda/batch/loader';
-import { BENCH_SETTINGS } from '../../bench/stream-fixture';
+import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 import type { RecordedCall } from '../../lib/readiness/iam-actions';
 import { RECORDED_CALLS_FILE } from '../../lib/readiness/iam';
 import { PLACEHOLDERS as P } from '../../lib/readiness/iam-lambdas';
@@ -187,7 +187,7 @@ describe('SDK calls of each Lambda, recorded', () => {
 
   test('warehouse setup: create', () =>
     component('warehouse-setup', async () => {
-      rec.redshiftServerless.on(GetNamespaceCommand).resolves({ namespace: { adminPasswordSecretArn: P.adminSecret } as never });
+      rec.redshiftServerless.on(GetNamespaceCommand).resolves({ namespace: { adminPasswordSecretArn: P.adminSecret } });
       rec.redshiftData
         .on(BatchExecuteStatementCommand).resolves({ Id: 'b-1' })
         .on(ExecuteStatementCommand).resolves({ Id: 'q-1' })

@@ -1,6 +1,6 @@
 import { ALERT_PENDING_PREFIX, AlertOutbox, MAX_ENTRIES_PER_MESSAGE, type AlertEntry } from '../../lambda/stream-processor/alert-outbox';
 import type { DocumentStore } from '../../lambda/stream-processor/ports';
-import { MemoryDocumentStore } from '../../scripts/local/document-stores';
+import { MemoryDocumentStore } from '../../scripts/local/stream/document-stores';
 
 const ARRIVAL = Date.UTC(2026, 10, 2, 8, 30);
 const entry = (seq: number, type: AlertEntry['anomaly_type'] = 'high_amount', arrivalMs = ARRIVAL) => ({

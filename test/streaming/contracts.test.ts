@@ -1,5 +1,5 @@
 import { createEventContracts, EVENT_TYPES, QUARANTINE_REASONS, STREAM_OF_EVENT } from '../../lambda/contracts/events';
-import { generateRecords } from '../../lambda/generator';
+import { generateRecords } from '../../scripts/generator';
 import { decodeRecord } from '../../lambda/stream-processor/decode';
 import { ARRIVAL_MS, CONTRACTS, order } from './fixtures';
 

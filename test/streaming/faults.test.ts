@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { StreamLake } from '../../lambda/stream-processor/ports';
-import { runChaos } from '../../scripts/local/chaos';
+import { runChaos } from '../../scripts/local/faults/chaos';
 import { COUNTING_READERS } from '../../scripts/local/faults/accounting';
 import type { FaultPlan, PutFate } from '../../scripts/local/faults/simulator';
 import { runStreamScenario, STREAM_SCENARIO_SPECS, type StreamScenarioResult } from '../../scripts/local/faults/stream';

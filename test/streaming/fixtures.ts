@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts, type EventOf } from '../../lambda/contracts/events';
-import { BENCH_SETTINGS } from '../../bench/stream-fixture';
-import { kinesisEventOf } from '../../lambda/generator/kinesis-event';
+import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
+import { kinesisEventOf } from '../../scripts/generator/kinesis-event';
 
 /** Helpers shared by the streaming tests. */
 
@@ -28,11 +28,11 @@ export function order(overrides: Partial<EventOf<'order_placed'>> & Record<strin
     payment_method: 'card',
     status: 'placed',
     ...overrides,
-  } as EventOf<'order_placed'>;
+  };
 }
 
 /** A Kinesis event of JSON values (or raw buffers) on the transactions stream, arriving at ARRIVAL_MS. */
-export function eventOf(payloads: readonly (unknown | Buffer)[], firstSequence = 0, streamName = TRANSACTIONS): KinesisStreamEvent {
+export function eventOf(payloads: readonly unknown[], firstSequence = 0, streamName = TRANSACTIONS): KinesisStreamEvent {
   return kinesisEventOf(
     payloads.map((p, i) => ({ data: Buffer.isBuffer(p) ? p : Buffer.from(JSON.stringify(p)), arrivalMs: ARRIVAL_MS + i, partitionKey: `k${i}` })),
     streamName,

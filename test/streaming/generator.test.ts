@@ -1,6 +1,6 @@
 import { ANOMALY_TYPES } from '../../lambda/contracts/events-anomalies';
-import { generateRecords } from '../../lambda/generator';
-import { Random } from '../../lambda/generator/random';
+import { generateRecords } from '../../scripts/generator';
+import { Random } from '../../scripts/generator/random';
 
 describe('synthetic event generator', () => {
   test('is deterministic: same seed, same bytes; another seed, other bytes', () => {

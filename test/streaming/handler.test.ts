@@ -1,6 +1,6 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { resolveStream } from '../../lambda/stream-processor/handler';
-import { transactionsBatch } from '../../bench/stream-fixture';
+import { transactionsBatch } from '../../scripts/generator/stream-fixture';
 import { eventOf, order, SETTINGS } from './fixtures';
 import { BUCKETS, mockedLake, throttled, type MockedLake } from './lake-mock';
 

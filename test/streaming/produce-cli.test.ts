@@ -2,7 +2,7 @@ import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { runScript } from '../helpers/cli';
 import { createEventContracts } from '../../lambda/contracts/events';
-import { generateRecords } from '../../lambda/generator';
+import { generateRecords } from '../../scripts/generator';
 import { markSynthetic, parseArgs } from '../../scripts/produce';
 
 /** A stand-in Kinesis endpoint (the SDK's Kinesis client speaks HTTP/2): accepts every PutRecords, remembers it. */

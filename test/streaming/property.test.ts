@@ -3,7 +3,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamHandler } from '../../lambda/stream-processor/handler';
 import type { StreamLake } from '../../lambda/stream-processor/ports';
 import type { StreamZone } from '../../lambda/stream-processor/route';
-import { MemoryDocumentStore } from '../../scripts/local/document-stores';
+import { MemoryDocumentStore } from '../../scripts/local/stream/document-stores';
 import { CONTRACTS, eventOf, order, SETTINGS, silentLogger } from './fixtures';
 
 /** An in-memory lake whose puts can be made to fail. */

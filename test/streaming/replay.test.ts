@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
-import { generateRecords } from '../../lambda/generator';
+import { generateRecords } from '../../scripts/generator';
 import { quarantineLine } from '../../lambda/stream-processor/route';
 import { objectKey } from '../../lambda/contracts/lake-keys';
 import { loadEnvironmentConfig } from '../../lib/config';

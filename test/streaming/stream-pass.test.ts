@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runStreamPass, shardOf } from '../../scripts/local/stream-pass';
+import { runStreamPass, shardOf } from '../../scripts/local/stream/pass';
 
 describe('local stream pass (make demo)', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-pass-'));

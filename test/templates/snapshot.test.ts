@@ -1,4 +1,4 @@
-import { HASH_PLACEHOLDER, normaliseAssetHashes } from '../helpers/asset-hash-serializer';
+import { HASH_PLACEHOLDER, normaliseAssetHashes } from '../../scripts/asset-hashes';
 import { prodSnapshot, withoutContentDigests } from './snapshot';
 import type { CfnTemplate } from './platform';
 

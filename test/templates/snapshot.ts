@@ -1,4 +1,4 @@
-import { HASH_PLACEHOLDER } from '../helpers/asset-hash-serializer';
+import { HASH_PLACEHOLDER } from '../../scripts/asset-hashes';
 import { synthEnvironments, templateOf, type CfnTemplate, type StackKey } from './platform';
 
 /**

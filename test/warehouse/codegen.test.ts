@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { WAREHOUSE_TABLE_SPECS } from '../../lambda/contracts/table-specs';
-import { renderDbtSources } from '../../lambda/warehouse/dbt-sources';
-import { generatedFiles, renderCustomerRulesMacro, REPO_ROOT, staleFiles } from '../../scripts/local/warehouse-codegen';
+import { renderDbtSources } from '../../scripts/local/warehouse/dbt-sources';
+import { generatedFiles, renderCustomerRulesMacro, REPO_ROOT, staleFiles } from '../../scripts/local/warehouse/codegen';
 
 describe('generated warehouse files', () => {
   test('are up to date with the table specs and dbt/customer_rules.yml (run `make warehouse-codegen` if this fails)', () => {

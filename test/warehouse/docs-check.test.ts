@@ -1,4 +1,4 @@
-import { buildInfoProblems, goldModelDocs, missingGoldComments } from '../../scripts/local/warehouse-docs-check';
+import { buildInfoProblems, goldModelDocs, missingGoldComments } from '../../scripts/local/warehouse/docs-check';
 import { memoryDb, rows } from './duckdb-helpers';
 
 /** The analyst-facing checks of `make warehouse-test`, fed tables with and without their documentation. */

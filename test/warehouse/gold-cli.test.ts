@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFixture } from '../../scripts/local/warehouse-fixture';
+import { writeFixture } from '../../scripts/local/warehouse/fixture';
 import { REPO_ROOT, runScript } from '../helpers/cli';
 
 let tmp: string;

@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import fc from 'fast-check';
-import { loadBronze } from '../../scripts/local/warehouse-build';
-import { canonicalCsv, parseCsv, readCsv, SourceDataError, validateCsv, validateSourceDir } from '../../scripts/local/warehouse-csv';
+import { loadBronze } from '../../scripts/local/warehouse/build';
+import { canonicalCsv, parseCsv, readCsv, SourceDataError, validateCsv, validateSourceDir } from '../../scripts/local/warehouse/csv';
 import { memoryDb, rows } from './duckdb-helpers';
-import { generateFixture, toCsv, writeFixture } from '../../scripts/local/warehouse-fixture';
+import { generateFixture, toCsv, writeFixture } from '../../scripts/local/warehouse/fixture';
 
 const OLTP = Object.values(TABLE_SPECS) as TableSpec[];
 const STREAM = Object.values(STREAM_TABLE_SPECS) as TableSpec[];

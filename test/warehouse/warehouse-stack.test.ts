@@ -124,7 +124,7 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
   });
 
   test('cdk-nag AwsSolutions: zero unacknowledged findings', () => {
-    const report = new AwsSolutionsChecks(app).validateScope(stacks[env] as Stack);
+    const report = new AwsSolutionsChecks(app).validateScope(stacks[env]);
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));
     expect(findings).toEqual([]);
   });

@@ -5,14 +5,19 @@
 -#}
 {%- set rules = customer_rules()['top_categories'] -%}
 with lines as (
-    select l.customer_id, l.category
+    select
+        l.customer_id,
+        l.category
     from {{ ref('int_order_lines_enriched') }} as l
-    inner join {{ ref('int_counted_orders') }} as o on o.order_id = l.order_id
+    inner join {{ ref('int_counted_orders') }} as o on l.order_id = o.order_id
     where l.category is not null
 ),
 
 per_category as (
-    select customer_id, category, count(*) as line_count
+    select
+        customer_id,
+        category,
+        count(*) as line_count
     from lines
     group by customer_id, category
 ),
@@ -26,12 +31,14 @@ ranked as (
 ),
 
 diversity as (
-    select customer_id, cast(count(*) as integer) as category_diversity
+    select
+        customer_id,
+        cast(count(*) as integer) as category_diversity
     from ranked
     group by customer_id
 ),
 
-top as (
+top_ranked as (
     select
         customer_id,
         {{ dbt.listagg('category', "'" ~ rules['separator'] ~ "'", 'order by category_rank') }} as top_categories
@@ -40,6 +47,9 @@ top as (
     group by customer_id
 )
 
-select d.customer_id, d.category_diversity, t.top_categories
+select
+    d.customer_id,
+    d.category_diversity,
+    t.top_categories
 from diversity as d
-inner join top as t on t.customer_id = d.customer_id
+inner join top_ranked as t on d.customer_id = t.customer_id

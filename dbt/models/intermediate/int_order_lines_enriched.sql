@@ -16,5 +16,5 @@ select
     cast(i.quantity * p.cost as decimal(18, 2)) as line_cost,
     o.updated_at
 from {{ ref('stg_order_items') }} as i
-inner join {{ ref('stg_orders') }} as o on o.order_id = i.order_id
-left join {{ ref('stg_products') }} as p on p.product_id = i.product_id
+inner join {{ ref('stg_orders') }} as o on i.order_id = o.order_id
+left join {{ ref('stg_products') }} as p on i.product_id = p.product_id

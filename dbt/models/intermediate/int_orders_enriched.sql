@@ -27,4 +27,4 @@ select
     cast(coalesce(l.order_cost, 0) as decimal(18, 2)) as order_cost,
     o.updated_at
 from {{ ref('stg_orders') }} as o
-left join lines as l on l.order_id = o.order_id
+left join lines as l on o.order_id = l.order_id

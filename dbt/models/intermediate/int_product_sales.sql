@@ -3,7 +3,7 @@
 with lines as (
     select l.*
     from {{ ref('int_order_lines_enriched') }} as l
-    inner join {{ ref('int_counted_orders') }} as o on o.order_id = l.order_id
+    inner join {{ ref('int_counted_orders') }} as o on l.order_id = o.order_id
 )
 
 select
@@ -18,7 +18,8 @@ select
         as revenue_current_month,
     cast(sum(
         case
-            when order_date >= cast({{ dbt.dateadd('month', -1, month_start) }} as date)
+            when
+                order_date >= cast({{ dbt.dateadd('month', -1, month_start) }} as date)
                 and order_date < cast({{ month_start }} as date)
                 then line_amount
             else 0

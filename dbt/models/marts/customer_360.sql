@@ -33,8 +33,8 @@ measured as (
         coalesce(cat.category_diversity, 0) as category_diversity,
         cat.top_categories
     from customers as c
-    left join {{ ref('int_customer_order_metrics') }} as m on m.customer_id = c.customer_id
-    left join {{ ref('int_customer_categories') }} as cat on cat.customer_id = c.customer_id
+    left join {{ ref('int_customer_order_metrics') }} as m on c.customer_id = m.customer_id
+    left join {{ ref('int_customer_categories') }} as cat on c.customer_id = cat.customer_id
 ),
 
 scored as (

@@ -33,9 +33,20 @@ with orders as (
 
 select * from orders
 {% if is_incremental() %}
-except
-select
-    order_id, customer_id, order_ts, order_date, status, currency, is_cancelled, line_count, units,
-    order_amount, order_cost, gross_margin, updated_at
-from {{ this }}
+    except
+    select
+        order_id,
+        customer_id,
+        order_ts,
+        order_date,
+        status,
+        currency,
+        is_cancelled,
+        line_count,
+        units,
+        order_amount,
+        order_cost,
+        gross_margin,
+        updated_at
+    from {{ this }}
 {% endif %}

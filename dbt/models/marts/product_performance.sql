@@ -16,7 +16,7 @@ with sales as (
         coalesce(s.revenue_current_month, 0) as revenue_current_month,
         coalesce(s.revenue_previous_month, 0) as revenue_previous_month
     from {{ ref('stg_products') }} as p
-    left join {{ ref('int_product_sales') }} as s on s.product_id = p.product_id
+    left join {{ ref('int_product_sales') }} as s on p.product_id = s.product_id
 )
 
 select
@@ -36,6 +36,7 @@ select
     cast(revenue_previous_month as decimal(18, 2)) as revenue_previous_month,
     cast(
         {{ exact_division('revenue_current_month - revenue_previous_month', 'revenue_previous_month', 4) }}
-    as decimal(18, 4)) as revenue_mom_change_pct,
+        as decimal(18, 4)
+    ) as revenue_mom_change_pct,
     {{ as_of_date() }} as as_of_date
 from sales

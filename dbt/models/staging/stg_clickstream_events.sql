@@ -3,7 +3,7 @@
 with ranked as (
     select
         *,
-        row_number() over (partition by event_id order by arrival_time desc, session_id, url) as version_rank
+        row_number() over (partition by event_id order by arrival_time desc, session_id asc, url asc) as version_rank
     from {{ source('bronze', 'clickstream_events') }}
 )
 
@@ -21,5 +21,6 @@ select
     item_count,
     arrival_time
 from ranked
-where version_rank = 1
+where
+    version_rank = 1
     and coalesce(source, '') <> 'synthetic'

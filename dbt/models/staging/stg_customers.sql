@@ -4,7 +4,7 @@ with ranked as (
         *,
         row_number() over (
             partition by customer_id
-            order by updated_at desc, email, first_name, last_name, customer_segment
+            order by updated_at desc, email asc, first_name asc, last_name asc, customer_segment asc
         ) as version_rank
     from {{ source('bronze', 'customers') }}
 ),

@@ -7,7 +7,7 @@ with ranked as (
         *,
         row_number() over (
             partition by order_id, line_no
-            order by updated_at desc, product_id, quantity, unit_price
+            order by updated_at desc, product_id asc, quantity asc, unit_price asc
         ) as version_rank,
         max(updated_at) over (partition by order_id) as order_version
     from {{ source('bronze', 'order_items') }}

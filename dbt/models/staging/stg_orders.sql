@@ -2,7 +2,9 @@
 with ranked as (
     select
         *,
-        row_number() over (partition by order_id order by updated_at desc, status, order_ts, customer_id, currency) as version_rank
+        row_number()
+            over (partition by order_id order by updated_at desc, status asc, order_ts asc, customer_id asc, currency asc)
+            as version_rank
     from {{ source('bronze', 'orders') }}
 )
 

@@ -2,7 +2,7 @@
 with ranked as (
     select
         *,
-        row_number() over (partition by product_id order by updated_at desc, name, category, price, cost) as version_rank
+        row_number() over (partition by product_id order by updated_at desc, name asc, category asc, price asc, cost asc) as version_rank
     from {{ source('bronze', 'products') }}
 )
 

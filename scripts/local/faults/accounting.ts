@@ -1,6 +1,6 @@
 import type { LakeStore } from '../../../lambda/contracts/lake';
 import { distinctLines, lineIdentity, type StreamLineKind } from '../../../lambda/shared/stream-record-identity';
-import { ndjsonObjects } from '../stream-pass';
+import { ndjsonObjects } from '../stream/pass';
 import type { FaultRow } from './types';
 
 /**

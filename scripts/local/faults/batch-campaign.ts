@@ -7,9 +7,9 @@
  *   the warehouse after the first hours and again after the re-run and back-fills.
  *
  * The stages run without the state machine (the scenarios are about data, and customer_features is not on the path to
- * the warehouse); scripts/local/batch-run.ts covers the state machine's paths.
+ * the warehouse); scripts/local/batch/run.ts covers the state machine's paths.
  */
-import { DirectoryDocumentStore } from '../document-stores';
+import { DirectoryDocumentStore } from '../stream/document-stores';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,17 +23,17 @@ import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import type { BatchWindow } from '../../../lambda/batch/window';
 import { createEventContracts } from '../../../lambda/contracts/events';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../../../lambda/contracts/table-specs';
-import { generateRecords, type GeneratedRecord } from '../../../lambda/generator';
-import { kinesisEventOf } from '../../../lambda/generator/kinesis-event';
+import { generateRecords, type GeneratedRecord } from '../../generator';
+import { kinesisEventOf } from '../../generator/kinesis-event';
 import { STREAM_LATE_HOURS } from '../../../lambda/contracts/stage-manifest';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import { loadEnvironmentConfig } from '../../../lib/config';
 import { settingsFromConfig, streamNameOf } from '../../../lib/constructs/stream-settings';
-import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../batch-oltp';
-import { DuckDbRunner } from '../batch-duckdb';
-import { freshDatabase } from '../batch-postgres';
-import { setupLocalWarehouse, sparkSubmit } from '../batch-run';
-import { runDbt } from '../warehouse-build';
+import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../batch/oltp';
+import { DuckDbRunner } from '../batch/duckdb-runner';
+import { freshDatabase } from '../batch/postgres';
+import { setupLocalWarehouse, sparkSubmit } from '../batch/run';
+import { runDbt } from '../warehouse/build';
 
 const HOUR = 3_600_000;
 export const H0 = Date.parse('2026-06-03T10:00:00.000Z');
@@ -165,7 +165,7 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
       return files.reduce((n, f) => n + fs.readFileSync(path.join(root, f), 'utf8').split('\n').filter(Boolean).length, 0);
     },
     async query(sql) {
-      return (await campaign.runner.conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+      return (await campaign.runner.conn.runAndReadAll(sql)).getRowObjectsJson();
     },
   };
   return campaign;

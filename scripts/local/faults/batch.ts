@@ -21,9 +21,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LakeStore } from '../../../lambda/contracts/lake';
 import type { BatchWindow } from '../../../lambda/batch/window';
-import type { GeneratedRecord } from '../../../lambda/generator';
+import type { GeneratedRecord } from '../../generator';
 import { partitionPrefix } from '../../../lambda/contracts/lake-keys';
-import type { SourceRow } from '../batch-oltp';
+import type { SourceRow } from '../batch/oltp';
 import { clickstream, H0, prepareCampaign, windowAt, type Campaign } from './batch-campaign';
 import type { FaultRow, FaultScenario } from './types';
 

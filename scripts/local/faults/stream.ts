@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BENCH_SETTINGS, transactionsBatch } from '../../../bench/stream-fixture';
+import { BENCH_SETTINGS, transactionsBatch } from '../../generator/stream-fixture';
 import { createEventContracts } from '../../../lambda/contracts/events';
 import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import { lineIdentity } from '../../../lambda/shared/stream-record-identity';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import type { StreamLake } from '../../../lambda/stream-processor/ports';
-import { DirectoryDocumentStore } from '../document-stores';
+import { DirectoryDocumentStore } from '../stream/document-stores';
 import { account, alertedEntries, readStreamLake, type Readers } from './accounting';
 import { FaultRun, type FaultPlan, type PutFate } from './simulator';
 import type { FaultRow, FaultScenario } from './types';

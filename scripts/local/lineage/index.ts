@@ -41,7 +41,7 @@ export function generateLineage(options: LineageOptions): LineageResult {
   const columnsFile = path.join(options.outDir, 'dbt-column-lineage.json');
   const manifestFile = path.join(dbtDir, 'target', 'manifest.json');
   const env = { ...process.env, DATAFLOW_DUCKDB_PATH: path.resolve(options.duckdbPath) };
-  execFileSync(PYTHON, [path.join(__dirname, '..', 'dbt_column_lineage.py'), '--manifest', manifestFile, '--duckdb', options.duckdbPath, '--out', columnsFile], { stdio: 'pipe' });
+  execFileSync(PYTHON, [path.join(__dirname, 'dbt_column_lineage.py'), '--manifest', manifestFile, '--duckdb', options.duckdbPath, '--out', columnsFile], { stdio: 'pipe' });
 
   const graph = buildLineageGraph(JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as DbtManifest, JSON.parse(fs.readFileSync(columnsFile, 'utf8')) as DbtColumnLineage);
   const trace = traceGoldColumns(graph);
@@ -54,7 +54,7 @@ export function generateLineage(options: LineageOptions): LineageResult {
   const dbtEvents = path.join(options.outDir, 'dbt-openlineage.ndjson');
   execFileSync(
     PYTHON,
-    [path.join(__dirname, '..', 'dbt_openlineage.py'), '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'local', '--namespace', 'dataflow-local', '--out', dbtEvents],
+    [path.join(__dirname, 'dbt_openlineage.py'), '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'local', '--namespace', 'dataflow-local', '--out', dbtEvents],
     { stdio: 'pipe', env },
   );
   const own = ingestionEvents(

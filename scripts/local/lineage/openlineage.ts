@@ -1,7 +1,7 @@
 /**
  * OpenLineage run events for the platform's own jobs (extract, quality gate, conform, load, stream processor),
  * one COMPLETE event per job and dataset pair of the lineage graph, built by the same code as the deployed batch's
- * (lambda/shared/openlineage.ts). dbt's events come from the openlineage-dbt integration (scripts/local/dbt_openlineage.py).
+ * (lambda/shared/openlineage.ts). dbt's events come from the openlineage-dbt integration (scripts/local/lineage/dbt_openlineage.py).
  */
 import { randomUUID } from 'node:crypto';
 import { jobRunOf, runEvent, type DatasetNamespaces, type RunEvent } from '../../../lambda/shared/openlineage';
