@@ -23,6 +23,7 @@ import { createHandler as qualityHandler } from '../../lambda/batch/handlers/qua
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import type { LoadResult } from '../../lambda/batch/loader';
+import { MemoryLoadOrderStore, PREDECESSOR_LOADING } from '../../lambda/batch/load-order';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
@@ -89,9 +90,11 @@ export interface LocalBatchEnv {
   readonly overlapMinutes: number;
   /** Shared by every execution of this environment (the DynamoDB table's role). */
   readonly locks: MemoryLockStore;
+  /** The load-order markers beside those leases (shared the same way). */
+  readonly loadOrder: MemoryLoadOrderStore;
   /** Progress lines while it runs. @default none */
   readonly progress?: (line: string) => void;
-  /** Retry waits in ms instead of the definition's (which are minutes for leases). @default 0 / 50 ms */
+  /** Retry waits in ms instead of the definition's (minutes for leases): 0, 50 ms for a lease, 5 s for a predecessor's load. @default true */
   readonly fastRetries?: boolean;
 }
 
@@ -103,12 +106,14 @@ export function localBatchEnv(
   config: EnvironmentConfig,
   where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'locks' | 'progress' | 'fastRetries'>>,
 ): LocalBatchEnv {
+  const locks = where.locks ?? new MemoryLockStore();
   return {
     thresholds: config.quality,
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks: new MemoryLockStore(),
+    loadOrder: new MemoryLoadOrderStore(locks),
     ...where,
+    locks,
   };
 }
 
@@ -268,7 +273,7 @@ export async function runLocalExecution(
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
   const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect });
+  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect, loadOrder: env.loadOrder });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,
@@ -364,7 +369,11 @@ export async function runLocalExecution(
     },
   };
   const stateNames = stateNamesOf(definition.States as States);
-  const retryIntervalOverrides = Object.fromEntries(stateNames.map((s) => [s, s.startsWith('Acquire') ? 50 : 0]));
+  // Per retrier: waiting for a predecessor's load keeps a bound (its attempts × 5 s) long enough for that load.
+  const retryWaitMs = (state: string, errors: string[]) => (errors.includes(PREDECESSOR_LOADING) ? 5_000 : state.startsWith('Acquire') ? 50 : 0);
+  const retriesOf = (states: States): [string, number[]][] =>
+    Object.entries(states).flatMap(([name, s]) => [[name, ((s.Retry ?? []) as { ErrorEquals: string[] }[]).map((r) => retryWaitMs(name, r.ErrorEquals))], ...nestedStates(s).flatMap(retriesOf)] as [string, number[]][]);
+  const retryIntervalOverrides = Object.fromEntries(retriesOf(definition.States as States));
 
   const machine = new StateMachine(withAwsTaskDefaults(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { MemoryLoadOrderStore } from '../../lambda/batch/load-order';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { loadEnvironmentConfig } from '../../lib/config';
@@ -54,6 +55,7 @@ async function harness(overrides: Partial<LocalBatchEnv> = {}): Promise<Harness>
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
     locks,
+    loadOrder: new MemoryLoadOrderStore(locks),
     ...overrides,
   };
   let n = 0;
