@@ -78,6 +78,8 @@ export interface LocalFaults {
   readonly loadAborted?: string;
   /** dbt gets an unparsable as_of_date, so models fail and dbt exits non-zero. */
   readonly dbtFails?: boolean;
+  /** Glue conform starts only once this settles (orders concurrent executions in a test). */
+  readonly conformAfter?: Promise<unknown>;
 }
 
 export interface LocalBatchEnv {
@@ -295,6 +297,7 @@ export async function runLocalExecution(
   const transient = { conform: [...(faults.glueTransient?.conform ?? [])], customer_features: [...(faults.glueTransient?.customer_features ?? [])] };
   const glue = (job: 'conform' | 'customer_features') => async (raw: unknown) => {
     const args = ((raw as { Arguments?: Record<string, string> }).Arguments ?? {}) as Record<string, string>;
+    if (job === 'conform') await faults.conformAfter;
     const next = transient[job].shift();
     if (next) throw new TaskFailed(next, `Glue StartJobRun for ${job} failed: ${next} (injected)`);
     const jobArgs: Record<string, string> =
