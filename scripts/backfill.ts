@@ -2,7 +2,10 @@
  * Backfill / rerun of hourly batch windows on a deployed environment: one Step Functions execution per window in
  * [--from, --to), at most --concurrency running at once (each waits for its execution to finish before the next
  * window starts). Windows are idempotent, so rerunning one that already loaded is safe; the state machine's
- * leases keep two executions of one window (or two loads of the warehouse) from overlapping.
+ * leases keep two executions of one window (or two loads of the warehouse) from overlapping. Each window after the
+ * first names the window before it as its `predecessor`, so the windows load the warehouse in time order whatever
+ * order they finish their Glue steps in (`lambda/batch/load-order.ts`); once a window fails, the later windows that
+ * have not started are not started (they could not load before it).
  *
  * Every run writes a per-window summary (JSON); `--only-failed <summary>` re-runs just the windows that did not
  * succeed in it.
@@ -22,7 +25,10 @@ export const MAX_RANGE_DAYS = 31;
 export const USAGE = `usage: npm run backfill -- --env <env> --from <ISO time> --to <ISO time> [options]
        npm run backfill -- --env <env> --only-failed <summary.json> [options]
 
-Runs the hourly batch for every window in [--from, --to) (whole UTC hours, already ended).
+Runs the hourly batch for every window in [--from, --to) (whole UTC hours, already ended), --concurrency at once.
+The windows load the warehouse in time order (each waits for the one before it), so rows that depend on an earlier
+hour never reach the warehouse ahead of it. A window whose predecessor failed fails too (PredecessorNotLoaded);
+windows not started yet when one fails are left NOT_STARTED. --only-failed re-runs all of them, in order.
 
   --from, --to <time>        ISO-8601 with zone, e.g. 2026-06-01T00:00Z or 2026-06-01T02:00+02:00
   --only-failed <file>       re-run the windows that did not succeed in an earlier run's summary
@@ -71,7 +77,7 @@ export function windowsFor(from: string, to: string, nowMs: number, allowLong = 
 /** One window's result, as written to the summary. */
 export interface WindowOutcome {
   readonly window: BatchWindow;
-  /** SUCCEEDED, FAILED, TIMED_OUT, ABORTED, START_FAILED, POLL_FAILED or DRY_RUN. */
+  /** SUCCEEDED, FAILED, TIMED_OUT, ABORTED, START_FAILED, POLL_FAILED, NOT_STARTED (an earlier window failed) or DRY_RUN. */
   readonly status: string;
   readonly executionArn?: string;
   readonly error?: string;
@@ -138,14 +144,14 @@ export function executionName(window: BatchWindow, nowMs = Date.now()): string {
   return `backfill-${windowId(window)}-${nowMs.toString(36)}`;
 }
 
-/** Runs `work` over items with at most `limit` in flight; results in input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
+/** Runs `work` over items (in order, with their index) with at most `limit` in flight; results in input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await work(items[i]);
+      results[i] = await work(items[i], i);
     }
   });
   await Promise.all(workers);
@@ -155,8 +161,14 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, work:
 const POLL_ERRORS_BEFORE_GIVING_UP = 5;
 const errorText = (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`;
 
+/** The execution input: the window and, after the first window, the window it loads after. */
+export function executionInput(window: BatchWindow, predecessor: BatchWindow | undefined): { window: BatchWindow; predecessor?: BatchWindow } {
+  return predecessor ? { window, predecessor } : { window };
+}
+
 async function runWindow(
   window: BatchWindow,
+  predecessor: BatchWindow | undefined,
   args: BackfillArgs,
   sfn: SFNClient,
   arn: string,
@@ -170,7 +182,7 @@ async function runWindow(
   }
   let executionArn: string | undefined;
   try {
-    executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName(window), input: JSON.stringify({ window }) }))).executionArn;
+    executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName(window), input: JSON.stringify(executionInput(window, predecessor)) }))).executionArn;
   } catch (err) {
     log(`  ${windowId(window)} START_FAILED (${errorText(err)})`);
     return { window, status: 'START_FAILED', error: errorText(err) };
@@ -215,12 +227,21 @@ export async function backfill(
     return `  progress: ${done}/${windows.length} done, ${running} running, ${failed} failed, ETA ${formatDuration(((windows.length - done) * perWindow) / args.concurrency)}`;
   };
   const progress = new Progress(line, 30_000, log, now);
-  return mapBounded(windows, args.concurrency, async (window) => {
+  let firstFailed: string | undefined;
+  return mapBounded(windows, args.concurrency, async (window, i) => {
+    if (firstFailed) {
+      done++;
+      failed++;
+      return { window, status: 'NOT_STARTED', error: `not started: the earlier window ${firstFailed} failed` };
+    }
     running++;
-    const outcome = await runWindow(window, args, sfn, arn, log, sleep, () => progress.tick());
+    const outcome = await runWindow(window, windows[i - 1], args, sfn, arn, log, sleep, () => progress.tick());
     running--;
     done++;
-    if (outcome.status !== 'SUCCEEDED' && outcome.status !== 'DRY_RUN') failed++;
+    if (outcome.status !== 'SUCCEEDED' && outcome.status !== 'DRY_RUN') {
+      failed++;
+      firstFailed ??= windowId(window);
+    }
     if (!args.dryRun) log(line());
     return outcome;
   });

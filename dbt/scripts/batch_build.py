@@ -44,7 +44,7 @@ def lineage_environment(env: Mapping[str, str], events_file: str) -> dict[str, s
 
 
 def lineage_key(now: datetime, run: str) -> str:
-    """The lake copy's key: lineage/openlineage/dt=YYYY-MM-DD/hr=HH/dbt.<run>.ndjson (lambda/shared/lake-keys.ts)."""
+    """The lake copy's key: lineage/openlineage/dt=YYYY-MM-DD/hr=HH/dbt.<run>.ndjson (lambda/contracts/lake-keys.ts)."""
     return f"lineage/openlineage/dt={now:%Y-%m-%d}/hr={now:%H}/dbt.{run}.ndjson"
 
 

@@ -18,19 +18,26 @@ export interface Plan {
   readonly locks: { readonly window: string; readonly warehouse: string; readonly features: string };
   readonly tables: readonly string[];
   readonly warehouseTables: readonly string[];
+  /** Window id whose warehouse load must come first (a backfill's previous window; `lambda/batch/load-order.ts`), or null. */
+  readonly predecessor: string | null;
 }
 
-/** The execution input's window, or an error naming the field (`window.end: …`). */
-function parseWindow(raw: unknown): BatchWindow {
+/** A window of the execution input, or an error naming the field (`window.end: …`). */
+function parseWindow(raw: unknown, field = 'window'): BatchWindow {
   const result = windowSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new Error(`execution input: ${result.error.issues.map((i) => `${['window', ...i.path].join('.')}: ${i.message}`).join('; ')}`);
+  throw new Error(`execution input: ${result.error.issues.map((i) => `${[field, ...i.path].join('.')}: ${i.message}`).join('; ')}`);
 }
 
-/** Input: the scheduler's `scheduledTime`, or an explicit `window` (backfill, manual rerun). */
-export function plan(input: { scheduledTime?: string; window?: BatchWindow }): Plan {
+/**
+ * Input: the scheduler's `scheduledTime`, or an explicit `window` (backfill, manual rerun), and for a backfill's
+ * window after the first the `predecessor` window, whose warehouse load this one waits for.
+ */
+export function plan(input: { scheduledTime?: string; window?: BatchWindow; predecessor?: BatchWindow }): Plan {
   const window = input.window ? parseWindow(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
   if (!window) throw new Error('execution input needs scheduledTime (from the schedule) or window {start, end}');
+  const predecessor = input.predecessor ? parseWindow(input.predecessor, 'predecessor') : undefined;
+  if (predecessor && Date.parse(predecessor.end) > Date.parse(window.start)) throw new Error(`execution input: predecessor ${predecessor.start} must end by the window's start ${window.start}`);
   const id = windowId(window).toLowerCase();
   return {
     window,
@@ -39,6 +46,7 @@ export function plan(input: { scheduledTime?: string; window?: BatchWindow }): P
     locks: { window: `window#${id}`, warehouse: 'warehouse', features: `features#${window.start.slice(0, 10)}` },
     tables: OLTP_TABLES,
     warehouseTables: WAREHOUSE_TABLES,
+    predecessor: predecessor ? windowId(predecessor).toLowerCase() : null,
   };
 }
 

@@ -11,6 +11,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
+import { PREDECESSOR_LOADING } from '../../lambda/batch/load-order';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -257,9 +258,10 @@ export class BatchWorkflow extends Construct {
     );
 
     const acquireWarehouse = catchingInBranch(
-      lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
-        leaseRetry,
-      ),
+      lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
+        .addRetry(leaseRetry)
+        // A backfill's window loads after its predecessor: polled each minute, up to the timeout less 30 min for its own load and dbt.
+        .addRetry({ errors: [PREDECESSOR_LOADING], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: Math.max(1, this.timeout.toMinutes() - 30) }),
       'Acquire warehouse lease',
     );
     const load = catchingInBranch(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
@@ -313,7 +315,7 @@ export class BatchWorkflow extends Construct {
       lambdaStep(
         'Release leases',
         props.control,
-        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
+        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner, 'loaded.$': '$.plan.windowId' },
         sfn.JsonPath.DISCARD,
       ),
       'Release leases',

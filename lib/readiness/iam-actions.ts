@@ -53,6 +53,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<st
   ListObjectsV2Command: (i) => [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(i.Bucket)}`, context: { 's3:prefix': String(i.Prefix ?? '') } }],
   PutItemCommand: (i, ix) => tableItem('dynamodb:PutItem', i, ix),
   DeleteItemCommand: (i, ix) => tableItem('dynamodb:DeleteItem', i, ix),
+  GetItemCommand: (i, ix) => tableItem('dynamodb:GetItem', i, ix, ['kms:Decrypt']),
   PublishCommand: (i, ix) => [{ action: 'sns:Publish', resource: String(i.TopicArn) }, ...withKey(ix, String(i.TopicArn), 'sns', ['kms:GenerateDataKey', 'kms:Decrypt'])],
   SendMessageCommand: (i, ix) => {
     const [, , host, account, name] = String(i.QueueUrl).split('/');
@@ -71,10 +72,10 @@ export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<st
   GetNamespaceCommand: (i, ix) => [{ action: 'redshift-serverless:GetNamespace', resource: ix.arnByName('AWS::RedshiftServerless::Namespace', String(i.namespaceName)) }],
 };
 
-/** An item write on a table; with a customer-managed table key DynamoDB uses the key as the caller. */
-function tableItem(action: string, i: Readonly<Record<string, unknown>>, ix: ResourceIndex): Authorization[] {
+/** An item write (or, with `keyActions` ['kms:Decrypt'], a read) on a table; with a customer-managed table key DynamoDB uses the key as the caller. */
+function tableItem(action: string, i: Readonly<Record<string, unknown>>, ix: ResourceIndex, keyActions = ['kms:Decrypt', 'kms:GenerateDataKey']): Authorization[] {
   const table = ix.arnByName('AWS::DynamoDB::Table', String(i.TableName));
-  return [{ action, resource: table }, ...withKey(ix, table, 'dynamodb', ['kms:Decrypt', 'kms:GenerateDataKey'])];
+  return [{ action, resource: table }, ...withKey(ix, table, 'dynamodb', keyActions)];
 }
 
 /** A Data API statement on a workgroup: with a secret it reads the secret, otherwise it gets IAM credentials. */

@@ -224,7 +224,7 @@ export class BatchStack extends Stack {
 
     // Data permissions, written out per function and limited to the prefixes each one owns.
     control.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'Leases', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.lockTable.tableArn] }),
+      new iam.PolicyStatement({ sid: 'Leases', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], resources: [this.lockTable.tableArn] }),
     );
     control.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

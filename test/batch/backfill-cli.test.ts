@@ -36,7 +36,7 @@ describe('backfill arguments', () => {
 });
 
 describe('backfill failures', () => {
-  it('a failed StartExecution is recorded per window and the others still run', async () => {
+  it('a failed StartExecution is recorded per window, and later windows are not started', async () => {
     const sfn = mockClient(SFNClient);
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
       if (input.name.includes('20260601T0100')) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
@@ -44,10 +44,10 @@ describe('backfill failures', () => {
     });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
     const outcomes = await backfill({ env: 'dev', windows: windowsFor('2026-06-01T00:00Z', '2026-06-01T03:00Z', NOW), concurrency: 2, dryRun: false, pollSeconds: 1 }, new SFNClient({ region: 'eu-west-1' }), 'arn:sm', () => undefined, async () => undefined);
-    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'START_FAILED', 'SUCCEEDED']);
+    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'START_FAILED', 'NOT_STARTED']);
     expect(outcomes[1].error).toBe('ThrottlingException: Rate exceeded');
     const summary: BackfillSummary = { env: 'dev', stateMachineArn: 'arn:sm', startedAt: '', finishedAt: '', windows: outcomes };
-    expect(failedWindows(summary)).toEqual([outcomes[1].window]);
+    expect(failedWindows(summary)).toEqual([outcomes[1].window, outcomes[2].window]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('backfill CLI (subprocess)', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('writes a per-window summary on a failed start, and --only-failed re-runs just that window', async () => {
+  it('writes a per-window summary on a failed start, and --only-failed re-runs that window and the ones after it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backfill-'));
     const { server, targets } = fakeStepFunctions('20260601T0100');
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -125,15 +125,16 @@ describe('backfill CLI (subprocess)', () => {
       const first = await runScript('scripts/backfill.ts', ['--env', 'dev', '-c', 'account=111111111111', '--from', '2026-06-01T00:00Z', '--to', '2026-06-01T03:00Z', '--poll-seconds', '1', '--summary', summaryFile], env);
       expect(first.code).toBe(1);
       expect(first.stdout).toMatch(/20260601T0100 {2}START_FAILED +ExecutionLimitExceeded: too many executions/);
-      expect(first.stdout).toMatch(/2 SUCCEEDED, 1 START_FAILED/);
+      expect(first.stdout).toMatch(/20260601T0200 {2}NOT_STARTED +not started: the earlier window 20260601T0100 failed/);
+      expect(first.stdout).toMatch(/1 SUCCEEDED, 1 START_FAILED, 1 NOT_STARTED/);
       const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as BackfillSummary;
       expect(summary.stateMachineArn).toBe('arn:aws:states:eu-west-1:111111111111:stateMachine:dataflow-dev-hourly-batch');
-      expect(summary.windows.map((w) => w.status)).toEqual(['SUCCEEDED', 'START_FAILED', 'SUCCEEDED']);
+      expect(summary.windows.map((w) => w.status)).toEqual(['SUCCEEDED', 'START_FAILED', 'NOT_STARTED']);
 
       const starts = targets.filter((t) => t.endsWith('StartExecution')).length;
       const rerun = await runScript('scripts/backfill.ts', ['--env', 'dev', '--only-failed', summaryFile, '--dry-run'], env);
       expect(rerun.code).toBe(0);
-      expect(rerun.stdout).toMatch(/^1 window\(s\) 2026-06-01T01:00:00.000Z … 2026-06-01T02:00:00.000Z/);
+      expect(rerun.stdout).toMatch(/^2 window\(s\) 2026-06-01T01:00:00.000Z … 2026-06-01T03:00:00.000Z/);
       expect(targets.filter((t) => t.endsWith('StartExecution')).length).toBe(starts);
     } finally {
       server.close();

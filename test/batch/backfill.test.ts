@@ -24,27 +24,35 @@ test('mapBounded never has more than the limit in flight and keeps input order',
   expect(peak).toBe(2);
 });
 
-test('one execution per window with its window as input, waiting for each to finish', async () => {
+test('one execution per window, each naming the window before it; none started after a failure', async () => {
   const sfn = mockClient(SFNClient);
   let n = 0;
   sfn.on(StartExecutionCommand).callsFake(() => ({ executionArn: `arn:exec:${++n}`, startDate: new Date() }));
   sfn
     .on(DescribeExecutionCommand)
-    .callsFake((input: { executionArn: string }) => ({ status: input.executionArn.endsWith(':2') ? 'FAILED' : 'SUCCEEDED', error: 'QualityGateFailed' }));
+    .callsFake((input: { executionArn: string }) => ({ status: input.executionArn.endsWith(':3') ? 'FAILED' : 'SUCCEEDED', error: 'QualityGateFailed' }));
   const lines: string[] = [];
-  const outcomes = await backfill(
-    { env: 'dev', windows: hourlyWindows('2026-06-01T22:00:00Z', '2026-06-02T01:00:00Z'), concurrency: 2, dryRun: false, pollSeconds: 0 },
-    new SFNClient({ region: 'eu-west-1' }),
-    'arn:sm',
-    (l) => void lines.push(l),
-    async () => undefined,
-  );
+  const windows = hourlyWindows('2026-06-01T22:00:00Z', '2026-06-02T02:00:00Z');
+  const outcomes = await backfill({ env: 'dev', windows, concurrency: 1, dryRun: false, pollSeconds: 0 }, new SFNClient({ region: 'eu-west-1' }), 'arn:sm', (l) => void lines.push(l), async () => undefined);
   expect(outcomes.map((o) => [o.window.start, o.status])).toEqual([
     ['2026-06-01T22:00:00.000Z', 'SUCCEEDED'],
-    ['2026-06-01T23:00:00.000Z', 'FAILED'],
-    ['2026-06-02T00:00:00.000Z', 'SUCCEEDED'],
+    ['2026-06-01T23:00:00.000Z', 'SUCCEEDED'],
+    ['2026-06-02T00:00:00.000Z', 'FAILED'],
+    ['2026-06-02T01:00:00.000Z', 'NOT_STARTED'],
   ]);
+  expect(outcomes[3].error).toBe('not started: the earlier window 20260602T0000 failed');
   const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input!));
-  expect(inputs[0]).toEqual({ window: { start: '2026-06-01T22:00:00.000Z', end: '2026-06-01T23:00:00.000Z' } });
-  expect(lines[0]).toBe('3 window(s) 2026-06-01T22:00:00.000Z … 2026-06-02T01:00:00.000Z, concurrency 2');
+  expect(inputs).toEqual([{ window: windows[0] }, { window: windows[1], predecessor: windows[0] }, { window: windows[2], predecessor: windows[1] }]);
+  expect(lines[0]).toBe('4 window(s) 2026-06-01T22:00:00.000Z … 2026-06-02T02:00:00.000Z, concurrency 1');
+});
+
+test('concurrent windows are started in time order, each naming the one before it', async () => {
+  const sfn = mockClient(SFNClient);
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+  const windows = hourlyWindows('2026-06-01T22:00:00Z', '2026-06-02T03:00:00Z');
+  await backfill({ env: 'dev', windows, concurrency: 3, dryRun: false, pollSeconds: 0 }, new SFNClient({ region: 'eu-west-1' }), 'arn:sm', () => undefined, async () => undefined);
+  const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input!) as { window: unknown; predecessor?: unknown });
+  expect(inputs.map((i) => i.window)).toEqual(windows);
+  expect(inputs.map((i) => i.predecessor)).toEqual([undefined, ...windows.slice(0, -1)]);
 });

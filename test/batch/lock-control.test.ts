@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { plan, publishMetrics } from '../../lambda/batch/control';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { createHandler } from '../../lambda/batch/handlers/control';
+import { MemoryLoadOrderStore } from '../../lambda/batch/load-order';
 import { DynamoLockStore, LockHeld, MemoryLockStore } from '../../lambda/batch/lock';
 import { hourlyWindows, windowForScheduledTime, windowId } from '../../lambda/batch/window';
 
@@ -56,7 +57,7 @@ describe('leases', () => {
 
   test('control handler: acquire / release / publish', async () => {
     const emitted: BatchMetricRecord[] = [];
-    const h = createHandler({ locks: new MemoryLockStore(), lockTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
+    const h = createHandler({ locks: new MemoryLockStore(), loadOrder: new MemoryLoadOrderStore(new MemoryLockStore()), lockTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
     await h({ action: 'acquire', name: 'warehouse', owner: 'a' });
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });

@@ -3,7 +3,7 @@
  * uses: OR / AND of `attribute_not_exists(a)`, `a = :v`, `a < :v`, with `#name` placeholders). A condition the
  * store forgot to send is simply not checked, as on DynamoDB, so a test sees the missing guard.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 type Input = { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> };
@@ -29,6 +29,8 @@ function holds(expression: string | undefined, item: Item | undefined, input: In
 
 export class FakeLeaseTable {
   readonly items = new Map<string, Item>();
+  /** The item names read (GetItem), in order, each marked if the read was not strongly consistent. */
+  readonly reads: string[] = [];
 
   /** Stands in for the DynamoDB client the lock store is given. */
   readonly client = {
@@ -45,6 +47,10 @@ export class FakeLeaseTable {
         if (!holds(command.input.ConditionExpression, this.items.get(key), command.input)) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
         this.items.delete(key);
         return {};
+      }
+      if (command instanceof GetItemCommand) {
+        this.reads.push(`${command.input.Key!.lock_name.S!}${command.input.ConsistentRead ? '' : ' (eventually consistent)'}`);
+        return { Item: this.items.get(command.input.Key!.lock_name.S!) };
       }
       throw new Error(`fake lease table: unsupported command ${(command as object).constructor.name}`);
     },

@@ -5,7 +5,7 @@
  * Add a new component's scenario below; the check binds its placeholders in lib/readiness/iam-lambdas.ts.
  */
 import * as fs from 'node:fs';
-import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand } from '@aws-sdk/client-redshift-data';
 import { GetNamespaceCommand } from '@aws-sdk/client-redshift-serverless';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -82,14 +82,15 @@ afterAll(() => {
 });
 
 describe('SDK calls of each Lambda, recorded', () => {
-  test('batch control: plan, acquire, release, publish', () =>
+  test('batch control: plan, acquire (after a predecessor loaded), release (recording the load), publish', () =>
     component('batch-control', async () => {
       process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable, lockTtlSeconds: 7500 });
       rec.dynamodb.on(PutItemCommand).resolves({}).on(DeleteItemCommand).resolves({});
+      rec.dynamodb.on(GetItemCommand).resolves({}).on(GetItemCommand, { Key: { lock_name: { S: 'loaded#20260601t0900' } } }).resolves({ Item: { expires_at: { N: '99999999999' } } });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/control')>('../../lambda/batch/handlers/control');
-      await handler({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z' } });
-      await handler({ action: 'acquire', name: 'window#orders', owner: 'exec-1' });
-      await handler({ action: 'release', names: ['window#orders'], owner: 'exec-1' });
+      await handler({ action: 'plan', input: { window: W, predecessor: { start: '2026-06-01T09:00:00.000Z', end: W.start } } });
+      await handler({ action: 'acquire', name: 'window#orders', owner: 'exec-1', after: '20260601t0900' });
+      await handler({ action: 'release', names: ['window#orders'], owner: 'exec-1', loaded: '20260601t1000' });
       await handler({ action: 'publish', window: W, loads: [{ table: 'orders', rowsLoaded: 3 }] });
     }));
 

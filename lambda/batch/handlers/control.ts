@@ -6,6 +6,7 @@ import { instrument, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig } from '../config';
 import { plan, publishMetrics } from '../control';
+import { awaitPredecessor, DynamoLoadOrderStore, markLoaded, WINDOW_ID, type LoadOrderStore } from '../load-order';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { windowSchema } from '../window';
 
@@ -13,16 +14,19 @@ export interface ControlDeps {
   readonly locks: LockStore;
   readonly lockTtlSeconds: number;
   readonly metrics: BatchMetricsSink;
+  readonly loadOrder: LoadOrderStore;
 }
 
 const eventSchema = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('plan'),
     /** The execution input: the scheduler's `{scheduledTime}` or a backfill's `{window}`. */
-    input: z.object({ scheduledTime: z.string().optional(), window: windowSchema.optional() }),
+    input: z.object({ scheduledTime: z.string().optional(), window: windowSchema.optional(), predecessor: windowSchema.optional() }),
   }),
-  z.strictObject({ action: z.literal('acquire'), name: z.string(), owner: z.string().min(1) }),
-  z.strictObject({ action: z.literal('release'), names: z.array(z.string()).min(1), owner: z.string().min(1) }),
+  /** `after`: a window id whose warehouse load must have finished first (the plan's `predecessor`). */
+  z.strictObject({ action: z.literal('acquire'), name: z.string(), owner: z.string().min(1), after: z.string().regex(WINDOW_ID).nullable().optional() }),
+  /** `loaded`: the window id whose warehouse load succeeded, recorded before the leases go. */
+  z.strictObject({ action: z.literal('release'), names: z.array(z.string()).min(1), owner: z.string().min(1), loaded: z.string().regex(WINDOW_ID).optional() }),
   z.strictObject({
     action: z.literal('publish'),
     window: windowSchema,
@@ -37,9 +41,11 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
       case 'plan':
         return plan(e.input);
       case 'acquire':
+        if (e.after) await awaitPredecessor(deps.loadOrder, e.after);
         await deps.locks.acquire(e.name, e.owner, deps.lockTtlSeconds);
         return { name: e.name, owner: e.owner };
       case 'release': {
+        if (e.loaded) await markLoaded(deps.loadOrder, e.loaded, e.owner);
         const released: string[] = [];
         for (const name of e.names) if (await deps.locks.release(name, e.owner)) released.push(name);
         return { released };
@@ -57,10 +63,12 @@ const pt = powertools(SERVICES.batchControl, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): ControlDeps {
   const config = readConfig(BATCH_CONFIG_SCHEMAS.control);
+  const ddb = pt.tracer.captureAWSv3Client(new DynamoDBClient({}));
   return {
-    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    locks: new DynamoLockStore(ddb, config.lockTable),
     lockTtlSeconds: config.lockTtlSeconds,
     metrics: powertoolsBatchMetrics(pt.metrics),
+    loadOrder: new DynamoLoadOrderStore(ddb, config.lockTable),
   };
 }
 

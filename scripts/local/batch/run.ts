@@ -23,6 +23,7 @@ import { createHandler as qualityHandler } from '../../../lambda/batch/handlers/
 import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/batch/glue-args';
 import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import type { LoadResult } from '../../../lambda/batch/loader';
+import { MemoryLoadOrderStore, PREDECESSOR_LOADING } from '../../../lambda/batch/load-order';
 import { MemoryLockStore } from '../../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../../lambda/contracts/metrics';
@@ -77,6 +78,8 @@ export interface LocalFaults {
   readonly loadAborted?: string;
   /** dbt gets an unparsable as_of_date, so models fail and dbt exits non-zero. */
   readonly dbtFails?: boolean;
+  /** Glue conform starts only once this settles (orders concurrent executions in a test). */
+  readonly conformAfter?: Promise<unknown>;
 }
 
 export interface LocalBatchEnv {
@@ -89,9 +92,11 @@ export interface LocalBatchEnv {
   readonly overlapMinutes: number;
   /** Shared by every execution of this environment (the DynamoDB table's role). */
   readonly locks: MemoryLockStore;
+  /** The load-order markers beside those leases (shared the same way). */
+  readonly loadOrder: MemoryLoadOrderStore;
   /** Progress lines while it runs. @default none */
   readonly progress?: (line: string) => void;
-  /** Retry waits in ms instead of the definition's (which are minutes for leases). @default 0 / 50 ms */
+  /** Retry waits in ms instead of the definition's (minutes for leases): 0, 50 ms for a lease, 5 s for a predecessor's load. @default true */
   readonly fastRetries?: boolean;
 }
 
@@ -103,12 +108,14 @@ export function localBatchEnv(
   config: EnvironmentConfig,
   where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'locks' | 'progress' | 'fastRetries'>>,
 ): LocalBatchEnv {
+  const locks = where.locks ?? new MemoryLockStore();
   return {
     thresholds: config.quality,
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks: new MemoryLockStore(),
+    loadOrder: new MemoryLoadOrderStore(locks),
     ...where,
+    locks,
   };
 }
 
@@ -268,7 +275,7 @@ export async function runLocalExecution(
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
   const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect });
+  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect, loadOrder: env.loadOrder });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,
@@ -290,6 +297,7 @@ export async function runLocalExecution(
   const transient = { conform: [...(faults.glueTransient?.conform ?? [])], customer_features: [...(faults.glueTransient?.customer_features ?? [])] };
   const glue = (job: 'conform' | 'customer_features') => async (raw: unknown) => {
     const args = (raw as { Arguments?: Record<string, string> }).Arguments ?? {};
+    if (job === 'conform') await faults.conformAfter;
     const next = transient[job].shift();
     if (next) throw new TaskFailed(next, `Glue StartJobRun for ${job} failed: ${next} (injected)`);
     const jobArgs: Record<string, string> =
@@ -364,7 +372,11 @@ export async function runLocalExecution(
     },
   };
   const stateNames = stateNamesOf(definition.States as States);
-  const retryIntervalOverrides = Object.fromEntries(stateNames.map((s) => [s, s.startsWith('Acquire') ? 50 : 0]));
+  // Per retrier: waiting for a predecessor's load keeps a bound (its attempts × 5 s) long enough for that load.
+  const retryWaitMs = (state: string, errors: string[]) => (errors.includes(PREDECESSOR_LOADING) ? 5_000 : state.startsWith('Acquire') ? 50 : 0);
+  const retriesOf = (states: States): [string, number[]][] =>
+    Object.entries(states).flatMap(([name, s]) => [[name, ((s.Retry ?? []) as { ErrorEquals: string[] }[]).map((r) => retryWaitMs(name, r.ErrorEquals))], ...nestedStates(s).flatMap(retriesOf)] as [string, number[]][]);
+  const retryIntervalOverrides = Object.fromEntries(retriesOf(definition.States as States));
 
   const machine = new StateMachine(withAwsTaskDefaults(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {

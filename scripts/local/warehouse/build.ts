@@ -21,6 +21,25 @@ export const GOLD_TABLES = ['customer_360', 'fct_orders', 'dim_customers', 'dim_
 const OLTP_SPECS = Object.values(TABLE_SPECS) as TableSpec[];
 const STREAM_SPECS = Object.values(STREAM_TABLE_SPECS) as TableSpec[];
 
+/** Rows in either database's gold table but not the other's (EXCEPT ALL both ways), per gold table. */
+export async function goldDifferences(duckdbPath: string, referencePath: string): Promise<Record<string, number>> {
+  const instance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    await conn.run(`ATTACH '${referencePath.replace(/'/g, "''")}' AS reference_build (READ_ONLY)`);
+    const diff: Record<string, number> = {};
+    for (const t of GOLD_TABLES) {
+      const q = (a: string, b: string) => `SELECT count(*) AS n FROM (SELECT * FROM ${a}.${t} EXCEPT ALL SELECT * FROM ${b}.${t})`;
+      const rows = await conn.runAndReadAll(`SELECT (${q('gold', 'reference_build.gold')}) + (${q('reference_build.gold', 'gold')}) AS n`);
+      diff[t] = Number(rows.getRowObjectsJson()[0].n);
+    }
+    return diff;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Runs statements in one transaction (what BatchExecuteStatement does on Redshift); rolls back on failure. */
 export async function inTransaction(conn: DuckDBConnection, statements: readonly string[]): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
