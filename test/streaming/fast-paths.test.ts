@@ -8,7 +8,7 @@ import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
 import type { ContractIssue } from '../../lambda/contracts/events';
 import type { StreamRecordInput } from '../../lambda/stream-processor/core';
-import { bodyOf, isoTime, quarantineLine, stagingBody, stagingOpen } from '../../lambda/stream-processor/route';
+import { isoTime, quarantineLine } from '../../lambda/stream-processor/route';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
 
 /** Each fast path of the processor core agrees with the straightforward implementation it replaces. */
@@ -94,47 +94,10 @@ describe('textIsExactly (quote-count check before the exact scan)', () => {
   });
 });
 
-/** The staging line as first written: the open event text plus its JSON-serialized stream position. */
-function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
-  return `${stagingOpen(value, text)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
-}
-
 /** The quarantine line as first written: JSON.stringify of the record with these fields, in this order. */
 function quarantineLineJson(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
   return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
 }
-
-describe('stagingBody (one join over pieces instead of per-record lines)', () => {
-  const shardId = fc.oneof(fc.constant('shardId-000000000000'), fc.constantFrom('shardId-000000000001', 'shard"\\é', ''));
-  const sequenceNumber = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String), fc.string({ maxLength: 6 }));
-  const arrivalMs = fc.oneof(
-    fc.integer({ min: ARRIVAL_MS - 5_000, max: ARRIVAL_MS + 5_000 }),
-    fc.integer({ min: -8.64e15, max: 8.64e15 }),
-    fc.double({ min: -1e13, max: 1e13, noNaN: true }),
-  );
-  const event = fc.oneof(
-    fc.constant(order()),
-    fc.dictionary(fc.constantFrom('a', 'b', '\u0061', 'x"y'), fc.jsonValue(), { minKeys: 1, maxKeys: 4 }),
-  );
-  const entry = fc.record({ value: event, pretty: fc.boolean(), shardId, sequenceNumber, arrivalMs });
-
-  test('property: equals the stagingLine of each record joined as NDJSON, for every prefix', () => {
-    fc.assert(
-      fc.property(fc.array(entry, { maxLength: 12 }), fc.nat(), (entries, cut) => {
-        const records = entries.map((e, i) => ({ shardId: e.shardId, sequenceNumber: e.sequenceNumber, arrivalMs: e.arrivalMs, data: String(i) }));
-        const texts = entries.map((e) => JSON.stringify(e.value, null, e.pretty ? 2 : undefined));
-        // Every other record of the batch is in this object (indexes ascending, not contiguous).
-        const indexes = entries.map((_, i) => i * 2);
-        const batch = records.flatMap((r) => [r, { ...r, sequenceNumber: 'other' }]);
-        const opens = entries.map((e, i) => stagingOpen(e.value, texts[i]));
-        const lines = entries.map((e, i) => stagingLine(e.value, texts[i], records[i]));
-        const count = entries.length ? cut % (entries.length + 1) : 0;
-        expect(stagingBody(opens, indexes, batch, count)).toBe(bodyOf(lines.slice(0, count)));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-});
 
 describe('quarantineLine (plain strings quoted without JSON.stringify)', () => {
   test('property: equals JSON.stringify of the quarantine record for any data, shard, sequence number and arrival', () => {
