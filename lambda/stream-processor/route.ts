@@ -122,20 +122,9 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
   return objects;
 }
 
-const BASE64 = /^[A-Za-z0-9+/=]*$/;
-const PLAIN = /^[\w-]*$/;
-/** JSON of a string that needs no escaping as a quoted copy, anything else through JSON.stringify. */
-const jsonString = (s: string, plain: RegExp): string => (plain.test(s) ? `"${s}"` : JSON.stringify(s));
-
-/**
- * One quarantine NDJSON line: exactly `JSON.stringify({reason, issues, raw_base64, shard_id, sequence_number,
- * arrival_time, stream})`, cheaper: the record data is almost always base64, which JSON.stringify would scan character
- * by character for escapes; a character-class test decides that faster, and only the issues go through
- * JSON.stringify (test/streaming/fast-paths.test.ts checks the two agree).
- */
+/** One quarantine NDJSON line: the reason, its issues and the record as received, with its stream position. */
 export function quarantineLine(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
-  // An ISO timestamp (digits, `-+:.TZ`) never needs escaping.
-  return `{"reason":${jsonString(reason, PLAIN)},"issues":${JSON.stringify(issues)},"raw_base64":${jsonString(r.data, BASE64)},"shard_id":${jsonString(r.shardId, PLAIN)},"sequence_number":${jsonString(r.sequenceNumber, PLAIN)},"arrival_time":"${isoTime(r.arrivalMs)}","stream":${jsonString(stream, PLAIN)}}`;
+  return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
 }
 
 /** The staging line up to its position fields: the event's JSON on one line without its closing brace. */

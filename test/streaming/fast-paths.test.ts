@@ -6,9 +6,6 @@ import { detectAnomalies, robustStats, type Finding, type Observation } from '..
 import { validRecordAt, type ValidRecord } from '../../lambda/stream-processor/core';
 import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
-import type { ContractIssue } from '../../lambda/contracts/events';
-import type { StreamRecordInput } from '../../lambda/stream-processor/core';
-import { isoTime, quarantineLine } from '../../lambda/stream-processor/route';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
 
 /** Each fast path of the processor core agrees with the straightforward implementation it replaces. */
@@ -91,25 +88,6 @@ describe('textIsExactly (quote-count check before the exact scan)', () => {
     ['{"a":["x","y"],"b":{}}', true],
   ])('textIsExactly(%s) = %s', (text, expected) => {
     expect(textIsExactly(text, JSON.parse(text))).toBe(expected);
-  });
-});
-
-/** The quarantine line as first written: JSON.stringify of the record with these fields, in this order. */
-function quarantineLineJson(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
-  return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
-}
-
-describe('quarantineLine (plain strings quoted without JSON.stringify)', () => {
-  test('property: equals JSON.stringify of the quarantine record for any data, shard, sequence number and arrival', () => {
-    const text = fc.oneof(fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64')), fc.string(), fc.constantFrom('', 'shardId-000000000000', 'a"b', 'x\\y', 'é', '\n', '\u2028'));
-    const issue = fc.record({ path: fc.string(), code: fc.string(), message: fc.string() });
-    fc.assert(
-      fc.property(fc.string(), fc.array(issue, { maxLength: 3 }), text, text, text, fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.double({ min: -1e13, max: 1e13, noNaN: true })), text, (reason, issues, data, shardId, sequenceNumber, arrivalMs, stream) => {
-        const r = { data, shardId, sequenceNumber, arrivalMs };
-        expect(quarantineLine(reason, issues, r, stream)).toBe(quarantineLineJson(reason, issues, r, stream));
-      }),
-      { numRuns: 3000 },
-    );
   });
 });
 
