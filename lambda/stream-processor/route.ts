@@ -37,37 +37,21 @@ interface Group {
   readonly indexes: number[];
 }
 
-/**
- * The objects of one kind: entity (event type, reason or anomaly type) → hour → shard → group, with the entity's
- * latest group checked first (consecutive records of an entity almost always share hour and shard). No per-record
- * key strings or closures.
- */
+/** The objects of one kind: a group per entity (event type, reason or anomaly type), hour and shard, in first-seen order. */
 class Groups {
   public readonly list: Group[] = [];
-  private readonly index = new Map<string, Map<number, Map<string, Group>>>();
-  private readonly latest = new Map<string, Group>();
+  private readonly byKey = new Map<string, Group>();
 
   public add(entity: string, reason: string | undefined, hourMs: number, shardId: string, line: string, at: number): void {
-    let group = this.latest.get(entity);
-    if (group === undefined || group.hourMs !== hourMs || group.shardId !== shardId) {
-      group = this.find(entity, reason, hourMs, shardId);
-      this.latest.set(entity, group);
+    const key = `${entity}|${hourMs}|${shardId}`;
+    let group = this.byKey.get(key);
+    if (!group) {
+      group = { entity, reason, hourMs, shardId, lines: [], indexes: [] };
+      this.byKey.set(key, group);
+      this.list.push(group);
     }
     group.lines.push(line);
     group.indexes.push(at);
-  }
-
-  private find(entity: string, reason: string | undefined, hourMs: number, shardId: string): Group {
-    let byHour = this.index.get(entity);
-    if (!byHour) this.index.set(entity, (byHour = new Map()));
-    let byShard = byHour.get(hourMs);
-    if (!byShard) byHour.set(hourMs, (byShard = new Map()));
-    let group = byShard.get(shardId);
-    if (!group) {
-      byShard.set(shardId, (group = { entity, reason, hourMs, shardId, lines: [], indexes: [] }));
-      this.list.push(group);
-    }
-    return group;
   }
 }
 
