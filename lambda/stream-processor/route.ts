@@ -2,7 +2,6 @@ import { objectKey, streamStagingHour } from '../shared/lake-keys';
 import type { ContractIssue } from '../contracts/events';
 import type { AnomalyRecord } from '../contracts/events-anomalies';
 import { validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
-import { openObjectText, textIsExactly } from './raw-json';
 
 /**
  * Route: turns a batch outcome into lake objects with deterministic keys (EVENTS layout):
@@ -109,11 +108,6 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
 /** One quarantine NDJSON line: the reason, its issues and the record as received, with its stream position. */
 export function quarantineLine(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
   return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
-}
-
-/** The staging line up to its position fields: the event's JSON on one line without its closing brace. */
-export function stagingOpen(value: unknown, text: string): string {
-  return textIsExactly(text, value) ? openObjectText(text) : JSON.stringify(value).slice(0, -1);
 }
 
 /**
