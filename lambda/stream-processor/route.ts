@@ -36,17 +36,21 @@ interface Group {
   readonly indexes: number[];
 }
 
-/** The objects of one kind: a group per entity (event type, reason or anomaly type), hour and shard, in first-seen order. */
+/**
+ * The objects of one kind: a group per entity (event type, reason or anomaly type), hour and shard, in first-seen
+ * order. A batch comes from one shard and spans an hour or two, so an entity has only a few groups to search.
+ */
 class Groups {
   public readonly list: Group[] = [];
-  private readonly byKey = new Map<string, Group>();
+  private readonly byEntity = new Map<string, Group[]>();
 
   public add(entity: string, reason: string | undefined, hourMs: number, shardId: string, line: string, at: number): void {
-    const key = `${entity}|${hourMs}|${shardId}`;
-    let group = this.byKey.get(key);
+    let groups = this.byEntity.get(entity);
+    if (!groups) this.byEntity.set(entity, (groups = []));
+    let group = groups.find((g) => g.hourMs === hourMs && g.shardId === shardId);
     if (!group) {
       group = { entity, reason, hourMs, shardId, lines: [], indexes: [] };
-      this.byKey.set(key, group);
+      groups.push(group);
       this.list.push(group);
     }
     group.lines.push(line);
