@@ -7,8 +7,10 @@ import { build } from 'esbuild';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { loadEnvironmentConfig } from '../lib/config';
-import { buildEventSchemas, createEventContracts } from '../lambda/contracts/events';
-import { createStreamHandler } from '../lambda/stream-processor/handler';
+import * as contractsModule from '../lambda/contracts/events';
+import { buildEventSchemas } from '../lambda/contracts/events';
+import * as handlerModule from '../lambda/stream-processor/handler';
+import type { BatchReport } from '../lambda/stream-processor/ports';
 import { MemoryDocumentStore } from '../scripts/local/document-stores';
 import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
 
@@ -22,6 +24,10 @@ import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
  *       discriminated union of the stream's types), one call per batch
  * plus the minified Lambda bundle size and module init time in a fresh process, without and with the source map the
  * stack deploys (`--enable-source-maps`). Last line: one JSON object.
+ *
+ * `-- --against <dir>`: also runs the handler of another checkout of this repository with its node_modules (e.g.
+ * `git worktree add <dir> <commit> && ln -s "$PWD/node_modules" <dir>/`) interleaved with (b) in this process, and
+ * compares their CPU time per batch (median and best round): unlike wall time, that holds up on a loaded machine.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,21 +37,49 @@ const BATCH_SIZE = loadEnvironmentConfig('prod').streaming.batchSize;
 
 type Path = { readonly name: string; readonly run: () => unknown };
 
+/** A path's records/s in its fastest round (wall time), and its CPU ms per batch in the best and the median round. */
+interface Timing {
+  readonly rps: number;
+  readonly cpuMsPerBatch: number;
+  readonly medianCpuMsPerBatch: number;
+}
+
 /**
  * Runs the paths interleaved (a, b, c, a, b, …) so load changes on a shared machine hit all of them alike, and keeps
- * each path's best round (the least disturbed one). Warm-up rounds are discarded. Returns records/s per path.
+ * each path's best round (the least disturbed one). Warm-up rounds are discarded.
  */
-async function interleaved(paths: readonly Path[], rounds: number): Promise<number[]> {
-  const best = paths.map(() => Infinity);
+async function interleaved(paths: readonly Path[], rounds: number): Promise<Timing[]> {
+  const wall = paths.map(() => Infinity);
+  const cpu = paths.map((): number[] => []);
   for (let round = -2; round < rounds; round++) {
     for (const [i, path] of paths.entries()) {
+      const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       await path.run();
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (round >= 0) best[i] = Math.min(best[i], seconds);
+      const used = process.cpuUsage(cpu0);
+      if (round < 0) continue;
+      wall[i] = Math.min(wall[i], seconds);
+      cpu[i].push((used.user + used.system) / 1000 / (RECORDS / BATCH_SIZE));
     }
   }
-  return best.map((s) => RECORDS / s);
+  return paths.map((_, i) => {
+    const sorted = cpu[i].sort((x, y) => x - y);
+    return { rps: RECORDS / wall[i], cpuMsPerBatch: sorted[0], medianCpuMsPerBatch: sorted[sorted.length >> 1] };
+  });
+}
+
+/** The processor's handler from a checkout's modules, I/O stubbed; `record` receives each batch's report. */
+function stubbedHandler(modules: { handler: typeof handlerModule; contracts: typeof contractsModule }, record: (r: BatchReport) => void = () => undefined) {
+  return modules.handler.createStreamHandler({
+    settings: BENCH_SETTINGS,
+    contracts: modules.contracts.createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
+    lake: { put: async () => undefined, delete: async () => undefined },
+    alerts: { publish: async () => undefined },
+    outboxStore: new MemoryDocumentStore(),
+    metrics: { record },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
 }
 
 async function bundle(sourceMap: boolean): Promise<{ file: string; bytes: number; mapBytes: number }> {
@@ -112,31 +146,15 @@ async function main(): Promise<void> {
     return n;
   };
 
-  let failures = -1;
-  const handler = createStreamHandler({
-    settings: BENCH_SETTINGS,
-    contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
-    lake: { put: async () => undefined, delete: async () => undefined },
-    alerts: { publish: async () => undefined },
-    outboxStore: new MemoryDocumentStore(),
-    metrics: { record: () => undefined },
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
+  const local = { handler: handlerModule, contracts: contractsModule };
   let quarantined = 0;
-  const countingHandler = createStreamHandler({
-    settings: BENCH_SETTINGS,
-    contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
-    lake: { put: async () => undefined, delete: async () => undefined },
-    alerts: { publish: async () => undefined },
-    outboxStore: new MemoryDocumentStore(),
-    metrics: { record: (r) => void (quarantined += r.quarantined) },
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
+  const countingHandler = stubbedHandler(local, (r) => void (quarantined += r.quarantined));
   for (const event of events) await countingHandler(event);
-  const core = async () => {
-    failures = 0;
+  let failures = 0;
+  const allBatches = (handler: handlerModule.StreamHandler) => async () => {
     for (const event of events) failures += (await handler(event)).batchItemFailures.length;
   };
+  const core = allBatches(stubbedHandler(local));
 
   const s = buildEventSchemas(BENCH_SETTINGS.currencies as [string, ...string[]]);
   const union = z.discriminatedUnion('event_type', [s.order_placed, s.order_cancelled, s.payment_captured]);
@@ -152,14 +170,16 @@ async function main(): Promise<void> {
   };
   // (a) and (b) interleaved; (c) afterwards: it runs classic zod through the same zod core, and interleaving it would
   // turn (b)'s call sites megamorphic, measuring the mix rather than the processor.
-  const [ceiling, coreRps] = await interleaved(
+  const [ceilingTiming, coreTiming] = await interleaved(
     [
       { name: '(a)', run: bare },
       { name: '(b)', run: core },
     ],
     40,
   );
-  const [powertools] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
+  const [powertoolsTiming] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
+  const [ceiling, coreRps, powertools] = [ceilingTiming.rps, coreTiming.rps, powertoolsTiming.rps];
+  const compared = await compareWith(argValue('--against'), core, allBatches);
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
   if (powertoolsRejected < quarantined * 0.8) throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
 
@@ -185,6 +205,8 @@ async function main(): Promise<void> {
     `(b)/(c) = ${(coreRps / powertools).toFixed(1)}x   (target ≥ 15x)`,
     `(b)/(a) = ${((coreRps / ceiling) * 100).toFixed(0)}%   (target ≥ 50%)`,
     `(b)     = ${Math.round(coreRps).toLocaleString('en-US')} rec/s, ${msPerBatch(coreRps).toFixed(2)} ms per ${BATCH_SIZE.toLocaleString('en-US')}-record batch   (target ≥ 300,000 rec/s)`,
+    `(b) CPU = ${coreTiming.cpuMsPerBatch.toFixed(2)} ms per batch in the best round, ${coreTiming.medianCpuMsPerBatch.toFixed(2)} ms in the median one`,
+    ...(compared ? [compared.line] : []),
     `bundle  = ${bytes.toLocaleString('en-US')} bytes minified   (target ≤ 250 KB)`,
     `init    = ${init.total.toFixed(1)} ms in a fresh process incl. the runtime's AWS SDK clients; bundle alone ${init.bundle.toFixed(1)} ms (median of 7; target ≤ 100 ms)`,
     `          with the source map (${mapped.mapBytes.toLocaleString('en-US')} bytes) and --enable-source-maps: ${initMapped.total.toFixed(1)} ms; bundle alone ${initMapped.bundle.toFixed(1)} ms`,
@@ -200,6 +222,9 @@ async function main(): Promise<void> {
       powertools_rps: Math.round(powertools),
       core_ms_per_batch: Math.round(msPerBatch(coreRps) * 100) / 100,
       powertools_ms_per_batch: Math.round(msPerBatch(powertools) * 100) / 100,
+      core_cpu_ms_per_batch: Math.round(coreTiming.cpuMsPerBatch * 100) / 100,
+      core_median_cpu_ms_per_batch: Math.round(coreTiming.medianCpuMsPerBatch * 100) / 100,
+      ...(compared ? { against: compared.json } : {}),
       core_vs_powertools: Math.round((coreRps / powertools) * 10) / 10,
       core_vs_ceiling: Math.round((coreRps / ceiling) * 100) / 100,
       invalid_fraction: quarantined / RECORDS,
@@ -212,6 +237,35 @@ async function main(): Promise<void> {
       load_average: Math.round(os.loadavg()[0] * 10) / 10,
     })}\n`,
   );
+}
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+/** (b) against the handler of the checkout at `dir`, interleaved, 60 rounds each: CPU ms per batch, median and best. */
+async function compareWith(dir: string | undefined, core: () => Promise<void>, allBatches: (h: handlerModule.StreamHandler) => () => Promise<void>) {
+  if (dir === undefined) return undefined;
+  const root = path.resolve(dir);
+  /* eslint-disable @typescript-eslint/no-require-imports -- another checkout's modules, chosen at run time */
+  const other = {
+    handler: require(path.join(root, 'lambda', 'stream-processor', 'handler')) as typeof handlerModule,
+    contracts: require(path.join(root, 'lambda', 'contracts', 'events')) as typeof contractsModule,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const [here, there] = await interleaved(
+    [
+      { name: '(b)', run: core },
+      { name: dir, run: allBatches(stubbedHandler(other)) },
+    ],
+    60,
+  );
+  const ratio = here.medianCpuMsPerBatch / there.medianCpuMsPerBatch;
+  return {
+    line: `(b) vs ${dir}: CPU ms per batch, median ${here.medianCpuMsPerBatch.toFixed(2)} vs ${there.medianCpuMsPerBatch.toFixed(2)} (${ratio.toFixed(3)}×), best ${here.cpuMsPerBatch.toFixed(2)} vs ${there.cpuMsPerBatch.toFixed(2)} (${(here.cpuMsPerBatch / there.cpuMsPerBatch).toFixed(3)}×)`,
+    json: { dir, median_cpu_ms_per_batch: Math.round(there.medianCpuMsPerBatch * 100) / 100, cpu_ms_per_batch: Math.round(there.cpuMsPerBatch * 100) / 100, median_ratio: Math.round(ratio * 1000) / 1000 },
+  };
 }
 
 main().catch((err) => {
