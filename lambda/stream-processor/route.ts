@@ -38,7 +38,8 @@ interface Group {
 
 /**
  * The objects of one kind: a group per entity (event type, reason or anomaly type), hour and shard, in first-seen
- * order. A batch comes from one shard and spans an hour or two, so an entity has only a few groups to search.
+ * order. A Kinesis batch comes from one shard and its arrivals span an hour or two, so an entity has few groups to
+ * search (anomalies, grouped by the hour of occurred_at, may have more, but they are few records).
  */
 class Groups {
   public readonly list: Group[] = [];
