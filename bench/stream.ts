@@ -7,9 +7,8 @@ import { build } from 'esbuild';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { loadEnvironmentConfig } from '../lib/config';
-import * as contractsModule from '../lambda/contracts/events';
-import { buildEventSchemas } from '../lambda/contracts/events';
-import * as handlerModule from '../lambda/stream-processor/handler';
+import { buildEventSchemas, createEventContracts } from '../lambda/contracts/events';
+import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { BatchReport } from '../lambda/stream-processor/ports';
 import { MemoryDocumentStore } from '../scripts/local/document-stores';
 import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
@@ -24,10 +23,7 @@ import { BENCH_SETTINGS, transactionsBatch } from './stream-fixture';
  *       discriminated union of the stream's types), one call per batch
  * plus the minified Lambda bundle size and module init time in a fresh process, without and with the source map the
  * stack deploys (`--enable-source-maps`). Last line: one JSON object.
- *
- * `-- --against <dir>`: also runs the handler of another checkout of this repository with its node_modules (e.g.
- * `git worktree add <dir> <commit> && ln -s "$PWD/node_modules" <dir>/`) interleaved with (b) in this process, and
- * compares their CPU time per batch (median and best round): unlike wall time, that holds up on a loaded machine.
+
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -69,11 +65,11 @@ async function interleaved(paths: readonly Path[], rounds: number): Promise<Timi
   });
 }
 
-/** The processor's handler from a checkout's modules, I/O stubbed; `record` receives each batch's report. */
-function stubbedHandler(modules: { handler: typeof handlerModule; contracts: typeof contractsModule }, record: (r: BatchReport) => void = () => undefined) {
-  return modules.handler.createStreamHandler({
+/** The processor's handler with I/O stubbed; `record` receives each batch's report. */
+function stubbedHandler(record: (r: BatchReport) => void = () => undefined) {
+  return createStreamHandler({
     settings: BENCH_SETTINGS,
-    contracts: modules.contracts.createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
+    contracts: createEventContracts({ currencies: BENCH_SETTINGS.currencies }),
     lake: { put: async () => undefined, delete: async () => undefined },
     alerts: { publish: async () => undefined },
     outboxStore: new MemoryDocumentStore(),
@@ -146,15 +142,14 @@ async function main(): Promise<void> {
     return n;
   };
 
-  const local = { handler: handlerModule, contracts: contractsModule };
   let quarantined = 0;
-  const countingHandler = stubbedHandler(local, (r) => void (quarantined += r.quarantined));
+  const countingHandler = stubbedHandler((r) => void (quarantined += r.quarantined));
   for (const event of events) await countingHandler(event);
   let failures = 0;
-  const allBatches = (handler: handlerModule.StreamHandler) => async () => {
+  const handler = stubbedHandler();
+  const core = async () => {
     for (const event of events) failures += (await handler(event)).batchItemFailures.length;
   };
-  const core = allBatches(stubbedHandler(local));
 
   const s = buildEventSchemas(BENCH_SETTINGS.currencies as [string, ...string[]]);
   const union = z.discriminatedUnion('event_type', [s.order_placed, s.order_cancelled, s.payment_captured]);
@@ -179,7 +174,6 @@ async function main(): Promise<void> {
   );
   const [powertoolsTiming] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
   const [ceiling, coreRps, powertools] = [ceilingTiming.rps, coreTiming.rps, powertoolsTiming.rps];
-  const compared = await compareWith(argValue('--against'), core, allBatches);
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
   if (powertoolsRejected < quarantined * 0.8) throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
 
@@ -206,7 +200,6 @@ async function main(): Promise<void> {
     `(b)/(a) = ${((coreRps / ceiling) * 100).toFixed(0)}%   (target ≥ 50%)`,
     `(b)     = ${Math.round(coreRps).toLocaleString('en-US')} rec/s, ${msPerBatch(coreRps).toFixed(2)} ms per ${BATCH_SIZE.toLocaleString('en-US')}-record batch   (target ≥ 300,000 rec/s)`,
     `(b) CPU = ${coreTiming.cpuMsPerBatch.toFixed(2)} ms per batch in the best round, ${coreTiming.medianCpuMsPerBatch.toFixed(2)} ms in the median one`,
-    ...(compared ? [compared.line] : []),
     `bundle  = ${bytes.toLocaleString('en-US')} bytes minified   (target ≤ 250 KB)`,
     `init    = ${init.total.toFixed(1)} ms in a fresh process incl. the runtime's AWS SDK clients; bundle alone ${init.bundle.toFixed(1)} ms (median of 7; target ≤ 100 ms)`,
     `          with the source map (${mapped.mapBytes.toLocaleString('en-US')} bytes) and --enable-source-maps: ${initMapped.total.toFixed(1)} ms; bundle alone ${initMapped.bundle.toFixed(1)} ms`,
@@ -224,7 +217,6 @@ async function main(): Promise<void> {
       powertools_ms_per_batch: Math.round(msPerBatch(powertools) * 100) / 100,
       core_cpu_ms_per_batch: Math.round(coreTiming.cpuMsPerBatch * 100) / 100,
       core_median_cpu_ms_per_batch: Math.round(coreTiming.medianCpuMsPerBatch * 100) / 100,
-      ...(compared ? { against: compared.json } : {}),
       core_vs_powertools: Math.round((coreRps / powertools) * 10) / 10,
       core_vs_ceiling: Math.round((coreRps / ceiling) * 100) / 100,
       invalid_fraction: quarantined / RECORDS,
@@ -237,35 +229,6 @@ async function main(): Promise<void> {
       load_average: Math.round(os.loadavg()[0] * 10) / 10,
     })}\n`,
   );
-}
-
-function argValue(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
-
-/** (b) against the handler of the checkout at `dir`, interleaved, 60 rounds each: CPU ms per batch, median and best. */
-async function compareWith(dir: string | undefined, core: () => Promise<void>, allBatches: (h: handlerModule.StreamHandler) => () => Promise<void>) {
-  if (dir === undefined) return undefined;
-  const root = path.resolve(dir);
-  /* eslint-disable @typescript-eslint/no-require-imports -- another checkout's modules, chosen at run time */
-  const other = {
-    handler: require(path.join(root, 'lambda', 'stream-processor', 'handler')) as typeof handlerModule,
-    contracts: require(path.join(root, 'lambda', 'contracts', 'events')) as typeof contractsModule,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const [here, there] = await interleaved(
-    [
-      { name: '(b)', run: core },
-      { name: dir, run: allBatches(stubbedHandler(other)) },
-    ],
-    60,
-  );
-  const ratio = here.medianCpuMsPerBatch / there.medianCpuMsPerBatch;
-  return {
-    line: `(b) vs ${dir}: CPU ms per batch, median ${here.medianCpuMsPerBatch.toFixed(2)} vs ${there.medianCpuMsPerBatch.toFixed(2)} (${ratio.toFixed(3)}×), best ${here.cpuMsPerBatch.toFixed(2)} vs ${there.cpuMsPerBatch.toFixed(2)} (${(here.cpuMsPerBatch / there.cpuMsPerBatch).toFixed(3)}×)`,
-    json: { dir, median_cpu_ms_per_batch: Math.round(there.medianCpuMsPerBatch * 100) / 100, cpu_ms_per_batch: Math.round(there.cpuMsPerBatch * 100) / 100, median_ratio: Math.round(ratio * 1000) / 1000 },
-  };
 }
 
 main().catch((err) => {
