@@ -99,7 +99,7 @@ export function createEventContracts(options: EventContractOptions): EventContra
         if (rejection) return rejection;
       }
       const event = value as StreamEvent;
-      const occurredMs = timestampMs(event.occurred_at);
+      const occurredMs = Date.parse(event.occurred_at);
       if (occurredMs - arrivalMs > MAX_FUTURE_MS) {
         return reject('future_timestamp', 'occurred_at', 'occurred_at is more than 5 minutes after the record arrived');
       }
@@ -121,34 +121,6 @@ function rejectionOf(schema: EventSchemas[EventType], record: Record<string, unk
   }
   if (parsed.success) return undefined;
   return { ok: false, reason: reasonOf(parsed.error.issues[0], record), issues: parsed.error.issues.map(toContractIssue) };
-}
-
-const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
-let lastDay = '\0';
-let lastDayMs = 0;
-
-/**
- * `Date.parse` of a timestamp that passed `timestampSchema` (`YYYY-MM-DDTHH:MM:SS[.f…]Z`, a valid calendar date),
- * read from its digits; the day's epoch ms is reused while consecutive events share a day. Fractions beyond
- * milliseconds are truncated, as `Date.parse` does. Any other shape goes to `Date.parse`.
- */
-export function timestampMs(s: string): number {
-  const n = s.length;
-  if (n < 20 || s.charCodeAt(10) !== 84 || s.charCodeAt(n - 1) !== 90 || (n > 20 && s.charCodeAt(19) !== 46)) return Date.parse(s);
-  if (!s.startsWith(lastDay)) {
-    const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-    // Date.UTC maps years 0–99 to 1900–1999.
-    if (year < 100) return Date.parse(s);
-    lastDayMs = Date.UTC(year, digit(s, 5) * 10 + digit(s, 6) - 1, digit(s, 8) * 10 + digit(s, 9));
-    lastDay = s.slice(0, 10);
-  }
-  let ms = 0;
-  if (n > 21) {
-    ms = digit(s, 20) * 100;
-    if (n > 22) ms += digit(s, 21) * 10;
-    if (n > 23) ms += digit(s, 22);
-  }
-  return lastDayMs + ((digit(s, 11) * 10 + digit(s, 12)) * 60 + digit(s, 14) * 10 + digit(s, 15)) * 60_000 + (digit(s, 17) * 10 + digit(s, 18)) * 1000 + ms;
 }
 
 function toContractIssue(issue: z.core.$ZodIssue): ContractIssue {

@@ -1,5 +1,6 @@
 import type { AnomalyType } from '../contracts/events-anomalies';
 import { ALERT_PREFIX, timePartition } from '../contracts/lake-keys';
+import { alertMessage } from './alert-message';
 import type { AlertPublisher, DocumentStore } from './ports';
 
 /**
@@ -22,7 +23,6 @@ export const ALERT_LEDGER_PREFIX = `${ALERT_PREFIX}ledger/`;
 export const ALERT_PENDING_PREFIX = `${ALERT_PREFIX}pending/`;
 /** Entries per SNS message (keeps every message well under the 256 KB limit). */
 export const MAX_ENTRIES_PER_MESSAGE = 500;
-const MAX_EXAMPLES = 10;
 const HOUR_MS = 3_600_000;
 
 export interface AlertEntry {
@@ -190,7 +190,7 @@ export class AlertOutbox {
   }
 
   private async publish(stream: string, name: string, entries: readonly AlertEntry[]): Promise<boolean> {
-    const { subject, message } = alertMessage(this.environment, stream, name, entries);
+    const { subject, message } = alertMessage(this.environment, stream, `${ALERT_LEDGER_PREFIX}${name}`, entries);
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
         await this.publisher.publish(subject, message);
@@ -222,30 +222,4 @@ export class AlertOutbox {
     }
     throw new Error(`alert ledger ${key}: more than ${this.maxConflicts} concurrent updates`);
   }
-}
-
-/** One SNS message: counts by type, every entry's sequence number by type, and a few examples. */
-export function alertMessage(environment: string, stream: string, ledger: string, entries: readonly AlertEntry[]): { subject: string; message: string } {
-  const byType: Partial<Record<AnomalyType, number>> = {};
-  const sequenceNumbers: Partial<Record<AnomalyType, string[]>> = {};
-  for (const e of entries) {
-    byType[e.anomaly_type] = (byType[e.anomaly_type] ?? 0) + 1;
-    (sequenceNumbers[e.anomaly_type] ??= []).push(e.sequence_number);
-  }
-  const message = {
-    environment,
-    stream,
-    shard_id: entries[0]?.shard_id,
-    anomalies: entries.length,
-    by_type: byType,
-    examples: entries.slice(0, MAX_EXAMPLES).map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({ anomaly_type, event_id, score, threshold, sequence_number })),
-    sequence_numbers: sequenceNumbers,
-    ledger: `${ALERT_LEDGER_PREFIX}${ledger}`,
-  };
-  const types = Object.entries(byType)
-    .map(([t, n]) => `${n} ${t}`)
-    .join(', ');
-  // SNS subjects: ASCII, ≤ 100 characters.
-  const subject = `DataFlow ${environment} ${stream}: ${types}`.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
-  return { subject, message: JSON.stringify(message, null, 2) };
 }

@@ -35,44 +35,31 @@ export interface Finding {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
+type Order = Observation & { readonly amount: number };
+
 export function detectAnomalies(observations: readonly Observation[], cfg: AnomalyConfig): Finding[] {
   const findings: Finding[] = [];
-  const skewMs = cfg.maxClockSkewSeconds * 1000;
-  const lateMs = cfg.maxLatenessSeconds * 1000;
-  const orders: Observation[] = [];
   for (const o of observations) {
     const ahead = o.occurredMs - o.arrivalMs;
-    if (ahead > skewMs) findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
-    else if (-ahead > lateMs) findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
-    if (o.amount !== undefined && o.eventType === 'order_placed') orders.push(o);
+    if (ahead > cfg.maxClockSkewSeconds * 1000) findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
+    else if (-ahead > cfg.maxLatenessSeconds * 1000) findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
   }
-  if (orders.length === 0) return findings;
 
-  const logs = new Float64Array(orders.length);
-  for (let i = 0; i < orders.length; i++) logs[i] = Math.log(orders[i].amount as number);
+  const orders = observations.filter((o): o is Order => o.eventType === 'order_placed' && o.amount !== undefined);
+  const logs = Float64Array.from(orders, (o) => Math.log(o.amount));
   const stats = orders.length >= cfg.madMinSamples ? robustStats(logs) : undefined;
-  // One map lookup per order: each order keeps its customer's counter, which the velocity rule reads afterwards.
-  const perCustomer = new Map<string, { n: number }>();
-  const counters: { n: number }[] = new Array(orders.length);
-  for (let i = 0; i < orders.length; i++) {
-    const o = orders[i];
-    const amount = o.amount as number;
-    const customer = o.customerId ?? '';
-    let counter = perCustomer.get(customer);
-    if (counter === undefined) perCustomer.set(customer, (counter = { n: 1 }));
-    else counter.n++;
-    counters[i] = counter;
-    if (amount > cfg.highAmount) {
-      findings.push({ index: o.index, type: 'high_amount', score: amount, threshold: cfg.highAmount });
+  const ordersPerCustomer = new Map<string, number>();
+  for (const o of orders) ordersPerCustomer.set(o.customerId ?? '', (ordersPerCustomer.get(o.customerId ?? '') ?? 0) + 1);
+  orders.forEach((o, i) => {
+    if (o.amount > cfg.highAmount) {
+      findings.push({ index: o.index, type: 'high_amount', score: o.amount, threshold: cfg.highAmount });
     } else if (stats && stats.mad > 0) {
       const z = (0.6745 * Math.abs(logs[i] - stats.median)) / stats.mad;
       if (z > cfg.madZThreshold) findings.push({ index: o.index, type: 'amount_outlier', score: round2(z), threshold: cfg.madZThreshold });
     }
-  }
-  for (let i = 0; i < orders.length; i++) {
-    const n = counters[i].n;
-    if (n > cfg.velocityMaxOrders) findings.push({ index: orders[i].index, type: 'velocity', score: n, threshold: cfg.velocityMaxOrders });
-  }
+    const n = ordersPerCustomer.get(o.customerId ?? '') ?? 0;
+    if (n > cfg.velocityMaxOrders) findings.push({ index: o.index, type: 'velocity', score: n, threshold: cfg.velocityMaxOrders });
+  });
   return findings.sort((a, b) => a.index - b.index);
 }
 

@@ -1,7 +1,7 @@
 import type { ContractIssue, EventContracts, QuarantineReason, StreamName } from '../contracts/events';
 import { detectAnomalies, type Finding, type Observation } from './anomalies';
 import { decodeRecord } from './decode';
-import { stagingOpen } from './route';
+import { stagingOpen } from './raw-json';
 import type { AnomalyConfig } from './settings';
 
 /**
@@ -25,7 +25,7 @@ export interface ValidRecord extends Observation {
   readonly occurredAt: string;
   /**
    * The event exactly as validated, as JSON on one line without its closing brace: the staging line is this plus
-   * `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}` (`route.ts` appends those when it builds the object body).
+   * `,"_shard_id":…,"_sequence_number":…,"_arrival_time":…}` (`route.ts` appends them).
    */
   readonly open: string;
   /** An order above the configured high-value amount (counted in metrics; not an anomaly). */

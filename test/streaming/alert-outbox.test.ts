@@ -76,6 +76,15 @@ describe('alert outbox', () => {
     expect(names).toEqual(['transactions/shardId-000000000000/dt=2026-11-02/hr=08.json', 'transactions/shardId-000000000000/dt=2026-11-02/hr=09.json']);
   });
 
+  test('each message names the key of the ledger it came from', async () => {
+    const store = new MemoryDocumentStore();
+    const { outbox, messages } = outboxWith(store);
+    for (const name of await outbox.enqueue('transactions', [entry(1), entry(2, 'velocity', ARRIVAL + 3_600_000)])) await outbox.send(name);
+    const ledgers = messages.map((m) => (JSON.parse(m.message) as { ledger: string }).ledger);
+    expect(ledgers).toEqual(['alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=08.json', 'alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=09.json']);
+    for (const key of ledgers) expect(store.docs.has(key)).toBe(true);
+  });
+
   test('concurrent invocations of one shard never lose each other’s entries (conditional writes)', async () => {
     const { outbox, announced } = outboxWith(yieldingReads(new MemoryDocumentStore()));
     const [a, b] = await Promise.all([outbox.enqueue('transactions', [entry(1), entry(2)]), outbox.enqueue('transactions', [entry(3)])]);

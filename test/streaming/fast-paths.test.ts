@@ -1,14 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { buildEventSchemas, timestampMs, type EventType } from '../../lambda/contracts/events';
-import { detectAnomalies, robustStats, type Finding, type Observation } from '../../lambda/stream-processor/anomalies';
+import { buildEventSchemas, type EventType } from '../../lambda/contracts/events';
 import { validRecordAt, type ValidRecord } from '../../lambda/stream-processor/core';
 import { decodeText } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, textIsExactly } from '../../lambda/stream-processor/raw-json';
-import type { ContractIssue } from '../../lambda/contracts/events';
-import type { StreamRecordInput } from '../../lambda/stream-processor/core';
-import { bodyOf, isoTime, quarantineLine, stagingBody, stagingOpen } from '../../lambda/stream-processor/route';
 import { ARRIVAL_MS, CONTRACTS, order, SETTINGS } from './fixtures';
 
 /** Each fast path of the processor core agrees with the straightforward implementation it replaces. */
@@ -94,84 +90,6 @@ describe('textIsExactly (quote-count check before the exact scan)', () => {
   });
 });
 
-/** The staging line as first written: the open event text plus its JSON-serialized stream position. */
-function stagingLine(value: unknown, text: string, record: StreamRecordInput): string {
-  return `${stagingOpen(value, text)},"_shard_id":${JSON.stringify(record.shardId)},"_sequence_number":${JSON.stringify(record.sequenceNumber)},"_arrival_time":"${isoTime(record.arrivalMs)}"}`;
-}
-
-/** The quarantine line as first written: JSON.stringify of the record with these fields, in this order. */
-function quarantineLineJson(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
-  return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
-}
-
-describe('stagingBody (one join over pieces instead of per-record lines)', () => {
-  const shardId = fc.oneof(fc.constant('shardId-000000000000'), fc.constantFrom('shardId-000000000001', 'shard"\\é', ''));
-  const sequenceNumber = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String), fc.string({ maxLength: 6 }));
-  const arrivalMs = fc.oneof(
-    fc.integer({ min: ARRIVAL_MS - 5_000, max: ARRIVAL_MS + 5_000 }),
-    fc.integer({ min: -8.64e15, max: 8.64e15 }),
-    fc.double({ min: -1e13, max: 1e13, noNaN: true }),
-  );
-  const event = fc.oneof(
-    fc.constant(order()),
-    fc.dictionary(fc.constantFrom('a', 'b', '\u0061', 'x"y'), fc.jsonValue(), { minKeys: 1, maxKeys: 4 }),
-  );
-  const entry = fc.record({ value: event, pretty: fc.boolean(), shardId, sequenceNumber, arrivalMs });
-
-  test('property: equals the stagingLine of each record joined as NDJSON, for every prefix', () => {
-    fc.assert(
-      fc.property(fc.array(entry, { maxLength: 12 }), fc.nat(), (entries, cut) => {
-        const records = entries.map((e, i) => ({ shardId: e.shardId, sequenceNumber: e.sequenceNumber, arrivalMs: e.arrivalMs, data: String(i) }));
-        const texts = entries.map((e) => JSON.stringify(e.value, null, e.pretty ? 2 : undefined));
-        // Every other record of the batch is in this object (indexes ascending, not contiguous).
-        const indexes = entries.map((_, i) => i * 2);
-        const batch = records.flatMap((r) => [r, { ...r, sequenceNumber: 'other' }]);
-        const opens = entries.map((e, i) => stagingOpen(e.value, texts[i]));
-        const lines = entries.map((e, i) => stagingLine(e.value, texts[i], records[i]));
-        const count = entries.length ? cut % (entries.length + 1) : 0;
-        expect(stagingBody(opens, indexes, batch, count)).toBe(bodyOf(lines.slice(0, count)));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-});
-
-describe('quarantineLine (plain strings quoted without JSON.stringify)', () => {
-  test('property: equals JSON.stringify of the quarantine record for any data, shard, sequence number and arrival', () => {
-    const text = fc.oneof(fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64')), fc.string(), fc.constantFrom('', 'shardId-000000000000', 'a"b', 'x\\y', 'é', '\n', '\u2028'));
-    const issue = fc.record({ path: fc.string(), code: fc.string(), message: fc.string() });
-    fc.assert(
-      fc.property(fc.string(), fc.array(issue, { maxLength: 3 }), text, text, text, fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.double({ min: -1e13, max: 1e13, noNaN: true })), text, (reason, issues, data, shardId, sequenceNumber, arrivalMs, stream) => {
-        const r = { data, shardId, sequenceNumber, arrivalMs };
-        expect(quarantineLine(reason, issues, r, stream)).toBe(quarantineLineJson(reason, issues, r, stream));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-});
-
-describe('timestampMs (digits instead of Date.parse)', () => {
-  test('property: equals Date.parse for every timestamp the contracts accept, with 0–9 fraction digits', () => {
-    const schema = z.iso.datetime();
-    fc.assert(
-      fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59.999Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 9 }), fc.nat(), (d, digits, extra) => {
-        const iso = d.toISOString();
-        const fraction = (iso.slice(20, 23) + String(extra).padStart(6, '0')).slice(0, digits);
-        const s = `${iso.slice(0, 19)}${digits ? `.${fraction}` : ''}Z`;
-        expect(z.safeParse(schema, s).success).toBe(true);
-        expect(timestampMs(s)).toBe(Date.parse(s));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  test('alternating days (the per-day cache), leap days and other shapes', () => {
-    for (const s of ['2024-02-29T23:59:59.999Z', '2026-11-02T00:00:00Z', '2024-02-29T00:00:00.5Z', '2030-12-31T23:59:59.999999Z', '0050-01-01T00:00:00Z', '2026-11-02', '2026-11-02T07:00:00+01:00']) {
-      expect(timestampMs(s)).toBe(Date.parse(s));
-    }
-  });
-});
-
 describe('contracts: z.validate decides, safeParse only explains', () => {
   const schemas = buildEventSchemas(SETTINGS.currencies as [string, ...string[]]);
   const patch = fc.dictionary(
@@ -203,54 +121,6 @@ describe('contracts: one lookup per event_type', () => {
   test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'ORDER_PLACED', 'order_placed ', ''])('event_type %j is unknown', (type) => {
     const value = JSON.parse(JSON.stringify(order()).replace('"event_type":"order_placed"', `"event_type":${JSON.stringify(type)}`)) as unknown;
     expect(CONTRACTS.validate(value, 'transactions', ARRIVAL_MS)).toMatchObject({ ok: false, reason: 'unknown_event_type' });
-  });
-});
-
-describe('detectAnomalies (one customer lookup per order)', () => {
-  /** The rules as first written: a count map looked up again for every order by the velocity rule. */
-  function referenceAnomalies(observations: readonly Observation[], cfg: typeof SETTINGS.anomaly): Finding[] {
-    const findings: Finding[] = [];
-    const round2 = (v: number) => Math.round(v * 100) / 100;
-    const orders = observations.filter((o) => o.eventType === 'order_placed' && o.amount !== undefined);
-    for (const o of observations) {
-      const ahead = o.occurredMs - o.arrivalMs;
-      if (ahead > cfg.maxClockSkewSeconds * 1000) findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
-      else if (-ahead > cfg.maxLatenessSeconds * 1000) findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
-    }
-    if (orders.length === 0) return findings;
-    const logs = Float64Array.from(orders, (o) => Math.log(o.amount as number));
-    const stats = orders.length >= cfg.madMinSamples ? robustStats(logs) : undefined;
-    const perCustomer = new Map<string, number>();
-    orders.forEach((o, i) => {
-      perCustomer.set(o.customerId ?? '', (perCustomer.get(o.customerId ?? '') ?? 0) + 1);
-      if ((o.amount as number) > cfg.highAmount) findings.push({ index: o.index, type: 'high_amount', score: o.amount as number, threshold: cfg.highAmount });
-      else if (stats && stats.mad > 0) {
-        const z = (0.6745 * Math.abs(logs[i] - stats.median)) / stats.mad;
-        if (z > cfg.madZThreshold) findings.push({ index: o.index, type: 'amount_outlier', score: round2(z), threshold: cfg.madZThreshold });
-      }
-    });
-    for (const o of orders) {
-      const n = perCustomer.get(o.customerId ?? '') ?? 0;
-      if (n > cfg.velocityMaxOrders) findings.push({ index: o.index, type: 'velocity', score: n, threshold: cfg.velocityMaxOrders });
-    }
-    return findings.sort((a, b) => a.index - b.index);
-  }
-
-  test('property: equals the reference rules on any batch of observations', () => {
-    const observation = fc.record({
-      eventType: fc.constantFrom('order_placed', 'order_placed', 'payment_captured', 'page_view'),
-      customerId: fc.option(fc.constantFrom('C00000001', 'C00000002', 'C00000003', ''), { nil: null }),
-      amount: fc.option(fc.oneof(fc.double({ min: 0.01, max: 200, noNaN: true }), fc.constantFrom(10_000, 10_000.01, 60_000)), { nil: undefined }),
-      occurredMs: fc.integer({ min: ARRIVAL_MS - 7_200_000, max: ARRIVAL_MS + 300_000 }),
-    });
-    fc.assert(
-      fc.property(fc.array(observation, { maxLength: 80 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 40 }), (list, velocityMaxOrders, madMinSamples) => {
-        const observations: Observation[] = list.map((o, index) => ({ ...o, index, arrivalMs: ARRIVAL_MS }));
-        const cfg = { ...SETTINGS.anomaly, velocityMaxOrders, madMinSamples };
-        expect(detectAnomalies(observations, cfg)).toEqual(referenceAnomalies(observations, cfg));
-      }),
-      { numRuns: 1000 },
-    );
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { decodeRecord } from '../../lambda/stream-processor/decode';
 import { hasUniquePlainKeys, openObjectText } from '../../lambda/stream-processor/raw-json';
 import { isoTime } from '../../lambda/stream-processor/route';
-import { eventOf, order } from './fixtures';
+import { ARRIVAL_MS, eventOf, order } from './fixtures';
 import { BUCKETS, mockedLake } from './lake-mock';
 
 describe('reusing the received JSON text for staging lines', () => {
@@ -70,6 +70,15 @@ describe('decode and time formatting fast paths', () => {
       }),
     );
     expect(isoTime(1.5)).toBe(new Date(1.5).toISOString());
+  });
+
+  test('isoTime equals Date#toISOString for runs of close instants (its cached second)', () => {
+    const around = (base: number) => fc.array(fc.integer({ min: base - 2_500, max: base + 2_500 }), { minLength: 2, maxLength: 30 });
+    fc.assert(
+      fc.property(fc.oneof(around(ARRIVAL_MS), around(0), around(-62_198_755_200_000)), (instants) => {
+        expect(instants.map(isoTime)).toEqual(instants.map((ms) => new Date(ms).toISOString()));
+      }),
+    );
   });
 
   test('a genuine U+FFFD in valid UTF-8 is not an encoding error; invalid bytes are', () => {
