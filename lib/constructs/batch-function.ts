@@ -7,9 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as lambda_nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
 import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
+import type { LakeZone } from './data-lake';
 
 /** Folder of the batch Lambda handlers. */
 export const BATCH_HANDLER_DIR = path.resolve(__dirname, '..', '..', 'lambda', 'batch', 'handlers');
@@ -44,6 +46,20 @@ export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerNam
   readonly unscopedReasons?: readonly string[];
   /** Files copied next to the bundled handler (file name → absolute source path). @default {} */
   readonly bundledFiles?: Record<string, string>;
+}
+
+/** What every batch function of an environment shares: its key, log retention and log removal policy. */
+export type BatchFunctionBaseProps = Pick<BatchFunctionProps, 'key' | 'logRetention' | 'logRemovalPolicy'>;
+
+/** The lake as the batch functions reach it: zone buckets by name and the lake key. */
+export interface BatchLakeAccess {
+  readonly zones: Readonly<Record<LakeZone, s3.IBucket>>;
+  readonly key: kms.IKey;
+}
+
+/** The zone bucket names a batch function's `BATCH_CONFIG.buckets` holds. */
+export function bucketNames(zones: BatchLakeAccess['zones']): Record<LakeZone, string> {
+  return { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
 }
 
 /**
