@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,7 +29,6 @@ import { LeaseTable } from '../constructs/lease-table';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { ScheduleRole } from '../constructs/schedule-role';
 import { resolveEnvironment } from '../environment';
-import { nagText } from '../nag-text';
 import type { WarehouseTarget } from './warehouse-stack';
 
 export interface BatchStackProps extends StackProps {
@@ -171,20 +170,6 @@ export class BatchStack extends Stack {
       removalPolicy,
     });
     props.alerting.key.grant(this.workflow.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
-    Validations.of(this.workflow.stateMachine.role).acknowledge(
-      ...Object.values(this.functions).map((f) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagText(this, f.function.functionArn)}:*]`,
-        reason: 'Invoking the batch Lambda at any of its versions/aliases (Step Functions LambdaInvoke grants the qualified ARN).',
-      })),
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagText(this, Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.dbt.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }))}]`,
-        reason: 'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
-      },
-    );
 
     const release = new BatchFunction(this, 'Release', {
       ...base,
