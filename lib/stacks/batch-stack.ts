@@ -112,7 +112,7 @@ export class BatchStack extends Stack {
       quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', Fn.sub(`${env.prefix}-quarantine-\${AWS::AccountId}-\${AWS::Region}`)),
     };
     const batchLake = { zones, key: lake.key };
-    const base: BatchFunctionBaseProps = { key: this.key, logRetention, logRemovalPolicy: removalPolicy };
+    const base: BatchFunctionBaseProps = { key: this.key, ...env.functionDefaults };
     this.functions = {
       control: new BatchControlFunction(this, 'Control', { ...base, leases: this.lockTable, executionTimeout: timeout }),
       extract: new BatchExtractFunction(this, 'Extract', {
