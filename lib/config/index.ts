@@ -3,6 +3,8 @@ import { ENVIRONMENTS } from './environments';
 import { ENVIRONMENT_NAMES, environmentConfigSchema, type EnvironmentConfig, type EnvironmentName } from './schema';
 
 export * from './batch-limits';
+export * from './cost-schema';
+export * from './lake-schema';
 export * from './schema';
 
 /** Raised for any configuration problem; the message names the environment, the field and the rule. */
