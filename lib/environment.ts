@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { EnvironmentConfig } from './config';
+import { namePrefix } from './config/naming';
 
 /** What every stack of an environment derives from its configuration, derived here once. */
 export interface ResolvedEnvironment {
@@ -28,7 +29,7 @@ export interface FunctionDefaults {
 
 /** Derives an environment's shared facts from its validated configuration. */
 export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
-  const prefix = `${config.prefix}-${config.name}`;
+  const prefix = namePrefix(config);
   const { policy, allowDataDeletion } = config.removal;
   const removalPolicy = policy === 'destroy' && allowDataDeletion ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
   const logRetention = config.logRetentionDays as logs.RetentionDays;

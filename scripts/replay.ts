@@ -15,7 +15,7 @@ import { FsLakeStore, S3LakeStore, type LakeStore } from '../lambda/batch/lake-s
 import { createEventContracts, QUARANTINE_REASONS, STREAM_NAMES, type StreamName } from '../lambda/contracts/events';
 import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { EnvironmentConfig } from '../lib/config';
-import { settingsFromConfig, streamNameOf } from '../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../lib/config/stream-settings';
 import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, parseCli, parseIsoTime, resolveEnvironment, runCli, UsageError } from './cli';
 import { parseFailureMessages, processRange, readRange } from './replay/failure-queue';
 import { ReplayWriter } from './replay/lake';

@@ -12,7 +12,7 @@ import { Monitoring } from '../constructs/monitoring';
 import { StreamArchive } from '../constructs/stream-archive';
 import { StreamIngest } from '../constructs/stream-ingest';
 import { PROCESSOR_SERVICE, STREAM_METRICS_NAMESPACE, StreamProcessor } from '../constructs/stream-processor';
-import { settingsFromConfig } from '../constructs/stream-settings';
+import { settingsFromConfig } from '../config/stream-settings';
 import { resolveEnvironment } from '../environment';
 
 export interface StreamingStackProps extends StackProps {

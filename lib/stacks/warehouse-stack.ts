@@ -9,7 +9,7 @@ import type { EnvironmentConfig } from '../config';
 import type { IAlarmTopics } from '../constructs/alerting';
 import type { DataLake } from '../constructs/data-lake';
 import { Monitoring } from '../constructs/monitoring';
-import { WarehouseNetwork } from '../constructs/network';
+import { WarehouseNetwork } from '../constructs/warehouse-network';
 import { OltpPath } from '../constructs/oltp-path';
 import { RedshiftUsageLimit } from '../constructs/redshift-usage-limit';
 import { RedshiftWarehouse } from '../constructs/redshift-warehouse';

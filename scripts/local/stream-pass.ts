@@ -8,7 +8,7 @@ import { generateRecords, type GeneratedRecord } from '../../lambda/generator';
 import { createStreamHandler } from '../../lambda/stream-processor/handler';
 import type { BatchReport, LakeWriter } from '../../lambda/stream-processor/ports';
 import type { LakeZone } from '../../lambda/stream-processor/route';
-import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../../lib/config/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../lambda/generator/kinesis-event';
 import { distinctLines } from '../../lambda/shared/stream-record-identity';
 import { DirectoryDocumentStore } from './document-stores';
