@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from './config';
 import { findPlaceholders } from './config/placeholders';
 import { Monitoring } from './constructs/monitoring';
 import { PlaceholderGuard } from './constructs/placeholder-guard';
+import { resolveEnvironment } from './environment';
 import { addRunbookOutputs } from './stack-outputs';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { OperationsStack } from './stacks/operations-stack';
@@ -65,11 +66,12 @@ export function addPlatformStacks(scope: Construct, config: EnvironmentConfig, e
     owner: config.tags.owner,
     'cost-center': config.tags.costCenter,
   };
+  const { nameOf } = resolveEnvironment(config);
   // Stack tags (propagated by CloudFormation) plus resource tags (visible in the templates and to cost reports).
   const stackProps = (component: string, description: string) => ({
     config,
     env,
-    stackName: `${config.prefix}-${config.name}-${component}`,
+    stackName: nameOf(component),
     description: `DataFlow ${config.name}: ${description}`,
     tags,
     terminationProtection: config.terminationProtection,

@@ -1,5 +1,5 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { streamNameOf } from '../lib/constructs/stream-settings';
+import { streamNameOf } from '../lib/config/stream-settings';
 import { SOURCES, STREAM_NAMES, SYNTHETIC_SOURCE, type StreamName } from '../lambda/contracts/events';
 import { streamRecords } from './generator';
 import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, Progress, resolveEnvironment, runCli, UsageError } from './cli';

@@ -17,7 +17,7 @@ import { FsLakeStore } from '../lambda/shared/fs-lake-store';
 import { S3LakeStore } from '../lambda/shared/s3-lake-store';
 import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { EnvironmentConfig } from '../lib/config';
-import { settingsFromConfig, streamNameOf } from '../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../lib/config/stream-settings';
 import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, parseCli, parseIsoTime, resolveEnvironment, runCli, UsageError } from './cli';
 import { parseFailureMessages, processRange, readRange } from './replay/failure-queue';
 import { ReplayWriter } from './replay/lake';

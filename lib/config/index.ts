@@ -4,6 +4,8 @@ import { ENVIRONMENT_NAMES, environmentConfigSchema, type EnvironmentConfig, typ
 
 export * from './batch-limits';
 export { endpointPort, type LineageConfig, type LineageEndpoint } from './lineage-schema';
+export * from './cost-schema';
+export * from './lake-schema';
 export * from './schema';
 
 /** Raised for any configuration problem; the message names the environment, the field and the rule. */

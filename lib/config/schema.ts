@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { scheduleExpressionProblem, vpcCidrProblem } from './expressions';
 import { lineageSchema } from './lineage-schema';
+import { costSchema } from './cost-schema';
+import { days, lakeRetentionSchema } from './lake-schema';
 import { checkOltpAgainstEnvironment, oltpSchema } from './oltp-schema';
 
 /**
@@ -17,9 +19,6 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const days = (min: number, max: number) =>
-  z.number().int(`must be a whole number of days`).min(min, `must be ≥ ${min} days`).max(max, `must be ≤ ${max} days`);
-
 /** Turns a `(value) => problem | undefined` check into a zod refinement whose message is the problem. */
 const problemOf =
   (check: (value: string) => string | undefined) =>
@@ -28,7 +27,7 @@ const problemOf =
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   };
 
-/** Three /24 warehouse subnets (lib/constructs/network.ts) fit in a /22. */
+/** Three /24 warehouse subnets (lib/constructs/warehouse-network.ts) fit in a /22. */
 export const WAREHOUSE_VPC_MAX_PREFIX = 22;
 
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -48,59 +47,6 @@ const rpu = z
   .number()
   .int()
   .refine((v) => v === 4 || (v >= 8 && v <= 1024 && v % 8 === 0), 'must be 4 or a multiple of 8 between 8 and 1024 RPU');
-
-export const lakeRetentionSchema = z
-  .strictObject({
-    /** Raw zone: days until objects move to S3 Standard-IA. */
-    rawInfrequentAccessDays: days(30, 3650),
-    /** Raw zone: days until objects move to Glacier Flexible Retrieval. */
-    rawGlacierDays: days(31, 3650),
-    /** Raw zone: days until objects expire; `undefined` keeps the archive forever (it is the replay source). */
-    rawExpirationDays: days(1, 36500).optional(),
-    /** Staging zone: days until objects move to Standard-IA. */
-    stagingInfrequentAccessDays: days(30, 3650),
-    /** Staging zone: days until objects expire. */
-    stagingExpirationDays: days(1, 3650),
-    /** Quarantine zone: days until objects expire (time to triage bad records). */
-    quarantineExpirationDays: days(1, 3650),
-    /** Versioned zones: days until non-current versions expire. */
-    noncurrentVersionExpirationDays: days(1, 3650),
-    /** Server-access-log bucket: days until log objects expire. */
-    accessLogExpirationDays: days(1, 3650),
-  })
-  .refine((r) => r.rawGlacierDays > r.rawInfrequentAccessDays, {
-    message: 'must be greater than rawInfrequentAccessDays',
-    path: ['rawGlacierDays'],
-  })
-  .refine((r) => r.rawExpirationDays === undefined || r.rawExpirationDays > r.rawGlacierDays, {
-    message: 'must be greater than rawGlacierDays',
-    path: ['rawExpirationDays'],
-  })
-  .refine((r) => r.stagingExpirationDays > r.stagingInfrequentAccessDays, {
-    message: 'must be greater than stagingInfrequentAccessDays',
-    path: ['stagingExpirationDays'],
-  });
-
-const positiveCount = z.number().int('must be a whole number').min(0, 'must be ≥ 0');
-
-/** Cost guard rails of an environment and the load its monthly estimate (`make cost`) assumes. */
-export const costSchema = z.strictObject({
-  /** AWS Budgets monthly cost budget (USD) for resources tagged with this environment. */
-  monthlyBudgetUsd: z.number().positive('must be > 0'),
-  /**
-   * Cost Anomaly Detection on this environment's tagged costs: daily e-mail to the warning addresses for anomalies
-   * whose impact reaches this many USD. Needs Cost Explorer enabled in the account.
-   * @default - off
-   */
-  anomalyAlertUsd: z.number().positive('must be > 0').optional(),
-  /** The load the estimate assumes. */
-  load: z.strictObject({
-    eventsPerDay: positiveCount,
-    avgEventBytes: z.number().int().min(1, 'must be ≥ 1 byte').max(1_048_576, 'must be ≤ 1 MiB (Kinesis record limit)'),
-    oltpRowsPerDay: positiveCount,
-    analystQueryHoursPerDay: z.number().min(0, 'must be ≥ 0').max(24, 'must be ≤ 24 hours'),
-  }),
-});
 
 export const environmentConfigSchema = z
   .strictObject({
@@ -270,5 +216,3 @@ export const environmentConfigSchema = z
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 export type StreamCapacity = z.infer<typeof streamCapacity>;
-export type LakeRetention = z.infer<typeof lakeRetentionSchema>;
-export type CostConfig = z.infer<typeof costSchema>;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as glue from 'aws-cdk-lib/aws-glue';
@@ -9,39 +9,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { nagText } from '../nag-text';
+import { BatchFailurePath } from './batch-workflow-failure';
+import { ECS_TRANSIENT_ERRORS, glueStep, lambdaStep, LEASE_RETRY } from './batch-workflow-tasks';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
 import { PREDECESSOR_LOADING } from '../../lambda/batch/load-order';
-
-/** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
-export const LAMBDA_TRANSIENT_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.ClientExecutionTimeoutException',
-  'TransientError',
-  'ThrottlingException',
-  'SlowDown',
-  'ServiceUnavailable',
-  'InternalError',
-  'InternalServerException',
-  'ProvisionedThroughputExceededException',
-  'TimeoutError',
-];
-/** Glue StartJobRun errors that are transient (a failed job run, `States.TaskFailed`, is not). */
-export const GLUE_TRANSIENT_ERRORS = [
-  'Glue.ThrottlingException',
-  'Glue.InternalServiceException',
-  'Glue.OperationTimeoutException',
-];
-/**
- * The job already runs its maximum of concurrent runs (backfills, a rerun beside the schedule): wait for a slot.
- * A run takes minutes, so this backs off further and for longer than the other transient errors (up to ~1 hour).
- */
-export const GLUE_CONCURRENCY_RETRY = { error: 'Glue.ConcurrentRunsExceededException', interval: Duration.seconds(60), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.minutes(10) };
-/** ECS RunTask errors that are transient. */
-export const ECS_TRANSIENT_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException'];
 
 export interface BatchWorkflowProps {
   /** `<prefix>-<env>`: names the state machine and its log group. */
@@ -107,100 +80,17 @@ export class BatchWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
     this.timeout = props.timeout ?? Duration.hours(2);
-    const region = Stack.of(this).region;
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
-
-    const lambdaStep = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => {
-      const step = new tasks.LambdaInvoke(this, stateId, {
-        lambdaFunction: fn,
-        // The execution name rides along as the handlers' `execution` log key.
-        payload: sfn.TaskInput.fromObject({ ...payload, 'execution.$': '$$.Execution.Name' }),
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        // Lambda's own limit plus a minute: a hung invocation surfaces as States.Timeout, not as a stuck run.
-        taskTimeout: sfn.Timeout.duration(Duration.minutes(16)),
-        resultPath,
-      });
-      step.addRetry({
-        errors: LAMBDA_TRANSIENT_ERRORS,
-        interval: Duration.seconds(2),
-        maxAttempts: 4,
-        backoffRate: 2,
-        maxDelay: Duration.seconds(60),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      return step;
-    };
-    const leaseRetry: sfn.RetryProps = {
-      errors: ['LockHeld'],
-      interval: Duration.seconds(30),
-      maxAttempts: 5,
-      backoffRate: 2,
-      maxDelay: Duration.minutes(8),
-      jitterStrategy: sfn.JitterType.FULL,
-    };
-
-    // ---- failure path: record → release → notify → Fail
-    // States.Format treats {, }, ' and \\ as syntax: a URL holding one would break the definition.
-    if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl)) throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
-    const runbook = props.runbookUrl ? ` | Runbook: ${props.runbookUrl}` : '';
-    const notify = new tasks.SnsPublish(this, 'Notify on-call', {
-      topic: props.onCall,
-      subject: `DataFlow hourly batch failed (${props.environment})`,
-      message: sfn.TaskInput.fromText(
-        sfn.JsonPath.format(
-          `DataFlow hourly batch (${props.environment}) failed. Window: {} | Failed state: {} | Error: {} | Details: {} | Execution: https://{}.console.aws.amazon.com/states/home?region={}#/v2/executions/details/{}${runbook}`,
-          sfn.JsonPath.stringAt('$.failureInfo.window'),
-          sfn.JsonPath.stringAt('$.failureInfo.state'),
-          sfn.JsonPath.stringAt('$.failureInfo.error'),
-          sfn.JsonPath.stringAt('$.failureInfo.details'),
-          region,
-          region,
-          owner,
-        ),
-      ),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    notify.addRetry({ errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'], maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
-    const failed = new sfn.Fail(this, 'Batch failed', { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' });
-    notify.next(failed);
-    const releaseOnFailure = lambdaStep(
-      'Release leases after failure',
-      props.control,
-      { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
-      sfn.JsonPath.DISCARD,
-    );
-    releaseOnFailure.addCatch(notify, { resultPath: sfn.JsonPath.DISCARD });
-    releaseOnFailure.next(notify);
-
-    /** What a failure handler records from the caught error (`$.failure`): the notification's fields. */
-    const failureRecord = (state: string, planned = true) => ({
-      state,
-      ...(planned ? { 'window.$': `${window}.start` } : { window: 'not planned (see execution input)' }),
-      'error.$': '$.failure.Error',
-      'details.$': 'States.JsonToString($.failure)',
-    });
-    const onFailure = (state: string, planned = true): sfn.Pass => {
-      const record = new sfn.Pass(this, `${state} failed`, { parameters: failureRecord(state, planned), resultPath: '$.failureInfo' });
-      record.next(planned ? releaseOnFailure : notify);
-      return record;
-    };
-    const catching = <T extends sfn.TaskStateBase | sfn.Map | sfn.Parallel>(state: T, name: string, planned = true): T => {
-      state.addCatch(onFailure(name, planned), { resultPath: '$.failure' });
-      return state;
-    };
-    /** Inside a Parallel branch: the same record, with `failed: true`, becomes the branch's result. */
-    const branchFailure = (state: string): sfn.Pass => new sfn.Pass(this, `${state} failed`, { parameters: { failed: true, ...failureRecord(state) } });
-    const catchingInBranch = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string): T => {
-      state.addCatch(branchFailure(name), { resultPath: '$.failure' });
-      return state;
-    };
+    const step = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => lambdaStep(this, stateId, fn, payload, resultPath);
+    const failure = new BatchFailurePath(this, { environment: props.environment, control: props.control, onCall: props.onCall, runbookUrl: props.runbookUrl });
+    const catching = failure.catching.bind(failure);
+    const catchingInBranch = failure.catchingInBranch.bind(failure);
 
     // ---- happy path
-    const planStep = catching(lambdaStep('Plan window', props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), 'Plan window', false);
+    const planStep = catching(step('Plan window', props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), 'Plan window', false);
     const acquireWindow = catching(
-      lambdaStep('Acquire window lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(leaseRetry),
+      step('Acquire window lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(LEASE_RETRY),
       'Acquire window lease',
     );
     const perTable = (stateId: string, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
@@ -209,57 +99,30 @@ export class BatchWorkflow extends Construct {
         itemSelector: { 'table.$': '$$.Map.Item.Value', 'window.$': window },
         maxConcurrency,
         resultPath,
-      }).itemProcessor(lambdaStep(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }));
+      }).itemProcessor(step(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }));
     const extract = catching(perTable('Extract tables', '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), 'Extract tables');
     const quality = catching(perTable('Quality gate', '$.plan.tables', props.quality, '$.quality', 4), 'Quality gate');
 
-    const glueStep = (stateId: string, job: glue.IJob, args: Record<string, string>) => {
-      const step = new tasks.GlueStartJobRun(this, stateId, {
-        glueJobName: job.jobName,
-        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-        arguments: sfn.TaskInput.fromObject(args),
-        // The job's own timeout (45 min by default) plus queueing margin.
-        taskTimeout: sfn.Timeout.duration(Duration.minutes(60)),
-        resultPath: sfn.JsonPath.DISCARD,
-      });
-      step.addRetry({
-        errors: [GLUE_CONCURRENCY_RETRY.error],
-        interval: GLUE_CONCURRENCY_RETRY.interval,
-        maxAttempts: GLUE_CONCURRENCY_RETRY.maxAttempts,
-        backoffRate: GLUE_CONCURRENCY_RETRY.backoffRate,
-        maxDelay: GLUE_CONCURRENCY_RETRY.maxDelay,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      step.addRetry({
-        errors: GLUE_TRANSIENT_ERRORS,
-        interval: Duration.seconds(30),
-        maxAttempts: 3,
-        backoffRate: 2,
-        maxDelay: Duration.minutes(5),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      return step;
-    };
-    const conform = catching(glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
+    const conform = catching(glueStep(this, 'Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
     // The day's features are written by one execution at a time (backfills run several hours of a day at once).
     const acquireFeatures = catchingInBranch(
-      lambdaStep('Acquire features lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
-        ...leaseRetry,
+      step('Acquire features lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
+        ...LEASE_RETRY,
         // Another execution of the day runs the job (minutes): wait up to ~40 minutes for it.
         maxAttempts: 10,
         maxDelay: Duration.minutes(5),
       }),
       'Acquire features lease',
     );
-    const features = catchingInBranch(glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
+    const features = catchingInBranch(glueStep(this, 'Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
     const releaseFeatures = catchingInBranch(
-      lambdaStep('Release features lease', props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
+      step('Release features lease', props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
       'Release features lease',
     );
 
     const acquireWarehouse = catchingInBranch(
-      lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
-        .addRetry(leaseRetry)
+      step('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
+        .addRetry(LEASE_RETRY)
         // A backfill's window loads after its predecessor: polled each minute, up to the timeout less 30 min for its own load and dbt.
         .addRetry({ errors: [PREDECESSOR_LOADING], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: Math.max(1, this.timeout.toMinutes() - 30) }),
       'Acquire warehouse lease',
@@ -291,7 +154,7 @@ export class BatchWorkflow extends Construct {
     const dbtFailed = new sfn.Pass(this, 'dbt build exited non-zero', {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
       resultPath: '$.failure',
-    }).next(branchFailure('dbt build exit code'));
+    }).next(failure.branchFailure('dbt build exit code'));
     const exitOk = sfn.Condition.and(
       sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
       sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
@@ -312,7 +175,7 @@ export class BatchWorkflow extends Construct {
     const branchFailed = (branch: Branch, stateId: string) => new sfn.Pass(this, stateId, { inputPath: `$.branches.${branch}`, resultPath: '$.failureInfo' });
 
     const release = catching(
-      lambdaStep(
+      step(
         'Release leases',
         props.control,
         { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner, 'loaded.$': '$.plan.windowId' },
@@ -321,15 +184,15 @@ export class BatchWorkflow extends Construct {
       'Release leases',
     );
     const publish = catching(
-      lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
+      step('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
       'Publish metrics',
     );
     const failedFlag = (branch: Branch) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
     const featuresOk = new sfn.Choice(this, 'Customer features ok?')
-      .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(notify))
+      .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(failure.notify))
       .otherwise(new sfn.Succeed(this, 'Gold built'));
     const warehouseOk = new sfn.Choice(this, 'Warehouse ok?')
-      .when(failedFlag('warehouse'), branchFailed('warehouse', 'Warehouse branch failed').next(releaseOnFailure))
+      .when(failedFlag('warehouse'), branchFailed('warehouse', 'Warehouse branch failed').next(failure.releaseOnFailure))
       .otherwise(release.next(publish).next(featuresOk));
 
     const definition = planStep.next(acquireWindow).next(extract).next(quality).next(conform).next(branches).next(warehouseOk);
@@ -349,5 +212,20 @@ export class BatchWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    const clusterTasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.dbt.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    Validations.of(this.stateMachine.role).acknowledge(
+      ...[props.control, props.extract, props.quality, props.load].map((fn) => ({
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, fn.functionArn)}:*]`,
+        reason: 'Invoking the batch Lambda at any of its versions/aliases (Step Functions LambdaInvoke grants the qualified ARN).',
+      })),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagText(this, clusterTasks)}]`,
+        reason: 'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
+      },
+    );
   }
 }

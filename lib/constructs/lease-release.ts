@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -6,10 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RELEASE_ON_STATUS } from '../../lambda/batch/release';
 import type { BatchFunction } from './batch-function';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface LeaseReleaseProps {
   /** The batch state machine whose ended executions are cleaned up after. */
@@ -37,13 +38,7 @@ export class LeaseRelease extends Construct {
   constructor(scope: Construct, id: string, props: LeaseReleaseProps) {
     super(scope, id);
     const fn = props.function;
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the lease release.' });
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', { key: props.key, of: 'the lease release' });
     // EventBridge writes undeliverable events to the encrypted queue as itself.
     props.key.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
 

@@ -1,22 +1,21 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
 import { ALERT_PREFIX } from '../../lambda/contracts/lake-keys';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
-import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
 import { nagText } from '../nag-text';
+import { PlatformFunction } from './platform-function';
 
 export const PROCESSOR_ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'stream-processor', 'index.ts');
 export const PROCESSOR_SERVICE = SERVICES.streamProcessor;
@@ -65,29 +64,41 @@ export interface StreamProcessorProps {
 }
 
 /**
- * The validating, anomaly-detecting stream processor: a Node 22 arm64 NodejsFunction (local esbuild, minified, with
- * a source map) with X-Ray tracing, one Kinesis event source mapping per stream (batch item failures, bisect on error,
- * bounded retries and record age, an encrypted SQS failure destination, EventCount metrics), an explicit encrypted log
- * group and a least-privilege role written out statement by statement.
+ * The validating, anomaly-detecting stream processor: a platform function with one Kinesis event source mapping per
+ * stream (batch item failures, bisect on error, bounded retries and record age, an encrypted SQS failure destination,
+ * EventCount metrics) and a least-privilege role written out statement by statement.
  */
-export class StreamProcessor extends Construct {
-  public readonly function: nodejs.NodejsFunction;
-  public readonly role: iam.Role;
-  public readonly logGroup: logs.LogGroup;
+export class StreamProcessor extends PlatformFunction {
   /** On-failure destination of every mapping: metadata of batches that exhausted retries or record age. */
   public readonly failureQueue: sqs.Queue;
   public readonly eventSources: Readonly<Record<StreamName, KinesisEventSource>>;
 
   constructor(scope: Construct, id: string, props: StreamProcessorProps) {
-    super(scope, id);
-    const { region } = Stack.of(this);
+    super(scope, id, {
+      entry: PROCESSOR_ENTRY,
+      description: 'Validates, quarantines, routes and anomaly-checks stream events',
+      roleDescription: 'Stream processor: read the streams, write staging/quarantine, publish anomaly summaries',
+      logsKey: props.logsKey,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+      environmentKey: props.key,
+      environment: {
+        PROCESSOR_SETTINGS: JSON.stringify(props.settings),
+        STAGING_BUCKET: props.staging.bucketName,
+        QUARANTINE_BUCKET: props.quarantine.bucketName,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+      },
+      powertools: { serviceName: PROCESSOR_SERVICE, metricsNamespace: STREAM_METRICS_NAMESPACE },
+      // A larger young generation: a batch's parsed events die young instead of being promoted (init cost measured
+      // in bench/stream.ts).
+      nodeOptions: ['--max-semi-space-size=128'],
+      runtimeConfig: 'stream-processor',
+      memorySize: props.memorySize,
+      timeout: props.timeout ?? Duration.seconds(120),
+      initialPolicy: dataStatements(props, Stack.of(scope).region),
+    });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: props.logsKey,
-      removalPolicy,
-    });
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.key,
@@ -100,85 +111,6 @@ export class StreamProcessor extends Construct {
       reason: 'This queue is itself the on-failure destination of the stream mappings; its messages are inspected and replayed by on-call (runbook stream-failure-destination).',
     });
 
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Stream processor: read the streams, write staging/quarantine, publish anomaly summaries',
-    });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteLakeObjects',
-        actions: ['s3:PutObject', 's3:DeleteObject'],
-        resources: [props.staging.arnForObjects('stream/*'), props.staging.arnForObjects('anomalies/*'), props.quarantine.arnForObjects('stream/*')],
-      }),
-    );
-    // The alert outbox (s3-document-store.ts): conditional read-modify-write of its ledgers, pending markers listed and
-    // removed. Listing is limited to the outbox prefix; reads list the key first, so a missing ledger never needs a
-    // bucket-wide ListBucket to tell "absent" from "denied".
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'AlertOutboxObjects',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [props.staging.arnForObjects(`${ALERT_PREFIX}*`)],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'AlertOutboxList',
-        actions: ['s3:ListBucket'],
-        resources: [props.staging.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${ALERT_PREFIX}*`] } },
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptLakeObjects',
-        // Single-part writes (GenerateDataKey) and reads of the alert outbox's own ledgers (Decrypt).
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.lakeKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-      }),
-    );
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: PROCESSOR_ENTRY,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(120),
-      tracing: lambda.Tracing.ACTIVE,
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environmentEncryption: props.key,
-      description: 'Validates, quarantines, routes and anomaly-checks stream events',
-      environment: {
-        PROCESSOR_SETTINGS: JSON.stringify(props.settings),
-        STAGING_BUCKET: props.staging.bucketName,
-        QUARANTINE_BUCKET: props.quarantine.bucketName,
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-        POWERTOOLS_SERVICE_NAME: PROCESSOR_SERVICE,
-        POWERTOOLS_METRICS_NAMESPACE: STREAM_METRICS_NAMESPACE,
-        // A larger young generation: a batch's parsed events die young instead of being promoted; stack traces
-        // mapped to the TypeScript sources (init cost measured in bench/stream.ts).
-        NODE_OPTIONS: '--max-semi-space-size=128 --enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
-      },
-    });
     props.alertTopic.grantPublish(this.function);
     const prefixReason = 'Writes are limited to the processor-owned prefix; the keys below it are event-type/hour partitions and shard/sequence file names.';
     const kmsReason = 'Added by the SQS failure-destination and SNS publish grants: only on the streaming key and the alerting key, which encrypt that queue and topic.';
@@ -190,16 +122,9 @@ export class StreamProcessor extends Construct {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects(`${ALERT_PREFIX}*`))}]`,
         reason: 'The alert outbox prefix: one ledger per stream, shard and arrival hour plus a pending marker each, named at run time.',
       },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions.' },
       { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: kmsReason },
       { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: kmsReason },
     );
-    const runtimeConfig: RuntimeConfigName = 'stream-processor';
-    (this.function.node.defaultChild as CfnResource).addMetadata(RUNTIME_CONFIG_METADATA, runtimeConfig);
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x on purpose: the bundle is built and benchmarked for node22 (bench/stream.ts); runtime upgrades are a reviewed change.',
-    });
 
     const sources: Partial<Record<StreamName, KinesisEventSource>> = {};
     for (const [name, stream] of Object.entries(props.streams) as [StreamName, kinesis.IStream][]) {
@@ -220,4 +145,38 @@ export class StreamProcessor extends Construct {
     }
     this.eventSources = sources as Record<StreamName, KinesisEventSource>;
   }
+}
+
+/**
+ * The processor's data permissions: write its prefixes of staging and quarantine; the alert outbox
+ * (s3-document-store.ts): conditional read-modify-write of its ledgers, pending markers listed and removed. Listing is
+ * limited to the outbox prefix; reads list the key first, so a missing ledger never needs a bucket-wide ListBucket
+ * to tell "absent" from "denied".
+ */
+function dataStatements(props: StreamProcessorProps, region: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'WriteLakeObjects',
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [props.staging.arnForObjects('stream/*'), props.staging.arnForObjects('anomalies/*'), props.quarantine.arnForObjects('stream/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AlertOutboxObjects',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [props.staging.arnForObjects(`${ALERT_PREFIX}*`)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AlertOutboxList',
+      actions: ['s3:ListBucket'],
+      resources: [props.staging.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${ALERT_PREFIX}*`] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'EncryptLakeObjects',
+      // Single-part writes (GenerateDataKey) and reads of the alert outbox's own ledgers (Decrypt).
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [props.lakeKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    }),
+  ];
 }

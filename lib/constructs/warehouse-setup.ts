@@ -1,14 +1,14 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { nagText } from '../nag-text';
+import { PlatformFunction } from './platform-function';
 import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/warehouse-setup/setup-sql';
 
 export interface WarehouseSetupProps {
@@ -36,8 +36,7 @@ export interface WarehouseSetupProps {
  * handler polls each batch with a bounded loop and fails the deployment on FAILED/ABORTED. It re-runs whenever
  * the generated SQL changes (its hash is a resource property). Deleting the stack keeps the database objects.
  */
-export class WarehouseSetup extends Construct {
-  public readonly function: NodejsFunction;
+export class WarehouseSetup extends PlatformFunction {
   public readonly resource: CustomResource;
   /** The read-only database role for analysts. */
   public readonly analystsRole = ANALYSTS_ROLE;
@@ -49,34 +48,20 @@ export class WarehouseSetup extends Construct {
   public readonly adminSecretArn: string;
 
   constructor(scope: Construct, id: string, props: WarehouseSetupProps) {
-    super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const logGroup = (name: string) =>
-      new logs.LogGroup(this, name, { retention: props.logRetention, encryptionKey: props.logsKey, removalPolicy });
-
-    // An explicit role: only its own log group, not the AWS managed basic-execution policy.
-    const functionLogs = logGroup('FunctionLogs');
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'DataFlow warehouse setup function: Data API on the workgroup, the admin secret, its own logs',
-    });
-    functionLogs.grantWrite(role);
-    this.function = new NodejsFunction(this, 'Function', {
-      role,
-      description: 'DataFlow warehouse setup: schemas, bronze tables and the analysts role via the Redshift Data API',
+    super(scope, id, {
       entry: path.join(__dirname, '..', '..', 'lambda', 'warehouse-setup', 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      tracing: lambda.Tracing.ACTIVE,
+      description: 'DataFlow warehouse setup: schemas, bronze tables and the analysts role via the Redshift Data API',
+      roleDescription: 'DataFlow warehouse setup function: Data API on the workgroup, the admin secret, its own logs',
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      removalPolicy,
       memorySize: 256,
-      timeout: Duration.minutes(5),
-      logGroup: functionLogs,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      // The nodejs22.x runtime ships AWS SDK v3: keep it out of the bundle.
-      bundling: { minify: true, sourceMap: true, sourcesContent: false, target: 'node22', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] },
+      // The ids the function was first deployed under: its logical ids stay as they are.
+      childIds: { logs: 'FunctionLogs', role: 'FunctionRole' },
+      unscopedReasons: ['redshift-data:DescribeStatement/GetStatementResult, on the statements the calling role submitted (condition redshift-data:statement-owner-iam-userid)'],
     });
+    const role = this.role;
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'RunSetupSql',
@@ -110,7 +95,7 @@ export class WarehouseSetup extends Construct {
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.function,
-      logGroup: logGroup('ProviderLogs'),
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, encryptionKey: props.logsKey, removalPolicy }),
     });
 
     const sql = [...objectStatements(), ...createRoleStatements([]), ...grantStatements()].join(';\n');
@@ -128,20 +113,11 @@ export class WarehouseSetup extends Construct {
     this.adminSecretArn = this.resource.getAttString('AdminSecretArn');
     Validations.of(role).acknowledge(
       {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'redshift-data:DescribeStatement/GetStatementResult and xray:PutTraceSegments support no resource-level permissions; the Data API only returns statements the calling role submitted.',
-      },
-      {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, adminSecrets)}]`,
         reason:
           'Redshift-managed admin secrets are named redshift!<namespace>-<user>-<random>; decrypting them additionally needs the warehouse key, which this role may use for this namespace only.',
       },
     );
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'The platform standard Lambda runtime is nodejs22.x (esbuild target node22); upgrades happen for all functions together.',
-    });
     Validations.of(provider).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

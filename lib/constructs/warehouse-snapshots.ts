@@ -1,10 +1,12 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { ScheduleRole } from './schedule-role';
 
 export interface WarehouseSnapshotsProps {
   /** The Redshift Serverless namespace to snapshot (its name; lower case). */
@@ -41,27 +43,11 @@ export class WarehouseSnapshots extends Construct {
       throw new Error(`WarehouseSnapshots: retentionDays must be a whole number of days in 1–3653 (got ${props.retentionDays})`);
     }
     this.retentionDays = props.retentionDays;
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the snapshot schedule.' });
-    // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
-    // kms:GenerateDataKey through SQS (the target's default role gets only sqs:SendMessage and the input key).
-    const role = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', { key: props.key, of: 'the snapshot schedule' });
+    const role = new ScheduleRole(this, 'ScheduleRole', {
       description: 'Takes the daily warehouse snapshot; sends undeliverable calls to the dead-letter queue',
+      deadLetterKey: props.key,
     });
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'DeadLetterQueueKey',
-        actions: ['kms:GenerateDataKey'],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       description: `Daily snapshot of the warehouse namespace ${props.namespaceName}, kept ${props.retentionDays} days`,
       schedule: scheduler.ScheduleExpression.expression(props.expression ?? 'cron(30 2 * * ? *)'),

@@ -1,4 +1,4 @@
-import type { LakeRetention } from '../config/schema';
+import type { LakeRetention } from '../config/lake-schema';
 import type { PriceTable } from './prices';
 import type { PlatformShape } from './shape';
 

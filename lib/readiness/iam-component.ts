@@ -114,3 +114,16 @@ export function bind(calls: readonly RecordedCall[], bindings: Readonly<Record<s
   };
   return calls.map((c) => ({ command: c.command, input: sub(c.input) as Record<string, unknown> }));
 }
+
+/** One call per action on one resource, from `source`. */
+export const calls = (source: string, actions: readonly string[], resource: string, context?: Record<string, string>): ComponentCall[] =>
+  actions.map((action) => ({ source, action, resource, ...(context ? { context } : {}) }));
+/** The KMS context of a call a service makes on a key for its caller. */
+export const via = (service: string, s: LoadedStack) => ({ 'kms:ViaService': `${service}.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account });
+/** The KMS calls a service makes on the key of `resource` for its caller (none when the resource has no key). */
+export const keyCalls = (input: ComponentInput, source: string, resource: string, service: string, actions: readonly string[]) => {
+  const key = input.index.keyOf(resource);
+  return key ? calls(source, actions, key, via(service, input.stack)) : [];
+};
+/** `s3://bucket/key` → the object ARN. */
+export const s3Arn = (uri: string) => `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}`;

@@ -1,32 +1,35 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Duration, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BATCH_METRICS_NAMESPACE, SERVICES, type BatchMetricName } from '../../lambda/contracts/metrics';
+import { BATCH_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
+import { BatchAlarms } from '../constructs/batch-alarms';
+import { BatchControlFunction } from '../constructs/batch-control-function';
 import { BatchDbtTask } from '../constructs/batch-dbt-task';
-import { BatchFunction, type BatchFunctionProps } from '../constructs/batch-function';
-import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
+import { BatchExtractFunction } from '../constructs/batch-extract-function';
+import { BatchFunction, type BatchFunctionBaseProps } from '../constructs/batch-function';
+import { BatchLoadFunction } from '../constructs/batch-load-function';
+import { BatchNetwork } from '../constructs/batch-network';
+import { BatchQualityFunction } from '../constructs/batch-quality-function';
+import { BatchSchedule } from '../constructs/batch-schedule';
 import { BatchWorkflow } from '../constructs/batch-workflow';
 import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue';
 import { GlueCatalog } from '../constructs/glue-catalog';
 import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { LeaseRelease } from '../constructs/lease-release';
+import { LeaseTable } from '../constructs/lease-table';
 import { LineageTransport } from '../constructs/lineage-transport';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
-import { Monitoring } from '../constructs/monitoring';
-import { allowOltpEgress, oltpExtractSettings } from '../constructs/oltp-extract';
-import { nagText } from '../nag-text';
+import { ScheduleRole } from '../constructs/schedule-role';
+import { resolveEnvironment } from '../environment';
 import type { WarehouseTarget } from './warehouse-stack';
 
 export interface BatchStackProps extends StackProps {
@@ -50,7 +53,8 @@ export class BatchStack extends Stack {
   public readonly key: kms.Key;
   public readonly lockTable: dynamodb.Table;
   public readonly oltpSecret: secretsmanager.Secret;
-  public readonly functions: Readonly<Record<'control' | 'extract' | 'quality' | 'load', BatchFunction>>;
+  public readonly network: BatchNetwork;
+  public readonly functions: Readonly<{ control: BatchControlFunction; extract: BatchExtractFunction; quality: BatchQualityFunction; load: BatchLoadFunction }>;
   public readonly glue: GlueEtlJobs;
   public readonly catalog: GlueCatalog;
   public readonly dbt: BatchDbtTask;
@@ -60,14 +64,13 @@ export class BatchStack extends Stack {
   public readonly schedule: scheduler.Schedule;
   /** Schedule invocations that could not start an execution (alarmed: each is a window not started). */
   public readonly scheduleDeadLetters: sqs.Queue;
-  public readonly monitoring: Monitoring;
+  public readonly monitoring: BatchAlarms;
 
   constructor(scope: Construct, id: string, props: BatchStackProps) {
     super(scope, id, props);
     const { config, lake, warehouse } = props;
-    const name = `${config.prefix}-${config.name}`;
-    const removalPolicy = config.removal.policy === 'destroy' && config.removal.allowDataDeletion ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const env = resolveEnvironment(config);
+    const { removalPolicy, logRetention } = env;
     const timeout = Duration.hours(2);
 
     this.key = new kms.Key(this, 'Key', {
@@ -78,20 +81,9 @@ export class BatchStack extends Stack {
     // The batch Lambdas' log groups are encrypted with this key.
     allowCloudWatchLogs(this.key);
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
-
-    this.lockTable = new dynamodb.Table(this, 'Leases', {
-      partitionKey: { name: 'lock_name', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      timeToLiveAttribute: 'expires_at',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The live leases: dropping the table mid-run would let two executions write one window or the warehouse.
-      removalPolicy,
-    });
-
+    this.lockTable = new LeaseTable(this, 'Leases', { key: this.key, removalPolicy });
     this.oltpSecret = new secretsmanager.Secret(this, 'OltpSecret', {
-      secretName: `${name}/oltp-source`,
+      secretName: `${env.prefix}/oltp-source`,
       description: 'Read-only credentials of the OLTP Postgres the batch extracts from: {host, port, dbname, username, password}',
       encryptionKey: this.key,
       generateSecretString: {
@@ -105,180 +97,53 @@ export class BatchStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The OLTP database is owned by the shop team, outside this app: its password rotates there, and they update this secret.',
     });
-
-    // The extract runs in the warehouse VPC, in the subnets with the configured path to the OLTP database
-    // (oltp.network: transit gateway, peering or NAT); AWS APIs through endpoints.
-    const extractSg = new ec2.SecurityGroup(this, 'ExtractSecurityGroup', {
+    // Id `Default`: the network's resources keep the logical ids they were first deployed with (see BatchNetwork).
+    this.network = new BatchNetwork(this, 'Default', {
       vpc: warehouse.vpc,
-      description: 'Batch extract Lambda: Postgres out, HTTPS to VPC endpoints',
-      allowAllOutbound: false,
-    });
-    allowOltpEgress(extractSg, config.oltp);
-    // HTTPS to the interface endpoints and the S3 gateway endpoint; the isolated subnets have no internet route.
-    extractSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs via VPC endpoints (no internet route)');
-    const dbtSg = new ec2.SecurityGroup(this, 'DbtSecurityGroup', {
-      vpc: warehouse.vpc,
-      description: 'dbt on Fargate: Redshift 5439, HTTPS to VPC endpoints',
-      allowAllOutbound: false,
-    });
-    dbtSg.addEgressRule(ec2.Peer.ipv4(warehouse.vpc.vpcCidrBlock), ec2.Port.tcp(5439), 'Redshift Serverless workgroup');
-    dbtSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and ECR layers via VPC endpoints (no internet route)');
-    // Declared in this stack (not on the warehouse's group object) so the dependency points batch → warehouse only.
-    new ec2.CfnSecurityGroupIngress(this, 'DbtToWarehouse', {
-      groupId: warehouse.securityGroup.securityGroupId,
-      sourceSecurityGroupId: dbtSg.securityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: 5439,
-      toPort: 5439,
-      description: 'dbt (hourly batch) to Redshift Serverless',
+      endpointSubnets: warehouse.subnets,
+      warehouseSecurityGroup: warehouse.securityGroup,
+      oltp: config.oltp,
     });
 
-    const endpointSg = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: warehouse.vpc,
-      description: 'Interface endpoints used by the batch',
-      allowAllOutbound: false,
-    });
-    endpointSg.addIngressRule(extractSg, ec2.Port.tcp(443), 'extract Lambda');
-    endpointSg.addIngressRule(dbtSg, ec2.Port.tcp(443), 'dbt task');
-    const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
-      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
-      EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-      Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-      RedshiftServerless: ec2.InterfaceVpcEndpointAwsService.REDSHIFT_SERVERLESS,
-    };
-    // `open: false`: the endpoints admit only the two client groups above, not the whole VPC CIDR.
-    for (const [id, service] of Object.entries(services)) {
-      new ec2.InterfaceVpcEndpoint(this, `${id}Endpoint`, { vpc: warehouse.vpc, service, subnets: warehouse.subnets, securityGroups: [endpointSg], privateDnsEnabled: true, open: false });
-    }
-
-    const fn = <H extends BatchHandlerName>(id: string, handler: H, description: string, cfg: BatchConfigInput<H>, extra: Partial<BatchFunctionProps<H>> = {}) =>
-      new BatchFunction<H>(this, id, { handler, description, config: cfg, key: this.key, logRetention, logRemovalPolicy: removalPolicy, ...extra });
     // Zone buckets by their physical names (same account and region): no cross-stack exports, and policies read
     // as the bucket names.
     const zones = {
-      raw: s3.Bucket.fromBucketName(this, 'RawZone', deployedLakeBucketName(name, 'raw')),
-      staging: s3.Bucket.fromBucketName(this, 'StagingZone', deployedLakeBucketName(name, 'staging')),
-      quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', deployedLakeBucketName(name, 'quarantine')),
+      raw: s3.Bucket.fromBucketName(this, 'RawZone', deployedLakeBucketName(env.prefix, 'raw')),
+      staging: s3.Bucket.fromBucketName(this, 'StagingZone', deployedLakeBucketName(env.prefix, 'staging')),
+      quarantine: s3.Bucket.fromBucketName(this, 'QuarantineZone', deployedLakeBucketName(env.prefix, 'quarantine')),
     };
-    const buckets = { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
+    const batchLake = { zones, key: lake.key };
     const lineage = new LineageTransport(this, 'Lineage', {
       config: config.lineage,
-      namespace: config.lineage.namespace ?? name,
+      namespace: config.lineage.namespace ?? env.prefix,
       lakeBucket: zones.staging,
       lakeKey: lake.key,
       // The OLTP host is a field of the secret: its datasets are named under one logical namespace.
       datasets: { oltp: `postgres://oltp-source:${config.oltp.port}`, warehouse: `redshift://${warehouse.endpointAddress}:5439` },
-      securityGroups: [extractSg, dbtSg],
+      securityGroups: [this.network.extractSecurityGroup, this.network.dbtSecurityGroup],
       vpcCidr: warehouse.vpc.vpcCidrBlock,
     });
-    const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {
-      lockTable: this.lockTable.tableName,
-      lockTtlSeconds: timeout.toSeconds() + 300,
-    });
-    const oltp = oltpExtractSettings(config.oltp);
-    const extract = fn(
-      'Extract',
-      'extract',
-      'Batch extract: one OLTP table and window to the raw zone',
-      { buckets, oltpSecretArn: this.oltpSecret.secretArn, oltp: oltp.runtime, overlapMinutes: config.schedule.extractOverlapMinutes, lineage: lineage.runtimeConfig },
-      {
-        timeout: Duration.minutes(15),
-        memorySize: 1024,
+    const base: BatchFunctionBaseProps = { key: this.key, ...env.functionDefaults };
+    this.functions = {
+      control: new BatchControlFunction(this, 'Control', { ...base, leases: this.lockTable, executionTimeout: timeout }),
+      extract: new BatchExtractFunction(this, 'Extract', {
+        ...base,
+        lake: batchLake,
+        oltp: config.oltp,
+        oltpSecret: this.oltpSecret,
+        overlapMinutes: config.schedule.extractOverlapMinutes,
+        lineage: lineage.runtimeConfig,
         vpc: warehouse.vpc,
         vpcSubnets: warehouse.extractSubnets,
-        securityGroups: [extractSg],
-        environment: oltp.environment,
-        bundledFiles: oltp.bundledFiles,
-      },
-    );
-    const quality = fn(
-      'Quality',
-      'quality',
-      'Batch quality gate: one table and window, raw to staging / quarantine + report',
-      { buckets, currencies: [...config.streaming.currencies], thresholds: config.quality, lineage: lineage.runtimeConfig },
-      { timeout: Duration.minutes(15), memorySize: 2048 },
-    );
-    const load = fn(
-      'Load',
-      'load',
-      'Batch loader: warehouse load SQL per table via the Redshift Data API, bounded poll',
-      {
-        buckets,
-        workgroupName: warehouse.workgroupName,
-        database: warehouse.databaseName,
-        copyRoleArn: warehouse.copyRoleArn,
-        pollIntervalMs: 5_000,
-        maxPolls: 150,
-        lineage: lineage.runtimeConfig,
-      },
-      {
-        timeout: Duration.minutes(15),
-        unscopedReasons: ['redshift-data:DescribeStatement/CancelStatement on statements this role submitted (condition redshift-data:statement-owner-iam-userid)'],
-      },
-    );
-    this.functions = { control, extract, quality, load };
-    for (const f of [extract, quality, load]) lineage.grantEmit(f.role);
-    // Database roles for IAM identities (granted by the warehouse setup through this principal tag).
-    Tags.of(load.role).add('RedshiftDbRoles', warehouse.loaderDbRole);
+        securityGroup: this.network.extractSecurityGroup,
+      }),
+      quality: new BatchQualityFunction(this, 'Quality', { ...base, lake: batchLake, currencies: config.streaming.currencies, thresholds: config.quality, lineage: lineage.runtimeConfig }),
+      load: new BatchLoadFunction(this, 'Load', { ...base, lake: batchLake, warehouse, lineage: lineage.runtimeConfig }),
+    };
+    for (const f of [this.functions.extract, this.functions.quality, this.functions.load]) lineage.grantEmit(f.role);
 
-    // Data permissions, written out per function and limited to the prefixes each one owns.
-    control.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'Leases', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], resources: [this.lockTable.tableArn] }),
-    );
-    control.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'LeaseTableKey',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
-      }),
-    );
-    // Extract: writes parts + manifest, lists and deletes parts its manifest does not name. Quality: reads the
-    // extract, writes staging / quarantine parts (listing and deleting stale ones), its manifest and its report.
-    this.lakeAccess(extract, zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], actions: ['put', 'delete'] }]);
-    extract.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OltpSecret', actions: ['secretsmanager:GetSecretValue'], resources: [this.oltpSecret.secretArn] }));
-    extract.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'OltpSecretKey',
-        actions: ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
-      }),
-    );
-    this.lakeAccess(quality, zones, lake.key, [
-      { zone: 'raw', prefixes: ['oltp/'], actions: ['get'] },
-      { zone: 'staging', prefixes: ['oltp/'], actions: ['put', 'delete'] },
-      { zone: 'staging', prefixes: ['quality/'], actions: ['put'] },
-      { zone: 'quarantine', prefixes: ['oltp/'], actions: ['put', 'delete'] },
-    ]);
-    this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
-    load.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'SubmitLoads',
-        actions: ['redshift-data:BatchExecuteStatement', 'redshift-serverless:GetCredentials'],
-        resources: [warehouse.workgroupArn],
-      }),
-    );
-    load.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'OwnStatements',
-        actions: ['redshift-data:DescribeStatement', 'redshift-data:CancelStatement'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
-      }),
-    );
-
-    this.glue = new GlueEtlJobs(this, 'Glue', {
-      namePrefix: name,
-      staging: zones.staging,
-      lakeKey: lake.key,
-      logsKey: props.logsKey,
-      logRetention,
-      removalPolicy,
-    });
-    this.catalog = new GlueCatalog(this, 'Catalog', { databaseName: `${config.prefix}_${config.name}_lake`.replace(/-/g, '_'), staging: zones.staging });
-
+    this.glue = new GlueEtlJobs(this, 'Glue', { namePrefix: env.prefix, staging: zones.staging, lakeKey: lake.key, logsKey: props.logsKey, logRetention, removalPolicy });
+    this.catalog = new GlueCatalog(this, 'Catalog', { databaseName: `${env.prefix}_lake`.replace(/-/g, '_'), staging: zones.staging });
     this.dbt = new BatchDbtTask(this, 'Dbt', {
       vpc: warehouse.vpc,
       target: config.name,
@@ -291,12 +156,12 @@ export class BatchStack extends Stack {
       removalPolicy,
       runResults: { bucket: zones.staging, key: lake.key },
     });
-
     Tags.of(this.dbt.taskDefinition.taskRole).add('RedshiftDbRoles', warehouse.transformerDbRole);
     lineage.attachDbt(this.dbt);
 
+    const { control, extract, quality, load } = this.functions;
     this.workflow = new BatchWorkflow(this, 'Workflow', {
-      name,
+      name: env.prefix,
       environment: config.name,
       control: control.function,
       extract: extract.function,
@@ -309,7 +174,7 @@ export class BatchStack extends Stack {
         taskDefinition: this.dbt.taskDefinition,
         container: this.dbt.container,
         subnets: warehouse.subnets,
-        securityGroups: [dbtSg],
+        securityGroups: [this.network.dbtSecurityGroup],
       },
       onCall: props.alerting.critical,
       runbookUrl: `${config.runbookBaseUrl}docs/runbooks/batch-execution-failed.md`,
@@ -319,198 +184,42 @@ export class BatchStack extends Stack {
       removalPolicy,
     });
     props.alerting.key.grant(this.workflow.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
-    const smRole = this.workflow.stateMachine.role;
-    Validations.of(smRole).acknowledge(
-      ...Object.values(this.functions).map((f) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagText(this, f.function.functionArn)}:*]`,
-        reason: 'Invoking the batch Lambda at any of its versions/aliases (Step Functions LambdaInvoke grants the qualified ARN).',
-      })),
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagText(this, Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.dbt.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }))}]`,
-        reason: 'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
-      },
-    );
 
-    const release = fn('Release', 'release', 'Batch lease release: frees the leases of an execution that failed, timed out or was aborted', {
-      lockTable: this.lockTable.tableName,
+    const release = new BatchFunction(this, 'Release', {
+      ...base,
+      handler: 'release',
+      description: 'Batch lease release: frees the leases of an execution that failed, timed out or was aborted',
+      config: { lockTable: this.lockTable.tableName },
     });
     this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', { stateMachine: this.workflow.stateMachine, function: release, lockTable: this.lockTable, key: this.key });
 
-    const dlq = (this.scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    }));
-    Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the batch schedule.' });
-    // The schedule's role, written out so it can be granted the queue key: sending to an SSE-KMS queue needs
-    // kms:GenerateDataKey (CDK grants only kms:Decrypt on the schedule key and sqs:SendMessage).
-    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default` },
-        },
-      }),
-      description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
-    });
-    scheduleRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'DeadLetterQueueKey',
-        actions: ['kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${this.region}.amazonaws.com` } },
-      }),
-    );
-    this.schedule = new scheduler.Schedule(this, 'Hourly', {
-      scheduleName: `${name}-hourly-batch`,
-      description: 'Starts the hourly batch with the scheduled time; the execution derives its window from it',
-      schedule: scheduler.ScheduleExpression.expression(config.schedule.expression),
+    this.scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters', { key: this.key, of: 'the batch schedule' });
+    this.schedule = new BatchSchedule(this, 'Hourly', {
+      scheduleName: env.nameOf('hourly-batch'),
+      expression: config.schedule.expression,
       enabled: config.schedule.enabled,
+      stateMachine: this.workflow.stateMachine,
       key: this.key,
-      target: new targets.StepFunctionsStartExecution(this.workflow.stateMachine, {
-        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-        deadLetterQueue: dlq,
-        role: scheduleRole,
+      deadLetters: this.scheduleDeadLetters,
+      role: new ScheduleRole(this, 'ScheduleRole', {
+        description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
+        deadLetterKey: this.key,
+        scheduleGroupArn: `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default`,
       }),
     });
 
-    this.monitoring = new Monitoring(this, 'Monitoring', { topics: props.alerting, runbookBaseUrl: config.runbookBaseUrl, title: 'Hourly batch' });
-    this.addAlarms(config);
-  }
-
-  /**
-   * Object access to some prefixes of some lake zones, with the lake key through S3 only: `get` (with ListBucket on
-   * the prefixes, so a missing key is NoSuchKey — "not written yet" — rather than AccessDenied), `put`, `delete`.
-   */
-  private lakeAccess(
-    fn: BatchFunction,
-    zones: Record<'raw' | 'staging' | 'quarantine', s3.IBucket>,
-    lakeKey: kms.IKey,
-    grants: readonly { zone: 'raw' | 'staging' | 'quarantine'; prefixes: readonly string[]; actions: readonly ('get' | 'put' | 'delete')[] }[],
-  ): void {
-    const reason = 'Object access is limited to the batch-owned prefix of the zone; keys below it are table / dt / hr partitions and part files.';
-    const s3Actions = { get: 's3:GetObject', put: 's3:PutObject', delete: 's3:DeleteObject' } as const;
-    for (const g of grants) {
-      const bucket = zones[g.zone];
-      const objects = g.prefixes.map((p) => bucket.arnForObjects(`${p}*`));
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: g.actions.map((a) => s3Actions[a]), resources: objects }));
-      // Reading a prefix, or finding the stale parts to delete in it, lists it.
-      if (g.actions.includes('get') || g.actions.includes('delete')) {
-        fn.role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            actions: ['s3:ListBucket'],
-            resources: [bucket.bucketArn],
-            conditions: { StringLike: { 's3:prefix': g.prefixes.map((p) => `${p}*`) } },
-          }),
-        );
-      }
-      Validations.of(fn.role).acknowledge(...objects.map((o) => ({ id: `AwsSolutions-IAM5[Resource::${nagText(this, o)}]`, reason })));
-    }
-    const all = grants.flatMap((g) => g.actions);
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [...(all.includes('put') ? ['kms:GenerateDataKey'] : []), ...(all.includes('get') ? ['kms:Decrypt'] : [])],
-        resources: [lakeKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
-      }),
-    );
-  }
-
-  private addAlarms(config: EnvironmentConfig): void {
-    const sm = this.workflow.stateMachine;
-    const fiveMin = { period: Duration.minutes(5), statistic: 'Sum' };
-    const once = {
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    this.monitoring.addAlarm('ExecutionsFailed', {
-      runbook: 'batch-execution-failed',
-      summary: 'An hourly batch execution failed: its window is not loaded and gold is not refreshed.',
-      metric: sm.metricFailed(fiveMin),
-      ...once,
+    this.monitoring = new BatchAlarms(this, 'Monitoring', {
+      topics: props.alerting,
+      runbookBaseUrl: config.runbookBaseUrl,
+      stateMachine: this.workflow.stateMachine,
+      glueJobs: {
+        conform: { job: this.glue.conform, name: env.nameOf('conform') },
+        customerFeatures: { job: this.glue.customerFeatures, name: env.nameOf('customer-features') },
+      },
+      leaseReleaseDeadLetters: this.leaseRelease.deadLetters,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      scheduleEnabled: config.schedule.enabled,
+      freshnessSlaMinutes: config.schedule.freshnessSlaMinutes,
     });
-    this.monitoring.addAlarm('ExecutionsTimedOut', {
-      runbook: 'batch-execution-timed-out',
-      summary: 'An hourly batch execution hit its timeout: its window is not loaded (its leases are released by the lease-release rule).',
-      metric: sm.metricTimedOut(fiveMin),
-      ...once,
-    });
-    this.monitoring.addAlarm('ExecutionsAborted', {
-      runbook: 'batch-execution-aborted',
-      summary: 'An hourly batch execution was aborted (by a person or an API call) before it finished.',
-      severity: 'warning',
-      metric: sm.metricAborted(fiveMin),
-      ...once,
-    });
-    this.monitoring.addAlarm('LeaseReleaseFailed', {
-      runbook: 'batch-lease-release-failed',
-      summary: 'The leases of a failed / timed-out / aborted batch execution could not be released: later runs wait until they expire.',
-      metric: this.leaseRelease.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      ...once,
-    });
-    const name = `${config.prefix}-${config.name}`;
-    for (const [id, job, jobName] of [
-      ['GlueConformFailed', this.glue.conform, `${name}-conform`],
-      ['GlueCustomerFeaturesFailed', this.glue.customerFeatures, `${name}-customer-features`],
-    ] as const) {
-      this.monitoring.addAlarm(id, {
-        runbook: 'batch-glue-job-failed',
-        summary: `Glue job ${jobName} failed a run.`,
-        metric: job.metricFailure({ period: Duration.minutes(5), statistic: 'Sum' }),
-        ...once,
-      });
-    }
-    this.monitoring.addAlarm('ScheduleDeadLetters', {
-      runbook: 'batch-schedule-dead-letters',
-      summary: 'The schedule could not start an hourly batch execution (after its retries): that window was not processed.',
-      metric: this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const builds = new cloudwatch.Metric({
-      namespace: BATCH_METRICS_NAMESPACE,
-      metricName: 'GoldBuildSucceeded' satisfies BatchMetricName,
-      dimensionsMap: { service: SERVICES.batchControl },
-      statistic: 'Sum',
-      period: Duration.minutes(config.schedule.freshnessSlaMinutes),
-    });
-    if (config.schedule.enabled) {
-      this.monitoring.addAlarm('FreshnessSla', {
-        runbook: 'batch-freshness-sla',
-        summary: `No successful gold build in ${config.schedule.freshnessSlaMinutes} minutes: analysts see stale data (missing data breaches).`,
-        metric: builds,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
-    }
-    const freshness = new cloudwatch.Metric({
-      namespace: BATCH_METRICS_NAMESPACE,
-      metricName: 'DataFreshnessMinutes' satisfies BatchMetricName,
-      dimensionsMap: { service: SERVICES.batchControl },
-      statistic: 'Maximum',
-      period: Duration.hours(1),
-    });
-    const quality = new cloudwatch.MathExpression({
-      expression: `SELECT MIN(${'QualityScore' satisfies BatchMetricName}) FROM "${BATCH_METRICS_NAMESPACE}" GROUP BY Dataset`,
-      label: 'QualityScore',
-      period: Duration.hours(1),
-    });
-    this.monitoring.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Batch executions', left: [sm.metricSucceeded(fiveMin), sm.metricFailed(fiveMin), sm.metricTimedOut(fiveMin)], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Gold freshness (minutes after window end)', left: [freshness], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Quality score by dataset', left: [quality], width: 8 }),
-    );
   }
 }

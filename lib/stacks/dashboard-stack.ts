@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { Monitoring } from '../constructs/monitoring';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
+import { resolveEnvironment } from '../environment';
 
 export interface DashboardStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -17,7 +18,7 @@ export class DashboardStack extends Stack {
   constructor(scope: Construct, id: string, props: DashboardStackProps) {
     super(scope, id, props);
     this.dashboard = new OperationsDashboard(this, 'Operations', {
-      dashboardName: `${props.config.prefix}-${props.config.name}-operations`,
+      dashboardName: resolveEnvironment(props.config).nameOf('operations'),
       sections: props.sections,
       runbookBaseUrl: props.config.runbookBaseUrl,
     });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
@@ -6,6 +6,7 @@ import { Alerting } from '../constructs/alerting';
 import { CostGuard } from '../constructs/cost-guard';
 import { LogsKey } from '../constructs/logs-key';
 import { Monitoring } from '../constructs/monitoring';
+import { resolveEnvironment } from '../environment';
 
 export interface OperationsStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -23,9 +24,9 @@ export class OperationsStack extends Stack {
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const { prefix, removalPolicy } = resolveEnvironment(config);
     this.alerting = new Alerting(this, 'Alerting', {
-      namePrefix: `${config.prefix}-${config.name}`,
+      namePrefix: prefix,
       criticalEmails: config.alarms.criticalEmails,
       warningEmails: config.alarms.warningEmails,
       removalPolicy,
@@ -34,7 +35,7 @@ export class OperationsStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', { topics: this.alerting, runbookBaseUrl: config.runbookBaseUrl });
 
     this.costGuard = new CostGuard(this, 'CostGuard', {
-      name: `${config.prefix}-${config.name}`,
+      name: prefix,
       monthlyBudgetUsd: config.cost.monthlyBudgetUsd,
       costTag: { key: 'environment', value: config.name },
       topic: this.alerting.warning,

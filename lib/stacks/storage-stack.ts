@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { DataLake } from '../constructs/data-lake';
+import { resolveEnvironment } from '../environment';
 
 export interface StorageStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -18,12 +18,13 @@ export class StorageStack extends Stack {
   constructor(scope: Construct, id: string, props: StorageStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const env = resolveEnvironment(config);
     this.lake = new DataLake(this, 'Lake', {
-      namePrefix: `${config.prefix}-${config.name}`,
-      removalPolicy: config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      namePrefix: env.prefix,
+      removalPolicy: env.removalPolicy,
       allowDataDeletion: config.removal.allowDataDeletion,
       ...config.lake,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
+      logRetention: env.logRetention,
       logsKey: props.logsKey,
     });
   }

@@ -1,7 +1,6 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { STREAM_NAMES, type StreamName } from '../../lambda/contracts/events';
@@ -14,7 +13,8 @@ import { Monitoring } from '../constructs/monitoring';
 import { StreamArchive } from '../constructs/stream-archive';
 import { StreamIngest } from '../constructs/stream-ingest';
 import { PROCESSOR_SERVICE, STREAM_METRICS_NAMESPACE, StreamProcessor } from '../constructs/stream-processor';
-import { settingsFromConfig } from '../constructs/stream-settings';
+import { settingsFromConfig } from '../config/stream-settings';
+import { resolveEnvironment } from '../environment';
 
 export interface StreamingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -46,8 +46,7 @@ export class StreamingStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
     const { config, lake } = props;
-    const removalPolicy = config.removal.policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const { prefix, removalPolicy, logRetention } = resolveEnvironment(config);
     const s = config.streaming;
     // The zone buckets by their deterministic names (as DataLake names them): IAM policies and nag findings then
     // reference this stack's own intrinsics instead of cross-stack outputs. A test checks the names still match.
@@ -59,7 +58,7 @@ export class StreamingStack extends Stack {
     const raw = zone('raw');
 
     this.ingest = new StreamIngest(this, 'Ingest', {
-      namePrefix: `${config.prefix}-${config.name}`,
+      namePrefix: prefix,
       capacity: s.streams,
       retention: Duration.hours(s.retentionHours),
       removalPolicy,

@@ -1,21 +1,21 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { IAlarmTopics } from '../constructs/alerting';
 import { deployedLakeBucketName, type DataLake } from '../constructs/data-lake';
 import { Monitoring } from '../constructs/monitoring';
-import { WarehouseNetwork } from '../constructs/network';
+import { WarehouseNetwork } from '../constructs/warehouse-network';
 import { OltpPath } from '../constructs/oltp-path';
 import { RedshiftUsageLimit } from '../constructs/redshift-usage-limit';
 import { RedshiftWarehouse } from '../constructs/redshift-warehouse';
 import { WarehouseSetup } from '../constructs/warehouse-setup';
 import { WarehouseSnapshots } from '../constructs/warehouse-snapshots';
+import { resolveEnvironment } from '../environment';
 
 /** The warehouse as its clients (the hourly loader, dbt) see it. */
 export interface WarehouseTarget {
@@ -69,9 +69,7 @@ export class WarehouseStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const w = config.warehouse;
-    const removalPolicy = config.removal.policy === 'destroy' && config.removal.allowDataDeletion ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
-    const name = `${config.prefix}-${config.name}`;
+    const { prefix: name, removalPolicy, logRetention } = resolveEnvironment(config);
 
     this.network = new WarehouseNetwork(this, 'Network', {
       cidr: w.vpcCidr,

@@ -1,7 +1,7 @@
 /** The deployed wiring of the lease release: the rule's pattern against sample events, target retries/DLQ, grants. */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GLUE_MAX_CONCURRENT_RUNS, MAX_BACKFILL_CONCURRENCY } from '../../lib/config';
-import { GLUE_CONCURRENCY_RETRY } from '../../lib/constructs/batch-workflow';
+import { GLUE_CONCURRENCY_RETRY } from '../../lib/constructs/batch-workflow-tasks';
 import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { allEnvironments } from '../helpers/synth';
 import { matchesPattern } from '../helpers/event-pattern';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { copyFiles } from '../../lib/constructs/batch-function';
+import { copyFiles } from '../../lib/constructs/platform-function';
 import { oltpExtractSettings } from '../../lib/constructs/oltp-extract';
 import { BUNDLED_CA_FILE, caBundle, clientConfig, type OltpConnectionSettings } from '../../lambda/batch/oltp-connection';
 

@@ -1,6 +1,6 @@
 import { ConfigError, loadEnvironmentConfig, parseEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENTS } from '../../lib/config/environments';
-import { settingsFromConfig, streamNameOf } from '../../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../../lib/config/stream-settings';
 import { parseProcessorSettings } from '../../lambda/stream-processor/settings';
 
 describe('processor settings', () => {

@@ -11,7 +11,7 @@ import { STREAM_NAMES } from '../../lambda/contracts/events';
 import { StreamArchive } from '../../lib/constructs/stream-archive';
 import { StreamIngest } from '../../lib/constructs/stream-ingest';
 import { StreamProcessor } from '../../lib/constructs/stream-processor';
-import { settingsFromConfig } from '../../lib/constructs/stream-settings';
+import { settingsFromConfig } from '../../lib/config/stream-settings';
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig } from '../../lib/config';
 import { OperationsStack } from '../../lib/stacks/operations-stack';
 import { StorageStack } from '../../lib/stacks/storage-stack';

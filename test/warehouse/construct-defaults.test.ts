@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { WarehouseNetwork } from '../../lib/constructs/network';
+import { WarehouseNetwork } from '../../lib/constructs/warehouse-network';
 import { RedshiftUsageLimit } from '../../lib/constructs/redshift-usage-limit';
 import { assignDbRoles, RedshiftWarehouse } from '../../lib/constructs/redshift-warehouse';
 import * as iam from 'aws-cdk-lib/aws-iam';

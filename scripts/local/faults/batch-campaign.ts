@@ -28,7 +28,7 @@ import { kinesisEventOf } from '../../generator/kinesis-event';
 import { STREAM_LATE_HOURS } from '../../../lambda/contracts/stage-manifest';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import { loadEnvironmentConfig } from '../../../lib/config';
-import { settingsFromConfig, streamNameOf } from '../../../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../../../lib/config/stream-settings';
 import { createOltpSchema, generateOltp, insertRows, type SourceRow } from '../batch/oltp';
 import { DuckDbRunner } from '../batch/duckdb-runner';
 import { freshDatabase } from '../batch/postgres';

@@ -8,7 +8,7 @@ import type { LakeStore, LakeZone } from '../../../lambda/contracts/lake';
 import { generateRecords, type GeneratedRecord } from '../../generator';
 import { createStreamHandler } from '../../../lambda/stream-processor/handler';
 import type { BatchReport } from '../../../lambda/stream-processor/ports';
-import { settingsFromConfig, streamNameOf } from '../../../lib/constructs/stream-settings';
+import { settingsFromConfig, streamNameOf } from '../../../lib/config/stream-settings';
 import { kinesisEventOf, sequenceNumber } from '../../generator/kinesis-event';
 import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import { distinctLines } from '../../../lambda/shared/stream-record-identity';

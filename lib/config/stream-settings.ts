@@ -1,10 +1,11 @@
-import type { EnvironmentConfig } from '../config';
+import type { EnvironmentConfig } from './schema';
 import type { StreamName } from '../../lambda/contracts/events';
+import { namePrefix } from './naming';
 import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
 
 /** Physical Kinesis stream name of a logical stream: `<prefix>-<env>-<stream>`. */
 export function streamNameOf(config: EnvironmentConfig, stream: StreamName): string {
-  return `${config.prefix}-${config.name}-${stream}`;
+  return `${namePrefix(config)}-${stream}`;
 }
 
 /**
