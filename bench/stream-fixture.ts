@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { generateRecords, type GeneratorOptions } from '../lambda/generator';
 import { kinesisEventOf } from '../lambda/generator/kinesis-event';
-import type { ProcessorSettings } from '../lambda/stream-processor/settings';
+import type { ProcessorSettings } from '../lambda/contracts/processor-settings';
 
 /** The benchmark's batch and settings (also used by the tests). */
 

@@ -40,7 +40,7 @@ def spark():
 def spec_arguments():
     """The --table_specs / --stream_specs job arguments built from lambda/contracts/table-specs.ts, exactly as CDK passes them."""
     out = subprocess.run(
-        ["node", "--require", "ts-node/register/transpile-only", "-e", "const a = require('./lambda/batch/glue-args'); console.log(JSON.stringify([a.tableSpecsArgument(), a.streamSpecsArgument()]))"],
+        ["node", "--require", "ts-node/register/transpile-only", "-e", "const a = require('./lambda/contracts/glue-args'); console.log(JSON.stringify([a.tableSpecsArgument(), a.streamSpecsArgument()]))"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,11 +6,9 @@
  * a repeated event (EventBridge delivers at least once) releases nothing twice.
  */
 import { z } from 'zod';
+import { RELEASE_ON_STATUS } from '../contracts/workflow';
 import { plan } from './control';
 import type { LockStore } from './lock';
-
-/** The endings the state machine cannot clean up after itself (a Fail state also ends as FAILED). */
-export const RELEASE_ON_STATUS = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 export const executionEndedSchema = z.object({
   source: z.literal('aws.states'),

@@ -2,7 +2,7 @@ import type { ContractIssue, EventContracts, QuarantineReason, StreamName } from
 import { detectAnomalies, type Finding, type Observation } from './anomalies';
 import { decodeRecord } from './decode';
 import { stagingOpen } from './route';
-import type { AnomalyConfig } from './settings';
+import type { AnomalyConfig } from '../contracts/processor-settings';
 
 /**
  * The pure core of the stream processor: decode → parse → validate → classify each record of one Kinesis batch,

@@ -7,7 +7,7 @@ import { createStreamHandler } from './handler';
 import { PowertoolsMetricsSink } from './powertools-metrics';
 import { S3DocumentStore } from './s3-document-store';
 import { S3LakeWriter } from './s3-lake';
-import { parseProcessorSettings } from './settings';
+import { parseProcessorSettings } from '../contracts/processor-settings';
 import { SnsAlertPublisher } from './sns-alerts';
 
 /** Lambda entry point: the AWS edge (clients, Powertools) around `createStreamHandler`. Built once per container. */

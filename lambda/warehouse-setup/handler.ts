@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SERVICES } from '../contracts/metrics';
 import { instrument, powertools } from '../shared/powertools';
 import { query, runTransaction, type PollOptions, type WarehouseTarget } from '../warehouse/data-api';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from './setup-sql';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from '../contracts/warehouse-roles';
 
 /**
  * Custom resource (CDK Provider framework `onEvent`): on Create and Update, creates the warehouse schemas, the

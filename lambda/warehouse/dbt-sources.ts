@@ -1,5 +1,5 @@
 import type { ColumnType, TableSpec } from '../contracts/table-specs';
-import { sqlType } from './sql-types';
+import { sqlType } from '../contracts/sql-types';
 
 /**
  * Renders dbt's `sources:` for the bronze schema from the table specs (written to

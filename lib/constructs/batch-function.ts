@@ -8,7 +8,7 @@ import type * as lambda_nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
+import type { BatchConfigInput, BatchHandlerName } from '../../lambda/contracts/batch-config';
 import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 
 /** Folder of the batch Lambda handlers. */

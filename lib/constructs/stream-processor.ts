@@ -15,7 +15,7 @@ import type { StreamName } from '../../lambda/contracts/events';
 import { RUNTIME_CONFIG_METADATA, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 import { ALERT_PREFIX } from '../../lambda/stream-processor/alert-outbox';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
-import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
+import type { ProcessorSettingsInput } from '../../lambda/contracts/processor-settings';
 import { nagText } from '../nag-text';
 
 export const PROCESSOR_ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'stream-processor', 'index.ts');
@@ -25,8 +25,8 @@ export { STREAM_METRICS_NAMESPACE };
 export interface StreamProcessorProps {
   /** The streams to consume: one event source mapping each. */
   readonly streams: Readonly<Record<StreamName, kinesis.IStream>>;
-  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable. */
-  readonly settings: ProcessorSettings;
+  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable; typed by the processor's schema. */
+  readonly settings: ProcessorSettingsInput;
   /** Staging zone: valid events (`stream/`), anomaly records (`anomalies/`) and the alert outbox (`alerts/`). */
   readonly staging: s3.IBucket;
   /** Quarantine zone: rejected records (`stream/`). */

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/warehouse-setup/setup-sql';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/contracts/warehouse-roles';
 
 export interface WarehouseSetupProps {
   readonly namespaceName: string;

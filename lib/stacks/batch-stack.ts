@@ -16,7 +16,7 @@ import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
 import { BatchDbtTask } from '../constructs/batch-dbt-task';
 import { BatchFunction, type BatchFunctionProps } from '../constructs/batch-function';
-import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
+import type { BatchConfigInput, BatchHandlerName } from '../../lambda/contracts/batch-config';
 import { BatchWorkflow } from '../constructs/batch-workflow';
 import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';

@@ -20,7 +20,7 @@ import { createHandler as controlHandler } from '../../lambda/batch/handlers/con
 import { createHandler as extractHandler } from '../../lambda/batch/handlers/extract';
 import { createHandler as loadHandler } from '../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
-import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
+import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import type { LoadResult } from '../../lambda/batch/loader';
 import { MemoryLockStore } from '../../lambda/batch/lock';
@@ -28,7 +28,7 @@ import type { QualityReport, QualityThresholds } from '../../lambda/batch/qualit
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
-import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
+import { bronzeTableDdl, schemaDdl } from '../../lambda/contracts/bronze-ddl';
 import type { EnvironmentConfig } from '../../lib/config';
 import { DuckDbRunner } from './batch-duckdb';
 

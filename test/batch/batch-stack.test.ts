@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { tableSpecsArgument } from '../../lambda/batch/glue-args';
+import { tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { allEnvironments } from '../helpers/synth';
 
 const { stages } = allEnvironments();

@@ -1,6 +1,7 @@
 import { createHandler } from '../../lambda/batch/handlers/release';
 import { DynamoLockStore, MemoryLockStore, type LockStore } from '../../lambda/batch/lock';
-import { RELEASE_ON_STATUS, leasesOf } from '../../lambda/batch/release';
+import { leasesOf } from '../../lambda/batch/release';
+import { RELEASE_ON_STATUS } from '../../lambda/contracts/workflow';
 import { FakeLeaseTable } from '../helpers/fake-lease-table';
 
 const SM = 'arn:aws:states:eu-west-1:111111111111:stateMachine:dataflow-dev-hourly-batch';

@@ -2,9 +2,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import { instrument, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig } from '../config';
+import { invocationKeys, parseEvent } from '../invocation';
 import { plan, publishMetrics } from '../control';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { windowSchema } from '../window';
@@ -56,7 +57,7 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
 const pt = powertools(SERVICES.batchControl, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): ControlDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.control);
+  const config = readBatchConfig('control');
   return {
     locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
     lockTtlSeconds: config.lockTtlSeconds,

@@ -3,9 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, type ClientConfig } from 'pg';
 import { SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
+import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { extractManifestKey, extractTable } from '../extract';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 import { clientConfig, oltpSecretSchema } from '../oltp-connection';
@@ -41,7 +42,7 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
 const pt = powertools(SERVICES.batchExtract);
 
 function awsDeps(): ExtractDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
+  const config = readBatchConfig('extract');
   const secrets = pt.tracer.captureAWSv3Client(new SecretsManagerClient({}));
   return {
     store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),

@@ -2,9 +2,10 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import type { WarehouseTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, loadEventSchema, parseEvent, readConfig } from '../config';
+import { invocationKeys, loadEventSchema, parseEvent } from '../invocation';
 import { S3LakeStore } from '../lake-store';
 import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
 import { RedshiftDataRunner } from '../redshift-data-runner';
@@ -19,7 +20,7 @@ export function createHandler(deps: LoadDeps): (event: unknown) => Promise<LoadR
 const pt = powertools(SERVICES.batchLoad);
 
 function awsDeps(): LoadDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.load);
+  const config = readBatchConfig('load');
   const store = new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets);
   return {
     store,

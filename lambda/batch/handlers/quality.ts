@@ -2,10 +2,11 @@
  * throws QualityGateFailed (after writing everything) when an expectation is below its threshold. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
+import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { S3LakeStore, type LakeStore } from '../lake-store';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
@@ -51,7 +52,7 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
 const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): QualityDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.quality);
+  const config = readBatchConfig('quality');
   return {
     store: new S3LakeStore(pt.tracer.captureAWSv3Client(new S3Client({})), config.buckets),
     thresholds: config.thresholds,

@@ -4,8 +4,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig } from '../config';
+import { parseEvent } from '../invocation';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { executionEndedSchema, releaseLeasesOf, type ReleaseOutcome } from '../release';
 
@@ -25,7 +26,7 @@ export function createHandler(deps: ReleaseDeps): (event: unknown) => Promise<Re
 const pt = powertools(SERVICES.batchRelease);
 
 function awsDeps(): ReleaseDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.release);
+  const config = readBatchConfig('release');
   return {
     locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
     log: ({ message, ...rest }) => pt.logger.info(String(message), rest),

@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createHandler as extractHandler } from '../../../lambda/batch/handlers/extract';
 import { createHandler as loadHandler } from '../../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../../lambda/batch/handlers/quality';
-import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/batch/glue-args';
+import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/contracts/glue-args';
 import { FsLakeStore, type LakeStore } from '../../../lambda/batch/lake-store';
 import type { BatchWindow } from '../../../lambda/batch/window';
 import { createEventContracts } from '../../../lambda/contracts/events';

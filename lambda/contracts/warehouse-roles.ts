@@ -1,6 +1,6 @@
-import { WAREHOUSE_TABLE_SPECS } from '../contracts/table-specs';
-import { bronzeTableDdl, schemaDdl } from '../warehouse/bronze-ddl';
-import { identifier } from '../warehouse/sql-types';
+import { WAREHOUSE_TABLE_SPECS } from './table-specs';
+import { bronzeTableDdl, schemaDdl } from './bronze-ddl';
+import { identifier } from './sql-types';
 
 /**
  * What the deploy-time setup creates, idempotently: the schemas, the bronze tables (from the table specs), and
