@@ -3,8 +3,9 @@ import { GetNamespaceCommand, RedshiftServerlessClient } from '@aws-sdk/client-r
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { SERVICES } from '../contracts/metrics';
+import { RedshiftDataRunner, type WarehouseTarget } from '../contracts/redshift-data';
+import { runStatements, type PollOptions } from '../contracts/warehouse-statements';
 import { instrument, powertools } from '../shared/powertools';
-import { query, runTransaction, type PollOptions, type WarehouseTarget } from '../warehouse/data-api';
 import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from '../contracts/warehouse-roles';
 
 /**
@@ -36,11 +37,12 @@ export async function adminSecretArn(client: RedshiftServerlessClient, namespace
 }
 
 export async function setUp(client: RedshiftDataClient, target: WarehouseTarget, poll: PollOptions = {}): Promise<number> {
+  const runner = new RedshiftDataRunner(client, target);
   const objects = objectStatements();
-  await runTransaction(client, target, objects, { ...poll, statementName: 'dataflow-setup-objects' });
-  const existing = (await query(client, target, rolesQuery(), poll)).map(([name]) => String(name));
+  await runStatements(runner, objects, 'dataflow-setup-objects', poll);
+  const existing = (await runner.query(rolesQuery(), 'dataflow-setup-roles-query', poll)).map(([name]) => String(name));
   const roleStatements = [...createRoleStatements(existing), ...grantStatements()];
-  await runTransaction(client, target, roleStatements, { ...poll, statementName: 'dataflow-setup-role' });
+  await runStatements(runner, roleStatements, 'dataflow-setup-role', poll);
   return objects.length + roleStatements.length;
 }
 

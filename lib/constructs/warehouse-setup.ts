@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
+import { dataApiPolicyStatements } from './data-api-policy';
 import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/contracts/warehouse-roles';
 
 export interface WarehouseSetupProps {
@@ -77,22 +78,8 @@ export class WarehouseSetup extends Construct {
       // The nodejs22.x runtime ships AWS SDK v3: keep it out of the bundle.
       bundling: { minify: true, sourceMap: true, sourcesContent: false, target: 'node22', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] },
     });
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'RunSetupSql',
-        actions: ['redshift-data:BatchExecuteStatement', 'redshift-data:ExecuteStatement'],
-        resources: [props.workgroupArn],
-      }),
-    );
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'FollowOwnStatements',
-        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'],
-        resources: ['*'],
-        // Only statements this function's own session submitted.
-        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
-      }),
-    );
+    const sids = { submit: 'RunSetupSql', follow: 'FollowOwnStatements' };
+    for (const s of dataApiPolicyStatements({ workgroupArn: props.workgroupArn, operations: ['transaction', 'query'], sids })) this.function.addToRolePolicy(s);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'FindAdminSecret', actions: ['redshift-serverless:GetNamespace'], resources: [props.namespaceArn] }),
     );

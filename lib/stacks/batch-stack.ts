@@ -15,6 +15,7 @@ import { BATCH_METRICS_NAMESPACE, SERVICES, type BatchMetricName } from '../../l
 import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
 import { BatchDbtTask } from '../constructs/batch-dbt-task';
+import { dataApiPolicyStatements } from '../constructs/data-api-policy';
 import { BatchFunction, type BatchFunctionProps } from '../constructs/batch-function';
 import type { BatchConfigInput, BatchHandlerName } from '../../lambda/contracts/batch-config';
 import { BatchWorkflow } from '../constructs/batch-workflow';
@@ -240,21 +241,8 @@ export class BatchStack extends Stack {
       { zone: 'quarantine', prefixes: ['oltp/'], actions: ['put', 'delete'] },
     ]);
     this.lakeAccess(load, zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
-    load.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'SubmitLoads',
-        actions: ['redshift-data:BatchExecuteStatement', 'redshift-serverless:GetCredentials'],
-        resources: [warehouse.workgroupArn],
-      }),
-    );
-    load.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'OwnStatements',
-        actions: ['redshift-data:DescribeStatement', 'redshift-data:CancelStatement'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
-      }),
-    );
+    const loadStatements = { operations: ['transaction', 'cancel'], iamAuth: true, sids: { submit: 'SubmitLoads', follow: 'OwnStatements' } } as const;
+    for (const s of dataApiPolicyStatements({ workgroupArn: warehouse.workgroupArn, ...loadStatements })) load.role.addToPrincipalPolicy(s);
 
     this.glue = new GlueEtlJobs(this, 'Glue', {
       namePrefix: name,

@@ -22,7 +22,7 @@ import { createHandler as loadHandler } from '../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
-import type { LoadResult } from '../../lambda/batch/loader';
+import type { LoadResult } from '../../lambda/batch/warehouse-load';
 import { MemoryLockStore } from '../../lambda/batch/lock';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';

@@ -7,8 +7,8 @@ import type { WarehouseTableName } from '../../contracts/table-specs';
 import { instrument, powertools } from '../../shared/powertools';
 import { invocationKeys, loadEventSchema, parseEvent } from '../invocation';
 import { S3LakeStore } from '../lake-store';
-import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
-import { RedshiftDataRunner } from '../redshift-data-runner';
+import { loadWindowTable, type LoadDeps, type LoadResult } from '../warehouse-load';
+import { RedshiftDataRunner } from '../../contracts/redshift-data';
 
 export function createHandler(deps: LoadDeps): (event: unknown) => Promise<LoadResult> {
   return async (event) => {
