@@ -11,6 +11,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/shared/lake-keys';
+import { BATCH_STATES as S, BATCH_TIMEOUT_SECONDS, DBT_EXIT_CODE_STEP, failureState, LEASE_HELD_ERROR, mapItemState, type BatchStateId } from '../../lambda/contracts/workflow';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -71,7 +72,7 @@ export interface BatchWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /**
    * Whole-execution timeout (also the lease TTL the control Lambda uses).
-   * @default Duration.hours(2) — the batch's service level
+   * @default BATCH_TIMEOUT_SECONDS (lambda/contracts/workflow.ts: two hours, the batch's service level)
    */
   readonly timeout?: Duration;
   /** @default 4 */
@@ -105,7 +106,7 @@ export class BatchWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
-    this.timeout = props.timeout ?? Duration.hours(2);
+    this.timeout = props.timeout ?? Duration.seconds(BATCH_TIMEOUT_SECONDS);
     const region = Stack.of(this).region;
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
@@ -132,7 +133,7 @@ export class BatchWorkflow extends Construct {
       return step;
     };
     const leaseRetry: sfn.RetryProps = {
-      errors: ['LockHeld'],
+      errors: [LEASE_HELD_ERROR],
       interval: Duration.seconds(30),
       maxAttempts: 5,
       backoffRate: 2,
@@ -144,7 +145,7 @@ export class BatchWorkflow extends Construct {
     // States.Format treats {, }, ' and \\ as syntax: a URL holding one would break the definition.
     if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl)) throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
     const runbook = props.runbookUrl ? ` | Runbook: ${props.runbookUrl}` : '';
-    const notify = new tasks.SnsPublish(this, 'Notify on-call', {
+    const notify = new tasks.SnsPublish(this, S.notify, {
       topic: props.onCall,
       subject: `DataFlow hourly batch failed (${props.environment})`,
       message: sfn.TaskInput.fromText(
@@ -162,10 +163,10 @@ export class BatchWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     notify.addRetry({ errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'], maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
-    const failed = new sfn.Fail(this, 'Batch failed', { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' });
+    const failed = new sfn.Fail(this, S.failed, { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' });
     notify.next(failed);
     const releaseOnFailure = lambdaStep(
-      'Release leases after failure',
+      S.releaseAfterFailure,
       props.control,
       { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
       sfn.JsonPath.DISCARD,
@@ -181,7 +182,7 @@ export class BatchWorkflow extends Construct {
       'details.$': 'States.JsonToString($.failure)',
     });
     const onFailure = (state: string, planned = true): sfn.Pass => {
-      const record = new sfn.Pass(this, `${state} failed`, { parameters: failureRecord(state, planned), resultPath: '$.failureInfo' });
+      const record = new sfn.Pass(this, failureState(state), { parameters: failureRecord(state, planned), resultPath: '$.failureInfo' });
       record.next(planned ? releaseOnFailure : notify);
       return record;
     };
@@ -190,27 +191,27 @@ export class BatchWorkflow extends Construct {
       return state;
     };
     /** Inside a Parallel branch: the same record, with `failed: true`, becomes the branch's result. */
-    const branchFailure = (state: string): sfn.Pass => new sfn.Pass(this, `${state} failed`, { parameters: { failed: true, ...failureRecord(state) } });
+    const branchFailure = (state: string): sfn.Pass => new sfn.Pass(this, failureState(state), { parameters: { failed: true, ...failureRecord(state) } });
     const catchingInBranch = <T extends sfn.TaskStateBase | sfn.Map>(state: T, name: string): T => {
       state.addCatch(branchFailure(name), { resultPath: '$.failure' });
       return state;
     };
 
     // ---- happy path
-    const planStep = catching(lambdaStep('Plan window', props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), 'Plan window', false);
+    const planStep = catching(lambdaStep(S.plan, props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), S.plan, false);
     const acquireWindow = catching(
-      lambdaStep('Acquire window lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(leaseRetry),
-      'Acquire window lease',
+      lambdaStep(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(leaseRetry),
+      S.acquireWindow,
     );
-    const perTable = (stateId: string, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
+    const perTable = (stateId: BatchStateId, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
       new sfn.Map(this, stateId, {
         itemsPath,
         itemSelector: { 'table.$': '$$.Map.Item.Value', 'window.$': window },
         maxConcurrency,
         resultPath,
-      }).itemProcessor(lambdaStep(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }));
-    const extract = catching(perTable('Extract tables', '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), 'Extract tables');
-    const quality = catching(perTable('Quality gate', '$.plan.tables', props.quality, '$.quality', 4), 'Quality gate');
+      }).itemProcessor(lambdaStep(mapItemState(stateId), fn, { 'table.$': '$.table', 'window.$': '$.window' }));
+    const extract = catching(perTable(S.extract, '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), S.extract);
+    const quality = catching(perTable(S.quality, '$.plan.tables', props.quality, '$.quality', 4), S.quality);
 
     const glueStep = (stateId: string, job: glue.IJob, args: Record<string, string>) => {
       const step = new tasks.GlueStartJobRun(this, stateId, {
@@ -239,32 +240,32 @@ export class BatchWorkflow extends Construct {
       });
       return step;
     };
-    const conform = catching(glueStep('Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
+    const conform = catching(glueStep(S.conform, props.conformJob, { '--window_start.$': `${window}.start` }), S.conform);
     // The day's features are written by one execution at a time (backfills run several hours of a day at once).
     const acquireFeatures = catchingInBranch(
-      lambdaStep('Acquire features lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
+      lambdaStep(S.acquireFeatures, props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
         ...leaseRetry,
         // Another execution of the day runs the job (minutes): wait up to ~40 minutes for it.
         maxAttempts: 10,
         maxDelay: Duration.minutes(5),
       }),
-      'Acquire features lease',
+      S.acquireFeatures,
     );
-    const features = catchingInBranch(glueStep('Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
+    const features = catchingInBranch(glueStep(S.features, props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), S.features);
     const releaseFeatures = catchingInBranch(
-      lambdaStep('Release features lease', props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
-      'Release features lease',
+      lambdaStep(S.releaseFeatures, props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
+      S.releaseFeatures,
     );
 
     const acquireWarehouse = catchingInBranch(
-      lambdaStep('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
+      lambdaStep(S.acquireWarehouse, props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner }, sfn.JsonPath.DISCARD).addRetry(
         leaseRetry,
       ),
-      'Acquire warehouse lease',
+      S.acquireWarehouse,
     );
-    const load = catchingInBranch(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
+    const load = catchingInBranch(perTable(S.load, '$.plan.warehouseTables', props.load, '$.loads', 2), S.load);
 
-    const transform = new ClusterScopedEcsRunTask(this, 'dbt build', {
+    const transform = new ClusterScopedEcsRunTask(this, S.dbt, {
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       cluster: props.dbt.cluster,
       taskDefinition: props.dbt.taskDefinition,
@@ -285,25 +286,25 @@ export class BatchWorkflow extends Construct {
       resultPath: '$.transform',
     });
     transform.addRetry({ errors: ECS_TRANSIENT_ERRORS, interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    catchingInBranch(transform, 'dbt build');
-    const dbtFailed = new sfn.Pass(this, 'dbt build exited non-zero', {
+    catchingInBranch(transform, S.dbt);
+    const dbtFailed = new sfn.Pass(this, S.dbtFailed, {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
       resultPath: '$.failure',
-    }).next(branchFailure('dbt build exit code'));
+    }).next(branchFailure(DBT_EXIT_CODE_STEP));
     const exitOk = sfn.Condition.and(
       sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
       sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
     );
-    const warehouseBuilt = new sfn.Pass(this, 'Warehouse built', { parameters: { failed: false, 'loads.$': '$.loads' } });
-    const featuresBuilt = new sfn.Pass(this, 'Customer features built', { parameters: { failed: false } });
+    const warehouseBuilt = new sfn.Pass(this, S.warehouseBuilt, { parameters: { failed: false, 'loads.$': '$.loads' } });
+    const featuresBuilt = new sfn.Pass(this, S.featuresBuilt, { parameters: { failed: false } });
     const branches = catching(
-      new sfn.Parallel(this, 'Features and warehouse', {
+      new sfn.Parallel(this, S.branches, {
         resultSelector: { 'features.$': '$[0]', 'warehouse.$': '$[1]' },
         resultPath: '$.branches',
       })
         .branch(acquireFeatures.next(features).next(releaseFeatures).next(featuresBuilt))
-        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, 'dbt exit code?').when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
-      'Features and warehouse',
+        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, S.dbtExitCode).when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
+      S.branches,
     );
     type Branch = 'features' | 'warehouse';
     /** A failed branch's record is already a failure record: it becomes $.failureInfo as it is. */
@@ -311,23 +312,23 @@ export class BatchWorkflow extends Construct {
 
     const release = catching(
       lambdaStep(
-        'Release leases',
+        S.release,
         props.control,
         { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
         sfn.JsonPath.DISCARD,
       ),
-      'Release leases',
+      S.release,
     );
     const publish = catching(
-      lambdaStep('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
-      'Publish metrics',
+      lambdaStep(S.publish, props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
+      S.publish,
     );
     const failedFlag = (branch: Branch) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
-    const featuresOk = new sfn.Choice(this, 'Customer features ok?')
-      .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(notify))
-      .otherwise(new sfn.Succeed(this, 'Gold built'));
-    const warehouseOk = new sfn.Choice(this, 'Warehouse ok?')
-      .when(failedFlag('warehouse'), branchFailed('warehouse', 'Warehouse branch failed').next(releaseOnFailure))
+    const featuresOk = new sfn.Choice(this, S.featuresOk)
+      .when(failedFlag('features'), branchFailed('features', S.featuresBranchFailed).next(notify))
+      .otherwise(new sfn.Succeed(this, S.goldBuilt));
+    const warehouseOk = new sfn.Choice(this, S.warehouseOk)
+      .when(failedFlag('warehouse'), branchFailed('warehouse', S.warehouseBranchFailed).next(releaseOnFailure))
       .otherwise(release.next(publish).next(featuresOk));
 
     const definition = planStep.next(acquireWindow).next(extract).next(quality).next(conform).next(branches).next(warehouseOk);

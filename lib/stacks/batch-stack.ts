@@ -18,6 +18,7 @@ import { BatchDbtTask } from '../constructs/batch-dbt-task';
 import { dataApiPolicyStatements } from '../constructs/data-api-policy';
 import { BatchFunction, type BatchFunctionProps } from '../constructs/batch-function';
 import type { BatchConfigInput, BatchHandlerName } from '../../lambda/contracts/batch-config';
+import { BATCH_TIMEOUT_SECONDS, LEASE_TTL_SECONDS } from '../../lambda/contracts/workflow';
 import { BatchWorkflow } from '../constructs/batch-workflow';
 import type { DataLake } from '../constructs/data-lake';
 import { GlueCatalog } from '../constructs/glue-catalog';
@@ -68,7 +69,7 @@ export class BatchStack extends Stack {
     const name = `${config.prefix}-${config.name}`;
     const removalPolicy = config.removal.policy === 'destroy' && config.removal.allowDataDeletion ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
-    const timeout = Duration.hours(2);
+    const timeout = Duration.seconds(BATCH_TIMEOUT_SECONDS);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, scheduler input and its DLQ',
@@ -164,7 +165,7 @@ export class BatchStack extends Stack {
     const buckets = { raw: zones.raw.bucketName, staging: zones.staging.bucketName, quarantine: zones.quarantine.bucketName };
     const control = fn('Control', 'control', 'Batch control: plan the window, leases, publish metrics', {
       lockTable: this.lockTable.tableName,
-      lockTtlSeconds: timeout.toSeconds() + 300,
+      lockTtlSeconds: LEASE_TTL_SECONDS,
     });
     const oltp = oltpExtractSettings(config.oltp);
     const extract = fn(

@@ -29,6 +29,7 @@ import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/shared/stage-manifest';
 import { bronzeTableDdl, schemaDdl } from '../../lambda/contracts/bronze-ddl';
+import { BATCH_STATES as S, LEASE_TTL_SECONDS, mapItemState } from '../../lambda/contracts/workflow';
 import type { EnvironmentConfig } from '../../lib/config';
 import { DuckDbRunner } from './batch-duckdb';
 
@@ -168,6 +169,30 @@ function stateNamesOf(states: States): string[] {
   return Object.entries(states).flatMap(([name, s]) => [name, ...nestedStates(s).flatMap(stateNamesOf)]);
 }
 
+/** Every Task state of a definition, nested ones included. */
+function taskStatesOf(states: States): string[] {
+  return Object.entries(states).flatMap(([name, s]) => [...(s.Type === 'Task' ? [name] : []), ...nestedStates(s).flatMap(taskStatesOf)]);
+}
+
+/**
+ * The local run binds one handler to each Task state by its id (lambda/contracts/workflow.ts). A Task of the
+ * definition without a handler, or a handler for a state the definition lacks, means the two have drifted apart:
+ * refuse to run rather than reach for AWS or silently skip a step.
+ */
+export function checkTaskBindings(definition: Record<string, unknown>, bound: readonly string[]): void {
+  const tasks = taskStatesOf(definition.States as States);
+  const unbound = tasks.filter((t) => !bound.includes(t));
+  const unknown = bound.filter((b) => !tasks.includes(b));
+  if (unbound.length || unknown.length) {
+    throw new Error(
+      `the local runner and the workflow disagree: ${[
+        ...(unbound.length ? [`task states without a local handler: ${unbound.join(', ')}`] : []),
+        ...(unknown.length ? [`local handlers for no task state: ${unknown.join(', ')}`] : []),
+      ].join('; ')}`,
+    );
+  }
+}
+
 /** Validates the definition with asl-validator; throws listing the errors. */
 export function validateAsl(definition: Record<string, unknown>): void {
   const { isValid, errors } = aslValidator(definition as never, { checkArn: true, checkPaths: true });
@@ -268,7 +293,7 @@ export async function runLocalExecution(
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
   const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect });
+  const control = controlHandler({ locks: env.locks, lockTtlSeconds: LEASE_TTL_SECONDS, metrics: collect });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,
@@ -313,13 +338,13 @@ export async function runLocalExecution(
     const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {
       const s = JSON.parse(summary).conform as Record<string, { rows: number }>;
-      addRows('Glue conform', Object.values(s).reduce((a, b) => a + b.rows, 0));
+      addRows(S.conform, Object.values(s).reduce((a, b) => a + b.rows, 0));
       if (faults.copyFailed && s[faults.copyFailed]?.rows) {
         const manifest = JSON.parse(fs.readFileSync(String((s[faults.copyFailed] as { manifest?: string }).manifest), 'utf8'));
         fs.rmSync(manifest.entries[0].url.replace(/^file:/, ''));
       }
     }
-    if (job === 'customer_features' && summary) addRows('Glue customer features', Number(JSON.parse(summary).customer_features.total_customers));
+    if (job === 'customer_features' && summary) addRows(S.features, Number(JSON.parse(summary).customer_features.total_customers));
     return { JobRunState: 'SUCCEEDED', JobName: job };
   };
 
@@ -341,30 +366,26 @@ export async function runLocalExecution(
     if (rows) addRows(state, rows(out));
     return out as never;
   };
+  const leaseSteps: string[] = [S.acquireWindow, S.acquireFeatures, S.acquireWarehouse];
+  const controlSteps = [...leaseSteps, S.plan, S.releaseFeatures, S.release, S.releaseAfterFailure, S.publish];
   const handlers = {
-    'Plan window': lambda(control, 'Plan window'),
-    'Acquire window lease': lambda(control, 'Acquire window lease'),
-    'Acquire warehouse lease': lambda(control, 'Acquire warehouse lease'),
-    'Acquire features lease': lambda(control, 'Acquire features lease'),
-    'Release features lease': lambda(control, 'Release features lease'),
-    'Release leases': lambda(control, 'Release leases'),
-    'Release leases after failure': lambda(control, 'Release leases after failure'),
-    'Publish metrics': lambda(control, 'Publish metrics'),
-    'Extract tables: table': lambda(extract, 'Extract tables', (o) => o.rows),
-    'Quality gate: table': lambda(quality, 'Quality gate', (o) => o.staged),
-    'Load tables: table': lambda(load, 'Load tables', (o) => o.rowsLoaded),
-    'Glue conform': glue('conform'),
-    'Glue customer features': glue('customer_features'),
-    'dbt build': dbt,
-    'Notify on-call': async (e: unknown) => {
+    ...Object.fromEntries(controlSteps.map((state) => [state, lambda(control, state)])),
+    [mapItemState(S.extract)]: lambda(extract, S.extract, (o) => o.rows),
+    [mapItemState(S.quality)]: lambda(quality, S.quality, (o) => o.staged),
+    [mapItemState(S.load)]: lambda(load, S.load, (o) => o.rowsLoaded),
+    [S.conform]: glue('conform'),
+    [S.features]: glue('customer_features'),
+    [S.dbt]: dbt,
+    [S.notify]: async (e: unknown) => {
       const m = e as { Subject: string; Message: string };
       notifications.push({ subject: m.Subject, message: m.Message });
       log(`  ! on-call notified: ${m.Message.slice(0, 160)}…`);
       return { MessageId: `local-${notifications.length}` };
     },
   };
+  checkTaskBindings(definition, Object.keys(handlers));
   const stateNames = stateNamesOf(definition.States as States);
-  const retryIntervalOverrides = Object.fromEntries(stateNames.map((s) => [s, s.startsWith('Acquire') ? 50 : 0]));
+  const retryIntervalOverrides = Object.fromEntries(stateNames.map((s) => [s, leaseSteps.includes(s) ? 50 : 0]));
 
   const machine = new StateMachine(withAwsTaskDefaults(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
