@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
-import { instrument, powertools } from '../../shared/powertools';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { invocationKeys, parseEvent } from '../invocation';
 import { plan, publishMetrics } from '../control';
@@ -65,5 +65,4 @@ function awsDeps(): ControlDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<unknown>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

@@ -5,7 +5,7 @@ import { Client, type ClientConfig } from 'pg';
 import { SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { instrument, powertools } from '../../shared/powertools';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { extractManifestKey, extractTable } from '../extract';
 import { S3LakeStore, type LakeStore } from '../lake-store';
@@ -54,5 +54,4 @@ function awsDeps(): ExtractDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<ExtractResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
 import type { WarehouseTableName } from '../../contracts/table-specs';
-import { instrument, powertools } from '../../shared/powertools';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { invocationKeys, loadEventSchema, parseEvent } from '../invocation';
 import { S3LakeStore } from '../lake-store';
 import { loadWindowTable, type LoadDeps, type LoadResult } from '../warehouse-load';
@@ -30,5 +30,4 @@ function awsDeps(): LoadDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<LoadResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { instrument, powertools } from '../../shared/powertools';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { S3LakeStore, type LakeStore } from '../lake-store';
@@ -61,5 +61,4 @@ function awsDeps(): QualityDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<QualityResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

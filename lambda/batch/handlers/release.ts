@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
-import { instrument, powertools } from '../../shared/powertools';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { parseEvent } from '../invocation';
 import { DynamoLockStore, type LockStore } from '../lock';
 import { executionEndedSchema, releaseLeasesOf, type ReleaseOutcome } from '../release';
@@ -33,5 +33,4 @@ function awsDeps(): ReleaseDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<ReleaseOutcome>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event));
+export const handler = lambdaHandler(pt, awsDeps, createHandler);
