@@ -49,7 +49,11 @@ export function failureState(step: string): string {
   return `${step} failed`;
 }
 
-/** The error a lease step throws while another execution holds the lease; the workflow retries it. */
+/**
+ * The error a lease step throws while another execution holds the lease; the workflow retries it. The name, like the
+ * plan's `locks` field the definition reads and the table's `lock_name` key, is part of what deployed executions
+ * and stored leases already carry, so it stays as it is.
+ */
 export const LEASE_HELD_ERROR = 'LockHeld';
 
 /** The execution's timeout. */

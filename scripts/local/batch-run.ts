@@ -23,7 +23,7 @@ import { createHandler as qualityHandler } from '../../lambda/batch/handlers/qua
 import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { FsLakeStore } from '../../lambda/batch/lake-store';
 import type { LoadResult } from '../../lambda/batch/warehouse-load';
-import { MemoryLockStore } from '../../lambda/batch/lock';
+import { MemoryLeaseStore } from '../../lambda/batch/leases';
 import type { QualityReport, QualityThresholds } from '../../lambda/batch/quality';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
@@ -89,7 +89,7 @@ export interface LocalBatchEnv {
   readonly currencies: readonly string[];
   readonly overlapMinutes: number;
   /** Shared by every execution of this environment (the DynamoDB table's role). */
-  readonly locks: MemoryLockStore;
+  readonly leases: MemoryLeaseStore;
   /** Progress lines while it runs. @default none */
   readonly progress?: (line: string) => void;
   /** Retry waits in ms instead of the definition's (which are minutes for leases). @default 0 / 50 ms */
@@ -102,13 +102,13 @@ export interface LocalBatchEnv {
  */
 export function localBatchEnv(
   config: EnvironmentConfig,
-  where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'locks' | 'progress' | 'fastRetries'>>,
+  where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'leases' | 'progress' | 'fastRetries'>>,
 ): LocalBatchEnv {
   return {
     thresholds: config.quality,
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks: new MemoryLockStore(),
+    leases: new MemoryLeaseStore(),
     ...where,
   };
 }
@@ -293,7 +293,7 @@ export async function runLocalExecution(
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
   const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: LEASE_TTL_SECONDS, metrics: collect });
+  const control = controlHandler({ leases: env.leases, leaseTtlSeconds: LEASE_TTL_SECONDS, metrics: collect });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,

@@ -7,12 +7,12 @@ import { lambdaHandler, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
 import { invocationKeys, parseEvent } from '../invocation';
 import { plan, publishMetrics } from '../control';
-import { DynamoLockStore, type LockStore } from '../lock';
+import { DynamoLeaseStore, type LeaseStore } from '../leases';
 import { windowSchema } from '../window';
 
 export interface ControlDeps {
-  readonly locks: LockStore;
-  readonly lockTtlSeconds: number;
+  readonly leases: LeaseStore;
+  readonly leaseTtlSeconds: number;
   readonly metrics: BatchMetricsSink;
 }
 
@@ -38,11 +38,11 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
       case 'plan':
         return plan(e.input);
       case 'acquire':
-        await deps.locks.acquire(e.name, e.owner, deps.lockTtlSeconds);
+        await deps.leases.acquire(e.name, e.owner, deps.leaseTtlSeconds);
         return { name: e.name, owner: e.owner };
       case 'release': {
         const released: string[] = [];
-        for (const name of e.names) if (await deps.locks.release(name, e.owner)) released.push(name);
+        for (const name of e.names) if (await deps.leases.release(name, e.owner)) released.push(name);
         return { released };
       }
       case 'publish': {
@@ -59,8 +59,8 @@ const pt = powertools(SERVICES.batchControl, BATCH_METRICS_NAMESPACE);
 function awsDeps(): ControlDeps {
   const config = readBatchConfig('control');
   return {
-    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
-    lockTtlSeconds: config.lockTtlSeconds,
+    leases: new DynamoLeaseStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    leaseTtlSeconds: config.lockTtlSeconds,
     metrics: powertoolsBatchMetrics(pt.metrics),
   };
 }

@@ -7,17 +7,17 @@ import { SERVICES } from '../../contracts/metrics';
 import { readBatchConfig } from '../../contracts/batch-config';
 import { lambdaHandler, powertools } from '../../shared/powertools';
 import { parseEvent } from '../invocation';
-import { DynamoLockStore, type LockStore } from '../lock';
+import { DynamoLeaseStore, type LeaseStore } from '../leases';
 import { executionEndedSchema, releaseLeasesOf, type ReleaseOutcome } from '../release';
 
 export interface ReleaseDeps {
-  readonly locks: LockStore;
+  readonly leases: LeaseStore;
   readonly log: (record: Record<string, unknown>) => void;
 }
 
 export function createHandler(deps: ReleaseDeps): (event: unknown) => Promise<ReleaseOutcome> {
   return async (event) => {
-    const outcome = await releaseLeasesOf(parseEvent(executionEndedSchema, event), deps.locks);
+    const outcome = await releaseLeasesOf(parseEvent(executionEndedSchema, event), deps.leases);
     deps.log({ message: 'leases released after execution ended', ...outcome });
     return outcome;
   };
@@ -28,7 +28,7 @@ const pt = powertools(SERVICES.batchRelease);
 function awsDeps(): ReleaseDeps {
   const config = readBatchConfig('release');
   return {
-    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    leases: new DynamoLeaseStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
     log: ({ message, ...rest }) => pt.logger.info(String(message), rest),
   };
 }
