@@ -50,6 +50,15 @@ describe('workflow state ids', () => {
     await expect(run(extra)).rejects.toThrow('task states without a local handler: Extra task');
   });
 
+  test('the local run binds every task of the synthesized definition: a run without an OLTP database fails at its extract, on-call notified', async () => {
+    const env = localBatchEnv(loadEnvironmentConfig('dev'), { lakeDir: '/nonexistent/lake', duckdbPath: '/nonexistent/wh.duckdb', pgUrl: 'postgres://no-such-host.invalid/db' });
+    const e = await runLocalExecution(asl, { scheduledTime: '2026-06-01T11:05:00Z' }, env, { executionId: 'arn:aws:states:local:0:execution:t:2', runner: {} as DuckDbRunner });
+    expect(e.status).toBe('FAILED');
+    expect(e.statesEntered.slice(0, 3)).toEqual([BATCH_STATES.plan, BATCH_STATES.acquireWindow, BATCH_STATES.extract]);
+    expect(e.notifications[0]?.message).toContain(`Failed state: ${BATCH_STATES.extract} |`);
+    expect(env.leases.holder('window#20260601t1000')).toBeUndefined();
+  });
+
   test('the docs and runbooks name only workflow states', () => {
     const read = (p: string) => fs.readFileSync(path.join(REPO_ROOT, p), 'utf8');
     for (const doc of ['docs/batch.md', 'docs/runbooks/batch-execution-failed.md']) expect({ doc, unknown: unknownStatesIn(read(doc)) }).toEqual({ doc, unknown: [] });
