@@ -1,13 +1,12 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { GetNamespaceCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { parseWith } from '../contracts/config-parse';
 import { SERVICES } from '../contracts/metrics';
 import { RedshiftDataRunner, type WarehouseTarget } from '../contracts/redshift-data';
 import { runStatements, type PollOptions } from '../contracts/warehouse-statements';
 import { lambdaHandler, powertools } from '../shared/powertools';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery } from '../contracts/warehouse-roles';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery, setupPropertiesSchema } from '../contracts/warehouse-roles';
 
 /**
  * Custom resource (CDK Provider framework `onEvent`): on Create and Update, creates the warehouse schemas, the
@@ -15,12 +14,6 @@ import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements,
  * the warehouse statement runner (FAILED/ABORTED/timeout fail the deployment). Delete keeps everything: the
  * warehouse's data is never dropped by a stack operation.
  */
-
-const propsSchema = z.object({
-  NamespaceName: z.string().min(1),
-  WorkgroupName: z.string().min(1),
-  Database: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
-});
 
 export interface SetupResult {
   readonly PhysicalResourceId: string;
@@ -55,7 +48,7 @@ export interface SetupDeps {
 
 export function createHandler(deps: SetupDeps): (event: CloudFormationCustomResourceEvent) => Promise<SetupResult> {
   return async (event) => {
-    const props = parseWith('ResourceProperties', propsSchema, event.ResourceProperties);
+    const props = parseWith('ResourceProperties', setupPropertiesSchema, event.ResourceProperties);
     const physicalId = `${props.WorkgroupName}/${props.Database}/setup`;
     if (event.RequestType === 'Delete') {
       return { PhysicalResourceId: event.PhysicalResourceId, Data: { Role: ANALYSTS_ROLE, Statements: 0, AdminSecretArn: '' } };

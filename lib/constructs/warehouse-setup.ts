@@ -10,7 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
 import { dataApiPolicyStatements } from './data-api-policy';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/contracts/warehouse-roles';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE, type SetupProperties } from '../../lambda/contracts/warehouse-roles';
 
 export interface WarehouseSetupProps {
   readonly namespaceName: string;
@@ -109,7 +109,7 @@ export class WarehouseSetup extends Construct {
         WorkgroupName: props.workgroupName,
         Database: props.databaseName,
         SqlHash: crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16),
-      },
+      } satisfies SetupProperties,
     });
 
     this.adminSecretArn = this.resource.getAttString('AdminSecretArn');
