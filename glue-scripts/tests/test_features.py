@@ -152,7 +152,7 @@ def test_summary_statistics(spark, specs, rules):
 
 
 def test_output_schema_matches_the_catalog_declaration(spark, specs, rules):
-    """lambda/batch/glue-args.ts CUSTOMER_FEATURES_COLUMNS declares the Glue Data Catalog table of this output."""
+    """lambda/contracts/glue-args.ts CUSTOMER_FEATURES_COLUMNS declares the Glue Data Catalog table of this output."""
     import json
     import subprocess
 
@@ -164,7 +164,7 @@ def test_output_schema_matches_the_catalog_declaration(spark, specs, rules):
             "--require",
             "ts-node/register/transpile-only",
             "-e",
-            "console.log(JSON.stringify(require('./lambda/batch/glue-args').CUSTOMER_FEATURES_COLUMNS))",
+            "console.log(JSON.stringify(require('./lambda/contracts/glue-args').CUSTOMER_FEATURES_COLUMNS))",
         ],
         cwd=ROOT,
         capture_output=True,

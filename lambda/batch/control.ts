@@ -2,6 +2,7 @@
  * The state machine's control steps as pure functions: plan the window of an execution, and the metrics published
  * when gold has been built (rows loaded per table, data freshness).
  */
+import { formatIssues } from '../contracts/config-parse';
 import type { BatchMetricRecord } from '../contracts/metrics';
 import { OLTP_TABLES, WAREHOUSE_TABLES } from '../contracts/table-specs';
 import { windowForScheduledTime, windowId, windowSchema, type BatchWindow } from './window';
@@ -26,7 +27,7 @@ export interface Plan {
 function parseWindow(raw: unknown, field = 'window'): BatchWindow {
   const result = windowSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new Error(`execution input: ${result.error.issues.map((i) => `${[field, ...i.path].join('.')}: ${i.message}`).join('; ')}`);
+  throw new Error(`execution input: ${formatIssues(result.error.issues, [field])}`);
 }
 
 /**

@@ -11,12 +11,13 @@
  * marker is written before the lease is released.
  */
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PREDECESSOR_LOADING } from '../contracts/workflow';
+
+export { PREDECESSOR_LOADING };
 
 /** How long a window's "loaded" marker is kept: longer than any backfill runs. */
 export const LOADED_MARKER_TTL_SECONDS = 14 * 86_400;
 
-/** The predecessor's execution still runs: retried by the state machine until its bound. */
-export const PREDECESSOR_LOADING = 'PredecessorLoading';
 
 /** Read and write access to the lease table's items that order the loads. */
 export interface LoadOrderStore {

@@ -1,29 +1,12 @@
 /**
- * How the extract connects to the OLTP Postgres: the runtime half of `oltp` in the environment config (written by
- * the batch stack into `BATCH_CONFIG.oltp`), and the pure function turning it and the secret into pg options.
+ * How the extract connects to the OLTP Postgres: the pure function turning the connection settings (`BATCH_CONFIG.oltp`,
+ * lambda/contracts/batch-config.ts) and the OLTP secret into pg options.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClientConfig } from 'pg';
 import { z } from 'zod';
-
-/** File name of a CA bundle shipped inside the extract Lambda's code (`tls.ca: file`). */
-export const BUNDLED_CA_FILE = 'oltp-ca.pem';
-
-export const oltpConnectionSchema = z.strictObject({
-  connectTimeoutMs: z.number().int().min(1_000),
-  statementTimeoutMs: z.number().int().min(1_000),
-  queryTimeoutMs: z.number().int().min(1_000),
-  ca: z.discriminatedUnion('source', [
-    /** The RDS bundle the Lambda runtime ships, added to Node's trust store by NODE_EXTRA_CA_CERTS. */
-    z.strictObject({ source: z.literal('rds') }),
-    /** A PEM in a field of the OLTP secret. */
-    z.strictObject({ source: z.literal('secret-field'), field: z.string().min(1) }),
-    /** A PEM bundled with the code (BUNDLED_CA_FILE next to the handler). */
-    z.strictObject({ source: z.literal('file') }),
-  ]),
-});
-export type OltpConnectionSettings = z.infer<typeof oltpConnectionSchema>;
+import { BUNDLED_CA_FILE, type OltpConnectionSettings } from '../contracts/batch-config';
 
 export const oltpSecretSchema = z.looseObject({
   host: z.string().min(1),

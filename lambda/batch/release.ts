@@ -1,16 +1,14 @@
 /**
  * Lease release after an execution ended without its own release step: the state machine's "Execution Status
  * Change" event (FAILED, TIMED_OUT, ABORTED) names the execution and carries its input, from which `plan()` derives
- * exactly the leases that execution could hold. Each is released only if that execution still owns it (the lock
+ * exactly the leases that execution could hold. Each is released only if that execution still owns it (the lease
  * store's conditional delete), so a lease that expired and was taken over by another execution is left alone, and
  * a repeated event (EventBridge delivers at least once) releases nothing twice.
  */
 import { z } from 'zod';
+import { RELEASE_ON_STATUS } from '../contracts/workflow';
 import { plan } from './control';
-import type { LockStore } from './lock';
-
-/** The endings the state machine cannot clean up after itself (a Fail state also ends as FAILED). */
-export const RELEASE_ON_STATUS = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+import type { LeaseStore } from './leases';
 
 export const executionEndedSchema = z.object({
   source: z.literal('aws.states'),
@@ -45,7 +43,7 @@ export function leasesOf(input: unknown): string[] | undefined {
   }
 }
 
-export async function releaseLeasesOf(event: ExecutionEnded, locks: LockStore): Promise<ReleaseOutcome> {
+export async function releaseLeasesOf(event: ExecutionEnded, leases: LeaseStore): Promise<ReleaseOutcome> {
   const { executionArn, status, input } = event.detail;
   // Without the input the held leases cannot be named; failing sends the event to the dead-letter queue (alarm).
   if (input === null) throw new Error(`execution ${executionArn} ended ${status} but its input was not included in the event`);
@@ -53,6 +51,6 @@ export async function releaseLeasesOf(event: ExecutionEnded, locks: LockStore): 
   if (!names) return { executionArn, status, released: [], notHeld: [], skipped: 'input refused by plan(): no lease was taken' };
   const released: string[] = [];
   const notHeld: string[] = [];
-  for (const name of names) ((await locks.release(name, executionArn)) ? released : notHeld).push(name);
+  for (const name of names) ((await leases.release(name, executionArn)) ? released : notHeld).push(name);
   return { executionArn, status, released, notHeld };
 }

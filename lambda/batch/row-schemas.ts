@@ -12,6 +12,7 @@
  *                     child is loaded without its parent; it is staged again when the parent's fix is extracted
  */
 import { z } from 'zod';
+import { BUSINESS_DATES, CUSTOMER_SEGMENTS, ID_FORMATS, type IdFormat } from '../contracts/domain';
 import { TABLE_SPECS, type ColumnSpec, type OltpTableName, type TableSpec } from '../contracts/table-specs';
 
 export const REASONS = ['missing_required', 'invalid_type', 'invalid_value', 'orphan_reference', 'parent_quarantined'] as const;
@@ -25,16 +26,9 @@ export interface RowIssue {
 
 export type RowVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: Reason; readonly issues: readonly RowIssue[] };
 
-/** Identifier formats shared with the event contracts (docs/streaming.md, Event contracts). */
-export const ID_PATTERNS: Readonly<Record<string, RegExp>> = {
-  customer_id: /^C\d{8}$/,
-  product_id: /^P\d{6}$/,
-  order_id: /^O\d{10}$/,
-};
+/** Identifier columns and their formats, shared with the event contracts (lambda/contracts/domain.ts). */
+const ID_COLUMNS: Readonly<Record<string, IdFormat>> = { customer_id: ID_FORMATS.customer, product_id: ID_FORMATS.product, order_id: ID_FORMATS.order };
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
-export const CUSTOMER_SEGMENTS = ['premium', 'standard', 'basic'] as const;
-/** Business date range (transactions 2020-01-01 – 2030-12-31). */
-export const BUSINESS_DATES = { min: '2020-01-01', max: '2030-12-31' } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -70,8 +64,8 @@ export interface RowRuleOptions {
 }
 
 function domainSchema(table: OltpTableName, column: ColumnSpec, base: z.ZodType, options: RowRuleOptions): z.ZodType {
-  const id = ID_PATTERNS[column.name];
-  if (id) return base.refine((v) => id.test(v as string), `must match ${id}`);
+  const id = ID_COLUMNS[column.name];
+  if (id) return base.refine((v) => id.pattern.test(v as string), `must match ${id.pattern}`);
   const money = column.type.kind === 'decimal';
   if (money) return base.refine((v) => !(v as string).startsWith('-'), 'must be ≥ 0');
   if (table === 'orders' && column.name === 'status')

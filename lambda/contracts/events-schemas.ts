@@ -2,6 +2,7 @@
 import 'zod/compile';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { BUSINESS_DATES, CUSTOMER_SEGMENTS, ID_FORMATS } from './domain';
 import { reasonParams } from './events-reasons';
 
 /**
@@ -16,9 +17,8 @@ import { reasonParams } from './events-reasons';
 z.config(en());
 
 export const EVENT_VERSION = 1;
-/** Dates and timestamps must fall in this business range (2020-01-01 – 2030-12-31). */
-export const MIN_DATE = '2020-01-01';
-export const MAX_DATE = '2030-12-31';
+export const MIN_DATE = BUSINESS_DATES.min;
+export const MAX_DATE = BUSINESS_DATES.max;
 export const MIN_AMOUNT = 0.01;
 export const MAX_AMOUNT = 100_000;
 /** Systems that produce real events. */
@@ -27,7 +27,7 @@ export const SOURCES = ['web', 'mobile', 'pos', 'backend'] as const;
 export const SYNTHETIC_SOURCE = 'synthetic';
 const EVENT_SOURCES = [...SOURCES, SYNTHETIC_SOURCE] as const;
 export const PAYMENT_METHODS = ['card', 'paypal', 'bank_transfer', 'gift_card', 'wallet'] as const;
-export const SEGMENTS = ['premium', 'standard', 'basic'] as const;
+export const SEGMENTS = CUSTOMER_SEGMENTS;
 export const ORDER_STATUSES = ['placed', 'paid'] as const;
 
 /**
@@ -50,9 +50,9 @@ const money = (min: number, max: number) =>
 export const amountSchema = money(MIN_AMOUNT, MAX_AMOUNT);
 
 export const ids = {
-  customer: z.string().check(z.regex(/^C\d{8}$/, 'must be C followed by 8 digits')),
-  product: z.string().check(z.regex(/^P\d{6}$/, 'must be P followed by 6 digits')),
-  order: z.string().check(z.regex(/^O\d{10}$/, 'must be O followed by 10 digits')),
+  customer: z.string().check(z.regex(ID_FORMATS.customer.pattern, ID_FORMATS.customer.message)),
+  product: z.string().check(z.regex(ID_FORMATS.product.pattern, ID_FORMATS.product.message)),
+  order: z.string().check(z.regex(ID_FORMATS.order.pattern, ID_FORMATS.order.message)),
   session: z.string().check(z.regex(/^S[0-9A-Za-z]{12}$/, 'must be S followed by 12 letters or digits')),
   payment: z.string().check(z.regex(/^PAY\d{1,20}$/, 'must be PAY followed by digits')),
 };

@@ -1,11 +1,11 @@
 /**
  * Which JSON configuration variable each Lambda reads, and the parser it reads it with: the same functions the
- * handlers call at module init. The CDK constructs tag each function's CloudFormation resource with its entry name
+ * handlers call at start. The CDK constructs tag each function's CloudFormation resource with its entry name
  * (metadata key `RUNTIME_CONFIG_METADATA`), so a deploy-readiness check can parse what a stack writes with exactly
  * what the runtime will use.
  */
-import { BATCH_CONFIG_SCHEMAS, readConfig, type BatchHandlerName } from '../batch/config';
-import { parseProcessorSettings } from '../stream-processor/settings';
+import { BATCH_CONFIG_VARIABLE, readBatchConfig, type BatchHandlerName } from './batch-config';
+import { parseProcessorSettings, PROCESSOR_SETTINGS_VARIABLE } from './processor-settings';
 
 /** CloudFormation resource metadata key naming the function's runtime-config entry. */
 export const RUNTIME_CONFIG_METADATA = 'DataFlow::RuntimeConfig';
@@ -17,10 +17,7 @@ export interface RuntimeConfigEntry {
   readonly parse: (raw: string | undefined) => unknown;
 }
 
-const batchEntry = (name: BatchHandlerName): RuntimeConfigEntry => ({
-  variable: 'BATCH_CONFIG',
-  parse: (raw) => readConfig<unknown>(BATCH_CONFIG_SCHEMAS[name], raw ?? ''),
-});
+const batchEntry = (name: BatchHandlerName): RuntimeConfigEntry => ({ variable: BATCH_CONFIG_VARIABLE, parse: (raw) => readBatchConfig(name, raw ?? '') });
 
 export const RUNTIME_CONFIGS = {
   'batch-control': batchEntry('control'),
@@ -28,7 +25,7 @@ export const RUNTIME_CONFIGS = {
   'batch-quality': batchEntry('quality'),
   'batch-load': batchEntry('load'),
   'batch-release': batchEntry('release'),
-  'stream-processor': { variable: 'PROCESSOR_SETTINGS', parse: parseProcessorSettings },
+  'stream-processor': { variable: PROCESSOR_SETTINGS_VARIABLE, parse: parseProcessorSettings },
 } as const satisfies Record<string, RuntimeConfigEntry>;
 
 export type RuntimeConfigName = keyof typeof RUNTIME_CONFIGS;

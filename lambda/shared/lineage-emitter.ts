@@ -5,27 +5,11 @@
  * (the handlers log it and count it as the `LineageEmitFailures` metric) and the job goes on with its own result.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { objectKey } from '../contracts/lake-keys';
 import { batchJobRun, runEvent, type BatchJob, type DatasetNamespaces, type JobRun, type RunEvent, type RunEventType } from './openlineage';
 
 /** The `lineage` part of a batch function's runtime config (written by lib/constructs/lineage-transport.ts). */
-export const lineageRuntimeSchema = z.strictObject({
-  /** OpenLineage job namespace. */
-  namespace: z.string().min(1),
-  /** Dataset namespaces of the OLTP source and the warehouse (the lake's are `s3://<bucket>`). */
-  datasets: z.strictObject({ oltp: z.string().min(1), warehouse: z.string().min(1) }),
-  endpoint: z
-    .strictObject({
-      /** Where events are POSTed (base URL + path). */
-      url: z.url({ protocol: /^https$/ }),
-      /** Secrets Manager secret holding the bearer API key. */
-      apiKeySecretId: z.string().min(1).optional(),
-    })
-    .optional(),
-  timeoutMs: z.number().int().min(100).max(5_000),
-});
-export type LineageRuntimeConfig = z.infer<typeof lineageRuntimeSchema>;
+export type { LineageRuntimeConfig } from '../contracts/lineage-config';
 
 export interface LineageTransport {
   /** `lake` or `endpoint`: the failure metric's `Transport` dimension. */

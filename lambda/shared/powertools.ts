@@ -1,6 +1,6 @@
 /**
- * The Lambda edge every function shares: Powertools Logger, Metrics and Tracer for one service, and `instrument`,
- * which wraps a thin handler with them. Logger and Metrics write to process.stdout through their own `Console`, so
+ * The Lambda edge every function shares: Powertools Logger, Metrics and Tracer for one service, `instrument`, which
+ * wraps a thin handler with them, and `lambdaHandler`, the one shape of every entry point. Logger and Metrics write to process.stdout through their own `Console`, so
  * with the JSON log format each log line and each EMF record stays one top-level JSON object (text written through
  * `console.*` is wrapped by the runtime into `{"message": "<text>"}`, where CloudWatch extracts no metric).
  */
@@ -62,3 +62,15 @@ function definedOnly(keys: Record<string, string | undefined>): Record<string, s
   for (const [k, v] of Object.entries(keys)) if (v !== undefined) out[k] = v;
   return out;
 }
+
+/**
+ * The one shape of a Lambda entry point: `create(deps)` is the handler over injected dependencies (what tests and
+ * the local run call with theirs); `edge()` builds the AWS ones — configuration parsed, clients traced — once, on the
+ * first invocation, so a bad configuration fails that invocation logged and naming the field. The result is
+ * wrapped by `instrument`.
+ */
+export function lambdaHandler<D, E, R>(pt: Powertools, edge: () => D, create: (deps: D) => (event: E) => Promise<R>, keys?: InvocationKeys) {
+  let live: ((event: E) => Promise<R>) | undefined;
+  return instrument(pt, (event: E) => (live ??= create(edge()))(event), keys);
+}
+

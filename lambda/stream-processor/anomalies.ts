@@ -1,5 +1,5 @@
 import type { AnomalyType } from '../contracts/events-anomalies';
-import type { AnomalyConfig } from './settings';
+import type { AnomalyConfig } from '../contracts/processor-settings';
 
 /**
  * The anomaly rules (one place; thresholds from the environment config). Pure: a batch's valid events in, findings

@@ -1,8 +1,8 @@
 import type { ContractIssue, EventContracts, QuarantineReason, StreamName } from '../contracts/events';
 import { detectAnomalies, type Finding, type Observation } from './anomalies';
 import { decodeRecord } from './decode';
+import type { AnomalyConfig } from '../contracts/processor-settings';
 import { stagingOpen } from './raw-json';
-import type { AnomalyConfig } from './settings';
 
 /**
  * The pure core of the stream processor: decode → parse → validate → classify each record of one Kinesis batch,

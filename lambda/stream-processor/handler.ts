@@ -5,7 +5,7 @@ import { rollBackFrom, writeObjects } from './commit';
 import { processBatch, validRecordAt, type BatchOutcome, type StreamRecordInput } from './core';
 import type { AlertPublisher, BatchReport, DocumentStore, LogPort, MetricsSink, StreamLake } from './ports';
 import { planObjects } from './route';
-import type { ProcessorSettings } from './settings';
+import type { ProcessorSettings } from '../contracts/processor-settings';
 
 /**
  * The stream processor's handler: maps the Kinesis event onto the pure core, commits the routed objects through the

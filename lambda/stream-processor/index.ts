@@ -1,42 +1,49 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts } from '../contracts/events';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../contracts/metrics';
-import { instrument, powertools } from '../shared/powertools';
+import { parseProcessorSettings } from '../contracts/processor-settings';
+import { lambdaHandler, powertools } from '../shared/powertools';
 import { S3LakeStore } from '../shared/s3-lake-store';
 import { s3Client, snsClient } from './aws-clients';
-import { createStreamHandler } from './handler';
+import { createStreamHandler, type StreamHandler, type StreamHandlerDeps } from './handler';
 import { PowertoolsMetricsSink } from './powertools-metrics';
 import { S3DocumentStore } from './s3-document-store';
-import { parseProcessorSettings } from './settings';
 import { SnsAlertPublisher } from './sns-alerts';
 
-/** Lambda entry point: the AWS edge (clients, Powertools) around `createStreamHandler`. Built once per container. */
+/** Lambda entry point: the AWS edge (settings, traced clients, Powertools) around `createStreamHandler`. */
 
-const settings = parseProcessorSettings(process.env.PROCESSOR_SETTINGS);
+const pt = powertools(SERVICES.streamProcessor, STREAM_METRICS_NAMESPACE);
+
 const required = (name: string): string => {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set`);
   return v;
 };
-const pt = powertools(SERVICES.streamProcessor, STREAM_METRICS_NAMESPACE);
-const { logger, metrics, tracer } = pt;
-const s3 = tracer.captureAWSv3Client(s3Client());
-const sns = tracer.captureAWSv3Client(snsClient());
-const stagingBucket = required('STAGING_BUCKET');
 
-const handle = createStreamHandler({
-  settings,
-  contracts: createEventContracts({ currencies: settings.currencies }),
-  lake: new S3LakeStore(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
-  outboxStore: new S3DocumentStore(s3, stagingBucket),
-  alerts: new SnsAlertPublisher(sns, required('ALERT_TOPIC_ARN')),
-  metrics: new PowertoolsMetricsSink(metrics),
-  logger,
-});
+function awsDeps(): StreamHandlerDeps {
+  const settings = parseProcessorSettings(process.env.PROCESSOR_SETTINGS);
+  const s3 = pt.tracer.captureAWSv3Client(s3Client());
+  const stagingBucket = required('STAGING_BUCKET');
+  return {
+    settings,
+    contracts: createEventContracts({ currencies: settings.currencies }),
+    lake: new S3LakeStore(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
+    outboxStore: new S3DocumentStore(s3, stagingBucket),
+    alerts: new SnsAlertPublisher(pt.tracer.captureAWSv3Client(snsClient()), required('ALERT_TOPIC_ARN')),
+    metrics: new PowertoolsMetricsSink(pt.metrics),
+    logger: pt.logger,
+  };
+}
 
-export const handler = instrument(pt, async (event: KinesisStreamEvent) => {
-  tracer.putAnnotation('records', event.Records?.length ?? 0);
-  const response = await handle(event);
-  tracer.putAnnotation('failures', response.batchItemFailures.length);
-  return response;
-});
+/** The stream handler with the batch's size and failures annotated on its trace. */
+function createHandler(deps: StreamHandlerDeps): StreamHandler {
+  const handle = createStreamHandler(deps);
+  return async (event: KinesisStreamEvent) => {
+    pt.tracer.putAnnotation('records', event.Records?.length ?? 0);
+    const response = await handle(event);
+    pt.tracer.putAnnotation('failures', response.batchItemFailures.length);
+    return response;
+  };
+}
+
+export const handler = lambdaHandler(pt, awsDeps, createHandler);

@@ -1,6 +1,6 @@
 import type { TableSpec } from '../contracts/table-specs';
-import { bronzeTableDdl } from './bronze-ddl';
-import { columnDefinition, columnOrder, identifier, literal, qualified, sqlType, type SqlDialect } from './sql-types';
+import { bronzeTableDdl } from '../contracts/bronze-ddl';
+import { columnDefinition, columnOrder, identifier, literal, qualified, sqlType, type SqlDialect } from '../contracts/sql-types';
 
 /**
  * The idempotent bronze load: stage → COPY → keep the latest version per key → merge into bronze → drop stage.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAD_MIN_SAMPLES_FLOOR } from '../../lambda/contracts/processor-settings';
 import { scheduleExpressionProblem, vpcCidrProblem } from './expressions';
 import { lineageSchema } from './lineage-schema';
 import { costSchema } from './cost-schema';
@@ -117,7 +118,7 @@ export const environmentConfigSchema = z
       /** Robust z-score (0.6745·|x − median| / MAD) above which an amount is a batch outlier. */
       madZThreshold: z.number().min(2, 'must be ≥ 2').max(20, 'must be ≤ 20'),
       /** Minimum transactions in a batch before the MAD outlier rule applies. */
-      madMinSamples: z.number().int().min(5, 'must be ≥ 5'),
+      madMinSamples: z.number().int().min(MAD_MIN_SAMPLES_FLOOR, `must be ≥ ${MAD_MIN_SAMPLES_FLOOR}`),
       /** More orders than this from one customer within one batch is a velocity anomaly. */
       velocityMaxOrders: z.number().int().min(1, 'must be ≥ 1'),
       /** Event time later than arrival by more than this is clock skew. */

@@ -7,7 +7,7 @@ import type { OltpConfig } from '../config/oltp-schema';
 import { BatchFunction, bucketNames, type BatchFunctionBaseProps, type BatchLakeAccess } from './batch-function';
 import { grantLakeObjects } from './lake-grants';
 import { oltpExtractSettings } from './oltp-extract';
-import type { LineageRuntimeConfig } from '../../lambda/shared/lineage-emitter';
+import type { LineageRuntimeConfig } from '../../lambda/contracts/lineage-config';
 
 export interface BatchExtractFunctionProps extends BatchFunctionBaseProps {
   /** Where the function sends its OpenLineage events (the lake copy, and the endpoint when configured). */

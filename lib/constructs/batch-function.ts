@@ -3,7 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { BatchConfigInput, BatchHandlerName } from '../../lambda/batch/config';
+import type { BatchConfigInput, BatchHandlerName } from '../../lambda/contracts/batch-config';
 import type { LakeZone } from '../../lambda/contracts/lake';
 import { PlatformFunction, type PlatformFunctionProps } from './platform-function';
 

@@ -1,10 +1,10 @@
 import { Duration, Tags } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { WarehouseTarget } from '../stacks/warehouse-stack';
 import { BatchFunction, bucketNames, type BatchFunctionBaseProps, type BatchLakeAccess } from './batch-function';
+import { dataApiPolicyStatements } from './data-api-policy';
 import { grantLakeObjects } from './lake-grants';
-import type { LineageRuntimeConfig } from '../../lambda/shared/lineage-emitter';
+import type { LineageRuntimeConfig } from '../../lambda/contracts/lineage-config';
 
 export interface BatchLoadFunctionProps extends BatchFunctionBaseProps {
   /** Where the function sends its OpenLineage events (the lake copy, and the endpoint when configured). */
@@ -40,20 +40,7 @@ export class BatchLoadFunction extends BatchFunction<'load'> {
     // Database roles for IAM identities (granted by the warehouse setup through this principal tag).
     Tags.of(this.role).add('RedshiftDbRoles', warehouse.loaderDbRole);
     grantLakeObjects(this.role, lake.zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'SubmitLoads',
-        actions: ['redshift-data:BatchExecuteStatement', 'redshift-serverless:GetCredentials'],
-        resources: [warehouse.workgroupArn],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'OwnStatements',
-        actions: ['redshift-data:DescribeStatement', 'redshift-data:CancelStatement'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
-      }),
-    );
+    const statements = { operations: ['transaction', 'cancel'], iamAuth: true, sids: { submit: 'SubmitLoads', follow: 'OwnStatements' } } as const;
+    for (const statement of dataApiPolicyStatements({ workgroupArn: warehouse.workgroupArn, ...statements })) this.role.addToPrincipalPolicy(statement);
   }
 }

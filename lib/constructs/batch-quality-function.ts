@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { BatchFunction, bucketNames, type BatchFunctionBaseProps, type BatchLakeAccess } from './batch-function';
 import { grantLakeObjects } from './lake-grants';
-import type { LineageRuntimeConfig } from '../../lambda/shared/lineage-emitter';
+import type { LineageRuntimeConfig } from '../../lambda/contracts/lineage-config';
 
 export interface BatchQualityFunctionProps extends BatchFunctionBaseProps {
   /** Where the function sends its OpenLineage events (the lake copy, and the endpoint when configured). */

@@ -4,6 +4,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { BATCH_STATES as S, failureState } from '../../lambda/contracts/workflow';
 import { lambdaStep } from './batch-workflow-tasks';
 
 export interface BatchFailurePathProps {
@@ -39,7 +40,7 @@ export class BatchFailurePath {
     // States.Format treats {, }, ' and \\ as syntax: a URL holding one would break the definition.
     if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl)) throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
     const runbook = props.runbookUrl ? ` | Runbook: ${props.runbookUrl}` : '';
-    this.notify = new tasks.SnsPublish(scope, 'Notify on-call', {
+    this.notify = new tasks.SnsPublish(scope, S.notify, {
       topic: props.onCall,
       subject: `DataFlow hourly batch failed (${props.environment})`,
       message: sfn.TaskInput.fromText(
@@ -57,10 +58,10 @@ export class BatchFailurePath {
       resultPath: sfn.JsonPath.DISCARD,
     });
     this.notify.addRetry({ errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'], maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
-    this.notify.next(new sfn.Fail(scope, 'Batch failed', { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' }));
+    this.notify.next(new sfn.Fail(scope, S.failed, { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' }));
     this.releaseOnFailure = lambdaStep(
       scope,
-      'Release leases after failure',
+      S.releaseAfterFailure,
       props.control,
       { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
       sfn.JsonPath.DISCARD,
@@ -71,7 +72,7 @@ export class BatchFailurePath {
 
   /** Catches any error of `state` into `$.failure` and takes the failure path (without releasing before planning). */
   public catching<T extends Catchable>(state: T, name: string, planned = true): T {
-    const record = new sfn.Pass(this.scope, `${name} failed`, { parameters: failureRecord(name, planned), resultPath: '$.failureInfo' });
+    const record = new sfn.Pass(this.scope, failureState(name), { parameters: failureRecord(name, planned), resultPath: '$.failureInfo' });
     record.next(planned ? this.releaseOnFailure : this.notify);
     state.addCatch(record, { resultPath: '$.failure' });
     return state;
@@ -79,7 +80,7 @@ export class BatchFailurePath {
 
   /** Inside a Parallel branch: the same record, with `failed: true`, becomes the branch's result. */
   public branchFailure(name: string): sfn.Pass {
-    return new sfn.Pass(this.scope, `${name} failed`, { parameters: { failed: true, ...failureRecord(name) } });
+    return new sfn.Pass(this.scope, failureState(name), { parameters: { failed: true, ...failureRecord(name) } });
   }
 
   /** Catches any error of a state inside a Parallel branch into the branch's failure result. */

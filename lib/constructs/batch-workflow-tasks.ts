@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { LEASE_HELD_ERROR } from '../../lambda/contracts/workflow';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
 export const LAMBDA_TRANSIENT_ERRORS = [
@@ -36,7 +37,7 @@ export const GLUE_CONCURRENCY_RETRY = { error: 'Glue.ConcurrentRunsExceededExcep
 export const ECS_TRANSIENT_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException'];
 /** Another execution holds the lease: wait for it with backoff (up to ~15 minutes). */
 export const LEASE_RETRY: sfn.RetryProps = {
-  errors: ['LockHeld'],
+  errors: [LEASE_HELD_ERROR],
   interval: Duration.seconds(30),
   maxAttempts: 5,
   backoffRate: 2,

@@ -14,7 +14,7 @@ import { BatchFailurePath } from './batch-workflow-failure';
 import { ECS_TRANSIENT_ERRORS, glueStep, lambdaStep, LEASE_RETRY } from './batch-workflow-tasks';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
-import { PREDECESSOR_LOADING } from '../../lambda/batch/load-order';
+import { BATCH_STATES as S, BATCH_TIMEOUT_SECONDS, DBT_EXIT_CODE_STEP, mapItemState, PREDECESSOR_LOADING, type BatchStateId } from '../../lambda/contracts/workflow';
 
 export interface BatchWorkflowProps {
   /** `<prefix>-<env>`: names the state machine and its log group. */
@@ -45,7 +45,7 @@ export interface BatchWorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /**
    * Whole-execution timeout (also the lease TTL the control Lambda uses).
-   * @default Duration.hours(2) — the batch's service level
+   * @default BATCH_TIMEOUT_SECONDS (lambda/contracts/workflow.ts: two hours, the batch's service level)
    */
   readonly timeout?: Duration;
   /** @default 4 */
@@ -79,7 +79,7 @@ export class BatchWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
-    this.timeout = props.timeout ?? Duration.hours(2);
+    this.timeout = props.timeout ?? Duration.seconds(BATCH_TIMEOUT_SECONDS);
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
     const step = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => lambdaStep(this, stateId, fn, payload, resultPath);
@@ -88,48 +88,48 @@ export class BatchWorkflow extends Construct {
     const catchingInBranch = failure.catchingInBranch.bind(failure);
 
     // ---- happy path
-    const planStep = catching(step('Plan window', props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), 'Plan window', false);
+    const planStep = catching(step(S.plan, props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), S.plan, false);
     const acquireWindow = catching(
-      step('Acquire window lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(LEASE_RETRY),
-      'Acquire window lease',
+      step(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(LEASE_RETRY),
+      S.acquireWindow,
     );
-    const perTable = (stateId: string, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
+    const perTable = (stateId: BatchStateId, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
       new sfn.Map(this, stateId, {
         itemsPath,
         itemSelector: { 'table.$': '$$.Map.Item.Value', 'window.$': window },
         maxConcurrency,
         resultPath,
-      }).itemProcessor(step(`${stateId}: table`, fn, { 'table.$': '$.table', 'window.$': '$.window' }));
-    const extract = catching(perTable('Extract tables', '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), 'Extract tables');
-    const quality = catching(perTable('Quality gate', '$.plan.tables', props.quality, '$.quality', 4), 'Quality gate');
+      }).itemProcessor(step(mapItemState(stateId), fn, { 'table.$': '$.table', 'window.$': '$.window' }));
+    const extract = catching(perTable(S.extract, '$.plan.tables', props.extract, '$.extracts', props.extractConcurrency ?? 4), S.extract);
+    const quality = catching(perTable(S.quality, '$.plan.tables', props.quality, '$.quality', 4), S.quality);
 
-    const conform = catching(glueStep(this, 'Glue conform', props.conformJob, { '--window_start.$': `${window}.start` }), 'Glue conform');
+    const conform = catching(glueStep(this, S.conform, props.conformJob, { '--window_start.$': `${window}.start` }), S.conform);
     // The day's features are written by one execution at a time (backfills run several hours of a day at once).
     const acquireFeatures = catchingInBranch(
-      step('Acquire features lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
+      step(S.acquireFeatures, props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
         ...LEASE_RETRY,
         // Another execution of the day runs the job (minutes): wait up to ~40 minutes for it.
         maxAttempts: 10,
         maxDelay: Duration.minutes(5),
       }),
-      'Acquire features lease',
+      S.acquireFeatures,
     );
-    const features = catchingInBranch(glueStep(this, 'Glue customer features', props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), 'Glue customer features');
+    const features = catchingInBranch(glueStep(this, S.features, props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), S.features);
     const releaseFeatures = catchingInBranch(
-      step('Release features lease', props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
-      'Release features lease',
+      step(S.releaseFeatures, props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
+      S.releaseFeatures,
     );
 
     const acquireWarehouse = catchingInBranch(
-      step('Acquire warehouse lease', props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
+      step(S.acquireWarehouse, props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
         .addRetry(LEASE_RETRY)
         // A backfill's window loads after its predecessor: polled each minute, up to the timeout less 30 min for its own load and dbt.
         .addRetry({ errors: [PREDECESSOR_LOADING], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: Math.max(1, this.timeout.toMinutes() - 30) }),
-      'Acquire warehouse lease',
+      S.acquireWarehouse,
     );
-    const load = catchingInBranch(perTable('Load tables', '$.plan.warehouseTables', props.load, '$.loads', 2), 'Load tables');
+    const load = catchingInBranch(perTable(S.load, '$.plan.warehouseTables', props.load, '$.loads', 2), S.load);
 
-    const transform = new ClusterScopedEcsRunTask(this, 'dbt build', {
+    const transform = new ClusterScopedEcsRunTask(this, S.dbt, {
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       cluster: props.dbt.cluster,
       taskDefinition: props.dbt.taskDefinition,
@@ -150,25 +150,25 @@ export class BatchWorkflow extends Construct {
       resultPath: '$.transform',
     });
     transform.addRetry({ errors: ECS_TRANSIENT_ERRORS, interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    catchingInBranch(transform, 'dbt build');
-    const dbtFailed = new sfn.Pass(this, 'dbt build exited non-zero', {
+    catchingInBranch(transform, S.dbt);
+    const dbtFailed = new sfn.Pass(this, S.dbtFailed, {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
       resultPath: '$.failure',
-    }).next(failure.branchFailure('dbt build exit code'));
+    }).next(failure.branchFailure(DBT_EXIT_CODE_STEP));
     const exitOk = sfn.Condition.and(
       sfn.Condition.isPresent('$.transform.Containers[0].ExitCode'),
       sfn.Condition.numberEquals('$.transform.Containers[0].ExitCode', 0),
     );
-    const warehouseBuilt = new sfn.Pass(this, 'Warehouse built', { parameters: { failed: false, 'loads.$': '$.loads' } });
-    const featuresBuilt = new sfn.Pass(this, 'Customer features built', { parameters: { failed: false } });
+    const warehouseBuilt = new sfn.Pass(this, S.warehouseBuilt, { parameters: { failed: false, 'loads.$': '$.loads' } });
+    const featuresBuilt = new sfn.Pass(this, S.featuresBuilt, { parameters: { failed: false } });
     const branches = catching(
-      new sfn.Parallel(this, 'Features and warehouse', {
+      new sfn.Parallel(this, S.branches, {
         resultSelector: { 'features.$': '$[0]', 'warehouse.$': '$[1]' },
         resultPath: '$.branches',
       })
         .branch(acquireFeatures.next(features).next(releaseFeatures).next(featuresBuilt))
-        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, 'dbt exit code?').when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
-      'Features and warehouse',
+        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, S.dbtExitCode).when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
+      S.branches,
     );
     type Branch = 'features' | 'warehouse';
     /** A failed branch's record is already a failure record: it becomes $.failureInfo as it is. */
@@ -176,23 +176,23 @@ export class BatchWorkflow extends Construct {
 
     const release = catching(
       step(
-        'Release leases',
+        S.release,
         props.control,
         { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner, 'loaded.$': '$.plan.windowId' },
         sfn.JsonPath.DISCARD,
       ),
-      'Release leases',
+      S.release,
     );
     const publish = catching(
-      step('Publish metrics', props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
-      'Publish metrics',
+      step(S.publish, props.control, { action: 'publish', 'window.$': window, 'loads.$': '$.branches.warehouse.loads' }, '$.published'),
+      S.publish,
     );
     const failedFlag = (branch: Branch) => sfn.Condition.booleanEquals(`$.branches.${branch}.failed`, true);
-    const featuresOk = new sfn.Choice(this, 'Customer features ok?')
-      .when(failedFlag('features'), branchFailed('features', 'Customer features branch failed').next(failure.notify))
-      .otherwise(new sfn.Succeed(this, 'Gold built'));
-    const warehouseOk = new sfn.Choice(this, 'Warehouse ok?')
-      .when(failedFlag('warehouse'), branchFailed('warehouse', 'Warehouse branch failed').next(failure.releaseOnFailure))
+    const featuresOk = new sfn.Choice(this, S.featuresOk)
+      .when(failedFlag('features'), branchFailed('features', S.featuresBranchFailed).next(failure.notify))
+      .otherwise(new sfn.Succeed(this, S.goldBuilt));
+    const warehouseOk = new sfn.Choice(this, S.warehouseOk)
+      .when(failedFlag('warehouse'), branchFailed('warehouse', S.warehouseBranchFailed).next(failure.releaseOnFailure))
       .otherwise(release.next(publish).next(featuresOk));
 
     const definition = planStep.next(acquireWindow).next(extract).next(quality).next(conform).next(branches).next(warehouseOk);

@@ -1,7 +1,7 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CUSTOMER_FEATURES_COLUMNS } from '../../lambda/batch/glue-args';
+import { CUSTOMER_FEATURES_COLUMNS } from '../../lambda/contracts/glue-args';
 import { WAREHOUSE_TABLE_SPECS, type ColumnType, type TableSpec } from '../../lambda/contracts/table-specs';
 
 export interface GlueCatalogProps {

@@ -9,7 +9,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { GLUE_MAX_CONCURRENT_RUNS } from '../config/batch-limits';
 import { nagText } from '../nag-text';
-import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/batch/glue-args';
+import { streamSpecsArgument, tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../lambda/contracts/stage-manifest';
 

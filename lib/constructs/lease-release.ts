@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RELEASE_ON_STATUS } from '../../lambda/batch/release';
+import { RELEASE_ON_STATUS } from '../../lambda/contracts/workflow';
 import type { BatchFunction } from './batch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 

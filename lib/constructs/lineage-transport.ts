@@ -7,7 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BATCH_METRICS_NAMESPACE, type BatchMetricName } from '../../lambda/contracts/metrics';
-import type { LineageRuntimeConfig } from '../../lambda/shared/lineage-emitter';
+import type { LineageRuntimeConfig } from '../../lambda/contracts/lineage-config';
 import { endpointPort, type LineageConfig } from '../config';
 import { nagText } from '../nag-text';
 import type { BatchDbtTask } from './batch-dbt-task';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { BUNDLED_CA_FILE, type OltpConnectionSettings } from '../../lambda/batch/oltp-connection';
+import { BUNDLED_CA_FILE, type OltpConnectionSettings } from '../../lambda/contracts/batch-config';
 import type { OltpConfig } from '../config/oltp-schema';
 
 /** Repository root: `tls.path` is relative to it. */

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
 import { ALERT_PREFIX } from '../../lambda/contracts/lake-keys';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
-import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
+import type { ProcessorSettingsInput } from '../../lambda/contracts/processor-settings';
 import { nagText } from '../nag-text';
 import { PlatformFunction } from './platform-function';
 
@@ -24,8 +24,8 @@ export { STREAM_METRICS_NAMESPACE };
 export interface StreamProcessorProps {
   /** The streams to consume: one event source mapping each. */
   readonly streams: Readonly<Record<StreamName, kinesis.IStream>>;
-  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable. */
-  readonly settings: ProcessorSettings;
+  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable; typed by the processor's schema. */
+  readonly settings: ProcessorSettingsInput;
   /** Staging zone: valid events (`stream/`), anomaly records (`anomalies/`) and the alert outbox (`alerts/`). */
   readonly staging: s3.IBucket;
   /** Quarantine zone: rejected records (`stream/`). */

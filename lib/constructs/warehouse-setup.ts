@@ -8,8 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { nagText } from '../nag-text';
+import { dataApiPolicyStatements } from './data-api-policy';
 import { PlatformFunction } from './platform-function';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE } from '../../lambda/warehouse-setup/setup-sql';
+import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE, type SetupProperties } from '../../lambda/contracts/warehouse-roles';
 
 export interface WarehouseSetupProps {
   readonly namespaceName: string;
@@ -61,23 +62,8 @@ export class WarehouseSetup extends PlatformFunction {
       childIds: { logs: 'FunctionLogs', role: 'FunctionRole' },
       unscopedReasons: ['redshift-data:DescribeStatement/GetStatementResult, on the statements the calling role submitted (condition redshift-data:statement-owner-iam-userid)'],
     });
-    const role = this.role;
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'RunSetupSql',
-        actions: ['redshift-data:BatchExecuteStatement', 'redshift-data:ExecuteStatement'],
-        resources: [props.workgroupArn],
-      }),
-    );
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'FollowOwnStatements',
-        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'],
-        resources: ['*'],
-        // Only statements this function's own session submitted.
-        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
-      }),
-    );
+    const sids = { submit: 'RunSetupSql', follow: 'FollowOwnStatements' };
+    for (const s of dataApiPolicyStatements({ workgroupArn: props.workgroupArn, operations: ['transaction', 'query'], sids })) this.function.addToRolePolicy(s);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'FindAdminSecret', actions: ['redshift-serverless:GetNamespace'], resources: [props.namespaceArn] }),
     );
@@ -107,11 +93,11 @@ export class WarehouseSetup extends PlatformFunction {
         WorkgroupName: props.workgroupName,
         Database: props.databaseName,
         SqlHash: crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16),
-      },
+      } satisfies SetupProperties,
     });
 
     this.adminSecretArn = this.resource.getAttString('AdminSecretArn');
-    Validations.of(role).acknowledge(
+    Validations.of(this.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, adminSecrets)}]`,
         reason:

@@ -30,6 +30,7 @@ import { LineageTransport } from '../constructs/lineage-transport';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { ScheduleRole } from '../constructs/schedule-role';
 import { resolveEnvironment } from '../environment';
+import { BATCH_TIMEOUT_SECONDS } from '../../lambda/contracts/workflow';
 import type { WarehouseTarget } from './warehouse-stack';
 
 export interface BatchStackProps extends StackProps {
@@ -71,7 +72,7 @@ export class BatchStack extends Stack {
     const { config, lake, warehouse } = props;
     const env = resolveEnvironment(config);
     const { removalPolicy, logRetention } = env;
-    const timeout = Duration.hours(2);
+    const timeout = Duration.seconds(BATCH_TIMEOUT_SECONDS);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, scheduler input and its DLQ',
@@ -125,7 +126,7 @@ export class BatchStack extends Stack {
     });
     const base: BatchFunctionBaseProps = { key: this.key, ...env.functionDefaults };
     this.functions = {
-      control: new BatchControlFunction(this, 'Control', { ...base, leases: this.lockTable, executionTimeout: timeout }),
+      control: new BatchControlFunction(this, 'Control', { ...base, leases: this.lockTable }),
       extract: new BatchExtractFunction(this, 'Extract', {
         ...base,
         lake: batchLake,

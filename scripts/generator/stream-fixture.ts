@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { generateRecords, type GeneratorOptions } from './index';
 import { kinesisEventOf } from './kinesis-event';
-import type { ProcessorSettings } from '../../lambda/stream-processor/settings';
+import type { ProcessorSettings } from '../../lambda/contracts/processor-settings';
 
 /** The benchmark's batch and settings (also used by the tests). */
 

@@ -76,7 +76,7 @@ async function backfillTwoHours(name: string, predecessorFaults: LocalFaults, su
     runner,
     faults: { ...predecessorFaults, ...(successorFirst ? { conformAfter: atWarehouse } : {}) },
   });
-  while (!env.locks.holder('window#20260531t2300')) await new Promise((r) => setTimeout(r, 10));
+  while (!env.leases.holder('window#20260531t2300')) await new Promise((r) => setTimeout(r, 10));
   const second = runLocalExecution(definition, executionInput(H1, H), successorEnv, { executionId: id(H1), runner }).finally(successorAtWarehouse);
   const [predecessor, successor] = await Promise.all([first, second]);
   await runner.close();
@@ -127,6 +127,6 @@ test('a predecessor that fails fails its successor, naming it, before anything o
   expect(run.successor.notifications[0].message).toMatch(/Failed state: Acquire warehouse lease \| Error: PredecessorNotLoaded \| .*2026-05-31T23:00Z, did not load the warehouse/);
   expect(run.successor.statesEntered).not.toContain('Load tables');
   expect(run.runner.submitted).toEqual(['warehouse-setup']);
-  expect(run.env.locks.holder('warehouse')).toBeUndefined();
-  expect(run.env.locks.holder('window#20260601t0000')).toBeUndefined();
+  expect(run.env.leases.holder('warehouse')).toBeUndefined();
+  expect(run.env.leases.holder('window#20260601t0000')).toBeUndefined();
 });

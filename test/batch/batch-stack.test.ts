@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
-import { tableSpecsArgument } from '../../lambda/batch/glue-args';
+import { tableSpecsArgument } from '../../lambda/contracts/glue-args';
 import { allEnvironments } from '../helpers/synth';
 
 const { stages } = allEnvironments();

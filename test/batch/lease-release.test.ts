@@ -1,6 +1,7 @@
 import { createHandler } from '../../lambda/batch/handlers/release';
-import { DynamoLockStore, MemoryLockStore, type LockStore } from '../../lambda/batch/lock';
-import { RELEASE_ON_STATUS, leasesOf } from '../../lambda/batch/release';
+import { DynamoLeaseStore, MemoryLeaseStore, type LeaseStore } from '../../lambda/batch/leases';
+import { leasesOf } from '../../lambda/batch/release';
+import { RELEASE_ON_STATUS } from '../../lambda/contracts/workflow';
 import { FakeLeaseTable } from '../helpers/fake-lease-table';
 
 const SM = 'arn:aws:states:eu-west-1:111111111111:stateMachine:dataflow-dev-hourly-batch';
@@ -20,19 +21,19 @@ const ended = (executionArn: string, status: string, input: unknown = INPUT) => 
 });
 
 /** Both stores the batch uses: DynamoDB (through a table that evaluates the conditions) and the local one. */
-const stores: [string, () => { locks: LockStore; owner: (name: string) => string | undefined }][] = [
+const stores: [string, () => { leases: LeaseStore; owner: (name: string) => string | undefined }][] = [
   [
     'dynamodb',
     () => {
       const table = new FakeLeaseTable();
-      return { locks: new DynamoLockStore(table.client, 'leases'), owner: (n) => table.owner(n) };
+      return { leases: new DynamoLeaseStore(table.client, 'leases'), owner: (n) => table.owner(n) };
     },
   ],
   [
     'memory',
     () => {
-      const locks = new MemoryLockStore();
-      return { locks, owner: (n) => locks.holder(n) };
+      const leases = new MemoryLeaseStore();
+      return { leases, owner: (n) => leases.holder(n) };
     },
   ],
 ];
@@ -41,29 +42,29 @@ describe.each(stores)('release after an execution ended (%s)', (_kind, make) => 
   const T0 = Date.parse('2026-06-01T11:05:00Z');
 
   test.each(RELEASE_ON_STATUS)('%s: every lease the execution still held is released, and only those', async (status) => {
-    const { locks, owner } = make();
-    await locks.acquire(LEASES[0], exec(1), 7_500, T0);
-    await locks.acquire(LEASES[1], exec(1), 7_500, T0);
-    await locks.acquire('window#20260601t1100', exec(2), 7_500, T0); // another execution's window
-    const out = await createHandler({ locks, log: () => undefined })(ended(exec(1), status));
+    const { leases, owner } = make();
+    await leases.acquire(LEASES[0], exec(1), 7_500, T0);
+    await leases.acquire(LEASES[1], exec(1), 7_500, T0);
+    await leases.acquire('window#20260601t1100', exec(2), 7_500, T0); // another execution's window
+    const out = await createHandler({ leases, log: () => undefined })(ended(exec(1), status));
     expect(out).toMatchObject({ released: LEASES.slice(0, 2), notHeld: [LEASES[2]] });
     expect(LEASES.map(owner)).toEqual([undefined, undefined, undefined]);
     expect(owner('window#20260601t1100')).toBe(exec(2));
   });
 
   test('a lease that expired and was re-acquired by another execution is not released (owner condition)', async () => {
-    const { locks, owner } = make();
-    await locks.acquire('warehouse', exec(1), 60, T0);
-    await locks.acquire('warehouse', exec(2), 60, T0 + 120_000); // exec 1's lease expired; exec 2 took it
-    const out = await createHandler({ locks, log: () => undefined })(ended(exec(1), 'TIMED_OUT'));
+    const { leases, owner } = make();
+    await leases.acquire('warehouse', exec(1), 60, T0);
+    await leases.acquire('warehouse', exec(2), 60, T0 + 120_000); // exec 1's lease expired; exec 2 took it
+    const out = await createHandler({ leases, log: () => undefined })(ended(exec(1), 'TIMED_OUT'));
     expect(out.released).toEqual([]);
     expect(owner('warehouse')).toBe(exec(2));
   });
 
   test('idempotent: a repeated event releases nothing twice; input the Plan step refused took no lease', async () => {
-    const { locks } = make();
-    await locks.acquire(LEASES[0], exec(1), 7_500, T0);
-    const h = createHandler({ locks, log: () => undefined });
+    const { leases } = make();
+    await leases.acquire(LEASES[0], exec(1), 7_500, T0);
+    const h = createHandler({ leases, log: () => undefined });
     expect((await h(ended(exec(1), 'ABORTED'))).released).toEqual([LEASES[0]]);
     expect((await h(ended(exec(1), 'ABORTED'))).released).toEqual([]);
     expect(await h(ended(exec(3), 'FAILED', { window: { start: 'yesterday', end: 'today' } }))).toMatchObject({ released: [], skipped: expect.stringMatching(/plan/) });
@@ -71,7 +72,7 @@ describe.each(stores)('release after an execution ended (%s)', (_kind, make) => 
 });
 
 test('refused events: not an ending to clean up after, or no input to name the leases (→ retries, then the DLQ)', async () => {
-  const h = createHandler({ locks: new MemoryLockStore(), log: () => undefined });
+  const h = createHandler({ leases: new MemoryLeaseStore(), log: () => undefined });
   await expect(h(ended(exec(1), 'SUCCEEDED'))).rejects.toThrow(/detail\.status/);
   await expect(h(ended(exec(1), 'FAILED', null))).rejects.toThrow(/input was not included/);
 });

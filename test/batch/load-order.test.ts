@@ -6,7 +6,7 @@
 import { plan } from '../../lambda/batch/control';
 import { createHandler } from '../../lambda/batch/handlers/control';
 import { awaitPredecessor, DynamoLoadOrderStore, LOADED_MARKER_TTL_SECONDS, markLoaded, MemoryLoadOrderStore, type LoadOrderStore } from '../../lambda/batch/load-order';
-import { DynamoLockStore, MemoryLockStore } from '../../lambda/batch/lock';
+import { DynamoLeaseStore, MemoryLeaseStore } from '../../lambda/batch/leases';
 import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { FakeLeaseTable } from '../helpers/fake-lease-table';
 
@@ -17,17 +17,17 @@ const NOW = Date.parse('2026-06-02T00:00:00Z');
 describe('awaitPredecessor', () => {
   const dynamo = () => {
     const table = new FakeLeaseTable();
-    return { table, locks: new DynamoLockStore(table.client, 'leases'), store: new DynamoLoadOrderStore(table.client, 'leases') };
+    return { table, leases: new DynamoLeaseStore(table.client, 'leases'), store: new DynamoLoadOrderStore(table.client, 'leases') };
   };
 
   test('predecessor running: wait (PredecessorLoading, naming it); loaded: go on; ended without loading: PredecessorNotLoaded', async () => {
-    const { locks, store } = dynamo();
-    await locks.acquire('window#20260601t0900', 'exec-9', 7_500, NOW);
+    const { leases, store } = dynamo();
+    await leases.acquire('window#20260601t0900', 'exec-9', 7_500, NOW);
     await expect(awaitPredecessor(store, '20260601t0900', NOW)).rejects.toMatchObject({ name: 'PredecessorLoading', message: expect.stringContaining('2026-06-01T09:00Z') });
     await markLoaded(store, '20260601t0900', 'exec-9', NOW);
     // Still held: a marker left by an earlier run of that window does not count while it runs again.
     await expect(awaitPredecessor(store, '20260601t0900', NOW)).rejects.toMatchObject({ name: 'PredecessorLoading' });
-    await locks.release('window#20260601t0900', 'exec-9');
+    await leases.release('window#20260601t0900', 'exec-9');
     await expect(awaitPredecessor(store, '20260601t0900', NOW)).resolves.toBeUndefined();
     await expect(awaitPredecessor(store, '20260601t0800', NOW)).rejects.toMatchObject({
       name: 'PredecessorNotLoaded',
@@ -36,8 +36,8 @@ describe('awaitPredecessor', () => {
   });
 
   test('an expired lease is a predecessor that ended; an expired marker is no load', async () => {
-    const { locks, store } = dynamo();
-    await locks.acquire('window#20260601t0900', 'exec-9', 60, NOW);
+    const { leases, store } = dynamo();
+    await leases.acquire('window#20260601t0900', 'exec-9', 60, NOW);
     await expect(awaitPredecessor(store, '20260601t0900', NOW + 61_000)).rejects.toMatchObject({ name: 'PredecessorNotLoaded' });
     await markLoaded(store, '20260601t0800', 'exec-8', NOW);
     await expect(awaitPredecessor(store, '20260601t0800', NOW + LOADED_MARKER_TTL_SECONDS * 1000)).resolves.toBeUndefined();
@@ -53,16 +53,16 @@ describe('awaitPredecessor', () => {
   });
 
   test('a predecessor that loads and releases between the two reads is never reported as failed', async () => {
-    const locks = new MemoryLockStore();
-    const inner = new MemoryLoadOrderStore(locks);
-    await locks.acquire('window#20260601t0900', 'exec-9', 7_500, NOW);
+    const leases = new MemoryLeaseStore();
+    const inner = new MemoryLoadOrderStore(leases);
+    await leases.acquire('window#20260601t0900', 'exec-9', 7_500, NOW);
     // The predecessor finishes (marker, then lease released) right after the successor's first read.
     let finished = false;
     const finish = async () => {
       if (finished) return;
       finished = true;
       await markLoaded(inner, '20260601t0900', 'exec-9', NOW);
-      await locks.release('window#20260601t0900', 'exec-9');
+      await leases.release('window#20260601t0900', 'exec-9');
     };
     const racing: LoadOrderStore = {
       leaseHeld: async (name) => ((await inner.leaseHeld(name)) ? (await finish(), true) : false),
@@ -76,16 +76,16 @@ describe('awaitPredecessor', () => {
 
 describe('control handler', () => {
   test('acquire with `after` takes the lease only once the predecessor loaded; release with `loaded` marks before releasing', async () => {
-    const locks = new MemoryLockStore();
-    const loadOrder = new MemoryLoadOrderStore(locks);
-    const h = createHandler({ locks, loadOrder, lockTtlSeconds: 7_500, metrics: () => undefined });
+    const leases = new MemoryLeaseStore();
+    const loadOrder = new MemoryLoadOrderStore(leases);
+    const h = createHandler({ leases, loadOrder, leaseTtlSeconds: 7_500, metrics: () => undefined });
     await h({ action: 'acquire', name: 'window#20260601t0900', owner: 'exec-9' });
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).rejects.toMatchObject({ name: 'PredecessorLoading' });
-    expect(locks.holder('warehouse')).toBeUndefined();
+    expect(leases.holder('warehouse')).toBeUndefined();
     // The predecessor's happy-path release: the marker is visible the moment its window lease is free.
     const order: string[] = [];
-    const spy = { leaseHeld: (n: string) => loadOrder.leaseHeld(n), hasMarker: (m: string, t: number) => loadOrder.hasMarker(m, t), putMarker: async (m: string) => void order.push(`mark ${m}, window lease ${locks.holder('window#20260601t0900') ?? 'free'}`) };
-    await createHandler({ locks, loadOrder: spy, lockTtlSeconds: 7_500, metrics: () => undefined })({ action: 'release', names: ['window#20260601t0900'], owner: 'exec-9', loaded: '20260601t0900' });
+    const spy = { leaseHeld: (n: string) => loadOrder.leaseHeld(n), hasMarker: (m: string, t: number) => loadOrder.hasMarker(m, t), putMarker: async (m: string) => void order.push(`mark ${m}, window lease ${leases.holder('window#20260601t0900') ?? 'free'}`) };
+    await createHandler({ leases, loadOrder: spy, leaseTtlSeconds: 7_500, metrics: () => undefined })({ action: 'release', names: ['window#20260601t0900'], owner: 'exec-9', loaded: '20260601t0900' });
     expect(order).toEqual(['mark loaded#20260601t0900, window lease exec-9']);
     await h({ action: 'release', names: ['window#20260601t0900'], owner: 'exec-9', loaded: '20260601t0900' });
     expect(await h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).toEqual({ name: 'warehouse', owner: 'exec-10' });

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { MemoryLeaseStore } from '../../lambda/batch/leases';
 import { MemoryLoadOrderStore } from '../../lambda/batch/load-order';
-import { MemoryLockStore } from '../../lambda/batch/lock';
 import { OLTP_TABLES } from '../../lambda/contracts/table-specs';
 import { loadEnvironmentConfig } from '../../lib/config';
 import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
@@ -36,7 +36,7 @@ beforeAll(async () => {
 interface Harness {
   env: LocalBatchEnv;
   runner: DuckDbRunner;
-  locks: MemoryLockStore;
+  leases: MemoryLeaseStore;
   run: (faults?: LocalFaults, id?: string, input?: Record<string, unknown>) => Promise<LocalExecution>;
   count: (sql: string) => Promise<number>;
 }
@@ -46,7 +46,7 @@ async function harness(overrides: Partial<LocalBatchEnv> = {}): Promise<Harness>
   const duckdbPath = path.join(dir, 'warehouse.duckdb');
   const runner = await DuckDbRunner.open(duckdbPath);
   await setupLocalWarehouse(runner);
-  const locks = new MemoryLockStore();
+  const leases = new MemoryLeaseStore();
   const env: LocalBatchEnv = {
     lakeDir: path.join(dir, 'lake'),
     duckdbPath,
@@ -54,15 +54,15 @@ async function harness(overrides: Partial<LocalBatchEnv> = {}): Promise<Harness>
     thresholds: config.quality,
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
-    locks,
-    loadOrder: new MemoryLoadOrderStore(locks),
+    leases,
+    loadOrder: new MemoryLoadOrderStore(leases),
     ...overrides,
   };
   let n = 0;
   return {
     env,
     runner,
-    locks,
+    leases,
     run: (faults = {}, id = `arn:aws:states:local:0:execution:test:${++n}`, input = { scheduledTime: SCHEDULED }) =>
       runLocalExecution(definition, input, env, { executionId: id, faults, runner }),
     count: async (sql) => {
@@ -120,7 +120,7 @@ describe('happy path, with a second execution of the same window started while t
     h = await harness();
     const a = h.run({}, 'arn:aws:states:local:0:execution:test:scheduled');
     // Start the overlapping execution once the first holds the window's lease.
-    while (!h.locks.holder('window#20260601t1000')) await new Promise((r) => setTimeout(r, 10));
+    while (!h.leases.holder('window#20260601t1000')) await new Promise((r) => setTimeout(r, 10));
     second = await h.run({}, 'arn:aws:states:local:0:execution:test:manual-rerun');
     first = await a;
   });
@@ -152,9 +152,9 @@ describe('happy path, with a second execution of the same window started while t
     expect(span('Glue customer features').startMs).toBeLessThan(span('Load tables').endMs);
     expect(span('Load tables').startMs).toBeLessThan(span('Glue customer features').endMs);
     expect(first.notifications).toEqual([]);
-    expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
-    expect(h.locks.holder('warehouse')).toBeUndefined();
-    expect(h.locks.holder('features#2026-06-01')).toBeUndefined();
+    expect(h.leases.holder('window#20260601t1000')).toBeUndefined();
+    expect(h.leases.holder('warehouse')).toBeUndefined();
+    expect(h.leases.holder('features#2026-06-01')).toBeUndefined();
     expect(first.metrics.find((m) => m.GoldBuildSucceeded === 1)).toBeDefined();
   });
 
@@ -226,7 +226,7 @@ test('quality gate below threshold: on-call notified with window and state, noth
   expect(e.notifications).toHaveLength(1);
   expect(e.notifications[0].message).toMatch(/^DataFlow hourly batch \(dev\) failed\. Window: 2026-06-01T10:00:00.000Z \| Failed state: Quality gate \| Error: QualityGateFailed/);
   expect(e.notifications[0].message).toContain('validity');
-  expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
+  expect(h.leases.holder('window#20260601t1000')).toBeUndefined();
 });
 
 test('a transient Glue error is retried and the run continues; a COPY that FAILS stops it with the warehouse error', async () => {
@@ -240,7 +240,7 @@ test('a transient Glue error is retried and the run continues; a COPY that FAILS
   expect(e.notifications[0].message).toMatch(/failed in the warehouse: .*parquet/i);
   expect(await h.count('SELECT count(*)::INT AS n FROM bronze.orders')).toBe(0);
   expect(e.statesEntered).not.toContain('dbt build');
-  expect(h.locks.holder('warehouse')).toBeUndefined();
+  expect(h.leases.holder('warehouse')).toBeUndefined();
 });
 
 test('a permanent Glue failure (the job run fails) is not retried: notified, nothing loaded', async () => {
@@ -274,8 +274,8 @@ test('a failed customer_features run does not hold gold back: loaded, built and 
   expect(e.statesEntered).not.toContain('Gold built');
   expect(e.metrics.find((m) => m.GoldBuildSucceeded === 1)).toBeDefined();
   expect(await h.count('SELECT count(*)::INT AS n FROM gold.fct_orders')).toBeGreaterThan(0);
-  expect(h.locks.holder('window#20260601t1000')).toBeUndefined();
-  expect(h.locks.holder('warehouse')).toBeUndefined();
+  expect(h.leases.holder('window#20260601t1000')).toBeUndefined();
+  expect(h.leases.holder('warehouse')).toBeUndefined();
 });
 
 test('dbt exiting non-zero fails the Transform: notified, no metrics published', async () => {

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { copyFiles } from '../../lib/constructs/platform-function';
 import { oltpExtractSettings } from '../../lib/constructs/oltp-extract';
-import { BUNDLED_CA_FILE, caBundle, clientConfig, type OltpConnectionSettings } from '../../lambda/batch/oltp-connection';
+import { BUNDLED_CA_FILE, type OltpConnectionSettings } from '../../lambda/contracts/batch-config';
+import { caBundle, clientConfig } from '../../lambda/batch/oltp-connection';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBprivateCA\n-----END CERTIFICATE-----\n';
 const secret = { host: 'oltp.corp.internal', port: 5432, dbname: 'shop', username: 'dataflow_extract', password: 'pw', caPem: PEM };

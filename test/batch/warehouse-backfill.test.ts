@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
-import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
+import { bronzeTableDdl, schemaDdl } from '../../lambda/contracts/bronze-ddl';
 import { buildLoadBatch } from '../../lambda/warehouse/load-sql';
 import { GOLD_TABLES, REPO_ROOT } from '../../scripts/local/warehouse/build';
 import { generateFixture, toCsv } from '../../scripts/local/warehouse/fixture';

@@ -15,7 +15,7 @@ import type { Client } from 'pg';
 import type { Context } from 'aws-lambda';
 import { extractTable } from '../../lambda/batch/extract';
 import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
-import { conformSummaryKey, copyManifestKey } from '../../lambda/batch/loader';
+import { conformSummaryKey, copyManifestKey } from '../../lambda/batch/warehouse-load';
 import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 import type { RecordedCall } from '../../lib/readiness/iam-actions';
 import { RECORDED_CALLS_FILE } from '../../lib/readiness/iam';

@@ -1,7 +1,7 @@
 import { ConfigError, loadEnvironmentConfig, parseEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { settingsFromConfig, streamNameOf } from '../../lib/config/stream-settings';
-import { parseProcessorSettings } from '../../lambda/stream-processor/settings';
+import { parseProcessorSettings } from '../../lambda/contracts/processor-settings';
 
 describe('processor settings', () => {
   test('derived from the environment config and accepted by the processor’s own validation', () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLE_SPECS, type TableSpec } from '../../lambda/contracts/table-specs';
 import { buildLoadBatch } from '../../lambda/warehouse/load-sql';
-import { columnDefinition } from '../../lambda/warehouse/sql-types';
+import { columnDefinition } from '../../lambda/contracts/sql-types';
 import { inTransaction, memoryDb, rows } from './duckdb-helpers';
 
 /**

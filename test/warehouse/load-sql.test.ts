@@ -1,5 +1,5 @@
 import { STREAM_TABLE_SPECS, TABLE_SPECS, WAREHOUSE_TABLE_SPECS } from '../../lambda/contracts/table-specs';
-import { bronzeTableDdl, schemaDdl } from '../../lambda/warehouse/bronze-ddl';
+import { bronzeTableDdl, schemaDdl } from '../../lambda/contracts/bronze-ddl';
 import { buildLoadBatch } from '../../lambda/warehouse/load-sql';
 
 const redshift = (table: keyof typeof WAREHOUSE_TABLE_SPECS) =>

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setUp } from '../../lambda/warehouse-setup/handler';
-import { grantStatements, objectStatements } from '../../lambda/warehouse-setup/setup-sql';
+import { grantStatements, objectStatements } from '../../lambda/contracts/warehouse-roles';
 
 const rs = mockClient(RedshiftDataClient);
 const target = { workgroupName: 'wg', database: 'dataflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x' };

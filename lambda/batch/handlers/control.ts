@@ -2,17 +2,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
-import { instrument, powertools } from '../../shared/powertools';
+import { readBatchConfig } from '../../contracts/batch-config';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig } from '../config';
+import { invocationKeys, parseEvent } from '../invocation';
 import { plan, publishMetrics } from '../control';
+import { DynamoLeaseStore, type LeaseStore } from '../leases';
 import { awaitPredecessor, DynamoLoadOrderStore, markLoaded, WINDOW_ID, type LoadOrderStore } from '../load-order';
-import { DynamoLockStore, type LockStore } from '../lock';
 import { windowSchema } from '../window';
 
 export interface ControlDeps {
-  readonly locks: LockStore;
-  readonly lockTtlSeconds: number;
+  readonly leases: LeaseStore;
+  readonly leaseTtlSeconds: number;
   readonly metrics: BatchMetricsSink;
   readonly loadOrder: LoadOrderStore;
 }
@@ -42,12 +43,12 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
         return plan(e.input);
       case 'acquire':
         if (e.after) await awaitPredecessor(deps.loadOrder, e.after);
-        await deps.locks.acquire(e.name, e.owner, deps.lockTtlSeconds);
+        await deps.leases.acquire(e.name, e.owner, deps.leaseTtlSeconds);
         return { name: e.name, owner: e.owner };
       case 'release': {
         if (e.loaded) await markLoaded(deps.loadOrder, e.loaded, e.owner);
         const released: string[] = [];
-        for (const name of e.names) if (await deps.locks.release(name, e.owner)) released.push(name);
+        for (const name of e.names) if (await deps.leases.release(name, e.owner)) released.push(name);
         return { released };
       }
       case 'publish': {
@@ -62,15 +63,14 @@ export function createHandler(deps: ControlDeps): (event: unknown) => Promise<un
 const pt = powertools(SERVICES.batchControl, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): ControlDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.control);
+  const config = readBatchConfig('control');
   const ddb = pt.tracer.captureAWSv3Client(new DynamoDBClient({}));
   return {
-    locks: new DynamoLockStore(ddb, config.lockTable),
-    lockTtlSeconds: config.lockTtlSeconds,
+    leases: new DynamoLeaseStore(ddb, config.lockTable),
+    leaseTtlSeconds: config.lockTtlSeconds,
     metrics: powertoolsBatchMetrics(pt.metrics),
     loadOrder: new DynamoLoadOrderStore(ddb, config.lockTable),
   };
 }
 
-let live: ((event: unknown) => Promise<unknown>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

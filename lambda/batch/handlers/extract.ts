@@ -3,10 +3,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, type ClientConfig } from 'pg';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
 import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
-import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
+import { lambdaHandler, powertools } from '../../shared/powertools';
+import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { extractManifestKey, extractTable } from '../extract';
 import type { LakeStore } from '../../contracts/lake';
 import { S3LakeStore } from '../../shared/s3-lake-store';
@@ -48,7 +49,7 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
 const pt = powertools(SERVICES.batchExtract, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): ExtractDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.extract);
+  const config = readBatchConfig('extract');
   const secrets = pt.tracer.captureAWSv3Client(new SecretsManagerClient({}));
   const s3 = pt.tracer.captureAWSv3Client(new S3Client({}));
   return {
@@ -62,5 +63,4 @@ function awsDeps(): ExtractDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<ExtractResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

@@ -2,14 +2,15 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
+import { RedshiftDataRunner } from '../../contracts/redshift-data';
 import type { WarehouseTableName } from '../../contracts/table-specs';
 import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
-import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, loadEventSchema, parseEvent, readConfig } from '../config';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { S3LakeStore } from '../../shared/s3-lake-store';
+import { invocationKeys, loadEventSchema, parseEvent } from '../invocation';
 import { awsLineageEmitter } from '../lineage-aws';
-import { loadWindowTable, type LoadDeps, type LoadResult } from '../loader';
-import { RedshiftDataRunner } from '../redshift-data-runner';
+import { loadWindowTable, type LoadDeps, type LoadResult } from '../warehouse-load';
 
 /** The loader's dependencies; `lineage` emits the load's runs and the conform runs it reads. */
 export type LoadHandlerDeps = LoadDeps & { readonly lineage?: LineageEmitter };
@@ -26,7 +27,7 @@ export function createHandler(deps: LoadHandlerDeps): (event: unknown) => Promis
 const pt = powertools(SERVICES.batchLoad, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): LoadHandlerDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.load);
+  const config = readBatchConfig('load');
   const s3 = pt.tracer.captureAWSv3Client(new S3Client({}));
   const store = new S3LakeStore(s3, config.buckets);
   return {
@@ -38,5 +39,4 @@ function awsDeps(): LoadHandlerDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<LoadResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

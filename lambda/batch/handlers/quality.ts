@@ -2,13 +2,14 @@
  * throws QualityGateFailed (after writing everything) when an expectation is below its threshold. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_METRICS_NAMESPACE, SERVICES } from '../../contracts/metrics';
+import { readBatchConfig } from '../../contracts/batch-config';
 import type { OltpTableName } from '../../contracts/table-specs';
-import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
-import { instrument, powertools } from '../../shared/powertools';
-import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
-import { BATCH_CONFIG_SCHEMAS, invocationKeys, parseEvent, readConfig, tableEventSchema } from '../config';
 import type { LakeStore } from '../../contracts/lake';
+import { lineageRun, type LineageEmitter } from '../../shared/lineage-emitter';
+import { lambdaHandler, powertools } from '../../shared/powertools';
 import { S3LakeStore } from '../../shared/s3-lake-store';
+import { powertoolsBatchMetrics, type BatchMetricsSink } from '../batch-metrics';
+import { invocationKeys, parseEvent, tableEventSchema } from '../invocation';
 import { awsLineageEmitter } from '../lineage-aws';
 import { QualityGateFailed, qualityMetrics, runQualityGate, type QualityReport, type QualityThresholds } from '../quality';
 
@@ -59,7 +60,7 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
 const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
 
 function awsDeps(): QualityDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.quality);
+  const config = readBatchConfig('quality');
   const s3 = pt.tracer.captureAWSv3Client(new S3Client({}));
   return {
     store: new S3LakeStore(s3, config.buckets),
@@ -70,5 +71,4 @@ function awsDeps(): QualityDeps {
   };
 }
 
-let live: ((event: unknown) => Promise<QualityResult>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event), invocationKeys);
+export const handler = lambdaHandler(pt, awsDeps, createHandler, invocationKeys);

@@ -4,19 +4,20 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SERVICES } from '../../contracts/metrics';
-import { instrument, powertools } from '../../shared/powertools';
-import { BATCH_CONFIG_SCHEMAS, parseEvent, readConfig } from '../config';
-import { DynamoLockStore, type LockStore } from '../lock';
+import { readBatchConfig } from '../../contracts/batch-config';
+import { lambdaHandler, powertools } from '../../shared/powertools';
+import { parseEvent } from '../invocation';
+import { DynamoLeaseStore, type LeaseStore } from '../leases';
 import { executionEndedSchema, releaseLeasesOf, type ReleaseOutcome } from '../release';
 
 export interface ReleaseDeps {
-  readonly locks: LockStore;
+  readonly leases: LeaseStore;
   readonly log: (record: Record<string, unknown>) => void;
 }
 
 export function createHandler(deps: ReleaseDeps): (event: unknown) => Promise<ReleaseOutcome> {
   return async (event) => {
-    const outcome = await releaseLeasesOf(parseEvent(executionEndedSchema, event), deps.locks);
+    const outcome = await releaseLeasesOf(parseEvent(executionEndedSchema, event), deps.leases);
     deps.log({ message: 'leases released after execution ended', ...outcome });
     return outcome;
   };
@@ -25,12 +26,11 @@ export function createHandler(deps: ReleaseDeps): (event: unknown) => Promise<Re
 const pt = powertools(SERVICES.batchRelease);
 
 function awsDeps(): ReleaseDeps {
-  const config = readConfig(BATCH_CONFIG_SCHEMAS.release);
+  const config = readBatchConfig('release');
   return {
-    locks: new DynamoLockStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    leases: new DynamoLeaseStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
     log: ({ message, ...rest }) => pt.logger.info(String(message), rest),
   };
 }
 
-let live: ((event: unknown) => Promise<ReleaseOutcome>) | undefined;
-export const handler = instrument(pt, (event: unknown) => (live ??= createHandler(awsDeps()))(event));
+export const handler = lambdaHandler(pt, awsDeps, createHandler);

@@ -5,7 +5,7 @@
  * queue. `cancel` before a batch starts aborts it, as a cancelled Redshift statement does.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { StatementDescription, StatementRunner } from '../../../lambda/batch/load';
+import type { StatementDescription, StatementRunner } from '../../../lambda/contracts/warehouse-statements';
 
 interface Entry {
   status: StatementDescription['status'];

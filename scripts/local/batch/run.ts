@@ -20,16 +20,17 @@ import { createHandler as controlHandler } from '../../../lambda/batch/handlers/
 import { createHandler as extractHandler } from '../../../lambda/batch/handlers/extract';
 import { createHandler as loadHandler } from '../../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../../lambda/batch/handlers/quality';
-import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/batch/glue-args';
-import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
-import type { LoadResult } from '../../../lambda/batch/loader';
-import { MemoryLoadOrderStore, PREDECESSOR_LOADING } from '../../../lambda/batch/load-order';
-import { MemoryLockStore } from '../../../lambda/batch/lock';
+import { MemoryLeaseStore } from '../../../lambda/batch/leases';
+import { MemoryLoadOrderStore } from '../../../lambda/batch/load-order';
 import type { QualityReport, QualityThresholds } from '../../../lambda/batch/quality';
+import type { LoadResult } from '../../../lambda/batch/warehouse-load';
+import { bronzeTableDdl, schemaDdl } from '../../../lambda/contracts/bronze-ddl';
+import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/contracts/glue-args';
 import type { BatchMetricRecord } from '../../../lambda/contracts/metrics';
-import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../../lambda/contracts/table-specs';
 import { STREAM_LATE_HOURS } from '../../../lambda/contracts/stage-manifest';
-import { bronzeTableDdl, schemaDdl } from '../../../lambda/warehouse/bronze-ddl';
+import { OLTP_TABLES, WAREHOUSE_TABLE_SPECS, type TableSpec } from '../../../lambda/contracts/table-specs';
+import { BATCH_STATES as S, LEASE_TTL_SECONDS, mapItemState, PREDECESSOR_LOADING } from '../../../lambda/contracts/workflow';
+import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import type { EnvironmentConfig } from '../../../lib/config';
 import { DuckDbRunner } from './duckdb-runner';
 
@@ -91,7 +92,7 @@ export interface LocalBatchEnv {
   readonly currencies: readonly string[];
   readonly overlapMinutes: number;
   /** Shared by every execution of this environment (the DynamoDB table's role). */
-  readonly locks: MemoryLockStore;
+  readonly leases: MemoryLeaseStore;
   /** The load-order markers beside those leases (shared the same way). */
   readonly loadOrder: MemoryLoadOrderStore;
   /** Progress lines while it runs. @default none */
@@ -106,16 +107,16 @@ export interface LocalBatchEnv {
  */
 export function localBatchEnv(
   config: EnvironmentConfig,
-  where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'locks' | 'progress' | 'fastRetries'>>,
+  where: Pick<LocalBatchEnv, 'lakeDir' | 'duckdbPath' | 'pgUrl'> & Partial<Pick<LocalBatchEnv, 'leases' | 'progress' | 'fastRetries'>>,
 ): LocalBatchEnv {
-  const locks = where.locks ?? new MemoryLockStore();
+  const leases = where.leases ?? new MemoryLeaseStore();
   return {
     thresholds: config.quality,
     currencies: config.streaming.currencies,
     overlapMinutes: config.schedule.extractOverlapMinutes,
-    loadOrder: new MemoryLoadOrderStore(locks),
+    loadOrder: new MemoryLoadOrderStore(leases),
     ...where,
-    locks,
+    leases,
   };
 }
 
@@ -173,6 +174,30 @@ function nestedStates(state: Record<string, unknown>): States[] {
 /** Every state name of a definition, nested ones included. */
 function stateNamesOf(states: States): string[] {
   return Object.entries(states).flatMap(([name, s]) => [name, ...nestedStates(s).flatMap(stateNamesOf)]);
+}
+
+/** Every Task state of a definition, nested ones included. */
+function taskStatesOf(states: States): string[] {
+  return Object.entries(states).flatMap(([name, s]) => [...(s.Type === 'Task' ? [name] : []), ...nestedStates(s).flatMap(taskStatesOf)]);
+}
+
+/**
+ * The local run binds one handler to each Task state by its id (lambda/contracts/workflow.ts). A Task of the
+ * definition without a handler, or a handler for a state the definition lacks, means the two have drifted apart:
+ * refuse to run rather than reach for AWS or silently skip a step.
+ */
+export function checkTaskBindings(definition: Record<string, unknown>, bound: readonly string[]): void {
+  const tasks = taskStatesOf(definition.States as States);
+  const unbound = tasks.filter((t) => !bound.includes(t));
+  const unknown = bound.filter((b) => !tasks.includes(b));
+  if (unbound.length || unknown.length) {
+    throw new Error(
+      `the local runner and the workflow disagree: ${[
+        ...(unbound.length ? [`task states without a local handler: ${unbound.join(', ')}`] : []),
+        ...(unknown.length ? [`local handlers for no task state: ${unknown.join(', ')}`] : []),
+      ].join('; ')}`,
+    );
+  }
 }
 
 /** Validates the definition with asl-validator; throws listing the errors. */
@@ -275,7 +300,7 @@ export async function runLocalExecution(
   const addRows = (state: string, n: number) => (rowsByState[state] = (rowsByState[state] ?? 0) + n);
 
   const collect = (r: BatchMetricRecord) => void metrics.push({ ...r.dimensions, ...r.values });
-  const control = controlHandler({ locks: env.locks, lockTtlSeconds: 7_500, metrics: collect, loadOrder: env.loadOrder });
+  const control = controlHandler({ leases: env.leases, leaseTtlSeconds: LEASE_TTL_SECONDS, metrics: collect, loadOrder: env.loadOrder });
   const extract = extractHandler({ store, overlapMinutes: env.overlapMinutes, connection: async () => ({ connectionString: env.pgUrl }) });
   const quality = qualityHandler({
     store,
@@ -321,13 +346,13 @@ export async function runLocalExecution(
     const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {
       const s = (JSON.parse(summary) as { conform: Record<string, { rows: number; manifest?: string }> }).conform;
-      addRows('Glue conform', Object.values(s).reduce((a, b) => a + b.rows, 0));
+      addRows(S.conform, Object.values(s).reduce((a, b) => a + b.rows, 0));
       if (faults.copyFailed && s[faults.copyFailed]?.rows) {
         const manifest = JSON.parse(fs.readFileSync(String(s[faults.copyFailed].manifest), 'utf8')) as { entries: { url: string }[] };
         fs.rmSync(manifest.entries[0].url.replace(/^file:/, ''));
       }
     }
-    if (job === 'customer_features' && summary) addRows('Glue customer features', (JSON.parse(summary) as { customer_features: { total_customers: number } }).customer_features.total_customers);
+    if (job === 'customer_features' && summary) addRows(S.features, (JSON.parse(summary) as { customer_features: { total_customers: number } }).customer_features.total_customers);
     return { JobRunState: 'SUCCEEDED', JobName: job };
   };
 
@@ -349,31 +374,27 @@ export async function runLocalExecution(
     if (rows) addRows(state, rows(out));
     return out as never;
   };
+  const leaseSteps: string[] = [S.acquireWindow, S.acquireFeatures, S.acquireWarehouse];
+  const controlSteps = [...leaseSteps, S.plan, S.releaseFeatures, S.release, S.releaseAfterFailure, S.publish];
   const handlers = {
-    'Plan window': lambda(control, 'Plan window'),
-    'Acquire window lease': lambda(control, 'Acquire window lease'),
-    'Acquire warehouse lease': lambda(control, 'Acquire warehouse lease'),
-    'Acquire features lease': lambda(control, 'Acquire features lease'),
-    'Release features lease': lambda(control, 'Release features lease'),
-    'Release leases': lambda(control, 'Release leases'),
-    'Release leases after failure': lambda(control, 'Release leases after failure'),
-    'Publish metrics': lambda(control, 'Publish metrics'),
-    'Extract tables: table': lambda(extract, 'Extract tables', (o) => o.rows),
-    'Quality gate: table': lambda(quality, 'Quality gate', (o) => o.staged),
-    'Load tables: table': lambda(load, 'Load tables', (o) => o.rowsLoaded),
-    'Glue conform': glue('conform'),
-    'Glue customer features': glue('customer_features'),
-    'dbt build': dbt,
-    'Notify on-call': async (e: unknown) => {
+    ...Object.fromEntries(controlSteps.map((state) => [state, lambda(control, state)])),
+    [mapItemState(S.extract)]: lambda(extract, S.extract, (o) => o.rows),
+    [mapItemState(S.quality)]: lambda(quality, S.quality, (o) => o.staged),
+    [mapItemState(S.load)]: lambda(load, S.load, (o) => o.rowsLoaded),
+    [S.conform]: glue('conform'),
+    [S.features]: glue('customer_features'),
+    [S.dbt]: dbt,
+    [S.notify]: async (e: unknown) => {
       const m = e as { Subject: string; Message: string };
       notifications.push({ subject: m.Subject, message: m.Message });
       log(`  ! on-call notified: ${m.Message.slice(0, 160)}…`);
       return { MessageId: `local-${notifications.length}` };
     },
   };
+  checkTaskBindings(definition, Object.keys(handlers));
   const stateNames = stateNamesOf(definition.States as States);
   // Per retrier: waiting for a predecessor's load keeps a bound (its attempts × 5 s) long enough for that load.
-  const retryWaitMs = (state: string, errors: string[]) => (errors.includes(PREDECESSOR_LOADING) ? 5_000 : state.startsWith('Acquire') ? 50 : 0);
+  const retryWaitMs = (state: string, errors: string[]) => (errors.includes(PREDECESSOR_LOADING) ? 5_000 : leaseSteps.includes(state) ? 50 : 0);
   const retriesOf = (states: States): [string, number[]][] =>
     Object.entries(states).flatMap(([name, s]) => [[name, ((s.Retry ?? []) as { ErrorEquals: string[] }[]).map((r) => retryWaitMs(name, r.ErrorEquals))], ...nestedStates(s).flatMap(retriesOf)] as [string, number[]][]);
   const retryIntervalOverrides = Object.fromEntries(retriesOf(definition.States as States));

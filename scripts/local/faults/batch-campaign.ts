@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createHandler as extractHandler } from '../../../lambda/batch/handlers/extract';
 import { createHandler as loadHandler } from '../../../lambda/batch/handlers/load';
 import { createHandler as qualityHandler } from '../../../lambda/batch/handlers/quality';
-import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/batch/glue-args';
+import { streamSpecsArgument, tableSpecsArgument } from '../../../lambda/contracts/glue-args';
 import type { LakeStore } from '../../../lambda/contracts/lake';
 import { FsLakeStore } from '../../../lambda/shared/fs-lake-store';
 import type { BatchWindow } from '../../../lambda/batch/window';

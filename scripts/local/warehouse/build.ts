@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { STREAM_TABLE_SPECS, TABLE_SPECS, type TableSpec } from '../../../lambda/contracts/table-specs';
-import { bronzeTableDdl, schemaDdl } from '../../../lambda/warehouse/bronze-ddl';
+import { bronzeTableDdl, schemaDdl } from '../../../lambda/contracts/bronze-ddl';
 import { buildLoadBatch } from '../../../lambda/warehouse/load-sql';
 import { canonicalCsv, validateSourceDir, type SourceTable } from './csv';
 

@@ -1,5 +1,5 @@
 import type { ColumnType, TableSpec } from '../../../lambda/contracts/table-specs';
-import { sqlType } from '../../../lambda/warehouse/sql-types';
+import { sqlType } from '../../../lambda/contracts/sql-types';
 
 /**
  * Renders dbt's `sources:` for the bronze schema from the table specs (written to

@@ -1,4 +1,4 @@
-import type { ColumnSpec, ColumnType, TableSpec } from '../contracts/table-specs';
+import type { ColumnSpec, ColumnType, TableSpec } from './table-specs';
 
 /**
  * SQL rendering shared by the bronze DDL and the load statements. Both engines the project runs on (Redshift and

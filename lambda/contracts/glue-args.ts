@@ -3,8 +3,8 @@
  * list: `--table_specs` (the OLTP table specs) and `--stream_specs` (the stream tables' specs, each with the event
  * types whose validated events feed it). Used by the CDK job definitions and by the local run alike.
  */
-import { STREAM_OF_EVENT, type StreamName } from '../contracts/events';
-import { STREAM_TABLE_SPECS, TABLE_SPECS, type StreamTableName } from '../contracts/table-specs';
+import { STREAM_OF_EVENT, type StreamName } from './events';
+import { STREAM_TABLE_SPECS, TABLE_SPECS, type StreamTableName } from './table-specs';
 
 /** Which stream feeds each stream table in the warehouse. */
 export const STREAM_OF_TABLE: Readonly<Record<StreamTableName, StreamName>> = { clickstream_events: 'clickstream' };

@@ -1,14 +1,16 @@
 /**
  * Loads one warehouse table for one window from the conform job's output: reads the job's summary (a table with
  * no rows in the window is skipped, not an error), builds the warehouse's load batch for the table's COPY
- * manifest and runs it with the bounded poll loop of load.ts.
+ * manifest (stage → COPY … MANIFEST → latest per key → merge into bronze → drop stage) and runs it as one
+ * transaction with the warehouse statement runner. How a load did not finish is named for the state machine:
+ * `LoadFailed` (the warehouse rejected it: permanent, never retried), `LoadAborted`, `LoadTimedOut` (cancelled).
  */
 import { WAREHOUSE_TABLE_SPECS, type TableSpec, type WarehouseTableName } from '../contracts/table-specs';
+import type { LakeStore } from '../contracts/lake';
 import { objectKey } from '../contracts/lake-keys';
 import { stageManifestKey, type ConformManifest } from '../contracts/stage-manifest';
+import { runStatements, StatementError, type PollOptions, type StatementRunner } from '../contracts/warehouse-statements';
 import { buildLoadBatch, type LoadSource } from '../warehouse/load-sql';
-import type { LakeStore } from '../contracts/lake';
-import { runLoad, type PollOptions, type StatementRunner } from './load';
 import { windowId, type BatchWindow } from './window';
 
 export interface CopyManifest {
@@ -58,9 +60,31 @@ export async function loadWindowTable(deps: LoadDeps, table: WarehouseTableName,
   const batch = buildLoadBatch({ spec, loadId, source: deps.sourceFor(manifestKey, manifest) });
   const copyIndex = batch.statements.findIndex((s) => s.startsWith('COPY ') || s.startsWith(`INSERT INTO ${batch.stageTable}`));
   if (copyIndex < 0) throw new Error(`load batch of ${table} has no COPY statement`);
-  const outcome = await runLoad(deps.runner, batch.statements, `load-${table}-${loadId}`, copyIndex, deps.poll);
-  if (outcome.rowsCopied !== entry.rows) {
-    throw new Error(`load of ${table} ${window.start}: COPY loaded ${outcome.rowsCopied} rows, the conform job wrote ${entry.rows}`);
+  const name = `load-${table}-${loadId}`;
+  const outcome = await runStatements(deps.runner, batch.statements, name, deps.poll).catch((err: unknown) => {
+    throw err instanceof StatementError ? loadError(err) : err;
+  });
+  const rowsCopied = outcome.rowsPerStatement[copyIndex] ?? 0;
+  if (rowsCopied !== entry.rows) {
+    throw new Error(`load of ${table} ${window.start}: COPY loaded ${rowsCopied} rows, the conform job wrote ${entry.rows}`);
   }
-  return { table, window, rowsLoaded: outcome.rowsCopied, skipped: false, statementId: outcome.statementId, polls: outcome.polls };
+  return { table, window, rowsLoaded: rowsCopied, skipped: false, statementId: outcome.statementId, polls: outcome.polls };
+}
+
+/** The error name the state machine sees for a load that did not finish. */
+export class LoadError extends Error {
+  constructor(
+    name: 'LoadFailed' | 'LoadAborted' | 'LoadTimedOut',
+    message: string,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function loadError(err: StatementError): LoadError {
+  const where = `${err.detail ?? 'no error text'} (statement ${err.statementId})`;
+  if (err.end === 'ABORTED') return new LoadError('LoadAborted', `load ${err.statementName} was aborted: ${where}`);
+  if (err.end === 'TIMEOUT') return new LoadError('LoadTimedOut', `load ${err.statementName} ${where}`);
+  return new LoadError('LoadFailed', `load ${err.statementName} failed in the warehouse: ${where}`);
 }

@@ -1,4 +1,4 @@
-import type { TableSpec } from '../contracts/table-specs';
+import type { TableSpec } from './table-specs';
 import { columnDefinition, identifier, qualified, WAREHOUSE_SCHEMAS, type SqlDialect } from './sql-types';
 
 /**

@@ -1,6 +1,7 @@
-import { WAREHOUSE_TABLE_SPECS } from '../contracts/table-specs';
-import { bronzeTableDdl, schemaDdl } from '../warehouse/bronze-ddl';
-import { identifier } from '../warehouse/sql-types';
+import * as z from 'zod/mini';
+import { WAREHOUSE_TABLE_SPECS } from './table-specs';
+import { bronzeTableDdl, schemaDdl } from './bronze-ddl';
+import { identifier } from './sql-types';
 
 /**
  * What the deploy-time setup creates, idempotently: the schemas, the bronze tables (from the table specs), and
@@ -52,3 +53,16 @@ export function grantStatements(): string[] {
     `GRANT USAGE, CREATE ON SCHEMA gold TO ROLE ${t}`,
   ];
 }
+
+/**
+ * The setup custom resource's properties, as the handler parses them: the construct types what it passes with the
+ * input type, so a property the handler does not read, or one it lacks, does not compile. (`SqlHash` only makes
+ * CloudFormation re-run the setup when the generated SQL changes.)
+ */
+export const setupPropertiesSchema = z.object({
+  NamespaceName: z.string().check(z.minLength(1)),
+  WorkgroupName: z.string().check(z.minLength(1)),
+  Database: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,62}$/)),
+});
+export type SetupProperties = z.input<typeof setupPropertiesSchema> & { readonly SqlHash: string };
+

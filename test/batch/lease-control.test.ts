@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { plan, publishMetrics } from '../../lambda/batch/control';
 import type { BatchMetricRecord } from '../../lambda/contracts/metrics';
 import { createHandler } from '../../lambda/batch/handlers/control';
+import { DynamoLeaseStore, LeaseHeld, MemoryLeaseStore } from '../../lambda/batch/leases';
 import { MemoryLoadOrderStore } from '../../lambda/batch/load-order';
-import { DynamoLockStore, LockHeld, MemoryLockStore } from '../../lambda/batch/lock';
 import { hourlyWindows, windowForScheduledTime, windowId } from '../../lambda/batch/window';
 
 describe('windows', () => {
@@ -30,34 +30,34 @@ describe('windows', () => {
 
 describe('leases', () => {
   test('memory: exclusive, re-entrant for the owner, released only by the owner, free after expiry', async () => {
-    const locks = new MemoryLockStore();
-    await locks.acquire('window#x', 'exec-1', 60, 0);
-    await locks.acquire('window#x', 'exec-1', 60, 1_000);
-    await expect(locks.acquire('window#x', 'exec-2', 60, 2_000)).rejects.toBeInstanceOf(LockHeld);
-    expect(await locks.release('window#x', 'exec-2')).toBe(false);
-    await locks.acquire('window#x', 'exec-2', 60, 62_000);
-    expect(locks.holder('window#x')).toBe('exec-2');
-    expect(await locks.release('window#x', 'exec-2')).toBe(true);
-    await locks.acquire('window#x', 'exec-3', 60, 63_000);
+    const leases = new MemoryLeaseStore();
+    await leases.acquire('window#x', 'exec-1', 60, 0);
+    await leases.acquire('window#x', 'exec-1', 60, 1_000);
+    await expect(leases.acquire('window#x', 'exec-2', 60, 2_000)).rejects.toBeInstanceOf(LeaseHeld);
+    expect(await leases.release('window#x', 'exec-2')).toBe(false);
+    await leases.acquire('window#x', 'exec-2', 60, 62_000);
+    expect(leases.holder('window#x')).toBe('exec-2');
+    expect(await leases.release('window#x', 'exec-2')).toBe(true);
+    await leases.acquire('window#x', 'exec-3', 60, 63_000);
   });
 
   test('dynamodb: a conditional put/delete with the owner and lazy-TTL-safe expiry check', async () => {
     const mock = mockClient(DynamoDBClient);
     mock.on(PutItemCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     mock.on(DeleteItemCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
-    const locks = new DynamoLockStore(new DynamoDBClient({ region: 'eu-west-1' }), 'locks');
-    await locks.acquire('warehouse', 'arn:exec:1', 3600, 1_000_000);
+    const leases = new DynamoLeaseStore(new DynamoDBClient({ region: 'eu-west-1' }), 'leases');
+    await leases.acquire('warehouse', 'arn:exec:1', 3600, 1_000_000);
     const put = mock.commandCalls(PutItemCommand)[0].args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(lock_name) OR expires_at < :now OR #owner = :owner');
     expect(put.Item).toEqual({ lock_name: { S: 'warehouse' }, owner: { S: 'arn:exec:1' }, acquired_at: { N: '1000' }, expires_at: { N: '4600' } });
-    await expect(locks.acquire('warehouse', 'arn:exec:2', 3600)).rejects.toMatchObject({ name: 'LockHeld' });
-    expect(await locks.release('warehouse', 'arn:exec:2')).toBe(false);
-    await expect(locks.acquire('Bad Name', 'x', 60)).rejects.toThrow(/must match/);
+    await expect(leases.acquire('warehouse', 'arn:exec:2', 3600)).rejects.toMatchObject({ name: 'LockHeld' });
+    expect(await leases.release('warehouse', 'arn:exec:2')).toBe(false);
+    await expect(leases.acquire('Bad Name', 'x', 60)).rejects.toThrow(/must match/);
   });
 
   test('control handler: acquire / release / publish', async () => {
     const emitted: BatchMetricRecord[] = [];
-    const h = createHandler({ locks: new MemoryLockStore(), loadOrder: new MemoryLoadOrderStore(new MemoryLockStore()), lockTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
+    const h = createHandler({ leases: new MemoryLeaseStore(), loadOrder: new MemoryLoadOrderStore(new MemoryLeaseStore()), leaseTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
     await h({ action: 'acquire', name: 'warehouse', owner: 'a' });
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });

@@ -2,35 +2,36 @@
  * The batch's concurrency guard (at most one run per window and one warehouse writer): named leases with an owner
  * and an expiry. An execution holds `window#<id>` for its whole run (no two executions process one window at
  * once) and `warehouse` around load + transform (no two executions write bronze/gold at once, whatever their
- * windows). Acquire is a conditional write: it succeeds when the lock is free, expired, or already held by the
+ * windows). Acquire is a conditional write: it succeeds when the lease is free, expired, or already held by the
  * same owner (a retried acquire is idempotent). Release deletes only the caller's own lease. Expiry bounds the
  * damage of an execution that dies without releasing (timeout, abort): set it to the state machine's timeout.
  */
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LEASE_HELD_ERROR } from '../contracts/workflow';
 
-export interface LockStore {
-  /** Takes the lease or throws LockHeld. */
+export interface LeaseStore {
+  /** Takes the lease or throws LeaseHeld. */
   acquire(name: string, owner: string, ttlSeconds: number, nowMs?: number): Promise<void>;
   /** Releases the caller's lease; false if it did not hold it (expired and taken over, or never acquired). */
   release(name: string, owner: string): Promise<boolean>;
 }
 
-/** Another execution holds the lock: the state machine retries with backoff, then notifies. */
-export class LockHeld extends Error {
+/** Another execution holds the lease: the state machine retries on this error's name, then notifies. */
+export class LeaseHeld extends Error {
   constructor(name: string, detail = '') {
-    super(`lock ${name} is held by another execution${detail}`);
-    this.name = 'LockHeld';
+    super(`lease ${name} is held by another execution${detail}`);
+    this.name = LEASE_HELD_ERROR;
   }
 }
 
-const LOCK_NAME = /^[a-z][a-z0-9#:_-]{0,127}$/;
+const LEASE_NAME = /^[a-z][a-z0-9#:_-]{0,127}$/;
 function checkName(name: string): string {
-  if (!LOCK_NAME.test(name)) throw new Error(`lock name "${name}" must match ${LOCK_NAME}`);
+  if (!LEASE_NAME.test(name)) throw new Error(`lease name "${name}" must match ${LEASE_NAME}`);
   return name;
 }
 
-/** DynamoDB: one item per lock (`lock_name` hash key), `expires_at` doubling as the table's TTL attribute. */
-export class DynamoLockStore implements LockStore {
+/** DynamoDB: one item per lease (`lock_name` hash key, the table's storage name), `expires_at` doubling as the table's TTL attribute. */
+export class DynamoLeaseStore implements LeaseStore {
   constructor(
     private readonly ddb: DynamoDBClient,
     private readonly table: string,
@@ -56,7 +57,7 @@ export class DynamoLockStore implements LockStore {
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') {
-        throw new LockHeld(name);
+        throw new LeaseHeld(name);
       }
       throw err;
     }
@@ -82,13 +83,13 @@ export class DynamoLockStore implements LockStore {
 }
 
 /** The same semantics in memory (local run, tests): shared by every execution in one process. */
-export class MemoryLockStore implements LockStore {
+export class MemoryLeaseStore implements LeaseStore {
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
 
   async acquire(name: string, owner: string, ttlSeconds: number, nowMs = Date.now()): Promise<void> {
     const now = Math.floor(nowMs / 1000);
     const held = this.leases.get(checkName(name));
-    if (held && held.expiresAt >= now && held.owner !== owner) throw new LockHeld(name, ` (${held.owner})`);
+    if (held && held.expiresAt >= now && held.owner !== owner) throw new LeaseHeld(name, ` (${held.owner})`);
     this.leases.set(name, { owner, expiresAt: now + ttlSeconds });
   }
 
