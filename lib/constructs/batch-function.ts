@@ -14,7 +14,7 @@ export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerNam
   extends Omit<PlatformFunctionProps, 'entry' | 'logsKey' | 'environmentKey' | 'runtimeConfig' | 'externalModules' | 'childIds'> {
   /** Handler file name in `lambda/batch/handlers/` without extension, e.g. `extract`. */
   readonly handler: H;
-  /** The handler's `BATCH_CONFIG`, typed by the schema it parses at start (lambda/batch/config.ts). */
+  /** The handler's `BATCH_CONFIG`, typed by the schema it parses at start (lambda/contracts/batch-config.ts). */
   readonly config: BatchConfigInput<H>;
   /** Encrypts the log group and the environment variables. */
   readonly key: kms.IKey;
