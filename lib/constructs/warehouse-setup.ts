@@ -17,7 +17,7 @@ export interface WarehouseSetupProps {
   readonly workgroupName: string;
   readonly workgroupArn: string;
   readonly databaseName: string;
-  /** The warehouse key: encrypts the Redshift-managed admin secret (the setup connects as the admin) and the function's environment. */
+  /** The warehouse key: encrypts the Redshift-managed admin secret (the setup connects as the admin) and the functions' environments. */
   readonly key: kms.IKey;
   /** Key of the functions' log groups. */
   readonly logsKey: kms.IKey;
@@ -96,6 +96,7 @@ export class WarehouseSetup extends PlatformFunction {
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.function,
+      providerFunctionEnvEncryption: props.key,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, encryptionKey: props.logsKey, removalPolicy }),
     });
 
