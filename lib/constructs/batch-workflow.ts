@@ -42,10 +42,7 @@ export interface BatchWorkflowProps {
    * @default - no link
    */
   readonly runbookUrl?: string;
-  /**
-   * Encrypts the state machine definition and its execution history (inputs, outputs, errors). Starting an
-   * execution or reading its history needs kms:Decrypt and kms:GenerateDataKey on it.
-   */
+  /** Encrypts the definition and the execution history; callers need it too (see `grantKeyUse`). */
   readonly key: kms.IKey;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -240,10 +237,7 @@ export class BatchWorkflow extends Construct {
     );
   }
 
-  /**
-   * Lets `grantee` use the key as starting an execution, describing it or reading its history needs (besides the
-   * states:* action itself): kms:Decrypt and kms:GenerateDataKey, for this state machine's encryption context only.
-   */
+  /** Lets `grantee` use the key as starting or reading executions needs (besides the states:* action), in this state machine's context only. */
   public grantKeyUse(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
