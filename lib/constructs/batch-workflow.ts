@@ -2,6 +2,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -41,6 +42,8 @@ export interface BatchWorkflowProps {
    * @default - no link
    */
   readonly runbookUrl?: string;
+  /** Encrypts the definition and the execution history; callers need it too (see `grantKeyUse`). */
+  readonly key: kms.IKey;
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /**
@@ -76,10 +79,13 @@ export class BatchWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly logGroup: logs.LogGroup;
   public readonly timeout: Duration;
+  /** Encrypts the definition and the execution history. */
+  public readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
     this.timeout = props.timeout ?? Duration.seconds(BATCH_TIMEOUT_SECONDS);
+    this.key = props.key;
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
     const step = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => lambdaStep(this, stateId, fn, payload, resultPath);
@@ -211,6 +217,8 @@ export class BatchWorkflow extends Construct {
       timeout: this.timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Also grants the role the key (execution data, log data keys) and lets CloudWatch Logs delivery decrypt.
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
     });
     const clusterTasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.dbt.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     Validations.of(this.stateMachine.role).acknowledge(
@@ -226,6 +234,18 @@ export class BatchWorkflow extends Construct {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, clusterTasks)}]`,
         reason: 'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
       },
+    );
+  }
+
+  /** Lets `grantee` use the key as starting or reading executions needs (besides the states:* action), in this state machine's context only. */
+  public grantKeyUse(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchStateMachineKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn } },
+      }),
     );
   }
 }

@@ -18,8 +18,8 @@ export interface WarehouseSetupProps {
   readonly workgroupName: string;
   readonly workgroupArn: string;
   readonly databaseName: string;
-  /** Key encrypting the Redshift-managed admin secret (the setup connects as the admin). */
-  readonly secretKey: kms.IKey;
+  /** The warehouse key: encrypts the Redshift-managed admin secret (the setup connects as the admin) and the functions' environments. */
+  readonly key: kms.IKey;
   /** Key of the functions' log groups. */
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -55,6 +55,7 @@ export class WarehouseSetup extends PlatformFunction {
       description: 'DataFlow warehouse setup: schemas, bronze tables and the analysts role via the Redshift Data API',
       roleDescription: 'DataFlow warehouse setup function: Data API on the workgroup, the admin secret, its own logs',
       logsKey: props.logsKey,
+      environmentKey: props.key,
       logRetention: props.logRetention,
       removalPolicy,
       memorySize: 256,
@@ -77,10 +78,11 @@ export class WarehouseSetup extends PlatformFunction {
         resources: [adminSecrets],
       }),
     );
-    props.secretKey.grantDecrypt(this.function);
+    props.key.grantDecrypt(this.function);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.function,
+      providerFunctionEnvEncryption: props.key,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention, encryptionKey: props.logsKey, removalPolicy }),
     });
 

@@ -42,10 +42,22 @@ const INTEGRATIONS: Record<string, (input: ComponentInput, state: string, p: Rec
   ],
 };
 
+/**
+ * The KMS calls made on a state machine's customer-managed key for the role working with its executions (the
+ * execution role, or a caller starting them), in the state machine's encryption context; none without such a key.
+ */
+function executionKeyCalls(input: ComponentInput, source: string, stateMachineArn: string): ComponentCall[] {
+  const s = input.stack;
+  const sm = s.resources('AWS::StepFunctions::StateMachine').find(([id]) => s.str({ Ref: id }) === stateMachineArn)?.[1];
+  const key = sm && prop(sm, 'EncryptionConfiguration.KmsKeyId');
+  return key === undefined ? [] : calls(source, ['kms:Decrypt', 'kms:GenerateDataKey'], s.str(key), { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArn });
+}
+
 const stateMachine: Component = {
   name: 'state-machine',
   instances: (input) =>
-    input.stack.resources('AWS::StepFunctions::StateMachine').map(([, sm]) => {
+    input.stack.resources('AWS::StepFunctions::StateMachine').map(([id, sm]) => {
+      const s = input.stack;
       const asl = JSON.parse(input.stack.str(prop(sm, 'DefinitionString'))) as Asl;
       const out: ComponentCall[] = [];
       for (const [name, st] of tasks(asl)) {
@@ -58,7 +70,11 @@ const stateMachine: Component = {
       if (prop(sm, 'LoggingConfiguration.Destinations')) {
         const delivery = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries'];
         out.push(...calls('runtime log delivery', [...delivery, 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'], '*'));
+        const key = prop(sm, 'EncryptionConfiguration.KmsKeyId');
+        // With a customer-managed key, the logs it delivers are encrypted with a data key of that key.
+        if (key !== undefined) out.push(...calls('runtime log encryption', ['kms:GenerateDataKey'], s.str(key), { 'kms:EncryptionContext:SourceArn': `arn:aws:logs:${s.region}:${s.account}:*` }));
       }
+      out.push(...executionKeyCalls(input, 'runtime execution data', s.str({ Ref: id })));
       if (prop(sm, 'TracingConfiguration.Enabled')) {
         out.push(...calls('runtime tracing', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], '*'));
       }
@@ -84,7 +100,7 @@ function scheduleTargetCalls(input: ComponentInput, sch: CfnResource): Component
   const s = input.stack;
   const arn = s.str(prop(sch, 'Target.Arn'));
   const universal = /^arn:aws:scheduler:::aws-sdk:(.+)$/.exec(arn);
-  if (!universal) return calls('schedule target', ['states:StartExecution'], arn);
+  if (!universal) return [...calls('schedule target', ['states:StartExecution'], arn), ...executionKeyCalls(input, 'schedule target', arn)];
   const target = UNIVERSAL_TARGETS[universal[1]];
   if (!target) throw new Error(`${s.id}: schedule target ${universal[1]} is not mapped by the IAM check`);
   return target(input, JSON.parse(s.str(prop(sch, 'Target.Input'))) as Record<string, unknown>);

@@ -34,8 +34,8 @@ const LOGS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:Re
 const SEND = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 const via = (service: string, s: LoadedStack) => ({ 'kms:ViaService': `${service}.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account });
-const prop = (r: CfnResource, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r.Properties);
-const keyOf = (s: LoadedStack, value: unknown): string | undefined => (value === undefined ? undefined : s.str(value));
+export const prop = (r: CfnResource, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r.Properties);
+export const keyOf = (s: LoadedStack, value: unknown): string | undefined => (value === undefined ? undefined : s.str(value));
 
 /** Glob match of an IAM action or ARN pattern (`*` and `?`), case-insensitive for actions. */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
@@ -59,7 +59,7 @@ export function rolesGranted(d: Deployment, actions: readonly string[], arnPatte
   );
 }
 
-const roleUse = (keyArn: string, role: RoleInfo, actions: string[], context: Record<string, string>, purpose: string): KeyUse => ({
+export const roleUse = (keyArn: string, role: RoleInfo, actions: string[], context: Record<string, string>, purpose: string): KeyUse => ({
   keyArn,
   principal: { kind: 'role', arn: role.arn },
   actions,
@@ -67,7 +67,7 @@ const roleUse = (keyArn: string, role: RoleInfo, actions: string[], context: Rec
   purpose: `${purpose} (role ${role.logicalId})`,
 });
 
-const roleByArn = (d: Deployment, arn: string): RoleInfo | undefined => d.roles.get(arn);
+export const roleByArn = (d: Deployment, arn: string): RoleInfo | undefined => d.roles.get(arn);
 
 export const KMS_RULES: readonly KmsRule[] = [
   {

@@ -4,6 +4,7 @@
  * is allowed the key operations it needs, decided by the IAM policy evaluator.
  */
 import { KMS_RULES, type KeyUse } from './kms-rules';
+import { STATE_MACHINE_RULE } from './kms-rules-states';
 import { loadDeployment, type Deployment } from './policies';
 import { authorizeRequest } from './simulate';
 import type { ReadinessFinding, ReadinessResult } from './types';
@@ -13,7 +14,7 @@ export const KMS_CHECK = 'kms';
 /** The key uses the rules derive from a deployment, with the stack and resource they belong to. */
 export function keyUses(d: Deployment): { stack: string; resource: string; use: KeyUse }[] {
   return d.stacks.flatMap((stack) =>
-    KMS_RULES.flatMap((rule) =>
+    [...KMS_RULES, STATE_MACHINE_RULE].flatMap((rule) =>
       stack.resources(rule.type).flatMap(([logicalId, resource]) =>
         rule.uses({ deployment: d, stack, logicalId, resource }).map((use) => ({ stack: stack.id, resource: logicalId, use })),
       ),

@@ -75,7 +75,7 @@ export class BatchStack extends Stack {
     const timeout = Duration.seconds(BATCH_TIMEOUT_SECONDS);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, scheduler input and its DLQ',
+      description: 'DataFlow batch: lease table, OLTP secret, Lambda environment and logs, state machine, scheduler input and its DLQ',
       enableKeyRotation: true,
       removalPolicy,
     });
@@ -178,6 +178,7 @@ export class BatchStack extends Stack {
         securityGroups: [this.network.dbtSecurityGroup],
       },
       onCall: props.alerting.critical,
+      key: this.key,
       runbookUrl: `${config.runbookBaseUrl}docs/runbooks/batch-execution-failed.md`,
       logsKey: props.logsKey,
       logRetention,
@@ -195,6 +196,12 @@ export class BatchStack extends Stack {
     this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', { stateMachine: this.workflow.stateMachine, function: release, lockTable: this.lockTable, key: this.key });
 
     this.scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters', { key: this.key, of: 'the batch schedule' });
+    const scheduleRole = new ScheduleRole(this, 'ScheduleRole', {
+      description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
+      deadLetterKey: this.key,
+      scheduleGroupArn: `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default`,
+    });
+    this.workflow.grantKeyUse(scheduleRole);
     this.schedule = new BatchSchedule(this, 'Hourly', {
       scheduleName: env.nameOf('hourly-batch'),
       expression: config.schedule.expression,
@@ -202,11 +209,7 @@ export class BatchStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       key: this.key,
       deadLetters: this.scheduleDeadLetters,
-      role: new ScheduleRole(this, 'ScheduleRole', {
-        description: 'Starts the hourly batch; sends undeliverable starts to the dead-letter queue',
-        deadLetterKey: this.key,
-        scheduleGroupArn: `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule-group/default`,
-      }),
+      role: scheduleRole,
     });
 
     this.monitoring = new BatchAlarms(this, 'Monitoring', {

@@ -118,7 +118,7 @@ export class WarehouseStack extends Stack {
       workgroupName: this.warehouse.workgroupName,
       workgroupArn: this.warehouse.workgroupArn,
       databaseName: this.warehouse.databaseName,
-      secretKey: this.warehouse.key,
+      key: this.warehouse.key,
       logsKey: props.logsKey,
       logRetention,
       removalPolicy,

@@ -60,6 +60,21 @@ describe('IAM readiness', () => {
     expect(messages(defect)).toEqual([expect.stringMatching(/^ScheduleRole\w+: schedule: kms:GenerateDataKey on arn:aws:kms:\S+ is ImplicitlyDenied \(schedule dead letters\)$/)]);
   });
 
+  it('finds a start of the encrypted batch, and its execution data, without the batch key', () => {
+    const defect = withDefect(environmentTemplates('prod'), 'Batch-prod', (resources) => {
+      const schedule = statements(resources, 'ScheduleRoleDefaultPolicy');
+      schedule.splice(schedule.findIndex((s) => s.Sid === 'BatchStateMachineKey'), 1);
+      const machine = statements(resources, 'WorkflowStateMachineRoleDefaultPolicy');
+      machine.splice(machine.findIndex((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn')), 1);
+    });
+    expect(messages(defect)).toEqual([
+      expect.stringMatching(/^WorkflowStateMachineRole\w+: state-machine: kms:Decrypt on arn:aws:kms:\S+ is ImplicitlyDenied \(runtime execution data\)$/),
+      expect.stringMatching(/^WorkflowStateMachineRole\w+: state-machine: kms:GenerateDataKey on arn:aws:kms:\S+ is ImplicitlyDenied \(runtime execution data\)$/),
+      // kms:Decrypt the schedule keeps: its encrypted input is decrypted with the same key.
+      expect.stringMatching(/^ScheduleRole\w+: schedule: kms:GenerateDataKey on arn:aws:kms:\S+ is ImplicitlyDenied \(schedule target\)$/),
+    ]);
+  });
+
   it('evaluates the resource policy too: a bucket policy deny stops the stream processor', () => {
     const defect = withDefect(environmentTemplates('dev'), 'Storage-dev', (resources) => {
       const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties.Bucket).includes('Staging'))!;

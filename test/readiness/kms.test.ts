@@ -62,6 +62,50 @@ describe('KMS readiness', () => {
     );
   });
 
+  it('finds the state machine logs when the batch key does not let CloudWatch Logs delivery decrypt', () => {
+    const defect = withDefect(environmentTemplates('prod'), 'Batch-prod', (resources) => {
+      const key = resourceNamed(resources, 'Key', 'AWS::KMS::Key');
+      const delivery = (s: { Principal?: unknown }) => JSON.stringify(s.Principal ?? '').includes('delivery.logs.amazonaws.com');
+      expect(key.Properties.KeyPolicy!.Statement.some(delivery)).toBe(true);
+      key.Properties.KeyPolicy!.Statement = key.Properties.KeyPolicy!.Statement.filter((s) => !delivery(s));
+    });
+    expect(messages(defect)).toEqual([expect.stringMatching(/^WorkflowStateMachine\w+: service principal delivery\.logs\.amazonaws\.com is not allowed kms:Decrypt on key Key\w+: .*execution logs/)]);
+  });
+
+  it('finds the state machine when its role may not use the batch key', () => {
+    const defect = withDefect(environmentTemplates('dev'), 'Batch-dev', (resources) => {
+      const policy = resourceNamed(resources, 'WorkflowStateMachineRoleDefaultPolicy', 'AWS::IAM::Policy');
+      policy.Properties.PolicyDocument!.Statement = policy.Properties.PolicyDocument!.Statement.filter((s) => !JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
+    });
+    expect(messages(defect)).toEqual([expect.stringMatching(/^WorkflowStateMachine\w+: role WorkflowStateMachineRole\w+ is not allowed kms:Decrypt, kms:GenerateDataKey .*encrypted execution data/)]);
+  });
+
+  it('finds the schedule role when it may start the batch but not use its key', () => {
+    const defect = withDefect(environmentTemplates('staging'), 'Batch-staging', (resources) => {
+      const policy = resourceNamed(resources, 'ScheduleRoleDefaultPolicy', 'AWS::IAM::Policy');
+      policy.Properties.PolicyDocument!.Statement = policy.Properties.PolicyDocument!.Statement.filter((s) => s.Sid !== 'BatchStateMachineKey');
+    });
+    // kms:Decrypt it keeps: the schedule's encrypted input is decrypted with the same key.
+    expect(messages(defect)).toEqual([expect.stringMatching(/^WorkflowStateMachine\w+: role ScheduleRole\w+ is not allowed kms:GenerateDataKey on key Key\w+ .*starting executions/)]);
+  });
+
+  it('finds a role that starts executions with the key scoped to another state machine', () => {
+    const defect = withDefect(environmentTemplates('dev'), 'Batch-dev', (resources) => {
+      const policy = resourceNamed(resources, 'ScheduleRoleDefaultPolicy', 'AWS::IAM::Policy');
+      const key = policy.Properties.PolicyDocument!.Statement.find((s) => s.Sid === 'BatchStateMachineKey')!;
+      key.Condition = { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': 'arn:aws:states:eu-west-1:123456789012:stateMachine:other' } };
+    });
+    expect(messages(defect)).toEqual([expect.stringMatching(/^WorkflowStateMachine\w+: role ScheduleRole\w+ is not allowed kms:GenerateDataKey .*starting executions/)]);
+  });
+
+  it('finds a role that reads execution history without the key', () => {
+    const defect = withDefect(environmentTemplates('dev'), 'Batch-dev', (resources) => {
+      const policy = resourceNamed(resources, 'ReleaseRoleDefaultPolicy', 'AWS::IAM::Policy');
+      policy.Properties.PolicyDocument!.Statement.push({ Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: 'arn:aws:states:*:*:execution:*-hourly-batch:*' });
+    });
+    expect(messages(defect)).toEqual([expect.stringMatching(/^WorkflowStateMachine\w+: role ReleaseRole\w+ is not allowed kms:Decrypt .*reading executions/)]);
+  });
+
   it('reports every stack of the three environments', () => {
     expect(synthTemplates().size).toBe(18);
   });

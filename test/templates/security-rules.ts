@@ -23,6 +23,8 @@ const KEY_PATHS: Record<string, readonly string[]> = {
   'AWS::SecretsManager::Secret': ['KmsKeyId'],
   'AWS::RedshiftServerless::Namespace': ['KmsKeyId'],
   'AWS::Scheduler::Schedule': ['KmsKeyArn'],
+  'AWS::StepFunctions::StateMachine': ['EncryptionConfiguration.KmsKeyId'],
+  'AWS::Lambda::Function': ['KmsKeyArn'],
   'AWS::Glue::SecurityConfiguration': [
     'EncryptionConfiguration.S3Encryptions.0.KmsKeyArn',
     'EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn',
@@ -33,6 +35,7 @@ const KEY_PATHS: Record<string, readonly string[]> = {
 /**
  * Data at rest is encrypted with one of the platform's own customer-managed keys, never an AWS-managed or foreign
  * one. The exception: buckets that receive S3 server access logs, which S3 can deliver only to SSE-S3 buckets.
+ * A Lambda function's key covers its environment variables only, so functions without any are left out.
  */
 export function unencryptedAtRest(stacks: LoadedStack[]): string[] {
   const keys = new Set(each(stacks, ['AWS::KMS::Key']).flatMap(({ s, id }) => [s.str({ Ref: id }), s.str({ 'Fn::GetAtt': [id, 'Arn'] })]));
@@ -41,6 +44,7 @@ export function unencryptedAtRest(stacks: LoadedStack[]): string[] {
   );
   return each(stacks, Object.keys(KEY_PATHS)).flatMap(({ s, id, r, name }) => {
     if (r.Type === 'AWS::S3::Bucket' && logTargets.has(s.str({ Ref: id }))) return [];
+    if (r.Type === 'AWS::Lambda::Function' && at(r.Properties, 'Environment.Variables') === undefined) return [];
     return KEY_PATHS[r.Type]
       .map((path) => ({ path, key: at(r.Properties, path) }))
       .filter(({ key }) => key === undefined || !keys.has(s.str(key)))

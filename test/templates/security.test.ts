@@ -66,6 +66,25 @@ describe('the checks find', () => {
     ]);
   });
 
+  test('a state machine without its key, and functions whose environment falls back to the AWS-managed key', () => {
+    const state = unencryptedAtRest(
+      defect('Batch-prod', (resources) => {
+        delete props(resourceNamed(resources, 'WorkflowStateMachine', 'AWS::StepFunctions::StateMachine')).EncryptionConfiguration;
+      }),
+    );
+    expect(state).toEqual([expect.stringMatching(/^Batch-prod\/WorkflowStateMachine\w+: EncryptionConfiguration\.KmsKeyId is not set$/)]);
+    const setup = unencryptedAtRest(
+      defect('Warehouse-prod', (resources) => {
+        delete props(resourceNamed(resources, 'SetupFunction', 'AWS::Lambda::Function')).KmsKeyArn;
+        props(resourceNamed(resources, 'SetupProviderframeworkonEvent', 'AWS::Lambda::Function')).KmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:alias/aws/lambda';
+      }),
+    );
+    expect(setup).toEqual([
+      expect.stringMatching(/^Warehouse-prod\/SetupFunction\w+: KmsKeyArn is not set$/),
+      expect.stringMatching(/^Warehouse-prod\/SetupProviderframeworkonEvent\w+: KmsKeyArn is arn:aws:kms:\S+:alias\/aws\/lambda, not a key of the platform$/),
+    ]);
+  });
+
   test('a lake bucket on SSE-S3 (only the access-log bucket may be)', () => {
     const found = unencryptedAtRest(
       defect('Storage-prod', (resources) => {
