@@ -80,16 +80,6 @@ export default tseslint.config(
     },
   },
   {
-    // lib/ and lambda/ still have findings of these type-aware rules: `make lint` shows them there as warnings (errors
-    // everywhere else) until those folders are cleaned up.
-    files: ['lib/**/*.ts', 'lambda/**/*.ts'],
-    rules: Object.fromEntries(
-      ['no-base-to-string', 'no-unnecessary-type-assertion', 'no-unsafe-argument', 'no-unsafe-assignment', 'no-unsafe-call', 'no-unsafe-member-access'].map(
-        (rule) => [`@typescript-eslint/${rule}`, 'warn'],
-      ),
-    ),
-  },
-  {
     files: ['lambda/**/*.ts'],
     rules: {
       // Under the JSON log format the runtime wraps console output into a message string (metrics inside are lost):

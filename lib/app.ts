@@ -13,8 +13,10 @@ import { StrictGuardValidator } from './guard-validator';
 export function buildApp(props: AppProps = {}): { app: App; stages: DataPlatformStage[] } {
   const app = new App(props);
   const ctx = (key: string) => {
-    const v = app.node.tryGetContext(key);
-    return v === undefined || v === null ? undefined : String(v);
+    const v: unknown = app.node.tryGetContext(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new Error(`context ${key} must be a string, got ${JSON.stringify(v)}`);
   };
   const stages = selectEnvironments(ctx('env')).map(
     (name) => new DataPlatformStage(app, { config: loadEnvironmentConfig(name, { account: ctx('account'), region: ctx('region') }) }),

@@ -18,7 +18,7 @@ export interface ResolvedEnvironment {
   /** The environment's Lambda functions: log retention and removal policy of their log groups. */
   readonly functionDefaults: FunctionDefaults;
   /** `<prefix>-<env>-<name>`: the physical name of one of the environment's resources. */
-  nameOf(name: string): string;
+  readonly nameOf: (name: string) => string;
 }
 
 /** The per-environment part of every platform function's props (`PlatformFunction`). */

@@ -15,7 +15,7 @@ function render(value: unknown): string {
   if (typeof value === 'string') return value;
   const v = value as Record<string, unknown>;
   if (typeof v.Ref === 'string') return `<${v.Ref}>`;
-  if (typeof v['Fn::Sub'] === 'string') return (v['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, '<$1>');
+  if (typeof v['Fn::Sub'] === 'string') return v['Fn::Sub'].replace(/\$\{([^}]+)\}/g, '<$1>');
   if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
   if (Array.isArray(v['Fn::Join'])) {
     const [sep, parts] = v['Fn::Join'] as [string, unknown[]];

@@ -146,7 +146,7 @@ export function executionName(window: BatchWindow, nowMs = Date.now()): string {
 
 /** Runs `work` over items (in order, with their index) with at most `limit` in flight; results in input order. */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

@@ -20,7 +20,7 @@ export interface CommitResult {
 
 /** Runs `fn` over `items` with at most `limit` in flight; returns per-item success. */
 export async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<(Error | undefined)[]> {
-  const results: (Error | undefined)[] = new Array(items.length);
+  const results = new Array<Error | undefined>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

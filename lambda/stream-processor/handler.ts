@@ -151,7 +151,7 @@ export function resolveStream(arn: string, streams: Readonly<Record<string, Stre
 
 /** The core's view of the records; the shard id (the `eventID` up to its first colon) is reused while it repeats. */
 function toInputs(records: readonly KinesisStreamRecord[]): StreamRecordInput[] {
-  const inputs: StreamRecordInput[] = new Array(records.length);
+  const inputs = new Array<StreamRecordInput>(records.length);
   let shardPrefix = '';
   let shardId = '';
   for (let i = 0; i < records.length; i++) {

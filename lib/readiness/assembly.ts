@@ -33,7 +33,7 @@ export function readAssembly(assembly: cxapi.CloudAssembly): ReadinessInput {
     for (const nested of asm.nestedAssemblies) visit(nested.nestedAssembly);
     for (const stack of asm.stacks) {
       const id = stack.hierarchicalId;
-      templates.set(id, stack.template);
+      templates.set(id, stack.template as object);
       const files: Record<string, string> = {};
       const dockerImages: Record<string, DockerImageSource> = {};
       for (const manifest of stack.dependencies.filter((d): d is cxapi.AssetManifestArtifact => d instanceof cxapi.AssetManifestArtifact)) {

@@ -70,10 +70,10 @@ export function checkAssets(templates: ReadonlyMap<string, object>, assets: Read
   }
   for (const { stack, id, resource } of allResources(templates, 'AWS::Lambda::Function')) {
     evaluated++;
-    const runtime = resource.Properties?.Runtime;
+    const runtime = resource.Properties?.Runtime as string | undefined;
     const architectures = (resource.Properties?.Architectures as string[] | undefined) ?? ['x86_64'];
     const problems = [
-      ...(runtime === LAMBDA_RUNTIME ? [] : [`runtime ${String(runtime ?? 'none (container image)')}, expected ${LAMBDA_RUNTIME}`]),
+      ...(runtime === LAMBDA_RUNTIME ? [] : [`runtime ${runtime ?? 'none (container image)'}, expected ${LAMBDA_RUNTIME}`]),
       ...(architectures.join() === LAMBDA_ARCHITECTURE ? [] : [`architecture ${architectures.join()}, expected ${LAMBDA_ARCHITECTURE}`]),
     ];
     if (problems.length === 0) continue;

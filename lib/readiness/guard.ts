@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { GUARD_ACKNOWLEDGEMENTS, guardPath, type GuardAcknowledgement } from '../guard-rules';
 import { StrictGuardValidator } from '../guard-validator';
-import { resourcesOf } from './template';
+import { pathOf, resourcesOf } from './template';
 import type { ReadinessFinding, ReadinessResult } from './types';
 
 const CHECK = 'guard';
@@ -32,7 +32,7 @@ export function checkGuard(templates: ReadonlyMap<string, object>, acknowledgeme
       for (const r of v.violatingResources) {
         const stack = files.get(r.templatePath) ?? r.templatePath;
         const resource = Object.fromEntries(resourcesOf(templates.get(stack) ?? {}))[r.resourceLogicalId];
-        const at = String(resource?.Metadata?.['aws:cdk:path'] ?? r.resourceLogicalId);
+        const at = resource ? pathOf(r.resourceLogicalId, resource) : r.resourceLogicalId;
         const f = { check: CHECK, stack, resource: at, message: `${rule}: ${v.description.split('\n')[0]}` };
         const ack = acknowledgements.find((a) => a.rule === rule && a.where.test(guardPath(at)));
         if (ack) acknowledged.push({ ...f, reason: `${ack.control}: ${ack.reason}` });

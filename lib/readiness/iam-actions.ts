@@ -50,7 +50,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<st
   DeleteObjectCommand: (i) => [{ action: 's3:DeleteObject', resource: s3Object(i) }],
   DeleteObjectsCommand: (i) =>
     ((i.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: s3Object({ Bucket: i.Bucket, Key: o.Key }) })),
-  ListObjectsV2Command: (i) => [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(i.Bucket)}`, context: { 's3:prefix': String(i.Prefix ?? '') } }],
+  ListObjectsV2Command: (i) => [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(i.Bucket)}`, context: { 's3:prefix': typeof i.Prefix === 'string' ? i.Prefix : '' } }],
   PutItemCommand: (i, ix) => tableItem('dynamodb:PutItem', i, ix),
   DeleteItemCommand: (i, ix) => tableItem('dynamodb:DeleteItem', i, ix),
   GetItemCommand: (i, ix) => tableItem('dynamodb:GetItem', i, ix, ['kms:Decrypt']),
@@ -81,8 +81,9 @@ function tableItem(action: string, i: Readonly<Record<string, unknown>>, ix: Res
 /** A Data API statement on a workgroup: with a secret it reads the secret, otherwise it gets IAM credentials. */
 function dataApiStatement(action: string, i: Readonly<Record<string, unknown>>, ix: ResourceIndex): Authorization[] {
   const workgroup = ix.arnByName('AWS::RedshiftServerless::Workgroup', String(i.WorkgroupName));
-  const auth: Authorization[] = i.SecretArn
-    ? [{ action: 'secretsmanager:GetSecretValue', resource: String(i.SecretArn) }, ...withKey(ix, String(i.SecretArn), 'secretsmanager', ['kms:Decrypt'])]
+  const secret = typeof i.SecretArn === 'string' ? i.SecretArn : '';
+  const auth: Authorization[] = secret
+    ? [{ action: 'secretsmanager:GetSecretValue', resource: secret }, ...withKey(ix, secret, 'secretsmanager', ['kms:Decrypt'])]
     : [{ action: 'redshift-serverless:GetCredentials', resource: workgroup }];
   return [{ action, resource: workgroup }, ...auth];
 }

@@ -43,7 +43,7 @@ function inert(action: string, resource: string): boolean {
   return S3_BUCKET_ACTIONS.test(action) === resource.includes('/');
 }
 
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : JSON.stringify(v)]);
 
 /** The resource policy AWS also evaluates for a request: the bucket's for an object, else the resource's own. */
 function resourcePolicyFor(d: Deployment, resource: string) {
@@ -115,7 +115,7 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
     }
     // Managed policies are AWS's; only the statements written in the templates are held to least privilege.
     for (const policy of role.policies.filter((p) => !p.name.startsWith('arn:'))) {
-      for (const st of [policy.policy.Statement].flat() as Record<string, unknown>[]) {
+      for (const st of [policy.policy.Statement].flat()) {
         if (st.Effect !== 'Allow') continue;
         for (const action of list(st.Action)) {
           // `*` without a condition, for an action that could name its resources.

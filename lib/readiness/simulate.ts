@@ -7,14 +7,20 @@
  */
 import * as path from 'node:path';
 import { loadPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
+// The engine modules are not in the package's export map: they are loaded by file, and typed by their declaration
+// files, which `import type` cannot reach through the package name either.
+import type * as DiscoveryKeys from '../../node_modules/@cloud-copilot/iam-simulate/dist/cjs/context_keys/discoveryContextKeyConstraints.js';
+import type * as Engine from '../../node_modules/@cloud-copilot/iam-simulate/dist/cjs/core_engine/CoreSimulatorEngine.js';
+import type * as Request from '../../node_modules/@cloud-copilot/iam-simulate/dist/cjs/request/request.js';
+import type * as Context from '../../node_modules/@cloud-copilot/iam-simulate/dist/cjs/requestContext.js';
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the engine modules are not in the package's export map */
 const dist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
-const { authorize } = require(path.join(dist, 'core_engine', 'CoreSimulatorEngine.js'));
-const { RequestContextImpl } = require(path.join(dist, 'requestContext.js'));
-const { AwsRequestImpl } = require(path.join(dist, 'request', 'request.js'));
-const { DiscoveryContextKeyConstraints } = require(path.join(dist, 'context_keys', 'discoveryContextKeyConstraints.js'));
-/* eslint-enable @typescript-eslint/no-require-imports */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by file, see above
+const engineFile = (file: string): unknown => require(path.join(dist, file));
+const { authorize } = engineFile('core_engine/CoreSimulatorEngine.js') as typeof Engine;
+const { RequestContextImpl } = engineFile('requestContext.js') as typeof Context;
+const { AwsRequestImpl } = engineFile('request/request.js') as typeof Request;
+const { DiscoveryContextKeyConstraints } = engineFile('context_keys/discoveryContextKeyConstraints.js') as typeof DiscoveryKeys;
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
@@ -62,5 +68,5 @@ export function authorizeRequest(q: AuthorizationQuery): Decision {
     simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
     serviceSettings: { s3: {} },
   });
-  return analysis.result as Decision;
+  return analysis.result;
 }

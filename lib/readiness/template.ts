@@ -22,7 +22,8 @@ export function allResources(templates: ReadonlyMap<string, object>, type: strin
 
 /** The construct path CDK records on a resource (`aws:cdk:path`), or the logical id. */
 export function pathOf(id: string, resource: CfnResource): string {
-  return String(resource.Metadata?.['aws:cdk:path'] ?? id);
+  const cdkPath = resource.Metadata?.['aws:cdk:path'];
+  return typeof cdkPath === 'string' ? cdkPath : id;
 }
 
 /** Placeholder account and region used when a token is resolved to text. */

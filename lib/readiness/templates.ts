@@ -44,7 +44,7 @@ const ARN_REGION = /arn:aws:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):/;
 
 /** Loads a map of stack artifact id → template JSON (e.g. from `app.synth().stacksRecursively` or cdk.out). */
 export function loadStacks(templates: ReadonlyMap<string, object>): LoadedStack[] {
-  const entries = [...templates].map(([id, t]) => ({ id, template: t as CfnTemplate }));
+  const entries = [...templates].map(([id, template]): { id: string; template: CfnTemplate } => ({ id, template }));
   const envOf = (t: CfnTemplate) => DESCRIPTION_ENV.exec(t.Description ?? '')?.[1] ?? 'default';
   const groups = new Map<string, { id: string; template: CfnTemplate }[]>();
   for (const e of entries) groups.set(envOf(e.template), [...(groups.get(envOf(e.template)) ?? []), e]);
@@ -102,7 +102,8 @@ function resolveValue(value: unknown, stack: LoadedStack, findOutput: OutputFind
     case 'Ref':
       return ref(String(arg), stack);
     case 'Fn::GetAtt': {
-      const [lid, ...attr] = Array.isArray(arg) ? arg : String(arg).split('.');
+      const parts: unknown[] = Array.isArray(arg) ? arg : String(arg).split('.');
+      const [lid, ...attr] = parts;
       return att(String(lid), attr.join('.'), stack);
     }
     case 'Fn::Join': {

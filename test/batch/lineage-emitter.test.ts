@@ -145,7 +145,7 @@ describe('a lineage outage never holds data back', () => {
     const noKey = httpTransport('https://marquez.internal/api/v1/lineage', () => Promise.reject(new Error('AccessDeniedException')), answer(201));
     await emitter([ok, rejected, noKey], failures).batchRun('extract', 'orders', async () => undefined);
     expect(seen[0].init.headers).toMatchObject({ authorization: 'Bearer k-123', 'content-type': 'application/json' });
-    expect(JSON.parse(String(seen[0].init.body))).toMatchObject({ eventType: 'START', job: { name: 'extract.oltp_orders' } });
+    expect(await new Response(seen[0].init.body).json()).toMatchObject({ eventType: 'START', job: { name: 'extract.oltp_orders' } });
     expect(failures).toContainEqual(['endpoint', 'https://marquez.internal/api/v1/lineage answered HTTP 401']);
     expect(failures).toContainEqual(['endpoint', 'AccessDeniedException']);
   });

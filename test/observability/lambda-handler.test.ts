@@ -61,7 +61,7 @@ describe('warehouse setup handler over injected clients', () => {
   });
 
   test('a namespace without a managed admin secret fails before any statement', async () => {
-    serverless.on(GetNamespaceCommand).resolves({ namespace: {} as never });
+    serverless.on(GetNamespaceCommand).resolves({ namespace: {} });
     await expect(handle({ RequestType: 'Create', ResourceProperties: props } as never)).rejects.toThrow(/manageAdminPassword must be true/);
     expect(data.calls()).toHaveLength(0);
     expect(logged).toEqual([]);
