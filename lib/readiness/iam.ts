@@ -12,7 +12,7 @@ import { buildIndex } from './iam-index';
 import { hasResourceTypes } from './iam-reference';
 import { LAMBDA_COMPONENTS } from './iam-lambdas';
 import { SERVICE_COMPONENTS } from './iam-services';
-import { globMatch } from './kms-rules';
+import { globMatch, list } from './kms-rules';
 import { loadDeployment, type Deployment, type RoleInfo } from './policies';
 import { authorizeRequest, type Decision } from './simulate';
 import type { ReadinessFinding, ReadinessResult } from './types';
@@ -43,7 +43,6 @@ function inert(action: string, resource: string): boolean {
   return S3_BUCKET_ACTIONS.test(action) === resource.includes('/');
 }
 
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : JSON.stringify(v)]);
 
 /** The resource policy AWS also evaluates for a request: the bucket's for an object, else the resource's own. */
 function resourcePolicyFor(d: Deployment, resource: string) {

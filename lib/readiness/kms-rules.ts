@@ -43,13 +43,14 @@ export function globMatch(pattern: string, value: string, ignoreCase = false): b
   return re.test(value);
 }
 
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** A policy field (`Action`, `Resource`…) as a list: one value or an array; a non-string shows as its JSON. */
+export const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : JSON.stringify(v)]);
 
 /** Roles whose identity policies allow one of `actions` on a resource matching `arnPattern` (or below it). */
 export function rolesGranted(d: Deployment, actions: readonly string[], arnPattern: (resource: string) => boolean): RoleInfo[] {
   return [...d.roles.values()].filter((role) =>
     role.policies.some((p) =>
-      ([p.policy.Statement].flat() as Record<string, unknown>[]).some(
+      [p.policy.Statement].flat().some(
         (st) =>
           st.Effect === 'Allow' &&
           list(st.Action).some((a) => actions.some((x) => globMatch(a, x, true))) &&
