@@ -12,7 +12,7 @@ TSNODE := node --require ts-node/register/transpile-only
 export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install demo chaos test typecheck lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where ruff sqlfluff glue-test warehouse-codegen warehouse-test gold cost browser outputs integ
+.PHONY: help install demo chaos test typecheck format format-check lint unit synth nag cfn-lint clean requirements-lock postgres postgres-stop postgres-where ruff sqlfluff glue-test warehouse-codegen warehouse-test gold cost browser outputs integ
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ demo: install synth ## run the platform locally on embedded defaults and print w
 chaos: install ## fault scenarios (stream and batch) run locally: one table of records in/warehouse/quarantined/duplicated/lost
 	$(TSNODE) scripts/local/faults/chaos.ts
 
-test: install typecheck lint ruff sqlfluff postgres browser unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint (ESLint, ruff, sqlfluff), jest (snapshots, assertions, cdk-nag, config), cfn-lint
+test: install typecheck format-check lint ruff sqlfluff postgres browser unit synth cfn-lint integ glue-test warehouse-test ## every suite: types, lint (ESLint, ruff, sqlfluff), jest (snapshots, assertions, cdk-nag, config), cfn-lint
 	@echo "make test: all suites passed"
 
 typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
@@ -60,6 +60,12 @@ typecheck: $(NODE_STAMP) ## tsc --noEmit over bin lib lambda test scripts bench
 
 lint: $(NODE_STAMP) ## ESLint
 	node_modules/.bin/eslint --no-error-on-unmatched-pattern bin lib lambda test scripts bench
+
+format: $(NODE_STAMP) ## Prettier: rewrite the TypeScript, JavaScript and JSON in place (.prettierrc.json)
+	node_modules/.bin/prettier --log-level warn --write '**/*.{ts,js,mjs,json}'
+
+format-check: $(NODE_STAMP) ## Prettier: fail on any file that is not formatted (run `make format`)
+	node_modules/.bin/prettier --log-level warn --check '**/*.{ts,js,mjs,json}'
 
 ruff: $(VENV_STAMP) ## ruff over the Python: Glue jobs and their tests, local-run helpers, the dbt task entry (ruff.toml)
 	$(VENV)/bin/ruff check --no-cache .

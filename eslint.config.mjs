@@ -41,7 +41,10 @@ export const DEPENDENCY_DIRECTION = [
   {
     files: ['test/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': direction('test/ must not import bench/ (shared fixtures belong in scripts/).', reaching('bench')),
+      '@typescript-eslint/no-restricted-imports': direction(
+        'test/ must not import bench/ (shared fixtures belong in scripts/).',
+        reaching('bench'),
+      ),
     },
   },
   {

@@ -65,10 +65,22 @@ function noOrderBeforeItsWindow(table: string, rows: SourceRow[], window: BatchW
 
 /** bench/batch.ts in a child process; its last line's JSON. */
 function hourBench(events: number, orders: number): { total_s: number; rows_in: number } {
-  const res = spawnSync(process.execPath, ['--require', 'ts-node/register/transpile-only', path.join(__dirname, 'batch.ts'), '--events', String(events), '--orders', String(orders)], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const res = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, 'batch.ts'),
+      '--events',
+      String(events),
+      '--orders',
+      String(orders),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (res.status !== 0) throw new Error(`bench:batch --events ${events} failed: ${(res.stderr ?? '').slice(-2000)}`);
   return JSON.parse(res.stdout.trim().split('\n').pop()!) as { total_s: number; rows_in: number };
 }
@@ -77,14 +89,20 @@ async function main(): Promise<void> {
   const fraction = arg('fraction', 1);
   const nWindows = Math.min(24, Math.floor(arg('windows', 24)));
   const concurrency = Math.floor(arg('concurrency', Math.min(2, MAX_BACKFILL_CONCURRENCY)));
-  if (concurrency > MAX_BACKFILL_CONCURRENCY) throw new Error(`--concurrency must be ≤ ${MAX_BACKFILL_CONCURRENCY} (the Glue jobs' concurrent runs)`);
+  if (concurrency > MAX_BACKFILL_CONCURRENCY)
+    throw new Error(`--concurrency must be ≤ ${MAX_BACKFILL_CONCURRENCY} (the Glue jobs' concurrent runs)`);
   const events = Math.max(1, Math.round(EVENTS_PER_HOUR * fraction));
   const orders = Math.max(10, Math.round(ORDERS_PER_HOUR * fraction));
-  const windows: BatchWindow[] = hourlyWindows(`${DAY}T00:00:00Z`, new Date(Date.parse(`${DAY}T00:00:00Z`) + nWindows * 3_600_000).toISOString());
+  const windows: BatchWindow[] = hourlyWindows(
+    `${DAY}T00:00:00Z`,
+    new Date(Date.parse(`${DAY}T00:00:00Z`) + nWindows * 3_600_000).toISOString(),
+  );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-backfill-'));
   const lakeDir = path.join(root, '.local', 'lake');
   const config = loadEnvironmentConfig('dev');
-  console.log(`bench:backfill — ${nWindows} window(s) of ${events} stream events + ${orders} orders (fraction ${fraction}), concurrency ${concurrency}; ${os.cpus().length} cores`);
+  console.log(
+    `bench:backfill — ${nWindows} window(s) of ${events} stream events + ${orders} orders (fraction ${fraction}), concurrency ${concurrency}; ${os.cpus().length} cores`,
+  );
 
   // Load: every hour's stream events landed in staging by the real stream handler, every hour's OLTP changes in Postgres.
   let streamRows = 0;
@@ -98,7 +116,13 @@ async function main(): Promise<void> {
     streamRows += stream.valid;
     fs.cpSync(path.join(hourRoot, '.local', 'lake'), lakeDir, { recursive: true });
     fs.rmSync(hourRoot, { recursive: true, force: true });
-    const state = generateOltp({ windowStart: new Date(window.start), customers: Math.ceil(orders / 2), products: Math.max(10, Math.round(2_000 * fraction)), orders, seed: 11 + w });
+    const state = generateOltp({
+      windowStart: new Date(window.start),
+      customers: Math.ceil(orders / 2),
+      products: Math.max(10, Math.round(2_000 * fraction)),
+      orders,
+      seed: 11 + w,
+    });
     for (const table of OLTP_TABLES) await insertRows(pg, table, noOrderBeforeItsWindow(table, shiftIds(state.rows[table], w), window));
   }
   await pg.query('ANALYZE');
@@ -118,9 +142,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const runs: (LocalExecution & { seconds: number })[] = await mapBounded(windows, concurrency, async (window, i) => {
     const t0 = Date.now();
-    const e = await runLocalExecution(definition, executionInput(window, windows[i - 1]), env, { executionId: `arn:aws:states:local:0:execution:backfill:${windowId(window)}`, runner });
+    const e = await runLocalExecution(definition, executionInput(window, windows[i - 1]), env, {
+      executionId: `arn:aws:states:local:0:execution:backfill:${windowId(window)}`,
+      runner,
+    });
     const seconds = (Date.now() - t0) / 1000;
-    console.log(`  ${windowId(window)} ${e.status}${e.error ? ` (${e.error}: ${String(e.cause).slice(0, 160)})` : ''} in ${seconds.toFixed(1)} s`);
+    console.log(
+      `  ${windowId(window)} ${e.status}${e.error ? ` (${e.error}: ${String(e.cause).slice(0, 160)})` : ''} in ${seconds.toFixed(1)} s`,
+    );
     return { ...e, seconds };
   });
   const totalS = (Date.now() - started) / 1000;
@@ -139,8 +168,12 @@ async function main(): Promise<void> {
   const rowsLoaded = runs.reduce((s, r) => s + r.loads.reduce((a, l) => a + l.rowsLoaded, 0), 0);
   const extracted = runs.reduce((s, r) => s + r.qualityReports.reduce((a, q) => a + q.rows.extracted, 0), 0);
   const failed = runs.filter((r) => r.status !== 'SUCCEEDED').length;
-  console.log(`\n${nWindows} windows in ${totalS.toFixed(1)} s (${(totalS / nWindows).toFixed(1)} s per window at concurrency ${concurrency}), ${failed} failed`);
-  console.log(`rows in: ${streamRows} stream events + ${extracted} OLTP rows extracted; rows loaded: ${rowsLoaded}; peak RSS ${peak.toFixed(0)} MB`);
+  console.log(
+    `\n${nWindows} windows in ${totalS.toFixed(1)} s (${(totalS / nWindows).toFixed(1)} s per window at concurrency ${concurrency}), ${failed} failed`,
+  );
+  console.log(
+    `rows in: ${streamRows} stream events + ${extracted} OLTP rows extracted; rows loaded: ${rowsLoaded}; peak RSS ${peak.toFixed(0)} MB`,
+  );
   console.log(`gold after the backfill ${goldEqual ? 'equals' : 'DIFFERS from'} the full-refresh build: ${JSON.stringify(differences)}`);
 
   let scale: number | null = null;
@@ -148,7 +181,9 @@ async function main(): Promise<void> {
     const one = hourBench(events, orders);
     const four = hourBench(events * 4, orders * 4);
     scale = Math.round((four.total_s / one.total_s) * 100) / 100;
-    console.log(`single hour: ${one.total_s} s at 1x (${one.rows_in} rows in), ${four.total_s} s at 4x (${four.rows_in} rows in): ratio ${scale}`);
+    console.log(
+      `single hour: ${one.total_s} s at 1x (${one.rows_in} rows in), ${four.total_s} s at 4x (${four.rows_in} rows in): ratio ${scale}`,
+    );
   }
   if (process.argv.includes('--keep')) console.log(`kept ${root}`);
   else fs.rmSync(root, { recursive: true, force: true });

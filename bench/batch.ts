@@ -31,10 +31,14 @@ async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-batch-'));
   const config = loadEnvironmentConfig('dev');
 
-  console.log(`bench:batch — ${events} stream events + OLTP delta (${orders} orders) through the local hourly batch; ${os.cpus().length} cores`);
+  console.log(
+    `bench:batch — ${events} stream events + OLTP delta (${orders} orders) through the local hourly batch; ${os.cpus().length} cores`,
+  );
   const streamStart = Date.now();
   const stream = await runStreamPass({ count: events, root });
-  console.log(`landed ${stream.valid} validated events in staging in ${((Date.now() - streamStart) / 1000).toFixed(1)} s (stream path, not a batch stage)`);
+  console.log(
+    `landed ${stream.valid} validated events in staging in ${((Date.now() - streamStart) / 1000).toFixed(1)} s (stream path, not a batch stage)`,
+  );
 
   const pgUrl = await freshDatabase('dataflow_bench');
   const pg = new Client({ connectionString: pgUrl });
@@ -70,9 +74,12 @@ async function main(): Promise<void> {
   const extracted = execution.qualityReports.reduce((s, r) => s + r.rows.extracted, 0);
 
   console.log(`\n${'stage'.padEnd(28)} ${'seconds'.padStart(8)} ${'rows'.padStart(9)}`);
-  for (const t of execution.timeline) console.log(`${t.state.padEnd(28)} ${t.seconds.toFixed(2).padStart(8)} ${(t.rows ?? '').toString().padStart(9)}`);
+  for (const t of execution.timeline)
+    console.log(`${t.state.padEnd(28)} ${t.seconds.toFixed(2).padStart(8)} ${(t.rows ?? '').toString().padStart(9)}`);
   console.log(`${'total'.padEnd(28)} ${totalS.toFixed(2).padStart(8)}`);
-  console.log(`rows in: ${stream.valid} stream events + ${extracted} OLTP rows extracted (${oltpRows} in the source); rows loaded: ${rowsLoaded}; peak RSS ${peak.toFixed(0)} MB; target ≤ 120 s: ${totalS <= 120 ? 'met' : 'missed'}`);
+  console.log(
+    `rows in: ${stream.valid} stream events + ${extracted} OLTP rows extracted (${oltpRows} in the source); rows loaded: ${rowsLoaded}; peak RSS ${peak.toFixed(0)} MB; target ≤ 120 s: ${totalS <= 120 ? 'met' : 'missed'}`,
+  );
   if (process.argv.includes('--keep')) console.log(`kept ${root}`);
   else fs.rmSync(root, { recursive: true, force: true });
   console.log(

@@ -118,7 +118,9 @@ function initMs(file: string, nodeOptions: readonly string[] = []): { total: num
   const timed = (preload: string) =>
     `${preload}const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const median = (script: string) => {
-    const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, [...nodeOptions, '-e', script], { env, cwd: ROOT }).toString()));
+    const runs = Array.from({ length: 7 }, () =>
+      Number(execFileSync(process.execPath, [...nodeOptions, '-e', script], { env, cwd: ROOT }).toString()),
+    );
     return runs.sort((a, b) => a - b)[3];
   };
   return { total: median(timed('')), bundle: median(timed("require('@aws-sdk/client-s3');require('@aws-sdk/client-sns');")) };
@@ -160,7 +162,9 @@ async function main(): Promise<void> {
     powertoolsRejected = 0;
     for (const event of events) {
       const result = KinesisEnvelope.safeParse(event, union as never) as { success: boolean; error?: Error };
-      powertoolsRejected += result.success ? 0 : (/indexes? ([\d, ]+)$/.exec(result.error?.message ?? '')?.[1].split(',').length ?? -Infinity);
+      powertoolsRejected += result.success
+        ? 0
+        : (/indexes? ([\d, ]+)$/.exec(result.error?.message ?? '')?.[1].split(',').length ?? -Infinity);
     }
   };
   // (a) and (b) interleaved; (c) afterwards: it runs classic zod through the same zod core, and interleaving it would
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
   const [powertoolsTiming] = await interleaved([{ name: '(c)', run: powertoolsPath }], 5);
   const [ceiling, coreRps, powertools] = [ceilingTiming.rps, coreTiming.rps, powertoolsTiming.rps];
   if (failures !== 0) throw new Error(`stubbed I/O must not fail records (got ${failures})`);
-  if (powertoolsRejected < quarantined * 0.8) throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
+  if (powertoolsRejected < quarantined * 0.8)
+    throw new Error(`the Powertools path rejected ${powertoolsRejected} records; the processor quarantined ${quarantined}`);
 
   const { file, bytes } = await bundle(false);
   const init = initMs(file);

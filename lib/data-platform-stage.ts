@@ -117,7 +117,9 @@ export function addPlatformStacks(scope: Construct, config: EnvironmentConfig, e
   for (const stack of [...components, dashboard]) for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
   // Example values synthesize (tests, snapshots, offline synth) but no stack of the environment deploys.
   const fields = findPlaceholders(config);
-  [...components, dashboard].forEach((stack, i) => new PlaceholderGuard(stack, 'ExampleValues', { environment: config.name, fields, warn: i === 0 }));
+  [...components, dashboard].forEach(
+    (stack, i) => new PlaceholderGuard(stack, 'ExampleValues', { environment: config.name, fields, warn: i === 0 }),
+  );
   return stacks;
 }
 

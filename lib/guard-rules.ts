@@ -24,25 +24,30 @@ export const GUARD_ACKNOWLEDGEMENTS: readonly GuardAcknowledgement[] = [
     rule: 'cloudwatch_log_group_encrypted_check',
     control: 'CT.CLOUDWATCH.PR.3',
     where: LOG_GROUPS,
-    reason: "KmsKeyId is set to the environment's logs CMK, passed as a Fn::GetStackOutput cross-stack reference that the rule does not resolve.",
+    reason:
+      "KmsKeyId is set to the environment's logs CMK, passed as a Fn::GetStackOutput cross-stack reference that the rule does not resolve.",
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
     control: 'CT.CLOUDWATCH.PR.2',
     where: LOG_GROUPS,
-    reason: "Operational logs keep the environment's configured finite retention (logRetentionDays: 14/30/90 days); the data itself lives in the lake and warehouse.",
+    reason:
+      "Operational logs keep the environment's configured finite retention (logRetentionDays: 14/30/90 days); the data itself lives in the lake and warehouse.",
   },
   {
     rule: 'lambda_inside_vpc_check',
     control: 'CT.LAMBDA.PR.3',
     where: /^Batch\/Extract\/Function\/Resource$/,
-    reason: 'The extract runs in the warehouse VPC: its VpcConfig subnets come from the warehouse stack as Fn::GetStackOutput references, which the rule does not resolve.',
+    reason:
+      'The extract runs in the warehouse VPC: its VpcConfig subnets come from the warehouse stack as Fn::GetStackOutput references, which the rule does not resolve.',
   },
   {
     rule: 'lambda_inside_vpc_check',
     control: 'CT.LAMBDA.PR.3',
-    where: /^(Batch\/(Control|Quality|Load|Release)\/Function|Streaming\/Processor\/Function|Warehouse\/Setup\/(Function|Provider\/framework-onEvent)|Warehouse\/AWS679f53fac002430cb0da5b7982bd2287|Warehouse\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler|Storage\/Custom::S3AutoDeleteObjectsCustomResourceProvider\/Handler)(\/Resource)?$/,
-    reason: 'These functions call only AWS service APIs (IAM-authorised, TLS) and no private-network resource; only the extract, which reads the OLTP database, runs in the VPC.',
+    where:
+      /^(Batch\/(Control|Quality|Load|Release)\/Function|Streaming\/Processor\/Function|Warehouse\/Setup\/(Function|Provider\/framework-onEvent)|Warehouse\/AWS679f53fac002430cb0da5b7982bd2287|Warehouse\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler|Storage\/Custom::S3AutoDeleteObjectsCustomResourceProvider\/Handler)(\/Resource)?$/,
+    reason:
+      'These functions call only AWS service APIs (IAM-authorised, TLS) and no private-network resource; only the extract, which reads the OLTP database, runs in the VPC.',
   },
   {
     rule: 'ecs_containers_readonly_access_check',
@@ -83,7 +88,8 @@ export const GUARD_ACKNOWLEDGEMENTS: readonly GuardAcknowledgement[] = [
   {
     rule: 'sqs_dlq_check',
     control: 'CT.SQS.PR.3',
-    where: /^(Batch\/ScheduleDeadLetters|Streaming\/Processor\/FailureQueue|Batch\/LeaseRelease\/DeadLetters|Warehouse\/Snapshots\/DeadLetters)\/Resource$/,
+    where:
+      /^(Batch\/ScheduleDeadLetters|Streaming\/Processor\/FailureQueue|Batch\/LeaseRelease\/DeadLetters|Warehouse\/Snapshots\/DeadLetters)\/Resource$/,
     reason:
       'These queues are themselves dead-letter destinations (of the batch schedule, the stream event source mapping, the lease-release rule and the snapshot schedule); each has an alarm on its depth.',
   },
@@ -97,7 +103,8 @@ export const GUARD_DISABLED_RULES: readonly Omit<GuardAcknowledgement, 'where'>[
   {
     rule: 'kms_create_grant_aws_service_check',
     control: 'CT.KMS.PR.3',
-    reason: 'Key policies allow kms:CreateGrant (kms:*) only to the account root, delegating to IAM, and no IAM policy in this app allows kms:CreateGrant (nor kms:*); AWS services create their own grants.',
+    reason:
+      'Key policies allow kms:CreateGrant (kms:*) only to the account root, delegating to IAM, and no IAM policy in this app allows kms:CreateGrant (nor kms:*); AWS services create their own grants.',
   },
 ];
 

@@ -17,7 +17,10 @@ export class StrictGuardValidator implements IPolicyValidationPluginBeta1 {
 
   constructor() {
     // The plugin disables rules by their file name, e.g. `ct-kms-pr-3` for CT.KMS.PR.3.
-    this.inner = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: GUARD_DISABLED_RULES.map((r) => ruleFile(r.control)) });
+    this.inner = new CfnGuardValidator({
+      controlTowerRulesEnabled: true,
+      disabledRules: GUARD_DISABLED_RULES.map((r) => ruleFile(r.control)),
+    });
     this.name = this.inner.name;
     this.version = this.inner.version;
   }

@@ -21,14 +21,20 @@ export function addRunbookOutputs(stage: PlatformStacks): void {
   const { operations, storage, streaming, warehouse, batch, dashboard } = stage;
   add(operations, {
     CriticalTopicArn: { value: operations.alerting.critical.topicArn, description: 'SNS topic that pages on-call' },
-    WarningTopicArn: { value: operations.alerting.warning.topicArn, description: 'SNS topic for office-hours alarms and anomaly summaries' },
+    WarningTopicArn: {
+      value: operations.alerting.warning.topicArn,
+      description: 'SNS topic for office-hours alarms and anomaly summaries',
+    },
     AlertingKeyArn: { value: operations.alerting.key.keyArn, description: 'KMS key of both alarm topics' },
     LogsKeyArn: { value: operations.logsKey.key.keyArn, description: 'KMS key of every log group' },
   });
   const lake = storage.lake;
   add(storage, {
     RawBucket: { value: lake.raw.bucketName, description: 'Raw zone (stream archive, OLTP extracts)' },
-    StagingBucket: { value: lake.staging.bucketName, description: 'Staging zone (validated data, quality reports, manifests, dbt run results)' },
+    StagingBucket: {
+      value: lake.staging.bucketName,
+      description: 'Staging zone (validated data, quality reports, manifests, dbt run results)',
+    },
     QuarantineBucket: { value: lake.quarantine.bucketName, description: 'Quarantine zone (rejected records by reason)' },
     AccessLogBucket: { value: lake.accessLogs.bucketName, description: 'Server access logs of the zones' },
     LakeKeyArn: { value: lake.key.keyArn, description: 'KMS key of the lake zones' },
@@ -36,14 +42,26 @@ export function addRunbookOutputs(stage: PlatformStacks): void {
   const p = streaming.processor;
   const perStream: Record<string, Output> = {};
   for (const [name, archive] of Object.entries(streaming.archives)) {
-    perStream[`${STREAM_TITLE(name)}Stream`] = { value: streaming.ingest.streams[name as keyof typeof streaming.archives].streamName, description: `Kinesis stream ${name}` };
-    perStream[`${STREAM_TITLE(name)}ArchiveDeliveryStream`] = { value: archive.deliveryStreamName, description: `Firehose raw archive of ${name}` };
-    perStream[`${STREAM_TITLE(name)}ArchiveLogGroup`] = { value: archive.logGroup.logGroupName, description: `Delivery error logs of the ${name} archive` };
+    perStream[`${STREAM_TITLE(name)}Stream`] = {
+      value: streaming.ingest.streams[name as keyof typeof streaming.archives].streamName,
+      description: `Kinesis stream ${name}`,
+    };
+    perStream[`${STREAM_TITLE(name)}ArchiveDeliveryStream`] = {
+      value: archive.deliveryStreamName,
+      description: `Firehose raw archive of ${name}`,
+    };
+    perStream[`${STREAM_TITLE(name)}ArchiveLogGroup`] = {
+      value: archive.logGroup.logGroupName,
+      description: `Delivery error logs of the ${name} archive`,
+    };
   }
   add(streaming, {
     ProcessorFunction: { value: p.function.functionName, description: 'Stream processor Lambda' },
     ProcessorLogGroup: { value: p.logGroup.logGroupName, description: 'Stream processor logs' },
-    FailureQueueUrl: { value: p.failureQueue.queueUrl, description: 'On-failure queue of the stream event source mappings (skipped shard ranges)' },
+    FailureQueueUrl: {
+      value: p.failureQueue.queueUrl,
+      description: 'On-failure queue of the stream event source mappings (skipped shard ranges)',
+    },
     ...perStream,
   });
   const w = warehouse.warehouse;
@@ -54,8 +72,14 @@ export function addRunbookOutputs(stage: PlatformStacks): void {
     Database: { value: w.databaseName, description: 'Warehouse database' },
     VpcId: { value: warehouse.network.vpc.vpcId, description: 'Warehouse VPC (the batch extract and dbt run here too)' },
     FlowLogGroup: { value: warehouse.network.flowLogGroup.logGroupName, description: 'VPC flow logs (all traffic)' },
-    OltpTransitGatewayAttachment: warehouse.oltpPath.attachment && { value: warehouse.oltpPath.attachment.ref, description: 'Transit gateway attachment towards the OLTP database' },
-    OltpPeeringConnection: warehouse.oltpPath.peering && { value: warehouse.oltpPath.peering.ref, description: 'VPC peering connection towards the OLTP database' },
+    OltpTransitGatewayAttachment: warehouse.oltpPath.attachment && {
+      value: warehouse.oltpPath.attachment.ref,
+      description: 'Transit gateway attachment towards the OLTP database',
+    },
+    OltpPeeringConnection: warehouse.oltpPath.peering && {
+      value: warehouse.oltpPath.peering.ref,
+      description: 'VPC peering connection towards the OLTP database',
+    },
   });
   const fns = batch.functions;
   add(batch, {
@@ -63,7 +87,10 @@ export function addRunbookOutputs(stage: PlatformStacks): void {
     StateMachineLogGroup: { value: batch.workflow.logGroup.logGroupName, description: 'Execution history logs of the hourly batch' },
     LeaseTable: { value: batch.lockTable.tableName, description: 'DynamoDB lease table (window and warehouse leases)' },
     ScheduleName: { value: batch.schedule.scheduleName, description: 'EventBridge Scheduler schedule of the hourly batch' },
-    ScheduleDeadLetterQueueUrl: { value: batch.scheduleDeadLetters.queueUrl, description: 'Dead-letter queue of schedule invocations that could not start an execution' },
+    ScheduleDeadLetterQueueUrl: {
+      value: batch.scheduleDeadLetters.queueUrl,
+      description: 'Dead-letter queue of schedule invocations that could not start an execution',
+    },
     OltpSecretArn: { value: batch.oltpSecret.secretArn, description: 'Credentials (and optional CA) of the OLTP database' },
     ExtractLogGroup: { value: fns.extract.logGroup.logGroupName, description: 'Extract Lambda logs' },
     QualityLogGroup: { value: fns.quality.logGroup.logGroupName, description: 'Quality gate Lambda logs' },

@@ -16,7 +16,19 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { hourlyWindows, windowId, windowSchema, type BatchWindow } from '../lambda/batch/window';
 import { loadEnvironmentConfig } from '../lib/config';
 import { MAX_BACKFILL_CONCURRENCY } from '../lib/config/batch-limits';
-import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, parseIsoTime, Progress, resolveEnvironment, runCli, UsageError } from './cli';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  confirmWrite,
+  formatDuration,
+  numberFlag,
+  parseCli,
+  parseIsoTime,
+  Progress,
+  resolveEnvironment,
+  runCli,
+  UsageError,
+} from './cli';
 
 const HOUR_MS = 3_600_000;
 /** Longest range accepted without `--allow-long`. */
@@ -68,9 +80,11 @@ export function windowsFor(from: string, to: string, nowMs: number, allowLong = 
   const b = parseIsoTime('to', to);
   if (a % HOUR_MS !== 0 || b % HOUR_MS !== 0) throw new UsageError(`--from and --to must be whole UTC hours (got ${from}, ${to})`);
   if (b <= a) throw new UsageError(`--to (${to}) must be at least one hour after --from (${from})`);
-  if (b > nowMs) throw new UsageError(`--to (${to}) is in the future: only windows that have ended can be run (now ${new Date(nowMs).toISOString()})`);
+  if (b > nowMs)
+    throw new UsageError(`--to (${to}) is in the future: only windows that have ended can be run (now ${new Date(nowMs).toISOString()})`);
   const days = (b - a) / (24 * HOUR_MS);
-  if (days > MAX_RANGE_DAYS && !allowLong) throw new UsageError(`--from/--to span ${days.toFixed(1)} days, more than ${MAX_RANGE_DAYS}: add --allow-long if that is intended`);
+  if (days > MAX_RANGE_DAYS && !allowLong)
+    throw new UsageError(`--from/--to span ${days.toFixed(1)} days, more than ${MAX_RANGE_DAYS}: add --allow-long if that is intended`);
   return hourlyWindows(new Date(a).toISOString(), new Date(b).toISOString());
 }
 
@@ -162,7 +176,10 @@ const POLL_ERRORS_BEFORE_GIVING_UP = 5;
 const errorText = (err: unknown) => `${(err as Error).name}: ${(err as Error).message}`;
 
 /** The execution input: the window and, after the first window, the window it loads after. */
-export function executionInput(window: BatchWindow, predecessor: BatchWindow | undefined): { window: BatchWindow; predecessor?: BatchWindow } {
+export function executionInput(
+  window: BatchWindow,
+  predecessor: BatchWindow | undefined,
+): { window: BatchWindow; predecessor?: BatchWindow } {
   return predecessor ? { window, predecessor } : { window };
 }
 
@@ -182,7 +199,15 @@ async function runWindow(
   }
   let executionArn: string | undefined;
   try {
-    executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName(window), input: JSON.stringify(executionInput(window, predecessor)) }))).executionArn;
+    executionArn = (
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: arn,
+          name: executionName(window),
+          input: JSON.stringify(executionInput(window, predecessor)),
+        }),
+      )
+    ).executionArn;
   } catch (err) {
     log(`  ${windowId(window)} START_FAILED (${errorText(err)})`);
     return { window, status: 'START_FAILED', error: errorText(err) };
@@ -218,7 +243,9 @@ export async function backfill(
 ): Promise<WindowOutcome[]> {
   const { windows } = args;
   const started = now();
-  log(`${windows.length} window(s) ${windows[0].start} … ${windows[windows.length - 1].end}, concurrency ${args.concurrency}${args.dryRun ? ' (dry run)' : ''}`);
+  log(
+    `${windows.length} window(s) ${windows[0].start} … ${windows[windows.length - 1].end}, concurrency ${args.concurrency}${args.dryRun ? ' (dry run)' : ''}`,
+  );
   let done = 0;
   let failed = 0;
   let running = 0;
@@ -265,19 +292,30 @@ async function main(): Promise<number> {
   }
   const config = resolveEnvironment(parsed.env, parsed.context);
   const account = config.account ?? process.env.AWS_ACCOUNT_ID ?? process.env.CDK_DEFAULT_ACCOUNT;
-  if (!account && !parsed.dryRun) throw new UsageError(`environment ${config.name} has no account: pass -c account=<id> (or set AWS_ACCOUNT_ID)`);
+  if (!account && !parsed.dryRun)
+    throw new UsageError(`environment ${config.name} has no account: pass -c account=<id> (or set AWS_ACCOUNT_ID)`);
   if (!parsed.dryRun) await confirmWrite(config, `backfilling ${parsed.windows.length} window(s)`, parsed.yes);
   const arn = stateMachineArn(config.name, account ?? '000000000000', config.region);
   const startedAt = new Date().toISOString();
   const outcomes = await backfill(parsed, new SFNClient({ region: config.region }), arn);
   summaryLines(outcomes).forEach((l) => console.log(l));
   if (parsed.dryRun && parsed.summaryFile === undefined) return 0;
-  const file = path.resolve(parsed.summaryFile ?? path.join(__dirname, '..', '.local', 'backfill', `${config.name}-${startedAt.replace(/[:.]/g, '')}.json`));
-  const summary: BackfillSummary = { env: config.name, stateMachineArn: arn, startedAt, finishedAt: new Date().toISOString(), windows: outcomes };
+  const file = path.resolve(
+    parsed.summaryFile ?? path.join(__dirname, '..', '.local', 'backfill', `${config.name}-${startedAt.replace(/[:.]/g, '')}.json`),
+  );
+  const summary: BackfillSummary = {
+    env: config.name,
+    stateMachineArn: arn,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    windows: outcomes,
+  };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
   const failed = failedWindows(summary).length;
-  console.log(`summary: ${file}${failed ? `\nre-run the failed windows: npm run backfill -- --env ${config.name} --only-failed ${file}` : ''}`);
+  console.log(
+    `summary: ${file}${failed ? `\nre-run the failed windows: npm run backfill -- --env ${config.name} --only-failed ${file}` : ''}`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -111,10 +111,17 @@ const terminal: ConfirmIo = {
 };
 
 /** Writes to staging or prod need `--yes` or, on a terminal, the environment's name typed back. */
-export async function confirmWrite(config: EnvironmentConfig, action: string, yes: boolean | undefined, io: ConfirmIo = terminal): Promise<void> {
+export async function confirmWrite(
+  config: EnvironmentConfig,
+  action: string,
+  yes: boolean | undefined,
+  io: ConfirmIo = terminal,
+): Promise<void> {
   if (config.name === 'dev' || yes) return;
   if (!io.isTty) throw new UsageError(`${action} writes to ${config.name}: add --yes to confirm`);
-  const answer = await io.ask(`${action} writes to ${config.name} (${config.account ?? 'no account'} ${config.region}). Type "${config.name}" to continue: `);
+  const answer = await io.ask(
+    `${action} writes to ${config.name} (${config.account ?? 'no account'} ${config.region}). Type "${config.name}" to continue: `,
+  );
   if (answer.trim() !== config.name) throw new UsageError(`${action} on ${config.name} not confirmed`);
 }
 

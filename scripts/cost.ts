@@ -25,7 +25,9 @@ export function estimateEnvironment(env: EnvironmentName): { config: Environment
   const [stage] = synthApp({ context: { env } }).stages;
   const config = stage.config;
   const estimate = estimateMonthlyCost(
-    shapeFromTemplates(stage.synth().stacks.map((s) => s.template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> })),
+    shapeFromTemplates(
+      stage.synth().stacks.map((s) => s.template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }),
+    ),
     {
       batchSize: config.streaming.batchSize,
       maxBatchingWindowSeconds: config.streaming.maxBatchingWindowSeconds,
@@ -44,7 +46,12 @@ export function estimateEnvironment(env: EnvironmentName): { config: Environment
 export function main(argv: readonly string[]): number {
   let values: { env?: string; json?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: { env: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { env: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    }));
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -72,7 +79,9 @@ export function main(argv: readonly string[]): number {
   else {
     console.log(formatEstimate(config.name, estimate, config.cost.load));
     const share = Math.round((estimate.totalUsd / config.cost.monthlyBudgetUsd) * 100);
-    console.log(`\nBudget (cost.monthlyBudgetUsd): $${config.cost.monthlyBudgetUsd.toLocaleString('en-US')} — the estimate is ${share}% of it.`);
+    console.log(
+      `\nBudget (cost.monthlyBudgetUsd): $${config.cost.monthlyBudgetUsd.toLocaleString('en-US')} — the estimate is ${share}% of it.`,
+    );
   }
   return 0;
 }

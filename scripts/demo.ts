@@ -16,10 +16,14 @@ async function main(): Promise<number> {
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const logFile = path.join(DEMO_DIR, 'demo.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--require', 'ts-node/register/transpile-only', path.join(__dirname, 'local', 'demo', 'steps.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', log, 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', 'ts-node/register/transpile-only', path.join(__dirname, 'local', 'demo', 'steps.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', log, 'pipe'],
+    },
+  );
   // Progress lines (`› …`) go to the terminal; anything else on stderr goes to the log too.
   if (child.stderr) {
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
@@ -30,7 +34,9 @@ async function main(): Promise<number> {
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   fs.closeSync(log);
   for (const line of demoSummary(DEMO_DIR)) console.log(line);
-  console.log(`\nmake demo ${code === 0 ? 'finished' : `FAILED (exit ${code}; see .local/demo/demo.log)`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nmake demo ${code === 0 ? 'finished' : `FAILED (exit ${code}; see .local/demo/demo.log)`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   return code;
 }
 

@@ -48,8 +48,17 @@ async function main(): Promise<number> {
   }
   const out = v.out as string;
   try {
-    const result = await buildGoldLocally({ sourceDir: v.source as string, asOfDate: v['as-of'] as string, outDir: out, duckdbPath: v.duckdb ?? DEFAULT_DUCKDB_PATH });
-    console.log(`\nbronze (latest version per key): ${Object.entries(result.bronzeRows).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+    const result = await buildGoldLocally({
+      sourceDir: v.source as string,
+      asOfDate: v['as-of'] as string,
+      outDir: out,
+      duckdbPath: v.duckdb ?? DEFAULT_DUCKDB_PATH,
+    });
+    console.log(
+      `\nbronze (latest version per key): ${Object.entries(result.bronzeRows)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(', ')}`,
+    );
     console.log(`dbt build: ${result.dbtSeconds.toFixed(1)} s; gold tables (${GOLD_TABLES.length}) exported to ${path.resolve(out)}:`);
     result.exported.forEach((f) => console.log(`  ${f}`));
     return 0;

@@ -37,7 +37,12 @@ export function synthIntegApp(appFile: string): string {
 }
 
 function keptFiles(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => KEPT.test(f) && fs.statSync(path.join(dir, f)).isFile()).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => KEPT.test(f) && fs.statSync(path.join(dir, f)).isFile())
+        .sort()
+    : [];
 }
 
 /** Compared files: asset manifests only name assets (whose hashes are ignored), so they are kept but not compared. */
@@ -74,7 +79,10 @@ export function compareSnapshot(actualDir: string, snapshotDir: string): Snapsho
     const line = a.findIndex((l, i) => l !== e[i]);
     if (line >= 0 || a.length !== e.length) {
       const at = line >= 0 ? line : Math.min(a.length, e.length);
-      diffs.push({ file: f, problem: `differs at line ${at + 1}: snapshot ${JSON.stringify(e[at]?.trim())}, synthesized ${JSON.stringify(a[at]?.trim())}` });
+      diffs.push({
+        file: f,
+        problem: `differs at line ${at + 1}: snapshot ${JSON.stringify(e[at]?.trim())}, synthesized ${JSON.stringify(a[at]?.trim())}`,
+      });
     }
   }
   return diffs;
@@ -84,7 +92,8 @@ export function compareSnapshot(actualDir: string, snapshotDir: string): Snapsho
 export function writeSnapshot(actualDir: string, snapshotDir: string): void {
   fs.rmSync(snapshotDir, { recursive: true, force: true });
   fs.mkdirSync(snapshotDir, { recursive: true });
-  for (const f of keptFiles(actualDir)) fs.writeFileSync(path.join(snapshotDir, f), stable(fs.readFileSync(path.join(actualDir, f), 'utf8')));
+  for (const f of keptFiles(actualDir))
+    fs.writeFileSync(path.join(snapshotDir, f), stable(fs.readFileSync(path.join(actualDir, f), 'utf8')));
 }
 
 function main(): void {
@@ -115,7 +124,9 @@ function main(): void {
     }
   }
   if (failed > 0) {
-    console.error(`${failed} integration snapshot(s) are stale. Review the change, then run: make integ UPDATE=1 (and run the deploy in a sandbox account, README "Integration test")`);
+    console.error(
+      `${failed} integration snapshot(s) are stale. Review the change, then run: make integ UPDATE=1 (and run the deploy in a sandbox account, README "Integration test")`,
+    );
     process.exit(1);
   }
 }

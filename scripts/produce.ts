@@ -2,7 +2,18 @@ import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@
 import { streamNameOf } from '../lib/config/stream-settings';
 import { SOURCES, STREAM_NAMES, SYNTHETIC_SOURCE, type StreamName } from '../lambda/contracts/events';
 import { streamRecords } from './generator';
-import { COMMON_OPTIONS, COMMON_USAGE, confirmWrite, formatDuration, numberFlag, parseCli, Progress, resolveEnvironment, runCli, UsageError } from './cli';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  confirmWrite,
+  formatDuration,
+  numberFlag,
+  parseCli,
+  Progress,
+  resolveEnvironment,
+  runCli,
+  UsageError,
+} from './cli';
 
 /**
  * Producer CLI for the platform team: sends generated events (with the generator's default defect and anomaly rates)
@@ -54,7 +65,12 @@ export function chunkEntries(entries: readonly PutRecordsRequestEntry[]): PutRec
 }
 
 /** Puts every entry, retrying only the failed ones; never resends a record Kinesis accepted. */
-export async function putAll(client: KinesisClient, streamName: string, entries: readonly PutRecordsRequestEntry[], options: SendOptions = {}): Promise<SendStats> {
+export async function putAll(
+  client: KinesisClient,
+  streamName: string,
+  entries: readonly PutRecordsRequestEntry[],
+  options: SendOptions = {},
+): Promise<SendStats> {
   const maxAttempts = options.maxAttempts ?? 5;
   const base = options.baseDelayMs ?? 100;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -126,7 +142,8 @@ export function parseArgs(argv: readonly string[]): ProduceArgs {
   const help = Boolean(v.help);
   const stream = v.stream;
   if (!help && stream === undefined) throw new UsageError(`--stream is required (${STREAM_NAMES.join(', ')})`);
-  if (stream !== undefined && !(STREAM_NAMES as readonly string[]).includes(stream)) throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')} (got "${stream}")`);
+  if (stream !== undefined && !(STREAM_NAMES as readonly string[]).includes(stream))
+    throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')} (got "${stream}")`);
   return {
     help,
     env: v.env ?? 'dev',
@@ -181,7 +198,9 @@ async function main(): Promise<number> {
   const total: SendStats = { sent: 0, failed: 0, retried: 0 };
   const started = Date.now();
   const progress = new Progress(() => progressLine(total, Date.now() - started, planned), args.progressSeconds * 1000);
-  console.log(`producing to ${streamName} (${config.name}, ${config.region}): ${args.rate}/s for ${args.duration}s = ${planned} records, seed ${args.seed}`);
+  console.log(
+    `producing to ${streamName} (${config.name}, ${config.region}): ${args.rate}/s for ${args.duration}s = ${planned} records, seed ${args.seed}`,
+  );
   // Ctrl-C ends the run after the current second, with the summary.
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
@@ -200,7 +219,9 @@ async function main(): Promise<number> {
     progress.tick();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - tickStart))));
   }
-  console.log(`${interrupted ? 'interrupted after' : 'done in'} ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`);
+  console.log(
+    `${interrupted ? 'interrupted after' : 'done in'} ${formatDuration((Date.now() - started) / 1000)}: sent ${total.sent}, failed ${total.failed}, retried ${total.retried}`,
+  );
   return interrupted ? 130 : total.failed > 0 ? 1 : 0;
 }
 

@@ -54,7 +54,11 @@ function lakeOf(config: EnvironmentConfig, lakeDir: string | undefined, account:
   if (lakeDir !== undefined) return new FsLakeStore(lakeDir);
   if (!account) throw new UsageError(`environment ${config.name} has no account: pass -c account=<id> or --lake-dir`);
   const bucket = (zone: LakeZone) => lakeBucketName(`${config.prefix}-${config.name}`, zone, account, config.region);
-  return new S3LakeStore(new S3Client({ region: config.region }), { raw: bucket('raw'), staging: bucket('staging'), quarantine: bucket('quarantine') });
+  return new S3LakeStore(new S3Client({ region: config.region }), {
+    raw: bucket('raw'),
+    staging: bucket('staging'),
+    quarantine: bucket('quarantine'),
+  });
 }
 
 function handlerFor(config: EnvironmentConfig, writer: ReplayWriter, log: (l: string) => void) {
@@ -68,7 +72,11 @@ function handlerFor(config: EnvironmentConfig, writer: ReplayWriter, log: (l: st
     outboxStore: new MemoryDocumentStore(),
     alerts: { publish: async (subject) => log(`  anomaly summary (not sent during a replay): ${subject}`) },
     metrics: { record: quiet },
-    logger: { info: quiet, warn: (m, e) => log(`  warning: ${m} ${JSON.stringify(e)}`), error: (m, e) => log(`  error: ${m} ${JSON.stringify(e)}`) },
+    logger: {
+      info: quiet,
+      warn: (m, e) => log(`  warning: ${m} ${JSON.stringify(e)}`),
+      error: (m, e) => log(`  error: ${m} ${JSON.stringify(e)}`),
+    },
     concurrency: 4,
   });
 }
@@ -79,7 +87,8 @@ export async function main(argv: readonly string[], log: (l: string) => void = c
     log(USAGE);
     return 0;
   }
-  if (command !== 'quarantine' && command !== 'failure-queue') throw new UsageError(`the first argument must be quarantine or failure-queue (got "${command ?? ''}")`);
+  if (command !== 'quarantine' && command !== 'failure-queue')
+    throw new UsageError(`the first argument must be quarantine or failure-queue (got "${command ?? ''}")`);
   const v = parseCli(rest, OPTIONS);
   if (v.help) {
     log(USAGE);
@@ -92,30 +101,47 @@ export async function main(argv: readonly string[], log: (l: string) => void = c
   const mode = apply ? 'writing' : 'dry run: nothing is written';
 
   if (command === 'quarantine') {
-    for (const flag of ['stream', 'from', 'to'] as const) if (v[flag] === undefined) throw new UsageError(`--${flag} is required for quarantine`);
-    if (!(STREAM_NAMES as readonly string[]).includes(v.stream as string)) throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')} (got "${v.stream}")`);
-    if (v.reason !== undefined && !(QUARANTINE_REASONS as readonly string[]).includes(v.reason)) throw new UsageError(`--reason must be one of ${QUARANTINE_REASONS.join(', ')} (got "${v.reason}")`);
+    for (const flag of ['stream', 'from', 'to'] as const)
+      if (v[flag] === undefined) throw new UsageError(`--${flag} is required for quarantine`);
+    if (!(STREAM_NAMES as readonly string[]).includes(v.stream as string))
+      throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')} (got "${v.stream}")`);
+    if (v.reason !== undefined && !(QUARANTINE_REASONS as readonly string[]).includes(v.reason))
+      throw new UsageError(`--reason must be one of ${QUARANTINE_REASONS.join(', ')} (got "${v.reason}")`);
     if (v.messages !== undefined) throw new UsageError('--messages belongs to failure-queue');
     const fromMs = parseIsoTime('from', v.from as string);
     const toMs = parseIsoTime('to', v.to as string);
-    if (fromMs % 3_600_000 !== 0 || toMs % 3_600_000 !== 0 || toMs <= fromMs) throw new UsageError('--from and --to must be whole hours, --to after --from');
+    if (fromMs % 3_600_000 !== 0 || toMs % 3_600_000 !== 0 || toMs <= fromMs)
+      throw new UsageError('--from and --to must be whole hours, --to after --from');
     if (apply) await confirmWrite(config, 'replaying quarantined records', v.yes);
     const stream = v.stream as StreamName;
     const writer = new ReplayWriter(lake, { apply, writeQuarantine: false });
     const streamArn = `arn:aws:kinesis:${config.region}:${account ?? '000000000000'}:stream/${streamNameOf(config, stream)}`;
-    log(`replaying quarantined ${stream} records ${v.from} … ${v.to}${v.reason ? ` (reason ${v.reason})` : ''} on ${config.name} (${mode})`);
+    log(
+      `replaying quarantined ${stream} records ${v.from} … ${v.to}${v.reason ? ` (reason ${v.reason})` : ''} on ${config.name} (${mode})`,
+    );
     const r = await replayQuarantine(lake, handlerFor(config, writer, log), writer, { stream, streamArn, reason: v.reason, fromMs, toMs });
     const still = Object.values(r.stillQuarantined).reduce((a, b) => a + b, 0);
     log(`read ${r.recordsRead} record(s) from ${r.objectsRead} quarantine object(s)`);
-    log(`valid now: ${r.recordsRead - still - r.failedRecords}; staging objects ${apply ? 'written' : 'to write'}: ${writer.tally.written.length}, already staged: ${writer.tally.present.length}`);
-    log(`still quarantined: ${still}${still ? ` (${Object.entries(r.stillQuarantined).map(([k, n]) => `${k}=${n}`).join(', ')})` : ''}`);
+    log(
+      `valid now: ${r.recordsRead - still - r.failedRecords}; staging objects ${apply ? 'written' : 'to write'}: ${writer.tally.written.length}, already staged: ${writer.tally.present.length}`,
+    );
+    log(
+      `still quarantined: ${still}${
+        still
+          ? ` (${Object.entries(r.stillQuarantined)
+              .map(([k, n]) => `${k}=${n}`)
+              .join(', ')})`
+          : ''
+      }`,
+    );
     r.examples.forEach((e) => log(`  ${e}`));
     if (r.failedRecords) log(`${r.failedRecords} record(s) could not be written; run again`);
     return r.failedRecords ? 1 : 0;
   }
 
   if (v.messages === undefined) throw new UsageError('--messages <file> is required for failure-queue');
-  for (const flag of ['stream', 'from', 'to', 'reason'] as const) if (v[flag] !== undefined) throw new UsageError(`--${flag} belongs to quarantine`);
+  for (const flag of ['stream', 'from', 'to', 'reason'] as const)
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} belongs to quarantine`);
   let ranges;
   try {
     ranges = parseFailureMessages(fs.readFileSync(v.messages, 'utf8'));
@@ -141,10 +167,14 @@ export async function replayFailureQueue(
   for (const range of ranges) {
     const read = await readRange(kinesis, range);
     const failed = await processRange(handler, read.records, config.streaming.batchSize);
-    log(`${range.shardId} ${range.startSequenceNumber} … ${range.endSequenceNumber}: ${read.records.length} record(s) read${read.complete ? '' : ` — incomplete: ${read.note}`}${failed ? `, ${failed} not written` : ''}`);
+    log(
+      `${range.shardId} ${range.startSequenceNumber} … ${range.endSequenceNumber}: ${read.records.length} record(s) read${read.complete ? '' : ` — incomplete: ${read.note}`}${failed ? `, ${failed} not written` : ''}`,
+    );
     if (!read.complete || failed) problems++;
   }
-  log(`objects ${apply ? 'written' : 'to write (dry run)'}: ${writer.tally.written.length}, already present: ${writer.tally.present.length}`);
+  log(
+    `objects ${apply ? 'written' : 'to write (dry run)'}: ${writer.tally.written.length}, already present: ${writer.tally.present.length}`,
+  );
   writer.tally.written.forEach((k) => log(`  ${k}`));
   return problems ? 1 : 0;
 }

@@ -22,7 +22,11 @@ export interface OutputsRequest {
 
 /** Validates the arguments (no AWS access): the error names the Makefile variable and the flag. */
 export function outputsRequest(argv: readonly string[]): OutputsRequest {
-  const { values } = parseArgs({ args: [...argv], options: { env: { type: 'string' }, output: { type: 'string' }, region: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { env: { type: 'string' }, output: { type: 'string' }, region: { type: 'string' } },
+    strict: true,
+  });
   if (!values.env) throw new ConfigError('ENV (--env) is required: dev, staging or prod');
   let config;
   try {
@@ -30,13 +34,25 @@ export function outputsRequest(argv: readonly string[]): OutputsRequest {
   } catch (err) {
     throw new ConfigError(`ENV (--env) / REGION (--region): ${(err as Error).message}`);
   }
-  if (values.output !== undefined && !/^[A-Za-z0-9]+$/.test(values.output)) throw new ConfigError(`OUTPUT (--output) must be an output name such as LeaseTable (got "${values.output}")`);
+  if (values.output !== undefined && !/^[A-Za-z0-9]+$/.test(values.output))
+    throw new ConfigError(`OUTPUT (--output) must be an output name such as LeaseTable (got "${values.output}")`);
   return { stacks: STACK_COMPONENTS.map((c) => `${config.prefix}-${config.name}-${c}`), region: config.region, output: values.output };
 }
 
 /** The AWS CLI call for one stack. */
 export function describeArgs(stack: string, region: string): string[] {
-  return ['cloudformation', 'describe-stacks', '--stack-name', stack, '--region', region, '--query', 'Stacks[0].Outputs', '--output', 'json'];
+  return [
+    'cloudformation',
+    'describe-stacks',
+    '--stack-name',
+    stack,
+    '--region',
+    region,
+    '--query',
+    'Stacks[0].Outputs',
+    '--output',
+    'json',
+  ];
 }
 
 function main(): number {
@@ -50,12 +66,15 @@ function main(): number {
   const rows: { stack: string; key: string; value: string }[] = [];
   for (const stack of req.stacks) {
     const out = execFileSync('aws', describeArgs(stack, req.region), { encoding: 'utf8' });
-    for (const o of (JSON.parse(out) ?? []) as { OutputKey: string; OutputValue: string }[]) rows.push({ stack, key: o.OutputKey, value: o.OutputValue });
+    for (const o of (JSON.parse(out) ?? []) as { OutputKey: string; OutputValue: string }[])
+      rows.push({ stack, key: o.OutputKey, value: o.OutputValue });
   }
   if (req.output) {
     const hit = rows.find((r) => r.key === req.output);
     if (!hit) {
-      console.error(`make outputs: OUTPUT (--output) "${req.output}" is not an output of ${req.stacks.join(', ')}; known: ${rows.map((r) => r.key).join(', ')}`);
+      console.error(
+        `make outputs: OUTPUT (--output) "${req.output}" is not an output of ${req.stacks.join(', ')}; known: ${rows.map((r) => r.key).join(', ')}`,
+      );
       return 2;
     }
     console.log(hit.value);

@@ -8,7 +8,8 @@ export type BatchMetricsSink = (record: BatchMetricRecord) => void;
 export function powertoolsBatchMetrics(metrics: Metrics): BatchMetricsSink {
   return (record) => {
     for (const [name, value] of Object.entries(record.dimensions)) metrics.addDimension(name, value);
-    for (const [name, value] of Object.entries(record.values) as [BatchMetricName, number][]) metrics.addMetric(name, BATCH_METRICS[name], value);
+    for (const [name, value] of Object.entries(record.values) as [BatchMetricName, number][])
+      metrics.addMetric(name, BATCH_METRICS[name], value);
     metrics.publishStoredMetrics();
   };
 }

@@ -38,7 +38,8 @@ export function plan(input: { scheduledTime?: string; window?: BatchWindow; pred
   const window = input.window ? parseWindow(input.window) : input.scheduledTime ? windowForScheduledTime(input.scheduledTime) : undefined;
   if (!window) throw new Error('execution input needs scheduledTime (from the schedule) or window {start, end}');
   const predecessor = input.predecessor ? parseWindow(input.predecessor, 'predecessor') : undefined;
-  if (predecessor && Date.parse(predecessor.end) > Date.parse(window.start)) throw new Error(`execution input: predecessor ${predecessor.start} must end by the window's start ${window.start}`);
+  if (predecessor && Date.parse(predecessor.end) > Date.parse(window.start))
+    throw new Error(`execution input: predecessor ${predecessor.start} must end by the window's start ${window.start}`);
   const id = windowId(window).toLowerCase();
   return {
     window,
@@ -61,5 +62,8 @@ export function publishMetrics(input: PublishInput, nowMs = Date.now()): BatchMe
   const perTable = input.loads.map((l) => ({ dimensions: { Table: l.table }, values: { RowsLoaded: l.rowsLoaded } }));
   const freshness = Math.max(0, (nowMs - Date.parse(input.window.end)) / 60_000);
   const total = input.loads.reduce((s, l) => s + l.rowsLoaded, 0);
-  return [...perTable, { dimensions: {}, values: { GoldBuildSucceeded: 1, DataFreshnessMinutes: Math.round(freshness * 100) / 100, TotalRowsLoaded: total } }];
+  return [
+    ...perTable,
+    { dimensions: {}, values: { GoldBuildSucceeded: 1, DataFreshnessMinutes: Math.round(freshness * 100) / 100, TotalRowsLoaded: total } },
+  ];
 }

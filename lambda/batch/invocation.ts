@@ -28,7 +28,11 @@ function withoutExecution(event: unknown): unknown {
 
 /** Log keys of a batch invocation: the execution, the window and (per-table steps) the table. */
 export function invocationKeys(event: unknown): Record<string, string | undefined> {
-  const e = (typeof event === 'object' && event !== null ? event : {}) as { execution?: unknown; table?: unknown; window?: { start?: unknown } };
+  const e = (typeof event === 'object' && event !== null ? event : {}) as {
+    execution?: unknown;
+    table?: unknown;
+    window?: { start?: unknown };
+  };
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return { execution: text(e.execution), window: text(e.window?.start), table: text(e.table) };
 }

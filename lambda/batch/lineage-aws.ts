@@ -29,11 +29,18 @@ function cachedApiKey(secretId: string | undefined, pt: Powertools): () => Promi
 }
 
 /** The emitter of a batch function: `s3` and `buckets` are the function's own, `pt` its Powertools edge. */
-export function awsLineageEmitter(config: LineageRuntimeConfig, s3: S3Client, buckets: Readonly<Record<Zone, string>>, pt: Powertools): LineageEmitter {
+export function awsLineageEmitter(
+  config: LineageRuntimeConfig,
+  s3: S3Client,
+  buckets: Readonly<Record<Zone, string>>,
+  pt: Powertools,
+): LineageEmitter {
   const metrics = powertoolsBatchMetrics(pt.metrics);
   const transports: LineageTransport[] = [
     lakeTransport(async (key, body, signal) => {
-      await s3.send(new PutObjectCommand({ Bucket: buckets.staging, Key: key, Body: body, ContentType: 'application/json' }), { abortSignal: signal });
+      await s3.send(new PutObjectCommand({ Bucket: buckets.staging, Key: key, Body: body, ContentType: 'application/json' }), {
+        abortSignal: signal,
+      });
     }),
   ];
   if (config.endpoint) transports.push(httpTransport(config.endpoint.url, cachedApiKey(config.endpoint.apiKeySecretId, pt)));

@@ -18,7 +18,6 @@ export { PREDECESSOR_LOADING };
 /** How long a window's "loaded" marker is kept: longer than any backfill runs. */
 export const LOADED_MARKER_TTL_SECONDS = 14 * 86_400;
 
-
 /** Read and write access to the lease table's items that order the loads. */
 export interface LoadOrderStore {
   /** Whether lease `name` is held at `nowMs` (an item that has not expired). */
@@ -40,7 +39,9 @@ const readable = (windowId: string) => windowId.replace(/^(\d{4})(\d{2})(\d{2})t
 
 export class PredecessorLoading extends Error {
   constructor(windowId: string) {
-    super(`the previous window of this backfill, ${readable(windowId)}, has not finished loading the warehouse yet (its execution still runs)`);
+    super(
+      `the previous window of this backfill, ${readable(windowId)}, has not finished loading the warehouse yet (its execution still runs)`,
+    );
     this.name = PREDECESSOR_LOADING;
   }
 }
@@ -74,7 +75,9 @@ export class DynamoLoadOrderStore implements LoadOrderStore {
   ) {}
 
   private async expiresAt(name: string): Promise<number | undefined> {
-    const { Item } = await this.ddb.send(new GetItemCommand({ TableName: this.table, Key: { lock_name: { S: name } }, ConsistentRead: true }));
+    const { Item } = await this.ddb.send(
+      new GetItemCommand({ TableName: this.table, Key: { lock_name: { S: name } }, ConsistentRead: true }),
+    );
     return Item?.expires_at?.N === undefined ? undefined : Number(Item.expires_at.N);
   }
 

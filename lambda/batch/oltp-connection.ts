@@ -20,7 +20,12 @@ export type OltpSecret = z.infer<typeof oltpSecretSchema>;
 const PEM = /-----BEGIN CERTIFICATE-----/;
 
 /** The trusted CA PEM, or undefined to verify against Node's store (plus the RDS bundle). */
-export function caBundle(settings: OltpConnectionSettings, secret: OltpSecret, readFile = (p: string) => fs.readFileSync(p, 'utf8'), codeDir = __dirname): string | undefined {
+export function caBundle(
+  settings: OltpConnectionSettings,
+  secret: OltpSecret,
+  readFile = (p: string) => fs.readFileSync(p, 'utf8'),
+  codeDir = __dirname,
+): string | undefined {
   const ca = settings.ca;
   if (ca.source === 'rds') return undefined;
   const pem = ca.source === 'secret-field' ? secret[ca.field] : readFile(path.join(codeDir, BUNDLED_CA_FILE));
@@ -30,7 +35,12 @@ export function caBundle(settings: OltpConnectionSettings, secret: OltpSecret, r
 }
 
 /** pg client options: verified TLS, the configured timeouts, and a name the DBA can see in pg_stat_activity. */
-export function clientConfig(settings: OltpConnectionSettings, secret: OltpSecret, readFile?: (p: string) => string, codeDir?: string): ClientConfig {
+export function clientConfig(
+  settings: OltpConnectionSettings,
+  secret: OltpSecret,
+  readFile?: (p: string) => string,
+  codeDir?: string,
+): ClientConfig {
   const ca = caBundle(settings, secret, readFile, codeDir);
   return {
     host: secret.host,

@@ -132,7 +132,13 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     if (list.length < 5) list.push({ key, issues: verdict.issues.map((i) => ({ path: i.path, message: i.message })) });
     let writer = quarantine.get(verdict.reason);
     if (!writer) {
-      writer = new NdjsonPartWriter(store, 'quarantine', partitionPrefix({ source: 'oltp', entity: table, time, reason: verdict.reason }), table, options.partRows);
+      writer = new NdjsonPartWriter(
+        store,
+        'quarantine',
+        partitionPrefix({ source: 'oltp', entity: table, time, reason: verdict.reason }),
+        table,
+        options.partRows,
+      );
       quarantine.set(verdict.reason, writer);
     }
     await writer.write({ reason: verdict.reason, issues: verdict.issues, table, window, row: record });
@@ -150,8 +156,18 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     referential_integrity: ratio(referenced, rows),
   };
   const expectations: Expectation[] = [
-    { name: 'completeness', observed: round(ratios.completeness), min: thresholds.completeness, passed: ratios.completeness >= thresholds.completeness },
-    { name: 'uniqueness', observed: round(ratios.uniqueness), min: thresholds.uniqueness, passed: ratios.uniqueness >= thresholds.uniqueness },
+    {
+      name: 'completeness',
+      observed: round(ratios.completeness),
+      min: thresholds.completeness,
+      passed: ratios.completeness >= thresholds.completeness,
+    },
+    {
+      name: 'uniqueness',
+      observed: round(ratios.uniqueness),
+      min: thresholds.uniqueness,
+      passed: ratios.uniqueness >= thresholds.uniqueness,
+    },
     { name: 'validity', observed: round(ratios.validity), min: thresholds.validity, passed: ratios.validity >= thresholds.validity },
     {
       name: 'referential_integrity',
@@ -182,10 +198,14 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
     reportKey,
   };
   if (rows !== manifest.rows) throw new Error(`extract manifest of ${table} says ${manifest.rows} rows but its parts hold ${rows}`);
-  if (staged.rows + quarantined !== rows) throw new Error(`quality gate lost rows: ${rows} in, ${staged.rows} staged, ${quarantined} quarantined`);
+  if (staged.rows + quarantined !== rows)
+    throw new Error(`quality gate lost rows: ${rows} in, ${staged.rows} staged, ${quarantined} quarantined`);
   await store.put('staging', reportKey, JSON.stringify(report, null, 2), 'application/json');
   if (report.passed) {
-    const files: ManifestFile[] = [...stagedParts.map((p) => ({ zone: 'staging' as const, ...p })), ...quarantineParts.map((p) => ({ zone: 'quarantine' as const, ...p }))];
+    const files: ManifestFile[] = [
+      ...stagedParts.map((p) => ({ zone: 'staging' as const, ...p })),
+      ...quarantineParts.map((p) => ({ zone: 'quarantine' as const, ...p })),
+    ];
     const published: StageManifest = { stage: 'quality', entity: table, window, rows: staged.rows, files };
     await store.put('staging', manifestKey, JSON.stringify(published, null, 2), 'application/json');
     await removeUnlisted(store, 'staging', stagingFolder(table, window), [manifestKey, ...report.outputs.staging]);
@@ -200,7 +220,9 @@ export async function runQualityGate(store: LakeStore, options: QualityGateOptio
 /** Raised (by name) so the state machine can route a failed gate to its notification. */
 export class QualityGateFailed extends Error {
   constructor(report: QualityReport) {
-    const failed = report.expectations.filter((e) => !e.passed).map((e) => `${e.name} ${e.observed} (min ${e.min}${e.max !== undefined ? `, max ${e.max}` : ''})`);
+    const failed = report.expectations
+      .filter((e) => !e.passed)
+      .map((e) => `${e.name} ${e.observed} (min ${e.min}${e.max !== undefined ? `, max ${e.max}` : ''})`);
     super(`quality gate failed for ${report.table} window ${report.window.start}: ${failed.join('; ')}; report ${report.reportKey}`);
     this.name = 'QualityGateFailed';
   }
@@ -209,5 +231,8 @@ export class QualityGateFailed extends Error {
 /** The metrics of a report: QualityScore and row counts of the dataset. */
 export function qualityMetrics(report: QualityReport): BatchMetricRecord {
   const { extracted, staged, quarantined } = report.rows;
-  return { dimensions: { Dataset: report.table }, values: { QualityScore: report.score, RowsExtracted: extracted, RowsStaged: staged, RowsQuarantined: quarantined } };
+  return {
+    dimensions: { Dataset: report.table },
+    values: { QualityScore: report.score, RowsExtracted: extracted, RowsStaged: staged, RowsQuarantined: quarantined },
+  };
 }

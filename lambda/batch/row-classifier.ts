@@ -28,7 +28,13 @@ type Classify = (record: unknown) => RowVerdict;
  * the parent table's gate quarantines in this window (transitively: an item of an order whose customer is
  * quarantined is quarantined too). `memo` shares the parents' key sets within one gate run.
  */
-export async function classifier(store: LakeStore, table: OltpTableName, window: BatchWindow, currencies: readonly string[], memo: Map<string, Promise<Set<string>>>): Promise<Classify> {
+export async function classifier(
+  store: LakeStore,
+  table: OltpTableName,
+  window: BatchWindow,
+  currencies: readonly string[],
+  memo: Map<string, Promise<Set<string>>>,
+): Promise<Classify> {
   const validator = new RowValidator(table, { currencies });
   const parents: { columns: readonly string[]; table: string; keys: Set<string> }[] = [];
   for (const ref of (TABLE_SPECS[table] as TableSpec).references) {
@@ -45,7 +51,12 @@ export async function classifier(store: LakeStore, table: OltpTableName, window:
     const issues = [];
     for (const p of parents) {
       const key = keyOf(row, p.columns);
-      if (p.keys.has(key)) issues.push({ path: p.columns.join(','), code: 'parent_quarantined', message: `${p.table} row ${key} is quarantined in this window` });
+      if (p.keys.has(key))
+        issues.push({
+          path: p.columns.join(','),
+          code: 'parent_quarantined',
+          message: `${p.table} row ${key} is quarantined in this window`,
+        });
     }
     return issues.length === 0 ? verdict : { ok: false, reason: 'parent_quarantined', issues };
   };

@@ -27,12 +27,17 @@ export interface RowIssue {
 export type RowVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: Reason; readonly issues: readonly RowIssue[] };
 
 /** Identifier columns and their formats, shared with the event contracts (lambda/contracts/domain.ts). */
-const ID_COLUMNS: Readonly<Record<string, IdFormat>> = { customer_id: ID_FORMATS.customer, product_id: ID_FORMATS.product, order_id: ID_FORMATS.order };
+const ID_COLUMNS: Readonly<Record<string, IdFormat>> = {
+  customer_id: ID_FORMATS.customer,
+  product_id: ID_FORMATS.product,
+  order_id: ID_FORMATS.order,
+};
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const validDate = (s: string) => !Number.isNaN(Date.parse(s.slice(0, 10))) && new Date(s.slice(0, 10)).toISOString().startsWith(s.slice(0, 10));
+const validDate = (s: string) =>
+  !Number.isNaN(Date.parse(s.slice(0, 10))) && new Date(s.slice(0, 10)).toISOString().startsWith(s.slice(0, 10));
 
 function typeSchema(column: ColumnSpec): z.ZodType {
   const t = column.type;
@@ -42,7 +47,11 @@ function typeSchema(column: ColumnSpec): z.ZodType {
     case 'char':
       return z.string().length(t.length, `must be exactly ${t.length} characters`);
     case 'integer':
-      return z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
+      return z
+        .number()
+        .int()
+        .min(-(2 ** 31))
+        .max(2 ** 31 - 1);
     case 'bigint':
       return z.string().regex(/^-?\d{1,19}$/, 'must be a 64-bit integer');
     case 'decimal': {
@@ -50,9 +59,15 @@ function typeSchema(column: ColumnSpec): z.ZodType {
       return z.string().regex(new RegExp(`^-?\\d{1,${whole}}(\\.\\d{1,${t.scale}})?$`), `must be DECIMAL(${t.precision},${t.scale})`);
     }
     case 'date':
-      return z.string().regex(DATE, 'must be YYYY-MM-DD').refine(validDate, { message: 'not a calendar date', params: { type: true } });
+      return z
+        .string()
+        .regex(DATE, 'must be YYYY-MM-DD')
+        .refine(validDate, { message: 'not a calendar date', params: { type: true } });
     case 'timestamp':
-      return z.string().regex(TIMESTAMP, 'must be ISO-8601 UTC').refine(validDate, { message: 'not a calendar date', params: { type: true } });
+      return z
+        .string()
+        .regex(TIMESTAMP, 'must be ISO-8601 UTC')
+        .refine(validDate, { message: 'not a calendar date', params: { type: true } });
     case 'boolean':
       return z.boolean();
   }
@@ -136,7 +151,8 @@ export class RowValidator {
     const { _missing_refs: missingRefs, ...row } = record as Record<string, unknown>;
     const issues: (RowIssue & { reason: Reason })[] = [];
     const missing = new Set(this.missingRequired(row));
-    for (const c of missing) issues.push({ path: c, code: 'missing_required', message: 'required value is null or blank', reason: 'missing_required' });
+    for (const c of missing)
+      issues.push({ path: c, code: 'missing_required', message: 'required value is null or blank', reason: 'missing_required' });
     const result = this.schema.safeParse(row);
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -148,7 +164,13 @@ export class RowValidator {
       }
     }
     if (Array.isArray(missingRefs)) {
-      for (const t of missingRefs) issues.push({ path: String(t), code: 'orphan_reference', message: `referenced ${String(t)} row does not exist`, reason: 'orphan_reference' });
+      for (const t of missingRefs)
+        issues.push({
+          path: String(t),
+          code: 'orphan_reference',
+          message: `referenced ${String(t)} row does not exist`,
+          reason: 'orphan_reference',
+        });
     }
     if (issues.length === 0) return { ok: true };
     const reason = issues.reduce((a, b) => (RANK[b.reason] < RANK[a.reason] ? b : a)).reason;

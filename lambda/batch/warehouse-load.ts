@@ -73,10 +73,7 @@ export async function loadWindowTable(deps: LoadDeps, table: WarehouseTableName,
 
 /** The error name the state machine sees for a load that did not finish. */
 export class LoadError extends Error {
-  constructor(
-    name: 'LoadFailed' | 'LoadAborted' | 'LoadTimedOut',
-    message: string,
-  ) {
+  constructor(name: 'LoadFailed' | 'LoadAborted' | 'LoadTimedOut', message: string) {
     super(message);
     this.name = name;
   }

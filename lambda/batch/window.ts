@@ -20,7 +20,10 @@ export const windowSchema = z
   .refine((w) => Date.parse(w.start) % HOUR_MS === 0 && Date.parse(w.end) % HOUR_MS === 0, 'window bounds must be whole UTC hours')
   .refine((w) => Date.parse(w.end) > Date.parse(w.start), { message: 'window end must be after its start', path: ['end'] })
   // Keys, leases and the conform job all use the start hour: a longer window would be read as its first hour only.
-  .refine((w) => Date.parse(w.end) - Date.parse(w.start) === HOUR_MS, { message: 'must be exactly one hour after window.start (one window per hour)', path: ['end'] });
+  .refine((w) => Date.parse(w.end) - Date.parse(w.start) === HOUR_MS, {
+    message: 'must be exactly one hour after window.start (one window per hour)',
+    path: ['end'],
+  });
 
 /** The window an execution scheduled at `scheduledTime` owns: the last full UTC hour before it. */
 export function windowForScheduledTime(scheduledTime: string): BatchWindow {

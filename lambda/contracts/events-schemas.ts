@@ -37,7 +37,9 @@ export const ORDER_STATUSES = ['placed', 'paid'] as const;
 const inRange = (value: string): boolean => value >= MIN_DATE && value < '2031-01-01';
 const rangeMessage = `must be between ${MIN_DATE} and ${MAX_DATE}`;
 
-export const timestampSchema = z.iso.datetime().check(z.refine(inRange, { message: rangeMessage, ...reasonParams('timestamp_out_of_range') }));
+export const timestampSchema = z.iso
+  .datetime()
+  .check(z.refine(inRange, { message: rangeMessage, ...reasonParams('timestamp_out_of_range') }));
 export const dateSchema = z.iso.date().check(z.refine(inRange, { message: rangeMessage, ...reasonParams('timestamp_out_of_range') }));
 
 /** True when `v` has at most two decimals (tolerating binary floating-point noise). */
@@ -46,7 +48,13 @@ export function hasAtMostTwoDecimals(v: number): boolean {
   return Math.abs(cents - Math.round(cents)) < 1e-6;
 }
 const money = (min: number, max: number) =>
-  z.number().check(z.gte(min), z.lte(max), z.refine(hasAtMostTwoDecimals, { message: 'must have at most 2 decimals', ...reasonParams('invalid_money') }));
+  z
+    .number()
+    .check(
+      z.gte(min),
+      z.lte(max),
+      z.refine(hasAtMostTwoDecimals, { message: 'must have at most 2 decimals', ...reasonParams('invalid_money') }),
+    );
 export const amountSchema = money(MIN_AMOUNT, MAX_AMOUNT);
 
 export const ids = {

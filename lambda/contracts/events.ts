@@ -74,7 +74,11 @@ export function createEventContracts(options: EventContractOptions): EventContra
   return {
     validate(value, stream, arrivalMs) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return reject('not_an_object', '', `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`);
+        return reject(
+          'not_an_object',
+          '',
+          `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
+        );
       }
       const record = value as Record<string, unknown>;
       const type = record.event_type;
@@ -84,7 +88,11 @@ export function createEventContracts(options: EventContractOptions): EventContra
       }
       const eventType = entry.eventType;
       if (!entry.versions.includes(record.event_version as number)) {
-        return reject('unsupported_event_version', 'event_version', `unsupported event_version ${JSON.stringify(record.event_version ?? null)} for ${eventType}`);
+        return reject(
+          'unsupported_event_version',
+          'event_version',
+          `unsupported event_version ${JSON.stringify(record.event_version ?? null)} for ${eventType}`,
+        );
       }
       if (entry.stream !== stream) {
         return reject('wrong_stream', 'event_type', `${eventType} belongs on the ${entry.stream} stream, not ${stream}`);
@@ -134,7 +142,11 @@ function reasonOf(issue: z.core.$ZodIssue, input: Record<string, unknown>): Quar
     if (reason) return reason;
   }
   if (issue.code === 'unrecognized_keys') return 'unexpected_field';
-  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
+  if (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    issue.path.length > 0 &&
+    valueAt(input, issue.path) === undefined
+  ) {
     return 'missing_field';
   }
   const last = issue.path[issue.path.length - 1];

@@ -25,7 +25,9 @@ export function tableSpecsArgument(): string {
 /** `--stream_specs`: JSON of the stream table specs plus `eventTypes`. */
 export function streamSpecsArgument(): string {
   return JSON.stringify(
-    Object.fromEntries(Object.entries(STREAM_TABLE_SPECS).map(([name, spec]) => [name, { ...spec, eventTypes: eventTypesOf(name as StreamTableName) }])),
+    Object.fromEntries(
+      Object.entries(STREAM_TABLE_SPECS).map(([name, spec]) => [name, { ...spec, eventTypes: eventTypesOf(name as StreamTableName) }]),
+    ),
   );
 }
 

@@ -11,7 +11,13 @@ import {
   GetStatementResultCommand,
   type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { waitForStatement, type PollOptions, type StatementDescription, type StatementRunner, type StatementStatus } from './warehouse-statements';
+import {
+  waitForStatement,
+  type PollOptions,
+  type StatementDescription,
+  type StatementRunner,
+  type StatementStatus,
+} from './warehouse-statements';
 
 export interface WarehouseTarget {
   readonly workgroupName: string;
@@ -27,7 +33,9 @@ export type DataApiOperation = 'transaction' | 'query' | 'cancel';
  * IAM actions per operation: `onWorkgroup` are scoped to the workgroup, `onOwnStatements` to statements the caller
  * submitted (the Data API offers no resource-level permission for them). Every operation follows its statement.
  */
-export const DATA_API_ACTIONS: Readonly<Record<DataApiOperation | 'follow' | 'iamAuth', { readonly onWorkgroup: readonly string[]; readonly onOwnStatements: readonly string[] }>> = {
+export const DATA_API_ACTIONS: Readonly<
+  Record<DataApiOperation | 'follow' | 'iamAuth', { readonly onWorkgroup: readonly string[]; readonly onOwnStatements: readonly string[] }>
+> = {
   transaction: { onWorkgroup: ['redshift-data:BatchExecuteStatement'], onOwnStatements: [] },
   query: { onWorkgroup: ['redshift-data:ExecuteStatement'], onOwnStatements: ['redshift-data:GetStatementResult'] },
   follow: { onWorkgroup: [], onOwnStatements: ['redshift-data:DescribeStatement'] },
@@ -46,8 +54,11 @@ export class RedshiftDataRunner implements StatementRunner {
   ) {}
 
   async submit(statements: readonly string[], name: string): Promise<string> {
-    if (statements.length === 0 || statements.length > MAX_BATCH) throw new Error(`a batch needs 1–${MAX_BATCH} statements (got ${statements.length})`);
-    const res = await this.client.send(new BatchExecuteStatementCommand({ ...this.base(), Sqls: [...statements], StatementName: name, WithEvent: false }));
+    if (statements.length === 0 || statements.length > MAX_BATCH)
+      throw new Error(`a batch needs 1–${MAX_BATCH} statements (got ${statements.length})`);
+    const res = await this.client.send(
+      new BatchExecuteStatementCommand({ ...this.base(), Sqls: [...statements], StatementName: name, WithEvent: false }),
+    );
     if (!res.Id) throw new Error(`BatchExecuteStatement for ${name} returned no statement id`);
     return res.Id;
   }
@@ -72,10 +83,16 @@ export class RedshiftDataRunner implements StatementRunner {
     if (!out.Id) throw new Error(`ExecuteStatement for ${name} returned no statement id`);
     await waitForStatement(this, out.Id, name, options);
     const result = await this.client.send(new GetStatementResultCommand({ Id: out.Id }));
-    return (result.Records ?? []).map((row) => row.map((f) => (f.isNull ? null : (f.stringValue ?? f.longValue ?? f.doubleValue ?? f.booleanValue ?? null))));
+    return (result.Records ?? []).map((row) =>
+      row.map((f) => (f.isNull ? null : (f.stringValue ?? f.longValue ?? f.doubleValue ?? f.booleanValue ?? null))),
+    );
   }
 
   private base() {
-    return { WorkgroupName: this.target.workgroupName, Database: this.target.database, ...(this.target.secretArn ? { SecretArn: this.target.secretArn } : {}) };
+    return {
+      WorkgroupName: this.target.workgroupName,
+      Database: this.target.database,
+      ...(this.target.secretArn ? { SecretArn: this.target.secretArn } : {}),
+    };
   }
 }

@@ -17,7 +17,10 @@ export interface RuntimeConfigEntry {
   readonly parse: (raw: string | undefined) => unknown;
 }
 
-const batchEntry = (name: BatchHandlerName): RuntimeConfigEntry => ({ variable: BATCH_CONFIG_VARIABLE, parse: (raw) => readBatchConfig(name, raw ?? '') });
+const batchEntry = (name: BatchHandlerName): RuntimeConfigEntry => ({
+  variable: BATCH_CONFIG_VARIABLE,
+  parse: (raw) => readBatchConfig(name, raw ?? ''),
+});
 
 export const RUNTIME_CONFIGS = {
   'batch-control': batchEntry('control'),

@@ -179,7 +179,7 @@ export const STREAM_TABLE_SPECS = {
       col('arrival_time', {
         type: { kind: 'timestamp' },
         nullable: false,
-        description: "When the stream processor received the event (its `_arrival_time`); the version column.",
+        description: 'When the stream processor received the event (its `_arrival_time`); the version column.',
       }),
     ],
   },

@@ -65,4 +65,3 @@ export const setupPropertiesSchema = z.object({
   Database: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,62}$/)),
 });
 export type SetupProperties = z.input<typeof setupPropertiesSchema> & { readonly SqlHash: string };
-

@@ -60,7 +60,12 @@ const RUNNING: ReadonlySet<StatementStatus> = new Set(['SUBMITTED', 'PICKED', 'S
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls a submitted statement to an end state; cancels it when the cap is reached. */
-export async function waitForStatement(runner: StatementRunner, id: string, name: string, options: PollOptions = {}): Promise<StatementOutcome> {
+export async function waitForStatement(
+  runner: StatementRunner,
+  id: string,
+  name: string,
+  options: PollOptions = {},
+): Promise<StatementOutcome> {
   const intervalMs = options.intervalMs ?? 5_000;
   const maxPolls = options.maxPolls ?? 150;
   const sleep = options.sleep ?? defaultSleep;
@@ -76,6 +81,11 @@ export async function waitForStatement(runner: StatementRunner, id: string, name
 }
 
 /** Submits statements as one transaction and waits for them. */
-export async function runStatements(runner: StatementRunner, statements: readonly string[], name: string, options: PollOptions = {}): Promise<StatementOutcome> {
+export async function runStatements(
+  runner: StatementRunner,
+  statements: readonly string[],
+  name: string,
+  options: PollOptions = {},
+): Promise<StatementOutcome> {
   return waitForStatement(runner, await runner.submit(statements, name), name, options);
 }

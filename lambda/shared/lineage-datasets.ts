@@ -85,7 +85,10 @@ export function ingestionLineage(): IngestionLineage {
     for (const event of eventsOf(stream)) {
       const raw = `s3://raw/stream/${event}/`;
       const staged = `s3://staging/stream/${event}/`;
-      nodes.push({ id: raw, layer: 'raw', writtenBy: 'Firehose', columns: [] }, { id: staged, layer: 'staging', writtenBy: 'stream processor', columns: cols });
+      nodes.push(
+        { id: raw, layer: 'raw', writtenBy: 'Firehose', columns: [] },
+        { id: staged, layer: 'staging', writtenBy: 'stream processor', columns: cols },
+      );
       edges.push({ from: source, to: raw, job: 'Firehose' }, { from: source, to: staged, job: 'stream processor' });
       identity(source, staged, cols);
       if (table) {

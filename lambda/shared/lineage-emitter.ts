@@ -85,7 +85,8 @@ export class LineageEmitter {
   /** START, `work`, then COMPLETE or FAIL (with the error's message); `work`'s result or error is passed on unchanged. */
   async around<T>(run: JobRun, work: () => Promise<T>): Promise<T> {
     const runId = randomUUID();
-    const event = (type: RunEventType, error?: string) => runEvent(type, run, { runId, eventTime: this.now(), namespace: this.o.namespace, error });
+    const event = (type: RunEventType, error?: string) =>
+      runEvent(type, run, { runId, eventTime: this.now(), namespace: this.o.namespace, error });
     await this.emit(event('START'));
     let result: T;
     try {
@@ -110,7 +111,10 @@ export class LineageEmitter {
    */
   async observed(job: BatchJob, table: string, runKey: string): Promise<void> {
     const run = this.describe(job, table);
-    if (run) await this.emit(runEvent('COMPLETE', run, { runId: stableRunId(job, table, runKey), eventTime: this.now(), namespace: this.o.namespace }));
+    if (run)
+      await this.emit(
+        runEvent('COMPLETE', run, { runId: stableRunId(job, table, runKey), eventTime: this.now(), namespace: this.o.namespace }),
+      );
   }
 
   private describe(job: BatchJob, table: string): JobRun | undefined {

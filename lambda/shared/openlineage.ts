@@ -67,22 +67,39 @@ function jobName(job: string, outputName: string): string {
  * The run of `edges` (one job writing one output, from one input or several), with the schema facet on every
  * dataset and the column lineage on the output.
  */
-export function jobRunOf(lineage: { readonly nodes: readonly LineageNode[]; readonly columnEdges: readonly ColumnEdge[] }, edges: readonly LineageEdge[], ns: DatasetNamespaces): JobRun {
+export function jobRunOf(
+  lineage: { readonly nodes: readonly LineageNode[]; readonly columnEdges: readonly ColumnEdge[] },
+  edges: readonly LineageEdge[],
+  ns: DatasetNamespaces,
+): JobRun {
   const [{ job, to }] = edges;
-  if (edges.some((e) => e.job !== job || e.to !== to)) throw new Error(`one run writes one output: ${edges.map((e) => `${e.job} → ${e.to}`).join(', ')}`);
+  if (edges.some((e) => e.job !== job || e.to !== to))
+    throw new Error(`one run writes one output: ${edges.map((e) => `${e.job} → ${e.to}`).join(', ')}`);
   const columnsOf = new Map(lineage.nodes.map((n) => [n.id, n.columns]));
-  const schema = (id: string) => ({ _producer: OPENLINEAGE_PRODUCER, _schemaURL: SCHEMA_FACET, fields: (columnsOf.get(id) ?? []).map((name) => ({ name })) });
+  const schema = (id: string) => ({
+    _producer: OPENLINEAGE_PRODUCER,
+    _schemaURL: SCHEMA_FACET,
+    fields: (columnsOf.get(id) ?? []).map((name) => ({ name })),
+  });
   const from = new Set(edges.map((e) => e.from));
   const fields = Object.fromEntries(
     lineage.columnEdges
       .filter((c) => c.to.relation === to && c.from.some((f) => from.has(f.relation)))
-      .map((c) => [c.to.column, { inputFields: c.from.filter((f) => from.has(f.relation)).map((f) => ({ ...datasetOf(f.relation, ns), field: f.column })) }]),
+      .map((c) => [
+        c.to.column,
+        { inputFields: c.from.filter((f) => from.has(f.relation)).map((f) => ({ ...datasetOf(f.relation, ns), field: f.column })) },
+      ]),
   );
   const output = datasetOf(to, ns);
   return {
     job: jobName(job, output.name),
     inputs: [...from].map((id) => ({ ...datasetOf(id, ns), facets: { schema: schema(id) } })),
-    outputs: [{ ...output, facets: { schema: schema(to), columnLineage: { _producer: OPENLINEAGE_PRODUCER, _schemaURL: COLUMN_LINEAGE_FACET, fields } } }],
+    outputs: [
+      {
+        ...output,
+        facets: { schema: schema(to), columnLineage: { _producer: OPENLINEAGE_PRODUCER, _schemaURL: COLUMN_LINEAGE_FACET, fields } },
+      },
+    ],
   };
 }
 
@@ -109,7 +126,10 @@ export interface RunEventOptions {
 
 /** A RunEvent of `run`. START carries the run's datasets too, so a consumer sees them while it runs. */
 export function runEvent(eventType: RunEventType, run: JobRun, o: RunEventOptions): RunEvent {
-  const facets = o.error === undefined ? undefined : { errorMessage: { _producer: OPENLINEAGE_PRODUCER, _schemaURL: ERROR_FACET, message: o.error, programmingLanguage: 'TypeScript' } };
+  const facets =
+    o.error === undefined
+      ? undefined
+      : { errorMessage: { _producer: OPENLINEAGE_PRODUCER, _schemaURL: ERROR_FACET, message: o.error, programmingLanguage: 'TypeScript' } };
   return {
     eventType,
     eventTime: o.eventTime,

@@ -69,8 +69,12 @@ function definedOnly(keys: Record<string, string | undefined>): Record<string, s
  * first invocation, so a bad configuration fails that invocation logged and naming the field. The result is
  * wrapped by `instrument`.
  */
-export function lambdaHandler<D, E, R>(pt: Powertools, edge: () => D, create: (deps: D) => (event: E) => Promise<R>, keys?: InvocationKeys) {
+export function lambdaHandler<D, E, R>(
+  pt: Powertools,
+  edge: () => D,
+  create: (deps: D) => (event: E) => Promise<R>,
+  keys?: InvocationKeys,
+) {
   let live: ((event: E) => Promise<R>) | undefined;
   return instrument(pt, (event: E) => (live ??= create(edge()))(event), keys);
 }
-

@@ -6,7 +6,12 @@ import type { AlertEntry } from './alert-outbox';
 const MAX_EXAMPLES = 10;
 
 /** One SNS message: counts by type, every entry's sequence number by type, a few examples and the ledger's key. */
-export function alertMessage(environment: string, stream: string, ledgerKey: string, entries: readonly AlertEntry[]): { subject: string; message: string } {
+export function alertMessage(
+  environment: string,
+  stream: string,
+  ledgerKey: string,
+  entries: readonly AlertEntry[],
+): { subject: string; message: string } {
   const byType: Partial<Record<AnomalyType, number>> = {};
   const sequenceNumbers: Partial<Record<AnomalyType, string[]>> = {};
   for (const e of entries) {
@@ -19,7 +24,15 @@ export function alertMessage(environment: string, stream: string, ledgerKey: str
     shard_id: entries[0]?.shard_id,
     anomalies: entries.length,
     by_type: byType,
-    examples: entries.slice(0, MAX_EXAMPLES).map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({ anomaly_type, event_id, score, threshold, sequence_number })),
+    examples: entries
+      .slice(0, MAX_EXAMPLES)
+      .map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({
+        anomaly_type,
+        event_id,
+        score,
+        threshold,
+        sequence_number,
+      })),
     sequence_numbers: sequenceNumbers,
     ledger: ledgerKey,
   };

@@ -139,12 +139,22 @@ export class AlertOutbox {
       const now = this.now();
       let chunk: AlertEntry[] = [];
       let stream = '';
-      state = await this.update(name, '', (l) => {
-        stream = l.stream;
-        chunk = l.pending.filter((e) => !((e.claimed_until ?? 0) > now)).slice(0, MAX_ENTRIES_PER_MESSAGE).map(unclaimed);
-        const ids = new Set(chunk.map(entryId));
-        return chunk.length ? { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? { ...e, claimed_until: now + this.leaseMs } : e)) } : undefined;
-      }, state);
+      state = await this.update(
+        name,
+        '',
+        (l) => {
+          stream = l.stream;
+          chunk = l.pending
+            .filter((e) => !((e.claimed_until ?? 0) > now))
+            .slice(0, MAX_ENTRIES_PER_MESSAGE)
+            .map(unclaimed);
+          const ids = new Set(chunk.map(entryId));
+          return chunk.length
+            ? { ...l, pending: l.pending.map((e) => (ids.has(entryId(e)) ? { ...e, claimed_until: now + this.leaseMs } : e)) }
+            : undefined;
+        },
+        state,
+      );
       if (chunk.length === 0) break;
       const ids = new Set(chunk.map(entryId));
       if (!(await this.publish(stream, name, chunk))) {
@@ -160,7 +170,12 @@ export class AlertOutbox {
         );
         return { sent, deferred, failures: 1 };
       }
-      state = await this.update(name, stream, (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }), state);
+      state = await this.update(
+        name,
+        stream,
+        (l) => ({ ...l, sent: [...l.sent, ...ids], pending: l.pending.filter((e) => !ids.has(entryId(e))) }),
+        state,
+      );
       sent += chunk.length;
     }
     await this.clearMarker(name);
@@ -212,7 +227,9 @@ export class AlertOutbox {
     for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts++) {
       if (!state) {
         const doc = await this.store.read(key);
-        state = doc ? { ledger: JSON.parse(doc.body) as Ledger, version: doc.version } : { ledger: { stream, sent: [], pending: [] }, version: undefined };
+        state = doc
+          ? { ledger: JSON.parse(doc.body) as Ledger, version: doc.version }
+          : { ledger: { stream, sent: [], pending: [] }, version: undefined };
       }
       const next = change(state.ledger);
       if (!next) return state;

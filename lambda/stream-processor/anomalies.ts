@@ -41,8 +41,10 @@ export function detectAnomalies(observations: readonly Observation[], cfg: Anoma
   const findings: Finding[] = [];
   for (const o of observations) {
     const ahead = o.occurredMs - o.arrivalMs;
-    if (ahead > cfg.maxClockSkewSeconds * 1000) findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
-    else if (-ahead > cfg.maxLatenessSeconds * 1000) findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
+    if (ahead > cfg.maxClockSkewSeconds * 1000)
+      findings.push({ index: o.index, type: 'clock_skew', score: round2(ahead / 1000), threshold: cfg.maxClockSkewSeconds });
+    else if (-ahead > cfg.maxLatenessSeconds * 1000)
+      findings.push({ index: o.index, type: 'late_arrival', score: round2(-ahead / 1000), threshold: cfg.maxLatenessSeconds });
   }
 
   const orders = observations.filter((o): o is Order => o.eventType === 'order_placed' && o.amount !== undefined);

@@ -55,7 +55,12 @@ export async function writeObjects(objects: readonly PlannedObject[], lake: Stre
  * delete when none remain. Objects whose write was reported failed are included: S3 may have stored a PUT whose
  * response was lost (an ambiguous failure).
  */
-export async function rollBackFrom(objects: readonly PlannedObject[], failedFrom: number, lake: StreamLake, concurrency: number): Promise<{ failures: number; errors: string[] }> {
+export async function rollBackFrom(
+  objects: readonly PlannedObject[],
+  failedFrom: number,
+  lake: StreamLake,
+  concurrency: number,
+): Promise<{ failures: number; errors: string[] }> {
   const touched = objects.filter((o) => o.indexes[o.indexes.length - 1] >= failedFrom);
   const results = await settleAll(touched, concurrency, (o) => {
     let keep = 0;

@@ -6,7 +6,11 @@ export type Decoded =
   | { readonly ok: true; readonly value: unknown; /** The decoded text. */ readonly text: string }
   | { readonly ok: false; readonly reason: 'invalid_encoding' | 'invalid_json'; readonly issues: readonly ContractIssue[] };
 
-const NOT_UTF8: Decoded = { ok: false, reason: 'invalid_encoding', issues: [{ path: '', code: 'invalid_encoding', message: 'record data is not valid UTF-8' }] };
+const NOT_UTF8: Decoded = {
+  ok: false,
+  reason: 'invalid_encoding',
+  issues: [{ path: '', code: 'invalid_encoding', message: 'record data is not valid UTF-8' }],
+};
 
 export function decodeRecord(base64: string): Decoded {
   const text = decodeText(base64);
@@ -14,7 +18,11 @@ export function decodeRecord(base64: string): Decoded {
   try {
     return { ok: true, value: JSON.parse(text), text };
   } catch (err) {
-    return { ok: false, reason: 'invalid_json', issues: [{ path: '', code: 'invalid_json', message: (err as Error).message.slice(0, 200) }] };
+    return {
+      ok: false,
+      reason: 'invalid_json',
+      issues: [{ path: '', code: 'invalid_json', message: (err as Error).message.slice(0, 200) }],
+    };
   }
 }
 

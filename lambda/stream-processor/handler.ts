@@ -73,12 +73,19 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
     if (failedFrom !== undefined) {
       const rollback = await rollBackFrom(objects, failedFrom, deps.lake, concurrency);
       compensationFailures = rollback.failures;
-      for (const e of rollback.errors) deps.logger.error('rollback failed: records after the failure may be duplicated on redelivery', { stream, error: e });
+      for (const e of rollback.errors)
+        deps.logger.error('rollback failed: records after the failure may be duplicated on redelivery', { stream, error: e });
     }
 
     const committed = failedFrom === undefined ? outcome.findings : outcome.findings.filter((f) => f.index < failedFrom);
-    const alerts = await announce(committed.map((f) => alertEntryOf(outcome, f)), stream);
-    const redeliverFrom = Math.min(failedFrom ?? Infinity, alerts.unrecordedFrom === undefined ? Infinity : committed[alerts.unrecordedFrom].index);
+    const alerts = await announce(
+      committed.map((f) => alertEntryOf(outcome, f)),
+      stream,
+    );
+    const redeliverFrom = Math.min(
+      failedFrom ?? Infinity,
+      alerts.unrecordedFrom === undefined ? Infinity : committed[alerts.unrecordedFrom].index,
+    );
     const sweep = await sweepIfDue(alerts.ledgers);
 
     const report: BatchReport = {
@@ -102,7 +109,10 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
     try {
       ledgers = await outbox.enqueue(stream, entries);
     } catch (err) {
-      deps.logger.error('alert outbox not writable: records from the first anomaly are redelivered (their data is committed)', { stream, error: String(err) });
+      deps.logger.error('alert outbox not writable: records from the first anomaly are redelivered (their data is committed)', {
+        stream,
+        error: String(err),
+      });
       result.unrecordedFrom = 0;
       return result;
     }
@@ -117,7 +127,8 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
         deps.logger.warn('anomaly alert left pending in the outbox', { stream, ledger: name, error: String(err) });
       }
     }
-    if (result.failures) deps.logger.warn('anomaly summary not published; entries stay pending in the alert outbox', { stream, deferred: result.deferred });
+    if (result.failures)
+      deps.logger.warn('anomaly summary not published; entries stay pending in the alert outbox', { stream, deferred: result.deferred });
     return result;
   }
 
@@ -139,13 +150,22 @@ export function createStreamHandler(deps: StreamHandlerDeps): StreamHandler {
 function alertEntryOf(outcome: BatchOutcome, f: BatchOutcome['findings'][number]): AlertEntry & { arrivalMs: number } {
   const r = outcome.records[f.index];
   const eventId = validRecordAt(outcome.valid, f.index)?.eventId ?? '';
-  return { anomaly_type: f.type, event_id: eventId, shard_id: r.shardId, sequence_number: r.sequenceNumber, score: f.score, threshold: f.threshold, arrivalMs: r.arrivalMs };
+  return {
+    anomaly_type: f.type,
+    event_id: eventId,
+    shard_id: r.shardId,
+    sequence_number: r.sequenceNumber,
+    score: f.score,
+    threshold: f.threshold,
+    arrivalMs: r.arrivalMs,
+  };
 }
 /** `arn:aws:kinesis:<region>:<account>:stream/<name>` → the logical stream configured for `<name>`. */
 export function resolveStream(arn: string, streams: Readonly<Record<string, StreamName>>): StreamName {
   const name = arn.slice(arn.indexOf(':stream/') + ':stream/'.length);
   const stream = Object.prototype.hasOwnProperty.call(streams, name) ? streams[name] : undefined;
-  if (!arn.includes(':stream/') || !stream) throw new Error(`event source ${arn} is not a configured stream (${Object.keys(streams).join(', ')})`);
+  if (!arn.includes(':stream/') || !stream)
+    throw new Error(`event source ${arn} is not a configured stream (${Object.keys(streams).join(', ')})`);
   return stream;
 }
 
@@ -172,7 +192,13 @@ function toInputs(records: readonly KinesisStreamRecord[]): StreamRecordInput[] 
 }
 
 /** Counts only what was committed: redelivered records are counted when they are processed again. */
-function reportOf(outcome: BatchOutcome, failedFrom: number | undefined, compensationFailures: number, processingMs: number, nowMs: number) {
+function reportOf(
+  outcome: BatchOutcome,
+  failedFrom: number | undefined,
+  compensationFailures: number,
+  processingMs: number,
+  nowMs: number,
+) {
   const limit = failedFrom ?? outcome.records.length;
   const quarantinedByReason: Record<string, number> = {};
   const anomaliesByType: Record<string, number> = {};

@@ -22,8 +22,10 @@ export class PowertoolsMetricsSink implements MetricsSink {
     m.addMetric(STREAM_METRICS.alertsDeferred, MetricUnit.Count, r.alertsDeferred);
     if (r.alertOutboxDepth !== undefined) m.addMetric(STREAM_METRICS.alertOutboxDepth, MetricUnit.Count, r.alertOutboxDepth);
     m.publishStoredMetrics();
-    for (const [reason, n] of Object.entries(r.quarantinedByReason)) this.single('Reason', reason, STREAM_METRICS.quarantinedByReason, r.stream, n);
-    for (const [type, n] of Object.entries(r.anomaliesByType)) this.single('AnomalyType', type, STREAM_METRICS.anomaliesByType, r.stream, n);
+    for (const [reason, n] of Object.entries(r.quarantinedByReason))
+      this.single('Reason', reason, STREAM_METRICS.quarantinedByReason, r.stream, n);
+    for (const [type, n] of Object.entries(r.anomaliesByType))
+      this.single('AnomalyType', type, STREAM_METRICS.anomaliesByType, r.stream, n);
   }
 
   private single(dimension: string, value: string, name: string, stream: string, n: number): void {

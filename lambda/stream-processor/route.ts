@@ -101,7 +101,10 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
     for (const g of groups.list) {
       const first = records[g.indexes[0]].sequenceNumber;
       const last = records[g.indexes[g.indexes.length - 1]].sequenceNumber;
-      const key = objectKey({ source, entity: entityOf(g), reason: g.reason, time: new Date(g.hourMs) }, `${g.shardId}-${first}-${last}.ndjson`);
+      const key = objectKey(
+        { source, entity: entityOf(g), reason: g.reason, time: new Date(g.hourMs) },
+        `${g.shardId}-${first}-${last}.ndjson`,
+      );
       const { lines, indexes } = g;
       objects.push({ zone, kind, key, indexes, body: (count = lines.length) => bodyOf(lines.slice(0, count)) });
     }
@@ -114,7 +117,15 @@ export function planObjects(outcome: BatchOutcome): PlannedObject[] {
 
 /** One quarantine NDJSON line: the reason, its issues and the record as received, with its stream position. */
 export function quarantineLine(reason: string, issues: readonly ContractIssue[], r: StreamRecordInput, stream: string): string {
-  return JSON.stringify({ reason, issues, raw_base64: r.data, shard_id: r.shardId, sequence_number: r.sequenceNumber, arrival_time: isoTime(r.arrivalMs), stream });
+  return JSON.stringify({
+    reason,
+    issues,
+    raw_base64: r.data,
+    shard_id: r.shardId,
+    sequence_number: r.sequenceNumber,
+    arrival_time: isoTime(r.arrivalMs),
+    stream,
+  });
 }
 
 /**

@@ -29,7 +29,9 @@ export class S3DocumentStore implements DocumentStore {
   public async write(key: string, body: string, expected: string | undefined): Promise<string | false> {
     const condition = expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected };
     try {
-      const out = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ...condition }));
+      const out = await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ...condition }),
+      );
       return out.ETag ?? '';
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

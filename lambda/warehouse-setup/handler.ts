@@ -6,7 +6,14 @@ import { SERVICES } from '../contracts/metrics';
 import { RedshiftDataRunner, type WarehouseTarget } from '../contracts/redshift-data';
 import { runStatements, type PollOptions } from '../contracts/warehouse-statements';
 import { lambdaHandler, powertools } from '../shared/powertools';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, objectStatements, rolesQuery, setupPropertiesSchema } from '../contracts/warehouse-roles';
+import {
+  ANALYSTS_ROLE,
+  createRoleStatements,
+  grantStatements,
+  objectStatements,
+  rolesQuery,
+  setupPropertiesSchema,
+} from '../contracts/warehouse-roles';
 
 /**
  * Custom resource (CDK Provider framework `onEvent`): on Create and Update, creates the warehouse schemas, the
@@ -73,4 +80,6 @@ function awsDeps(): SetupDeps {
   };
 }
 
-export const handler = lambdaHandler(pt, awsDeps, createHandler, (event) => ({ requestType: (event as Partial<CloudFormationCustomResourceEvent>).RequestType }));
+export const handler = lambdaHandler(pt, awsDeps, createHandler, (event) => ({
+  requestType: (event as Partial<CloudFormationCustomResourceEvent>).RequestType,
+}));

@@ -149,9 +149,7 @@ function mergeIntoBronze(spec: TableSpec, latest: string): string[] {
       `    OR (s.${v} = ${target}.${v} AND ${rowFingerprint(spec, 's')} > ${rowFingerprint(spec, target)}))`,
     ].join('\n'),
   );
-  const olderParent = derived
-    ? `\n  AND NOT EXISTS (SELECT 1 FROM ${bronze} p WHERE ${on('p', 's', group)} AND p.${v} > s.${v})`
-    : '';
+  const olderParent = derived ? `\n  AND NOT EXISTS (SELECT 1 FROM ${bronze} p WHERE ${on('p', 's', group)} AND p.${v} > s.${v})` : '';
   statements.push(
     [
       `INSERT INTO ${bronze} (${cols.join(', ')})`,

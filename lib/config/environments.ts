@@ -32,7 +32,14 @@ const shared = {
     maxClockSkewSeconds: 60,
     maxLatenessSeconds: 3_600,
   },
-  quality: { completeness: 0.95, uniqueness: 0.99, validity: 0.9, referentialIntegrity: 0.95, minRowsPerWindow: 0, maxRowsPerWindow: 5_000_000 },
+  quality: {
+    completeness: 0.95,
+    uniqueness: 0.99,
+    validity: 0.9,
+    referentialIntegrity: 0.95,
+    minRowsPerWindow: 0,
+    maxRowsPerWindow: 5_000_000,
+  },
   schedule: { expression: 'cron(5 * * * ? *)', extractOverlapMinutes: 10, freshnessSlaMinutes: 90 },
 } as const;
 
@@ -72,7 +79,10 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       vpcCidr: '10.40.0.0/20',
       snapshotRetentionDays: 3,
     },
-    cost: { monthlyBudgetUsd: 400, load: { eventsPerDay: 200_000, avgEventBytes: 700, oltpRowsPerDay: 50_000, analystQueryHoursPerDay: 0.5 } },
+    cost: {
+      monthlyBudgetUsd: 400,
+      load: { eventsPerDay: 200_000, avgEventBytes: 700, oltpRowsPerDay: 50_000, analystQueryHoursPerDay: 0.5 },
+    },
     // The shop's RDS database in its own VPC (same account and region), reached through a peering connection.
     oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-0000000000000de01'), cidr: '10.30.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: false },
@@ -113,7 +123,10 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentConfigInput> = {
       vpcCidr: '10.41.0.0/20',
       snapshotRetentionDays: 7,
     },
-    cost: { monthlyBudgetUsd: 1_000, load: { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 300_000, analystQueryHoursPerDay: 1 } },
+    cost: {
+      monthlyBudgetUsd: 1_000,
+      load: { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 300_000, analystQueryHoursPerDay: 1 },
+    },
     oltp: { network: { mode: 'vpc-peering', peerVpcId: placeholder('vpc-00000000000005a01'), cidr: '10.31.0.0/16' }, tls: { ca: 'rds' } },
     schedule: { ...shared.schedule, enabled: true },
   },

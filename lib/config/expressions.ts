@@ -45,8 +45,14 @@ function cronElementProblem(element: string, field: CronField): string | undefin
   }
   if (field.name === 'day-of-week') {
     const nth = /^([^#]+)#(\d+)$/.exec(element);
-    if (nth) return cronValue(nth[1], field) === undefined ? bad : Number(nth[2]) >= 1 && Number(nth[2]) <= 5 ? undefined : `day-of-week "${element}": the occurrence after # must be 1–5`;
-    if (element === 'L' || /^.+L$/.test(element)) return element === 'L' || cronValue(element.slice(0, -1), field) !== undefined ? undefined : bad;
+    if (nth)
+      return cronValue(nth[1], field) === undefined
+        ? bad
+        : Number(nth[2]) >= 1 && Number(nth[2]) <= 5
+          ? undefined
+          : `day-of-week "${element}": the occurrence after # must be 1–5`;
+    if (element === 'L' || /^.+L$/.test(element))
+      return element === 'L' || cronValue(element.slice(0, -1), field) !== undefined ? undefined : bad;
   }
   const [range, step, ...extra] = element.split('/');
   if (extra.length) return bad;
@@ -103,7 +109,13 @@ function atProblem(body: string): string | undefined {
   if (!m) return 'at() needs a time yyyy-mm-ddThh:mm:ss';
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  const same = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  const same =
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s;
   return same ? undefined : `at(${body}) is not a real date and time`;
 }
 
@@ -129,7 +141,8 @@ export function vpcCidrProblem(cidr: string, maxPrefix: number = VPC_PREFIX.max)
   const bad = octets.find((o) => o > 255);
   if (bad !== undefined) return `octet ${bad} is not in 0–255`;
   const prefix = Number(m[5]);
-  if (prefix < VPC_PREFIX.min || prefix > VPC_PREFIX.max) return `prefix /${prefix} must be between /${VPC_PREFIX.min} and /${VPC_PREFIX.max} (VPC limits)`;
+  if (prefix < VPC_PREFIX.min || prefix > VPC_PREFIX.max)
+    return `prefix /${prefix} must be between /${VPC_PREFIX.min} and /${VPC_PREFIX.max} (VPC limits)`;
   if (prefix > maxPrefix) return `prefix /${prefix} is too small: the subnets need /${maxPrefix} or larger`;
   const address = octets.reduce((a, o) => a * 256 + o, 0);
   const size = 2 ** (32 - prefix);

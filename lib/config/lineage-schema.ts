@@ -14,8 +14,10 @@ export function endpointUrlProblem(value: string): string | undefined {
   } catch {
     return 'must be an absolute URL such as https://marquez.internal.example:5000';
   }
-  if (url.protocol !== 'https:') return `must use https (got ${url.protocol.replace(/:$/, '')}): the API key and the lineage travel over it`;
-  if (url.username || url.password) return 'must not carry credentials: put the API key in a Secrets Manager secret (lineage.endpoint.apiKeySecret)';
+  if (url.protocol !== 'https:')
+    return `must use https (got ${url.protocol.replace(/:$/, '')}): the API key and the lineage travel over it`;
+  if (url.username || url.password)
+    return 'must not carry credentials: put the API key in a Secrets Manager secret (lineage.endpoint.apiKeySecret)';
   if (url.search || url.hash) return 'must not have a query or fragment: give the base URL, the path goes in lineage.endpoint.path';
   return undefined;
 }
@@ -29,9 +31,14 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
  * it never lands in a template or a repository.
  */
 export function secretReferenceProblem(value: string): string | undefined {
-  if (value.startsWith('arn:')) return SECRET_ARN.test(value) ? undefined : 'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)';
+  if (value.startsWith('arn:'))
+    return SECRET_ARN.test(value)
+      ? undefined
+      : 'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)';
   if (!SECRET_NAME.test(value)) return 'must be a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN';
-  const token = /^(sk|pk|ghp|gho|xox[abp]|eyJ)[-_A-Za-z0-9]/.test(value) || value.split(/[/_.@-]/).some((w) => w.length >= 20 && /\d/.test(w) && /[A-Za-z]/.test(w));
+  const token =
+    /^(sk|pk|ghp|gho|xox[abp]|eyJ)[-_A-Za-z0-9]/.test(value) ||
+    value.split(/[/_.@-]/).some((w) => w.length >= 20 && /\d/.test(w) && /[A-Za-z]/.test(w));
   return token ? 'looks like a literal API key: store the key in Secrets Manager and give the secret name or ARN here' : undefined;
 }
 
@@ -71,7 +78,10 @@ export const lineageSchema = z
          */
         cidr: z
           .string()
-          .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 10.40.0.0/20')
+          .regex(
+            /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/,
+            'must be an IPv4 CIDR such as 10.40.0.0/20',
+          )
           .refine((c) => Number(c.split('/')[1]) >= 8, 'must be /8 or narrower: egress goes to the endpoint network only')
           .optional(),
         /**
@@ -82,7 +92,12 @@ export const lineageSchema = z
       })
       .optional(),
     /** Longest one emission may take before it is abandoned (logged and counted, the batch goes on). @default 2000 */
-    timeoutMs: z.number().int().min(100, 'must be ≥ 100 ms').max(5_000, 'must be ≤ 5000 ms: lineage never holds the batch up').default(2_000),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100, 'must be ≥ 100 ms')
+      .max(5_000, 'must be ≤ 5000 ms: lineage never holds the batch up')
+      .default(2_000),
   })
   .default({ timeoutMs: 2_000 });
 

@@ -13,7 +13,10 @@ const ipv4Cidr = z
   .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(\d|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 10.20.0.0/16');
 
 /** A routed (private) destination: a real network, never the whole internet. */
-const routedCidr = ipv4Cidr.refine((c) => Number(c.split('/')[1]) >= 8, 'must be /8 or narrower: routes and egress go to the OLTP network only');
+const routedCidr = ipv4Cidr.refine(
+  (c) => Number(c.split('/')[1]) >= 8,
+  'must be /8 or narrower: routes and egress go to the OLTP network only',
+);
 
 const network = z.discriminatedUnion('mode', [
   z.strictObject({
@@ -30,11 +33,20 @@ const network = z.discriminatedUnion('mode', [
     /** CIDR of the peer VPC (or of the database subnets in it), routed through the peering connection. */
     cidr: routedCidr,
     /** @default - this environment's account */
-    peerOwnerId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    peerOwnerId: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
     /** @default - this environment's region */
-    peerRegion: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+    peerRegion: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1')
+      .optional(),
     /** Role in the peer account that accepts the peering (required when the peer account is another account). */
-    peerRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+    peerRoleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+      .optional(),
   }),
   z.strictObject({
     /** Private subnets with a NAT gateway for a database with a public endpoint. */
@@ -74,9 +86,19 @@ export const oltpSchema = z
         /** Give up connecting (network path down, wrong host) after this long. */
         connectSeconds: z.number().int().min(1, 'must be ≥ 1 second').max(60, 'must be ≤ 60 seconds').default(10),
         /** Server-side `statement_timeout` of every extract statement. */
-        statementSeconds: z.number().int().min(1, 'must be ≥ 1 second').max(840, 'must be ≤ 840 seconds (the extract Lambda runs 15 minutes)').default(600),
+        statementSeconds: z
+          .number()
+          .int()
+          .min(1, 'must be ≥ 1 second')
+          .max(840, 'must be ≤ 840 seconds (the extract Lambda runs 15 minutes)')
+          .default(600),
         /** Client-side limit on one query round trip (covers a server that stops answering). */
-        querySeconds: z.number().int().min(1, 'must be ≥ 1 second').max(870, 'must be ≤ 870 seconds (the extract Lambda runs 15 minutes)').default(660),
+        querySeconds: z
+          .number()
+          .int()
+          .min(1, 'must be ≥ 1 second')
+          .max(870, 'must be ≤ 870 seconds (the extract Lambda runs 15 minutes)')
+          .default(660),
       })
       .default({ connectSeconds: 10, statementSeconds: 600, querySeconds: 660 })
       .refine((t) => t.querySeconds >= t.statementSeconds, { message: 'must be ≥ statementSeconds', path: ['querySeconds'] }),

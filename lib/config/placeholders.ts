@@ -35,7 +35,8 @@ function visit(value: unknown, path: string[], out: PlaceholderField[]): void {
   if (typeof value === 'string') {
     const host = hostOf(value);
     if (marked.has(value)) out.push({ path: path.join('.'), value, reason: 'is an example value (placeholder)' });
-    else if (host && RESERVED_DOMAIN.test(host)) out.push({ path: path.join('.'), value, reason: `uses the reserved example domain ${host}` });
+    else if (host && RESERVED_DOMAIN.test(host))
+      out.push({ path: path.join('.'), value, reason: `uses the reserved example domain ${host}` });
     return;
   }
   if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)], out));
@@ -46,7 +47,10 @@ function visit(value: unknown, path: string[], out: PlaceholderField[]): void {
  * Every field of a config that still holds an example value, plus settings that would leave a deployed
  * environment unattended (a staging or prod critical topic with no subscriber pages nobody).
  */
-export function findPlaceholders(config: { readonly name: string; readonly alarms: { readonly criticalEmails: readonly string[] } }): PlaceholderField[] {
+export function findPlaceholders(config: {
+  readonly name: string;
+  readonly alarms: { readonly criticalEmails: readonly string[] };
+}): PlaceholderField[] {
   const out: PlaceholderField[] = [];
   visit(config, [], out);
   if (config.name !== 'dev' && config.alarms.criticalEmails.length === 0) {

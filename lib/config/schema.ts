@@ -59,9 +59,7 @@ export const environmentConfigSchema = z
       .optional(),
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1'),
     /** Prefix of every physical name (buckets, streams, topics…). */
-    prefix: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3–16 chars of lower-case letters, digits and hyphens'),
+    prefix: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3–16 chars of lower-case letters, digits and hyphens'),
     tags: z.strictObject({
       project: z.string().min(1, 'must not be empty'),
       owner: z.string().min(1, 'must not be empty'),
@@ -70,11 +68,9 @@ export const environmentConfigSchema = z
     /** Base URL under which `docs/runbooks/<name>.md` is browsable; alarm descriptions link here. */
     runbookBaseUrl: z.url('must be a URL').refine((u) => u.endsWith('/'), 'must end with "/"'),
     /** CloudWatch Logs retention for every log group the platform creates. Never infinite. */
-    logRetentionDays: z
-      .number()
-      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
-      }),
+    logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    }),
     lake: lakeRetentionSchema,
     /** CloudFormation termination protection on every stack of the environment (required for prod). */
     terminationProtection: z.boolean(),
@@ -108,7 +104,10 @@ export const environmentConfigSchema = z
       firehoseBufferSeconds: z.number().int().min(0, 'must be ≥ 0').max(900, 'must be ≤ 900 seconds'),
       firehoseBufferMiB: z.number().int().min(64, 'must be ≥ 64 MiB with dynamic partitioning').max(128, 'must be ≤ 128 MiB'),
       /** ISO-4217 currencies an order may carry. */
-      currencies: z.array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')).min(1, 'must list at least one currency').readonly(),
+      currencies: z
+        .array(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code'))
+        .min(1, 'must list at least one currency')
+        .readonly(),
     }),
     anomaly: z.strictObject({
       /** Any transaction above this amount is an anomaly (default 10,000). */
@@ -193,21 +192,31 @@ export const environmentConfigSchema = z
       });
     }
     if (c.name === 'prod' && !c.terminationProtection) {
-      ctx.addIssue({ code: 'custom', path: ['terminationProtection'], message: 'must be true for prod (its stacks hold data that cannot be rebuilt)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terminationProtection'],
+        message: 'must be true for prod (its stacks hold data that cannot be rebuilt)',
+      });
     }
     if (c.warehouse.maxCapacityRpu < c.warehouse.baseCapacityRpu) {
       ctx.addIssue({ code: 'custom', path: ['warehouse', 'maxCapacityRpu'], message: 'must be ≥ baseCapacityRpu' });
     }
     const azs = c.warehouse.availabilityZones ?? [];
     azs.forEach((az, i) => {
-      if (!az.startsWith(c.region)) ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: `must be in the region ${c.region}` });
-      if (azs.indexOf(az) !== i) ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: 'must not repeat an availability zone' });
+      if (!az.startsWith(c.region))
+        ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: `must be in the region ${c.region}` });
+      if (azs.indexOf(az) !== i)
+        ctx.addIssue({ code: 'custom', path: ['warehouse', 'availabilityZones', i], message: 'must not repeat an availability zone' });
     });
     if (c.quality.maxRowsPerWindow <= c.quality.minRowsPerWindow) {
       ctx.addIssue({ code: 'custom', path: ['quality', 'maxRowsPerWindow'], message: 'must be greater than minRowsPerWindow' });
     }
     if (c.cost.anomalyAlertUsd !== undefined && c.alarms.warningEmails.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['cost', 'anomalyAlertUsd'], message: 'needs at least one alarms.warningEmails address to notify' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cost', 'anomalyAlertUsd'],
+        message: 'needs at least one alarms.warningEmails address to notify',
+      });
     }
     if (c.anomaly.highAmount <= c.anomaly.highValueAmount) {
       ctx.addIssue({ code: 'custom', path: ['anomaly', 'highAmount'], message: 'must be greater than highValueAmount' });

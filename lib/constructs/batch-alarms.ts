@@ -83,7 +83,13 @@ export class BatchAlarms extends Monitoring {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const batchMetric = (metricName: BatchMetricName, statistic: string, period: Duration) =>
-      new cloudwatch.Metric({ namespace: BATCH_METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICES.batchControl }, statistic, period });
+      new cloudwatch.Metric({
+        namespace: BATCH_METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICES.batchControl },
+        statistic,
+        period,
+      });
     if (props.scheduleEnabled) {
       this.addAlarm('FreshnessSla', {
         runbook: 'batch-freshness-sla',
@@ -101,8 +107,16 @@ export class BatchAlarms extends Monitoring {
       period: Duration.hours(1),
     });
     this.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Batch executions', left: [sm.metricSucceeded(fiveMin), sm.metricFailed(fiveMin), sm.metricTimedOut(fiveMin)], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Gold freshness (minutes after window end)', left: [batchMetric('DataFreshnessMinutes', 'Maximum', Duration.hours(1))], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Batch executions',
+        left: [sm.metricSucceeded(fiveMin), sm.metricFailed(fiveMin), sm.metricTimedOut(fiveMin)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Gold freshness (minutes after window end)',
+        left: [batchMetric('DataFreshnessMinutes', 'Maximum', Duration.hours(1))],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({ title: 'Quality score by dataset', left: [quality], width: 8 }),
     );
   }

@@ -20,7 +20,13 @@ export class BatchControlFunction extends BatchFunction<'control'> {
       description: 'Batch control: plan the window, leases, publish metrics',
       config: { lockTable: leases.tableName, lockTtlSeconds: LEASE_TTL_SECONDS },
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'Leases', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], resources: [leases.tableArn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'Leases',
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+        resources: [leases.tableArn],
+      }),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LeaseTableKey',

@@ -98,7 +98,8 @@ export class BatchDbtTask extends Construct {
     if (props.runResults) this.allowRunResults(props.runResults.bucket, props.runResults.key);
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The environment holds only non-secret settings (dbt target, workgroup, host, database, region); credentials are IAM temporary credentials.',
+      reason:
+        'The environment holds only non-secret settings (dbt target, workgroup, host, database, region); credentials are IAM temporary credentials.',
     });
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -47,7 +47,9 @@ export class BatchExtractFunction extends BatchFunction<'extract'> {
       bundledFiles: settings.bundledFiles,
     });
     grantLakeObjects(this.role, lake.zones, lake.key, [{ zone: 'raw', prefixes: ['oltp/'], actions: ['put', 'delete'] }]);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OltpSecret', actions: ['secretsmanager:GetSecretValue'], resources: [oltpSecret.secretArn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'OltpSecret', actions: ['secretsmanager:GetSecretValue'], resources: [oltpSecret.secretArn] }),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'OltpSecretKey',

@@ -10,8 +10,10 @@ import { PlatformFunction, type PlatformFunctionProps } from './platform-functio
 /** Folder of the batch Lambda handlers. */
 export const BATCH_HANDLER_DIR = path.resolve(__dirname, '..', '..', 'lambda', 'batch', 'handlers');
 
-export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerName>
-  extends Omit<PlatformFunctionProps, 'entry' | 'logsKey' | 'environmentKey' | 'runtimeConfig' | 'externalModules' | 'childIds'> {
+export interface BatchFunctionProps<H extends BatchHandlerName = BatchHandlerName> extends Omit<
+  PlatformFunctionProps,
+  'entry' | 'logsKey' | 'environmentKey' | 'runtimeConfig' | 'externalModules' | 'childIds'
+> {
   /** Handler file name in `lambda/batch/handlers/` without extension, e.g. `extract`. */
   readonly handler: H;
   /** The handler's `BATCH_CONFIG`, typed by the schema it parses at start (lambda/contracts/batch-config.ts). */

@@ -35,12 +35,19 @@ export class BatchLoadFunction extends BatchFunction<'load'> {
         lineage,
       },
       timeout: Duration.minutes(15),
-      unscopedReasons: ['redshift-data:DescribeStatement/CancelStatement on statements this role submitted (condition redshift-data:statement-owner-iam-userid)'],
+      unscopedReasons: [
+        'redshift-data:DescribeStatement/CancelStatement on statements this role submitted (condition redshift-data:statement-owner-iam-userid)',
+      ],
     });
     // Database roles for IAM identities (granted by the warehouse setup through this principal tag).
     Tags.of(this.role).add('RedshiftDbRoles', warehouse.loaderDbRole);
     grantLakeObjects(this.role, lake.zones, lake.key, [{ zone: 'staging', prefixes: ['manifests/'], actions: ['get'] }]);
-    const statements = { operations: ['transaction', 'cancel'], iamAuth: true, sids: { submit: 'SubmitLoads', follow: 'OwnStatements' } } as const;
-    for (const statement of dataApiPolicyStatements({ workgroupArn: warehouse.workgroupArn, ...statements })) this.role.addToPrincipalPolicy(statement);
+    const statements = {
+      operations: ['transaction', 'cancel'],
+      iamAuth: true,
+      sids: { submit: 'SubmitLoads', follow: 'OwnStatements' },
+    } as const;
+    for (const statement of dataApiPolicyStatements({ workgroupArn: warehouse.workgroupArn, ...statements }))
+      this.role.addToPrincipalPolicy(statement);
   }
 }

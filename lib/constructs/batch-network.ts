@@ -56,7 +56,11 @@ export class BatchNetwork extends Construct {
       allowAllOutbound: false,
     });
     this.dbtSecurityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(5439), 'Redshift Serverless workgroup');
-    this.dbtSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and ECR layers via VPC endpoints (no internet route)');
+    this.dbtSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'AWS APIs and ECR layers via VPC endpoints (no internet route)',
+    );
     // Declared here (not on the warehouse's group object) so the dependency points batch → warehouse only.
     new ec2.CfnSecurityGroupIngress(this, 'DbtToWarehouse', {
       groupId: props.warehouseSecurityGroup.securityGroupId,

@@ -38,7 +38,8 @@ export class BatchFailurePath {
     const region = Stack.of(scope).region;
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     // States.Format treats {, }, ' and \\ as syntax: a URL holding one would break the definition.
-    if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl)) throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
+    if (props.runbookUrl && /[{}'\\]/.test(props.runbookUrl))
+      throw new Error(`BatchWorkflow: runbookUrl must not contain { } ' or \\ (got ${props.runbookUrl})`);
     const runbook = props.runbookUrl ? ` | Runbook: ${props.runbookUrl}` : '';
     this.notify = new tasks.SnsPublish(scope, S.notify, {
       topic: props.onCall,
@@ -57,7 +58,11 @@ export class BatchFailurePath {
       ),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    this.notify.addRetry({ errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'], maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    this.notify.addRetry({
+      errors: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'],
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     this.notify.next(new sfn.Fail(scope, S.failed, { errorPath: '$.failureInfo.error', causePath: '$.failureInfo.details' }));
     this.releaseOnFailure = lambdaStep(
       scope,

@@ -23,16 +23,18 @@ export const LAMBDA_TRANSIENT_ERRORS = [
   'TimeoutError',
 ];
 /** Glue StartJobRun errors that are transient (a failed job run, `States.TaskFailed`, is not). */
-export const GLUE_TRANSIENT_ERRORS = [
-  'Glue.ThrottlingException',
-  'Glue.InternalServiceException',
-  'Glue.OperationTimeoutException',
-];
+export const GLUE_TRANSIENT_ERRORS = ['Glue.ThrottlingException', 'Glue.InternalServiceException', 'Glue.OperationTimeoutException'];
 /**
  * The job already runs its maximum of concurrent runs (backfills, a rerun beside the schedule): wait for a slot.
  * A run takes minutes, so this backs off further and for longer than the other transient errors (up to ~1 hour).
  */
-export const GLUE_CONCURRENCY_RETRY = { error: 'Glue.ConcurrentRunsExceededException', interval: Duration.seconds(60), maxAttempts: 10, backoffRate: 2, maxDelay: Duration.minutes(10) };
+export const GLUE_CONCURRENCY_RETRY = {
+  error: 'Glue.ConcurrentRunsExceededException',
+  interval: Duration.seconds(60),
+  maxAttempts: 10,
+  backoffRate: 2,
+  maxDelay: Duration.minutes(10),
+};
 /** ECS RunTask errors that are transient. */
 export const ECS_TRANSIENT_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException'];
 /** Another execution holds the lease: wait for it with backoff (up to ~15 minutes). */
@@ -46,7 +48,13 @@ export const LEASE_RETRY: sfn.RetryProps = {
 };
 
 /** A batch Lambda step: the payload plus the execution name, transient errors retried with full jitter. */
-export function lambdaStep(scope: Construct, stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string): tasks.LambdaInvoke {
+export function lambdaStep(
+  scope: Construct,
+  stateId: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+  resultPath?: string,
+): tasks.LambdaInvoke {
   const step = new tasks.LambdaInvoke(scope, stateId, {
     lambdaFunction: fn,
     // The execution name rides along as the handlers' `execution` log key.

@@ -1,61 +1,25 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
 import { BatchFailurePath } from './batch-workflow-failure';
+import type { BatchWorkflowProps } from './batch-workflow-props';
 import { ECS_TRANSIENT_ERRORS, glueStep, lambdaStep, LEASE_RETRY } from './batch-workflow-tasks';
 import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
-import { BATCH_STATES as S, BATCH_TIMEOUT_SECONDS, DBT_EXIT_CODE_STEP, mapItemState, PREDECESSOR_LOADING, type BatchStateId } from '../../lambda/contracts/workflow';
-
-export interface BatchWorkflowProps {
-  /** `<prefix>-<env>`: names the state machine and its log group. */
-  readonly name: string;
-  /** Environment name shown in notifications. */
-  readonly environment: string;
-  readonly control: lambda.IFunction;
-  readonly extract: lambda.IFunction;
-  readonly quality: lambda.IFunction;
-  readonly load: lambda.IFunction;
-  readonly conformJob: glue.IJob;
-  readonly featuresJob: glue.IJob;
-  readonly dbt: {
-    readonly cluster: ecs.ICluster;
-    readonly taskDefinition: ecs.FargateTaskDefinition;
-    readonly container: ecs.ContainerDefinition;
-    readonly subnets: ec2.SubnetSelection;
-    readonly securityGroups: ec2.ISecurityGroup[];
-  };
-  /** Receives the failure notification (on-call). */
-  readonly onCall: sns.ITopic;
-  /**
-   * Runbook the failure notification links (what on-call does next).
-   * @default - no link
-   */
-  readonly runbookUrl?: string;
-  /** Encrypts the definition and the execution history; callers need it too (see `grantKeyUse`). */
-  readonly key: kms.IKey;
-  readonly logsKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  /**
-   * Whole-execution timeout (also the lease TTL the control Lambda uses).
-   * @default BATCH_TIMEOUT_SECONDS (lambda/contracts/workflow.ts: two hours, the batch's service level)
-   */
-  readonly timeout?: Duration;
-  /** @default 4 */
-  readonly extractConcurrency?: number;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-}
+import {
+  BATCH_STATES as S,
+  BATCH_TIMEOUT_SECONDS,
+  DBT_EXIT_CODE_STEP,
+  mapItemState,
+  PREDECESSOR_LOADING,
+  type BatchStateId,
+} from '../../lambda/contracts/workflow';
 
 /**
  * The hourly batch as a Step Functions state machine (JSONPath, logging ALL, X-Ray, a timeout):
@@ -88,15 +52,23 @@ export class BatchWorkflow extends Construct {
     this.key = props.key;
     const owner = sfn.JsonPath.stringAt('$$.Execution.Id');
     const window = '$.plan.window';
-    const step = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) => lambdaStep(this, stateId, fn, payload, resultPath);
-    const failure = new BatchFailurePath(this, { environment: props.environment, control: props.control, onCall: props.onCall, runbookUrl: props.runbookUrl });
+    const step = (stateId: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath?: string) =>
+      lambdaStep(this, stateId, fn, payload, resultPath);
+    const failure = new BatchFailurePath(this, {
+      environment: props.environment,
+      control: props.control,
+      onCall: props.onCall,
+      runbookUrl: props.runbookUrl,
+    });
     const catching = failure.catching.bind(failure);
     const catchingInBranch = failure.catchingInBranch.bind(failure);
 
     // ---- happy path
     const planStep = catching(step(S.plan, props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), S.plan, false);
     const acquireWindow = catching(
-      step(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(LEASE_RETRY),
+      step(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(
+        LEASE_RETRY,
+      ),
       S.acquireWindow,
     );
     const perTable = (stateId: BatchStateId, itemsPath: string, fn: lambda.IFunction, resultPath: string, maxConcurrency: number) =>
@@ -112,7 +84,12 @@ export class BatchWorkflow extends Construct {
     const conform = catching(glueStep(this, S.conform, props.conformJob, { '--window_start.$': `${window}.start` }), S.conform);
     // The day's features are written by one execution at a time (backfills run several hours of a day at once).
     const acquireFeatures = catchingInBranch(
-      step(S.acquireFeatures, props.control, { action: 'acquire', 'name.$': '$.plan.locks.features', owner }, sfn.JsonPath.DISCARD).addRetry({
+      step(
+        S.acquireFeatures,
+        props.control,
+        { action: 'acquire', 'name.$': '$.plan.locks.features', owner },
+        sfn.JsonPath.DISCARD,
+      ).addRetry({
         ...LEASE_RETRY,
         // Another execution of the day runs the job (minutes): wait up to ~40 minutes for it.
         maxAttempts: 10,
@@ -122,15 +99,30 @@ export class BatchWorkflow extends Construct {
     );
     const features = catchingInBranch(glueStep(this, S.features, props.featuresJob, { '--as_of_date.$': '$.plan.asOfDate' }), S.features);
     const releaseFeatures = catchingInBranch(
-      step(S.releaseFeatures, props.control, { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner }, sfn.JsonPath.DISCARD),
+      step(
+        S.releaseFeatures,
+        props.control,
+        { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner },
+        sfn.JsonPath.DISCARD,
+      ),
       S.releaseFeatures,
     );
 
     const acquireWarehouse = catchingInBranch(
-      step(S.acquireWarehouse, props.control, { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' }, sfn.JsonPath.DISCARD)
+      step(
+        S.acquireWarehouse,
+        props.control,
+        { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' },
+        sfn.JsonPath.DISCARD,
+      )
         .addRetry(LEASE_RETRY)
         // A backfill's window loads after its predecessor: polled each minute, up to the timeout less 30 min for its own load and dbt.
-        .addRetry({ errors: [PREDECESSOR_LOADING], interval: Duration.minutes(1), backoffRate: 1, maxAttempts: Math.max(1, this.timeout.toMinutes() - 30) }),
+        .addRetry({
+          errors: [PREDECESSOR_LOADING],
+          interval: Duration.minutes(1),
+          backoffRate: 1,
+          maxAttempts: Math.max(1, this.timeout.toMinutes() - 30),
+        }),
       S.acquireWarehouse,
     );
     const load = catchingInBranch(perTable(S.load, '$.plan.warehouseTables', props.load, '$.loads', 2), S.load);
@@ -148,14 +140,23 @@ export class BatchWorkflow extends Construct {
           containerDefinition: props.dbt.container,
           environment: [
             { name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') },
-            { name: 'DBT_RUN_RESULTS_KEY', value: sfn.JsonPath.format(DBT_RUN_RESULTS_KEY_TEMPLATE, sfn.JsonPath.stringAt('$.plan.windowId')) },
+            {
+              name: 'DBT_RUN_RESULTS_KEY',
+              value: sfn.JsonPath.format(DBT_RUN_RESULTS_KEY_TEMPLATE, sfn.JsonPath.stringAt('$.plan.windowId')),
+            },
           ],
         },
       ],
       taskTimeout: sfn.Timeout.duration(Duration.minutes(45)),
       resultPath: '$.transform',
     });
-    transform.addRetry({ errors: ECS_TRANSIENT_ERRORS, interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    transform.addRetry({
+      errors: ECS_TRANSIENT_ERRORS,
+      interval: Duration.seconds(10),
+      maxAttempts: 3,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     catchingInBranch(transform, S.dbt);
     const dbtFailed = new sfn.Pass(this, S.dbtFailed, {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
@@ -173,18 +174,29 @@ export class BatchWorkflow extends Construct {
         resultPath: '$.branches',
       })
         .branch(acquireFeatures.next(features).next(releaseFeatures).next(featuresBuilt))
-        .branch(acquireWarehouse.next(load).next(transform).next(new sfn.Choice(this, S.dbtExitCode).when(exitOk, warehouseBuilt).otherwise(dbtFailed))),
+        .branch(
+          acquireWarehouse
+            .next(load)
+            .next(transform)
+            .next(new sfn.Choice(this, S.dbtExitCode).when(exitOk, warehouseBuilt).otherwise(dbtFailed)),
+        ),
       S.branches,
     );
     type Branch = 'features' | 'warehouse';
     /** A failed branch's record is already a failure record: it becomes $.failureInfo as it is. */
-    const branchFailed = (branch: Branch, stateId: string) => new sfn.Pass(this, stateId, { inputPath: `$.branches.${branch}`, resultPath: '$.failureInfo' });
+    const branchFailed = (branch: Branch, stateId: string) =>
+      new sfn.Pass(this, stateId, { inputPath: `$.branches.${branch}`, resultPath: '$.failureInfo' });
 
     const release = catching(
       step(
         S.release,
         props.control,
-        { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner, 'loaded.$': '$.plan.windowId' },
+        {
+          action: 'release',
+          'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)',
+          owner,
+          'loaded.$': '$.plan.windowId',
+        },
         sfn.JsonPath.DISCARD,
       ),
       S.release,
@@ -220,7 +232,12 @@ export class BatchWorkflow extends Construct {
       // Also grants the role the key (execution data, log data keys) and lets CloudWatch Logs delivery decrypt.
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.key),
     });
-    const clusterTasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.dbt.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const clusterTasks = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${props.dbt.cluster.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
     Validations.of(this.stateMachine.role).acknowledge(
       ...[props.control, props.extract, props.quality, props.load].map((fn) => ({
         id: `AwsSolutions-IAM5[Resource::${nagText(this, fn.functionArn)}:*]`,
@@ -228,11 +245,13 @@ export class BatchWorkflow extends Construct {
       })),
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions.',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery, logs:DescribeResourcePolicies) support no resource-level permissions.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, clusterTasks)}]`,
-        reason: 'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
+        reason:
+          'ecs:DescribeTasks/StopTask for the .sync dbt task: any task of the dbt cluster (task ids are not known before the run), with an ecs:cluster condition on the same cluster.',
       },
     );
   }
@@ -249,3 +268,5 @@ export class BatchWorkflow extends Construct {
     );
   }
 }
+
+export type { BatchWorkflowProps };

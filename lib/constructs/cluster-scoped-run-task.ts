@@ -18,7 +18,12 @@ export class ClusterScopedEcsRunTask extends tasks.EcsRunTask {
       sid: 'TrackOwnClusterTasks',
       actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
       resources: [
-        Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        Stack.of(this).formatArn({
+          service: 'ecs',
+          resource: 'task',
+          resourceName: `${props.cluster.clusterName}/*`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
       ],
       conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
     });

@@ -47,7 +47,13 @@ export class CostGuard extends Construct {
     const sameAccount = { StringEquals: { 'aws:SourceAccount': account } };
 
     props.topic.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'AllowBudgetAlerts', principals: [budgetsPrincipal], actions: ['sns:Publish'], resources: [props.topic.topicArn], conditions: sameAccount }),
+      new iam.PolicyStatement({
+        sid: 'AllowBudgetAlerts',
+        principals: [budgetsPrincipal],
+        actions: ['sns:Publish'],
+        resources: [props.topic.topicArn],
+        conditions: sameAccount,
+      }),
     );
     props.topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -70,10 +76,18 @@ export class CostGuard extends Construct {
       },
       notificationsWithSubscribers: [
         {
-          notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: props.actualAlertPercent ?? 80, thresholdType: 'PERCENTAGE' },
+          notification: {
+            notificationType: 'ACTUAL',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: props.actualAlertPercent ?? 80,
+            thresholdType: 'PERCENTAGE',
+          },
           subscribers,
         },
-        { notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' }, subscribers },
+        {
+          notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+          subscribers,
+        },
       ],
     });
 
@@ -89,7 +103,11 @@ export class CostGuard extends Construct {
         monitorArnList: [this.anomalyMonitor.attrMonitorArn],
         subscribers: props.anomalyDetection.emails.map((address) => ({ type: 'EMAIL', address })),
         thresholdExpression: JSON.stringify({
-          Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: [String(props.anomalyDetection.thresholdUsd)] },
+          Dimensions: {
+            Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE',
+            MatchOptions: ['GREATER_THAN_OR_EQUAL'],
+            Values: [String(props.anomalyDetection.thresholdUsd)],
+          },
         }),
       });
     }

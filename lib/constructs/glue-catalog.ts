@@ -55,7 +55,12 @@ export class GlueCatalog extends Construct {
     });
     const first = props.firstPartitionDate ?? '2024-01-01';
     const hourly = {
-      dt: glue.PartitionProjectionConfiguration.date({ min: first, max: 'NOW', format: 'yyyy-MM-dd', step: { interval: 1, intervalUnit: glue.DateIntervalUnit.DAYS } }),
+      dt: glue.PartitionProjectionConfiguration.date({
+        min: first,
+        max: 'NOW',
+        format: 'yyyy-MM-dd',
+        step: { interval: 1, intervalUnit: glue.DateIntervalUnit.DAYS },
+      }),
       hr: glue.PartitionProjectionConfiguration.integer({ min: 0, max: 23, digits: 2 }),
     };
     const tables: Record<string, glue.S3Table> = {};
@@ -85,7 +90,12 @@ export class GlueCatalog extends Construct {
       columns: CUSTOMER_FEATURES_COLUMNS.map((c) => ({ name: c.name, type: glue.Schema.custom(c.type) })),
       partitionKeys: [{ name: 'as_of_date', type: glue.Schema.STRING, comment: 'Day the features were computed for.' }],
       partitionProjection: {
-        as_of_date: glue.PartitionProjectionConfiguration.date({ min: first, max: 'NOW', format: 'yyyy-MM-dd', step: { interval: 1, intervalUnit: glue.DateIntervalUnit.DAYS } }),
+        as_of_date: glue.PartitionProjectionConfiguration.date({
+          min: first,
+          max: 'NOW',
+          format: 'yyyy-MM-dd',
+          step: { interval: 1, intervalUnit: glue.DateIntervalUnit.DAYS },
+        }),
       },
     });
     this.tables = tables;

@@ -66,13 +66,19 @@ export class GlueEtlJobs extends Construct {
     const write = ['conformed/', 'manifests/', 'analytics/'].map((p) => props.staging.arnForObjects(`${p}*`));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadStaging', actions: ['s3:GetObject'], resources: read }));
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteStaging', actions: ['s3:PutObject', 's3:DeleteObject'], resources: write }));
-    this.role.addToPolicy(new iam.PolicyStatement({ sid: 'ListStaging', actions: ['s3:ListBucket'], resources: [props.staging.bucketArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ListStaging', actions: ['s3:ListBucket'], resources: [props.staging.bucketArn] }),
+    );
     this.role.addToPolicy(
       // SSE-KMS reads and writes; job bookmarks (client-side encrypted with this key) are disabled on every job.
       new iam.PolicyStatement({ sid: 'LakeKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.lakeKey.keyArn] }),
     );
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'LogsKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt'], resources: [props.logsKey.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'LogsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt'],
+        resources: [props.logsKey.keyArn],
+      }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -97,7 +103,10 @@ export class GlueEtlJobs extends Construct {
     });
 
     // The dataflow_glue package as a zip (a directory asset is zipped, with the package folder at its root).
-    const pkgAsset = new s3assets.Asset(this, 'Package', { path: GLUE_SCRIPTS_DIR, exclude: ['*', '!dataflow_glue', '!dataflow_glue/*.py'] });
+    const pkgAsset = new s3assets.Asset(this, 'Package', {
+      path: GLUE_SCRIPTS_DIR,
+      exclude: ['*', '!dataflow_glue', '!dataflow_glue/*.py'],
+    });
     pkgAsset.grantRead(this.role);
     const pkg = glue.Code.fromBucket(pkgAsset.bucket, pkgAsset.s3ObjectKey);
     const root = `s3://${props.staging.bucketName}`;
@@ -132,9 +141,13 @@ export class GlueEtlJobs extends Construct {
     // The one RFM / tier definition, read by dbt and by this job.
     const rules = new s3assets.Asset(this, 'CustomerRules', { path: path.join(REPO_ROOT, 'dbt', 'customer_rules.yml') });
     rules.grantRead(this.role);
-    const prefixReason = 'Limited to the staging prefixes the jobs own (landing in; conformed, manifests, analytics out); keys below are table / dt / hr partitions.';
+    const prefixReason =
+      'Limited to the staging prefixes the jobs own (landing in; conformed, manifests, analytics out); keys below are table / dt / hr partitions.';
     Validations.of(this.role).acknowledge(
-      ...[...new Set([...read, ...write].map((r) => nagText(this, r)))].map((r) => ({ id: `AwsSolutions-IAM5[Resource::${r}]`, reason: prefixReason })),
+      ...[...new Set([...read, ...write].map((r) => nagText(this, r)))].map((r) => ({
+        id: `AwsSolutions-IAM5[Resource::${r}]`,
+        reason: prefixReason,
+      })),
       {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, pkgAsset.bucket.arnForObjects('*'))}]`,
         reason: 'Read-only access to the CDK asset bucket holding the job scripts, the dataflow_glue package and customer_rules.yml.',
@@ -143,10 +156,22 @@ export class GlueEtlJobs extends Construct {
         id: `AwsSolutions-IAM5[Resource::${nagText(this, glueLogs)}]`,
         reason: 'Glue writes its driver/executor and continuous logs to log groups it names under /aws-glue/.',
       },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:PutMetricData has no resource-level permissions; it is limited to the Glue namespace by condition.' },
-      { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).' },
-      { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).' },
-      { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudwatch:PutMetricData has no resource-level permissions; it is limited to the Glue namespace by condition.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+        reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:List*]',
+        reason: 'Added by the asset read grant (scripts/package/rules in the CDK asset bucket only).',
+      },
     );
     this.customerFeatures = new glue.PySparkEtlJob(this, 'CustomerFeatures', {
       ...common,

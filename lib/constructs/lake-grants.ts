@@ -19,9 +19,15 @@ const S3_ACTIONS = { get: 's3:GetObject', put: 's3:PutObject', delete: 's3:Delet
  * Object access to some prefixes of some lake zones, with the lake key through S3 only: `get` (with ListBucket on
  * the prefixes, so a missing key is NoSuchKey — "not written yet" — rather than AccessDenied), `put`, `delete`.
  */
-export function grantLakeObjects(role: iam.Role, zones: Readonly<Record<LakeZone, s3.IBucket>>, lakeKey: kms.IKey, grants: readonly LakeGrant[]): void {
+export function grantLakeObjects(
+  role: iam.Role,
+  zones: Readonly<Record<LakeZone, s3.IBucket>>,
+  lakeKey: kms.IKey,
+  grants: readonly LakeGrant[],
+): void {
   const stack = Stack.of(role);
-  const reason = 'Object access is limited to the batch-owned prefix of the zone; keys below it are table / dt / hr partitions and part files.';
+  const reason =
+    'Object access is limited to the batch-owned prefix of the zone; keys below it are table / dt / hr partitions and part files.';
   for (const g of grants) {
     const bucket = zones[g.zone];
     const objects = g.prefixes.map((p) => bucket.arnForObjects(`${p}*`));

@@ -47,7 +47,9 @@ export class LeaseRelease extends Construct {
     const queue = this.deadLetters;
     const onFailure: lambda.IDestination = { bind: () => ({ destination: queue.queueArn }) };
     fn.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure });
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'FailedInvocations', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'FailedInvocations', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'FailedInvocationsKey',
@@ -60,10 +62,14 @@ export class LeaseRelease extends Construct {
     this.rule = new events.Rule(this, 'ExecutionEnded', {
       description: 'Batch execution ended FAILED / TIMED_OUT / ABORTED: release the leases it still holds',
       eventPattern: leaseReleasePattern(props.stateMachine.stateMachineArn),
-      targets: [new targets.LambdaFunction(fn.function, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new targets.LambdaFunction(fn.function, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) }),
+      ],
     });
 
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReleaseLeases', actions: ['dynamodb:DeleteItem'], resources: [props.lockTable.tableArn] }));
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReleaseLeases', actions: ['dynamodb:DeleteItem'], resources: [props.lockTable.tableArn] }),
+    );
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LeaseTableKey',

@@ -60,12 +60,15 @@ export class LineageTransport extends Construct {
     this.runtimeConfig = {
       namespace: props.namespace,
       datasets: props.datasets,
-      ...(endpoint ? { endpoint: { url: this.postUrl!, ...(endpoint.apiKeySecret !== undefined ? { apiKeySecretId: endpoint.apiKeySecret } : {}) } } : {}),
+      ...(endpoint
+        ? { endpoint: { url: this.postUrl!, ...(endpoint.apiKeySecret !== undefined ? { apiKeySecretId: endpoint.apiKeySecret } : {}) } }
+        : {}),
       timeoutMs: props.config.timeoutMs,
     };
     if (endpoint) {
       const port = ec2.Port.tcp(endpointPort(endpoint));
-      for (const sg of props.securityGroups) sg.addEgressRule(ec2.Peer.ipv4(endpoint.cidr ?? props.vpcCidr), port, 'OpenLineage endpoint (lineage events)');
+      for (const sg of props.securityGroups)
+        sg.addEgressRule(ec2.Peer.ipv4(endpoint.cidr ?? props.vpcCidr), port, 'OpenLineage endpoint (lineage events)');
     }
   }
 
@@ -78,11 +81,14 @@ export class LineageTransport extends Construct {
   /** GetSecretValue of the API-key secret (nothing without one). */
   private grantApiKey(grantee: iam.IGrantable): void {
     if (this.apiKeyPolicyArn === undefined) return;
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'LineageApiKey', actions: ['secretsmanager:GetSecretValue'], resources: [this.apiKeyPolicyArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'LineageApiKey', actions: ['secretsmanager:GetSecretValue'], resources: [this.apiKeyPolicyArn] }),
+    );
     if (this.apiKeyPolicyArn.endsWith('-??????') && grantee.grantPrincipal instanceof Construct) {
       Validations.of(grantee.grantPrincipal).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagText(this, this.apiKeyPolicyArn)}]`,
-        reason: "The one API-key secret of the lineage endpoint, named in the config: -?????? matches the six characters Secrets Manager appends to a secret's ARN.",
+        reason:
+          "The one API-key secret of the lineage endpoint, named in the config: -?????? matches the six characters Secrets Manager appends to a secret's ARN.",
       });
     }
   }
@@ -125,7 +131,8 @@ export class LineageTransport extends Construct {
       dbt.container.addEnvironment('OPENLINEAGE_URL', endpoint.url);
       dbt.container.addEnvironment('OPENLINEAGE_ENDPOINT', endpoint.path);
     }
-    if (this.apiKey) dbt.container.addSecret('OPENLINEAGE_API_KEY', new ValueOnlySecret(this.apiKey.secretArn, (grantee) => this.grantApiKey(grantee)));
+    if (this.apiKey)
+      dbt.container.addSecret('OPENLINEAGE_API_KEY', new ValueOnlySecret(this.apiKey.secretArn, (grantee) => this.grantApiKey(grantee)));
     // The task role uploads the events; the key is read by ECS, with the execution role, when the task starts.
     this.grantLakeCopy(dbt.taskDefinition.taskRole);
     dbt.logGroup.addMetricFilter('LineageEmitFailures', {
@@ -142,7 +149,12 @@ export class LineageTransport extends Construct {
 function importSecret(scope: Construct, reference: string): { secret: secretsmanager.ISecret; complete: boolean } {
   if (!reference.startsWith('arn:')) return { secret: secretsmanager.Secret.fromSecretNameV2(scope, 'ApiKey', reference), complete: false };
   const complete = /-[A-Za-z0-9]{6}$/.test(Arn.split(reference, ArnFormat.COLON_RESOURCE_NAME).resourceName ?? '');
-  return { secret: complete ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ApiKey', reference) : secretsmanager.Secret.fromSecretPartialArn(scope, 'ApiKey', reference), complete };
+  return {
+    secret: complete
+      ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ApiKey', reference)
+      : secretsmanager.Secret.fromSecretPartialArn(scope, 'ApiKey', reference),
+    complete,
+  };
 }
 
 /** A task secret whose read grant is GetSecretValue alone (`ecs.Secret.fromSecretsManager` adds DescribeSecret, unused). */

@@ -58,8 +58,7 @@ export interface RunbookAlarmOptions extends RunbookAlarmBase, Omit<cloudwatch.A
 
 /** An anomaly-detection-band alarm with a runbook. */
 export interface RunbookAnomalyAlarmOptions
-  extends RunbookAlarmBase,
-    Omit<cloudwatch.AnomalyDetectionAlarmProps, 'alarmDescription' | 'actionsEnabled'> {}
+  extends RunbookAlarmBase, Omit<cloudwatch.AnomalyDetectionAlarmProps, 'alarmDescription' | 'actionsEnabled'> {}
 
 /**
  * Registers alarms the one way the platform allows: every alarm notifies an SNS topic on ALARM and on OK, and

@@ -17,15 +17,27 @@ export interface OltpExtractSettings {
 
 export function oltpExtractSettings(oltp: OltpConfig): OltpExtractSettings {
   const t = oltp.timeouts;
-  const timeouts = { connectTimeoutMs: t.connectSeconds * 1000, statementTimeoutMs: t.statementSeconds * 1000, queryTimeoutMs: t.querySeconds * 1000 };
+  const timeouts = {
+    connectTimeoutMs: t.connectSeconds * 1000,
+    statementTimeoutMs: t.statementSeconds * 1000,
+    queryTimeoutMs: t.querySeconds * 1000,
+  };
   switch (oltp.tls.ca) {
     case 'rds':
       // Node 18+ Lambda runtimes ship the RDS CAs in this file but no longer load it by default.
-      return { runtime: { ...timeouts, ca: { source: 'rds' } }, environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' }, bundledFiles: {} };
+      return {
+        runtime: { ...timeouts, ca: { source: 'rds' } },
+        environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
+        bundledFiles: {},
+      };
     case 'secret-field':
       return { runtime: { ...timeouts, ca: { source: 'secret-field', field: oltp.tls.field } }, environment: {}, bundledFiles: {} };
     case 'file':
-      return { runtime: { ...timeouts, ca: { source: 'file' } }, environment: {}, bundledFiles: { [BUNDLED_CA_FILE]: path.resolve(REPO_ROOT, oltp.tls.path) } };
+      return {
+        runtime: { ...timeouts, ca: { source: 'file' } },
+        environment: {},
+        bundledFiles: { [BUNDLED_CA_FILE]: path.resolve(REPO_ROOT, oltp.tls.path) },
+      };
   }
 }
 
@@ -35,7 +47,12 @@ export function oltpExtractSettings(oltp: OltpConfig): OltpExtractSettings {
  */
 export function allowOltpEgress(sg: ec2.SecurityGroup, oltp: OltpConfig): void {
   const n = oltp.network;
-  const how = n.mode === 'transit-gateway' ? `via ${n.transitGatewayId}` : n.mode === 'vpc-peering' ? `via peering with ${n.peerVpcId}` : 'public endpoint via NAT';
+  const how =
+    n.mode === 'transit-gateway'
+      ? `via ${n.transitGatewayId}`
+      : n.mode === 'vpc-peering'
+        ? `via peering with ${n.peerVpcId}`
+        : 'public endpoint via NAT';
   const reason = n.mode === 'nat' && n.openEgressReason ? `: ${n.openEgressReason}` : '';
   sg.addEgressRule(ec2.Peer.ipv4(n.cidr), ec2.Port.tcp(oltp.port), `OLTP Postgres ${how}${reason}`.slice(0, 255));
 }

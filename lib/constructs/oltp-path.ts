@@ -34,7 +34,8 @@ export class OltpPath extends Construct {
     super(scope, id);
     const n = props.network;
     if (n.mode === 'nat') {
-      if (!props.natSubnets?.subnets.length) throw new Error('OltpPath: mode "nat" needs the VPC built with natGateways (private subnets with egress)');
+      if (!props.natSubnets?.subnets.length)
+        throw new Error('OltpPath: mode "nat" needs the VPC built with natGateways (private subnets with egress)');
       this.extractSubnets = { subnets: props.natSubnets.subnets };
       return;
     }
@@ -60,7 +61,11 @@ export class OltpPath extends Construct {
       target = { vpcPeeringConnectionId: this.peering.ref };
     }
     props.isolatedSubnets.subnets.forEach((subnet, i) => {
-      const route = new ec2.CfnRoute(this, `Route${i + 1}`, { routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: n.cidr, ...target });
+      const route = new ec2.CfnRoute(this, `Route${i + 1}`, {
+        routeTableId: subnet.routeTable.routeTableId,
+        destinationCidrBlock: n.cidr,
+        ...target,
+      });
       if (this.attachment) route.addResourceDependency(this.attachment);
       this.routes.push(route);
     });

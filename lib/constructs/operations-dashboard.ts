@@ -49,7 +49,12 @@ export class OperationsDashboard extends Construct {
               cloudwatch.Alarm.fromAlarmArn(
                 this,
                 `Alarm${i}-${j}`,
-                stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: r.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+                stack.formatArn({
+                  service: 'cloudwatch',
+                  resource: 'alarm',
+                  resourceName: r.alarmName,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
               ),
             ),
             width: 24,

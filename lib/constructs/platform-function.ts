@@ -75,9 +75,16 @@ export class PlatformFunction extends Construct {
       encryptionKey: props.logsKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.role = new iam.Role(this, ids.role, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.roleDescription ?? props.description });
+    this.role = new iam.Role(this, ids.role, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.roleDescription ?? props.description,
+    });
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
     );
     const wildcard = ['xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions'];
     if (props.vpc) {
@@ -85,16 +92,27 @@ export class PlatformFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ManageVpcInterfaces',
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       );
-      wildcard.push('the ec2 network-interface actions Lambda needs to attach the function to the VPC, on * as in AWSLambdaVPCAccessExecutionRole: Lambda creates and deletes the interfaces at run time, under ids unknown at deploy');
+      wildcard.push(
+        'the ec2 network-interface actions Lambda needs to attach the function to the VPC, on * as in AWSLambdaVPCAccessExecutionRole: Lambda creates and deletes the interfaces at run time, under ids unknown at deploy',
+      );
     }
     wildcard.push(...(props.unscopedReasons ?? []));
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `Only ${wildcard.join('; and ')}.` });
 
-    const powertools: Record<string, string> = props.powertools ? { POWERTOOLS_SERVICE_NAME: props.powertools.serviceName, POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace } : {};
+    const powertools: Record<string, string> = props.powertools
+      ? { POWERTOOLS_SERVICE_NAME: props.powertools.serviceName, POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace }
+      : {};
     const files = props.bundledFiles ?? {};
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       role: this.role,
@@ -127,7 +145,8 @@ export class PlatformFunction extends Construct {
     if (props.runtimeConfig) (this.function.node.defaultChild as CfnResource).addMetadata(RUNTIME_CONFIG_METADATA, props.runtimeConfig);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x on purpose: every platform bundle targets node22 (esbuild target); runtime upgrades are one reviewed change for all functions.',
+      reason:
+        'Pinned to nodejs22.x on purpose: every platform bundle targets node22 (esbuild target); runtime upgrades are one reviewed change for all functions.',
     });
   }
 }
@@ -137,6 +156,7 @@ export function copyFiles(files: Record<string, string>): NonNullable<nodejs.Bun
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (_input, output) => Object.entries(files).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(path.join(output, name))}`),
+    afterBundling: (_input, output) =>
+      Object.entries(files).map(([name, source]) => `cp ${JSON.stringify(source)} ${JSON.stringify(path.join(output, name))}`),
   };
 }

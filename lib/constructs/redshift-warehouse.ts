@@ -134,7 +134,9 @@ export class RedshiftWarehouse extends Construct {
         resources: [props.stagingBucket.bucketArn],
       }),
     );
-    this.copyRole.addToPolicy(new iam.PolicyStatement({ sid: 'DecryptWithLakeKey', actions: ['kms:Decrypt'], resources: [props.lakeKey.keyArn] }));
+    this.copyRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'DecryptWithLakeKey', actions: ['kms:Decrypt'], resources: [props.lakeKey.keyArn] }),
+    );
     Validations.of(this.copyRole).acknowledge(
       ...prefixes.map((p) => ({
         id: `AwsSolutions-IAM5[Resource::${nagText(this, props.stagingBucket.arnForObjects(`${p}*`))}]`,

@@ -24,7 +24,9 @@ export class ScheduleRole extends iam.Role {
     const { account, region } = Stack.of(scope);
     super(scope, id, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': account, ...(props.scheduleGroupArn ? { 'aws:SourceArn': props.scheduleGroupArn } : {}) } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account, ...(props.scheduleGroupArn ? { 'aws:SourceArn': props.scheduleGroupArn } : {}) },
+        },
       }),
       description: props.description,
     });

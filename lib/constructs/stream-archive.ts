@@ -73,7 +73,14 @@ export class StreamArchive extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteRawZone',
-        actions: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+        actions: [
+          's3:AbortMultipartUpload',
+          's3:GetBucketLocation',
+          's3:GetObject',
+          's3:ListBucket',
+          's3:ListBucketMultipartUploads',
+          's3:PutObject',
+        ],
         resources: [props.bucket.bucketArn, props.bucket.arnForObjects('stream/*'), props.bucket.arnForObjects(`${errorPrefix}*`)],
       }),
     );
@@ -89,10 +96,13 @@ export class StreamArchive extends Construct {
       new iam.PolicyStatement({
         sid: 'DeliveryLogs',
         actions: ['logs:PutLogEvents'],
-        resources: [`arn:${partition}:logs:${region}:${account}:log-group:${this.logGroup.logGroupName}:log-stream:${logStream.logStreamName}`],
+        resources: [
+          `arn:${partition}:logs:${region}:${account}:log-group:${this.logGroup.logGroupName}:log-stream:${logStream.logStreamName}`,
+        ],
       }),
     );
-    const prefixReason = 'Object writes are scoped to the raw-zone prefix this delivery owns; the keys below it are event-type/hour partitions chosen by Firehose at delivery time.';
+    const prefixReason =
+      'Object writes are scoped to the raw-zone prefix this delivery owns; the keys below it are event-type/hour partitions chosen by Firehose at delivery time.';
     Validations.of(this.role).acknowledge(
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.bucket.arnForObjects('stream/*'))}]`, reason: prefixReason },
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.bucket.arnForObjects(`${errorPrefix}*`))}]`, reason: prefixReason },
@@ -106,7 +116,10 @@ export class StreamArchive extends Construct {
         roleArn: this.role.roleArn,
         prefix: RAW_PREFIX,
         errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/hr=!{timestamp:HH}/`,
-        bufferingHints: { intervalInSeconds: (props.bufferInterval ?? Duration.seconds(300)).toSeconds(), sizeInMBs: props.bufferSizeMiB ?? 64 },
+        bufferingHints: {
+          intervalInSeconds: (props.bufferInterval ?? Duration.seconds(300)).toSeconds(),
+          sizeInMBs: props.bufferSizeMiB ?? 64,
+        },
         compressionFormat: 'GZIP',
         fileExtension: '.ndjson.gz',
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.bucketKey.keyArn } },
@@ -138,4 +151,3 @@ export class StreamArchive extends Construct {
     });
   }
 }
-

@@ -57,7 +57,7 @@ export class StreamIngest extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-KDS3',
       reason:
-        'The streams use a rotating customer-managed key instead of aws/kinesis: its key policy and CloudTrail usage are under the platform team\'s control, as the platform uses CMKs wherever a service offers them.',
+        "The streams use a rotating customer-managed key instead of aws/kinesis: its key policy and CloudTrail usage are under the platform team's control, as the platform uses CMKs wherever a service offers them.",
     });
     this.streams = {
       transactions: stream('transactions', 'Transactions'),

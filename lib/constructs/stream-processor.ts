@@ -108,12 +108,15 @@ export class StreamProcessor extends PlatformFunction {
     });
     Validations.of(this.failureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the on-failure destination of the stream mappings; its messages are inspected and replayed by on-call (runbook stream-failure-destination).',
+      reason:
+        'This queue is itself the on-failure destination of the stream mappings; its messages are inspected and replayed by on-call (runbook stream-failure-destination).',
     });
 
     props.alertTopic.grantPublish(this.function);
-    const prefixReason = 'Writes are limited to the processor-owned prefix; the keys below it are event-type/hour partitions and shard/sequence file names.';
-    const kmsReason = 'Added by the SQS failure-destination and SNS publish grants: only on the streaming key and the alerting key, which encrypt that queue and topic.';
+    const prefixReason =
+      'Writes are limited to the processor-owned prefix; the keys below it are event-type/hour partitions and shard/sequence file names.';
+    const kmsReason =
+      'Added by the SQS failure-destination and SNS publish grants: only on the streaming key and the alerting key, which encrypt that queue and topic.';
     Validations.of(this.role).acknowledge(
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('stream/*'))}]`, reason: prefixReason },
       { id: `AwsSolutions-IAM5[Resource::${nagText(this, props.staging.arnForObjects('anomalies/*'))}]`, reason: prefixReason },
@@ -158,7 +161,11 @@ function dataStatements(props: StreamProcessorProps, region: string): iam.Policy
     new iam.PolicyStatement({
       sid: 'WriteLakeObjects',
       actions: ['s3:PutObject', 's3:DeleteObject'],
-      resources: [props.staging.arnForObjects('stream/*'), props.staging.arnForObjects('anomalies/*'), props.quarantine.arnForObjects('stream/*')],
+      resources: [
+        props.staging.arnForObjects('stream/*'),
+        props.staging.arnForObjects('anomalies/*'),
+        props.quarantine.arnForObjects('stream/*'),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'AlertOutboxObjects',

@@ -55,16 +55,21 @@ export class WarehouseNetwork extends Construct {
       natGateways: nat,
       subnetConfiguration: [
         { name: 'warehouse', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-        ...(nat ? [
-          { name: 'nat', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 28, mapPublicIpOnLaunch: false },
-          { name: 'egress', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 26 },
-        ] : []),
+        ...(nat
+          ? [
+              { name: 'nat', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 28, mapPublicIpOnLaunch: false },
+              { name: 'egress', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 26 },
+            ]
+          : []),
       ],
       restrictDefaultSecurityGroup: true,
     });
     this.subnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
     if (nat) this.natSubnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-    const s3Subnets = [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, ...(nat ? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] : [])];
+    const s3Subnets = [
+      { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ...(nat ? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] : []),
+    ];
     this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: s3Subnets });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {

@@ -10,7 +10,15 @@ import type { Construct } from 'constructs';
 import { nagText } from '../nag-text';
 import { dataApiPolicyStatements } from './data-api-policy';
 import { PlatformFunction } from './platform-function';
-import { ANALYSTS_ROLE, createRoleStatements, grantStatements, LOADER_ROLE, objectStatements, TRANSFORMER_ROLE, type SetupProperties } from '../../lambda/contracts/warehouse-roles';
+import {
+  ANALYSTS_ROLE,
+  createRoleStatements,
+  grantStatements,
+  LOADER_ROLE,
+  objectStatements,
+  TRANSFORMER_ROLE,
+  type SetupProperties,
+} from '../../lambda/contracts/warehouse-roles';
 
 export interface WarehouseSetupProps {
   readonly namespaceName: string;
@@ -61,10 +69,13 @@ export class WarehouseSetup extends PlatformFunction {
       memorySize: 256,
       // The ids the function was first deployed under: its logical ids stay as they are.
       childIds: { logs: 'FunctionLogs', role: 'FunctionRole' },
-      unscopedReasons: ['redshift-data:DescribeStatement/GetStatementResult, on the statements the calling role submitted (condition redshift-data:statement-owner-iam-userid)'],
+      unscopedReasons: [
+        'redshift-data:DescribeStatement/GetStatementResult, on the statements the calling role submitted (condition redshift-data:statement-owner-iam-userid)',
+      ],
     });
     const sids = { submit: 'RunSetupSql', follow: 'FollowOwnStatements' };
-    for (const s of dataApiPolicyStatements({ workgroupArn: props.workgroupArn, operations: ['transaction', 'query'], sids })) this.function.addToRolePolicy(s);
+    for (const s of dataApiPolicyStatements({ workgroupArn: props.workgroupArn, operations: ['transaction', 'query'], sids }))
+      this.function.addToRolePolicy(s);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'FindAdminSecret', actions: ['redshift-serverless:GetNamespace'], resources: [props.namespaceArn] }),
     );
@@ -99,17 +110,16 @@ export class WarehouseSetup extends PlatformFunction {
     });
 
     this.adminSecretArn = this.resource.getAttString('AdminSecretArn');
-    Validations.of(this.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagText(this, adminSecrets)}]`,
-        reason:
-          'Redshift-managed admin secrets are named redshift!<namespace>-<user>-<random>; decrypting them additionally needs the warehouse key, which this role may use for this namespace only.',
-      },
-    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagText(this, adminSecrets)}]`,
+      reason:
+        'Redshift-managed admin secrets are named redshift!<namespace>-<user>-<random>; decrypting them additionally needs the warehouse key, which this role may use for this namespace only.',
+    });
     Validations.of(provider).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'CDK custom-resource Provider framework function (aws-cdk-lib code): the managed basic-execution policy only lets it write its own logs.',
+        reason:
+          'CDK custom-resource Provider framework function (aws-cdk-lib code): the managed basic-execution policy only lets it write its own logs.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,

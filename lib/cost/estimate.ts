@@ -85,7 +85,12 @@ function tiered(gbPerDay: number, standardDays: number, iaDays: number, glacierD
 }
 
 /** The monthly bill of one environment, per service, from its shape, settings, declared load and prices. */
-export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSettings, load: DeclaredLoad, prices: PriceTable): CostEstimate {
+export function estimateMonthlyCost(
+  shape: PlatformShape,
+  settings: EstimateSettings,
+  load: DeclaredLoad,
+  prices: PriceTable,
+): CostEstimate {
   const a = ASSUMPTIONS;
   const lines: CostLine[] = [];
   const add = (service: string, usd: number, basis: string) => lines.push({ service, monthlyUsd: round2(usd), basis });
@@ -115,13 +120,18 @@ export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSett
   const objects = shape.deliveryStreams * (86_400 / Math.max(60, settings.firehoseBufferSeconds)) * DAYS;
   add(
     'Data Firehose',
-    firehoseGb * prices.firehose.gbIngested + eventGbMonth * prices.firehose.partitioningGb + (objects / 1000) * prices.firehose.partitioningObjectsPerThousand,
+    firehoseGb * prices.firehose.gbIngested +
+      eventGbMonth * prices.firehose.partitioningGb +
+      (objects / 1000) * prices.firehose.partitioningObjectsPerThousand,
     `${fmt(firehoseGb)} GB billed (5 KB records), ${fmt(objects)} objects`,
   );
 
   // Lambda: the stream processor per batch, the batch functions per run.
   const windowInvocations = streamCount * (86_400 / Math.max(1, settings.maxBatchingWindowSeconds)) * DAYS;
-  const invocations = Math.min(eventsMonth, Math.max(eventsMonth / settings.batchSize, load.eventsPerDay > 0 ? Math.min(windowInvocations, eventsMonth) : 0));
+  const invocations = Math.min(
+    eventsMonth,
+    Math.max(eventsMonth / settings.batchSize, load.eventsPerDay > 0 ? Math.min(windowInvocations, eventsMonth) : 0),
+  );
   const processorSeconds = (invocations * a.processorMsPerInvocation + eventsMonth * a.processorMsPerRecord) / 1000;
   const batchMemoryGb = shape.otherFunctionMemoryMb.length ? Math.max(...shape.otherFunctionMemoryMb) / 1024 : 1;
   const runs = settings.batchRunsPerDay * DAYS;
@@ -138,8 +148,18 @@ export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSett
   const conformedGbDay = stagingGbDay * a.parquetRatio;
   const lake = settings.lake;
   const rawEnd = lake.rawExpirationDays ?? a.horizonDays;
-  const raw = tiered(rawGbDay, lake.rawInfrequentAccessDays, lake.rawGlacierDays - lake.rawInfrequentAccessDays, Math.max(0, rawEnd - lake.rawGlacierDays));
-  const staging = tiered(stagingGbDay + conformedGbDay, lake.stagingInfrequentAccessDays, lake.stagingExpirationDays - lake.stagingInfrequentAccessDays, 0);
+  const raw = tiered(
+    rawGbDay,
+    lake.rawInfrequentAccessDays,
+    lake.rawGlacierDays - lake.rawInfrequentAccessDays,
+    Math.max(0, rawEnd - lake.rawGlacierDays),
+  );
+  const staging = tiered(
+    stagingGbDay + conformedGbDay,
+    lake.stagingInfrequentAccessDays,
+    lake.stagingExpirationDays - lake.stagingInfrequentAccessDays,
+    0,
+  );
   const puts = invocations * 2 + objects + runs * a.batchObjectsPerRun;
   const storageStandard = raw.standard + staging.standard;
   const storageIa = raw.ia + staging.ia;
@@ -153,11 +173,20 @@ export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSett
     `${fmt(storageStandard)} GB Standard, ${fmt(storageIa)} GB IA, ${fmt(raw.glacier)} GB Glacier (steady state), ${fmt(puts)} PUTs`,
   );
 
-  add('KMS', shape.kmsKeys * prices.kms.keyMonth + ((puts * 0.1 + runs * 500) / 10_000) * prices.kms.requestsPerTenThousand, `${shape.kmsKeys} keys (bucket keys keep requests low)`);
+  add(
+    'KMS',
+    shape.kmsKeys * prices.kms.keyMonth + ((puts * 0.1 + runs * 500) / 10_000) * prices.kms.requestsPerTenThousand,
+    `${shape.kmsKeys} keys (bucket keys keep requests low)`,
+  );
 
-  add('Step Functions', ((runs * shape.stateMachineStates * a.transitionsPerState) / 1000) * prices.stepFunctions.transitionsPerThousand, `${fmt(runs)} runs × ~${shape.stateMachineStates * a.transitionsPerState} transitions`);
+  add(
+    'Step Functions',
+    ((runs * shape.stateMachineStates * a.transitionsPerState) / 1000) * prices.stepFunctions.transitionsPerThousand,
+    `${fmt(runs)} runs × ~${shape.stateMachineStates * a.transitionsPerState} transitions`,
+  );
 
-  const glueHours = runs * shape.glueJobDpus.reduce((n, dpu) => n + dpu * Math.max(a.glueMinutesPerRun * 60, prices.glue.minimumBilledSeconds), 0) / 3600;
+  const glueHours =
+    (runs * shape.glueJobDpus.reduce((n, dpu) => n + dpu * Math.max(a.glueMinutesPerRun * 60, prices.glue.minimumBilledSeconds), 0)) / 3600;
   add('Glue', glueHours * prices.glue.dpuHour, `${shape.glueJobDpus.length} jobs, ${fmt(glueHours)} DPU-hours`);
 
   const notes: string[] = [];
@@ -166,11 +195,14 @@ export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSett
   if (rpuHours > settings.monthlyUsageLimitRpuHours) {
     notes.push(
       `the warehouse needs ~${fmt(rpuHours)} RPU-hours a month, above warehouse.monthlyUsageLimitRpuHours (${fmt(settings.monthlyUsageLimitRpuHours)}): ` +
-        (capped ? 'queries stop when the limit is reached (deactivate)' : `the limit only ${settings.usageLimitBreachAction === 'log' ? 'logs' : 'emits a metric'}; raise it or lower the load`),
+        (capped
+          ? 'queries stop when the limit is reached (deactivate)'
+          : `the limit only ${settings.usageLimitBreachAction === 'log' ? 'logs' : 'emits a metric'}; raise it or lower the load`),
     );
   }
   if (capped) rpuHours = settings.monthlyUsageLimitRpuHours;
-  const warehouseGb = ((load.oltpRowsPerDay * a.oltpRowBytes + load.eventsPerDay * load.avgEventBytes) * a.parquetRatio * a.horizonDays) / GB;
+  const warehouseGb =
+    ((load.oltpRowsPerDay * a.oltpRowBytes + load.eventsPerDay * load.avgEventBytes) * a.parquetRatio * a.horizonDays) / GB;
   add(
     'Redshift Serverless',
     rpuHours * prices.redshiftServerless.rpuHour + warehouseGb * prices.redshiftServerless.storageGbMonth,
@@ -179,9 +211,17 @@ export function estimateMonthlyCost(shape: PlatformShape, settings: EstimateSett
 
   const task = shape.fargateTask ?? { vcpu: 0, memoryGb: 0 };
   const taskHours = (runs * a.dbtTaskMinutesPerRun) / 60;
-  add('ECS Fargate (dbt)', taskHours * (task.vcpu * prices.fargate.vcpuHour + task.memoryGb * prices.fargate.gbHour), `${fmt(taskHours)} task-hours of ${task.vcpu} vCPU / ${task.memoryGb} GB`);
+  add(
+    'ECS Fargate (dbt)',
+    taskHours * (task.vcpu * prices.fargate.vcpuHour + task.memoryGb * prices.fargate.gbHour),
+    `${fmt(taskHours)} task-hours of ${task.vcpu} vCPU / ${task.memoryGb} GB`,
+  );
 
-  add('DynamoDB (leases)', ((runs * 8) / 1e6) * prices.dynamodb.writeRequestsPerMillion + ((runs * 4) / 1e6) * prices.dynamodb.readRequestsPerMillion, `${shape.dynamoTables} on-demand table(s)`);
+  add(
+    'DynamoDB (leases)',
+    ((runs * 8) / 1e6) * prices.dynamodb.writeRequestsPerMillion + ((runs * 4) / 1e6) * prices.dynamodb.readRequestsPerMillion,
+    `${shape.dynamoTables} on-demand table(s)`,
+  );
 
   const logsGb = (invocations * a.logBytesPerInvocation + runs * a.logBytesPerRun) / GB;
   add(

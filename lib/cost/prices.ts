@@ -70,7 +70,13 @@ const EU_WEST_1: PriceTable = {
   kinesis: { shardHour: 0.0165, putUnitsPerMillion: 0.0154, onDemandStreamHour: 0.044, onDemandGbIn: 0.088, onDemandGbOut: 0.044 },
   firehose: { gbIngested: 0.031, partitioningGb: 0.022, partitioningObjectsPerThousand: 0.0055 },
   lambda: { requestsPerMillion: 0.2, armGbSecond: 0.0000133334 },
-  s3: { standardGbMonth: 0.023, infrequentAccessGbMonth: 0.0125, glacierFlexibleGbMonth: 0.0036, putPerThousand: 0.005, getPerThousand: 0.0004 },
+  s3: {
+    standardGbMonth: 0.023,
+    infrequentAccessGbMonth: 0.0125,
+    glacierFlexibleGbMonth: 0.0036,
+    putPerThousand: 0.005,
+    getPerThousand: 0.0004,
+  },
   kms: { keyMonth: 1, requestsPerTenThousand: 0.03 },
   stepFunctions: { transitionsPerThousand: 0.025 },
   glue: { dpuHour: 0.44, minimumBilledSeconds: 60 },
@@ -87,6 +93,7 @@ export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { 'eu-west-1':
 /** The price table of a region; an error naming the regions that have one otherwise. */
 export function pricesFor(region: string): PriceTable {
   const table = PRICE_TABLES[region];
-  if (!table) throw new Error(`no price table for region ${region} (have: ${Object.keys(PRICE_TABLES).join(', ')}); add one in lib/cost/prices.ts`);
+  if (!table)
+    throw new Error(`no price table for region ${region} (have: ${Object.keys(PRICE_TABLES).join(', ')}); add one in lib/cost/prices.ts`);
   return table;
 }

@@ -53,9 +53,7 @@ export function shapeFromTemplates(templates: Iterable<Template>): PlatformShape
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
   const props = (r: Resource) => r.Properties ?? {};
 
-  const mappedFunctions = new Set(
-    ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => JSON.stringify(props(r).FunctionName)),
-  );
+  const mappedFunctions = new Set(ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => JSON.stringify(props(r).FunctionName)));
   const functions = ofType('AWS::Lambda::Function').map(([id, r]) => ({
     mapped: [...mappedFunctions].some((ref) => ref.includes(`"${id}"`)),
     memory: Number(props(r).MemorySize ?? 128),
@@ -71,7 +69,9 @@ export function shapeFromTemplates(templates: Iterable<Template>): PlatformShape
     deliveryStreams: ofType('AWS::KinesisFirehose::DeliveryStream').length,
     streamProcessorMemoryMb: Math.max(0, ...functions.filter((f) => f.mapped).map((f) => f.memory)),
     otherFunctionMemoryMb: functions.filter((f) => !f.mapped).map((f) => f.memory),
-    glueJobDpus: ofType('AWS::Glue::Job').map(([, r]) => Number(props(r).NumberOfWorkers ?? 1) * (DPU_PER_WORKER[String(props(r).WorkerType)] ?? 1)),
+    glueJobDpus: ofType('AWS::Glue::Job').map(
+      ([, r]) => Number(props(r).NumberOfWorkers ?? 1) * (DPU_PER_WORKER[String(props(r).WorkerType)] ?? 1),
+    ),
     warehouseBaseRpu: Math.max(0, ...ofType('AWS::RedshiftServerless::Workgroup').map(([, r]) => Number(props(r).BaseCapacity ?? 128))),
     fargateTask: taskDefinition
       ? { vcpu: Number(props(taskDefinition).Cpu) / 1024, memoryGb: Number(props(taskDefinition).Memory) / 1024 }

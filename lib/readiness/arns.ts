@@ -16,7 +16,8 @@ interface TypeShape {
   readonly atts?: Record<string, (name: string, s: LoadedStack) => string>;
 }
 
-const at = (service: string, rest: (n: string) => string) => (n: string, s: LoadedStack) => `arn:aws:${service}:${s.region}:${s.account}:${rest(n)}`;
+const at = (service: string, rest: (n: string) => string) => (n: string, s: LoadedStack) =>
+  `arn:aws:${service}:${s.region}:${s.account}:${rest(n)}`;
 
 const SHAPES: Record<string, TypeShape> = {
   'AWS::S3::Bucket': { nameProp: 'BucketName', arn: (n) => `arn:aws:s3:::${n}` },
@@ -42,7 +43,11 @@ const SHAPES: Record<string, TypeShape> = {
   'AWS::Glue::Database': { nameProp: 'DatabaseInput.Name' },
   'AWS::Glue::SecurityConfiguration': { nameProp: 'Name' },
   'AWS::ECS::Cluster': { nameProp: 'ClusterName', arn: at('ecs', (n) => `cluster/${n}`) },
-  'AWS::ECS::TaskDefinition': { nameProp: 'Family', ref: at('ecs', (n) => `task-definition/${n}:1`), atts: { TaskDefinitionArn: at('ecs', (n) => `task-definition/${n}:1`) } },
+  'AWS::ECS::TaskDefinition': {
+    nameProp: 'Family',
+    ref: at('ecs', (n) => `task-definition/${n}:1`),
+    atts: { TaskDefinitionArn: at('ecs', (n) => `task-definition/${n}:1`) },
+  },
   'AWS::SecretsManager::Secret': { nameProp: 'Name', ref: at('secretsmanager', (n) => `secret:${n}-AbCdEf`) },
   'AWS::Kinesis::Stream': { nameProp: 'Name', arn: at('kinesis', (n) => `stream/${n}`) },
   'AWS::KinesisFirehose::DeliveryStream': { nameProp: 'DeliveryStreamName', arn: at('firehose', (n) => `deliverystream/${n}`) },
@@ -51,7 +56,11 @@ const SHAPES: Record<string, TypeShape> = {
   'AWS::CloudWatch::Alarm': { nameProp: 'AlarmName', arn: at('cloudwatch', (n) => `alarm:${n}`) },
   'AWS::RedshiftServerless::Workgroup': {
     nameProp: 'WorkgroupName',
-    atts: { 'Workgroup.WorkgroupArn': at('redshift-serverless', (n) => `workgroup/${n}-id`), 'Workgroup.WorkgroupName': (n) => n, 'Workgroup.Endpoint.Address': (n, s) => `${n}.${s.account}.${s.region}.redshift-serverless.amazonaws.com` },
+    atts: {
+      'Workgroup.WorkgroupArn': at('redshift-serverless', (n) => `workgroup/${n}-id`),
+      'Workgroup.WorkgroupName': (n) => n,
+      'Workgroup.Endpoint.Address': (n, s) => `${n}.${s.account}.${s.region}.redshift-serverless.amazonaws.com`,
+    },
   },
   'AWS::RedshiftServerless::Namespace': {
     nameProp: 'NamespaceName',

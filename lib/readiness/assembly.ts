@@ -38,9 +38,15 @@ export function readAssembly(assembly: cxapi.CloudAssembly): ReadinessInput {
       const dockerImages: Record<string, DockerImageSource> = {};
       for (const manifest of stack.dependencies.filter((d): d is cxapi.AssetManifestArtifact => d instanceof cxapi.AssetManifestArtifact)) {
         const base = path.dirname(manifest.file);
-        for (const [hash, f] of Object.entries(manifest.contents.files ?? {})) if (f.source.path) files[hash] = path.resolve(base, f.source.path);
+        for (const [hash, f] of Object.entries(manifest.contents.files ?? {}))
+          if (f.source.path) files[hash] = path.resolve(base, f.source.path);
         for (const [hash, d] of Object.entries(manifest.contents.dockerImages ?? {})) {
-          if (d.source.directory) dockerImages[hash] = { directory: path.resolve(base, d.source.directory), dockerFile: d.source.dockerFile, platform: d.source.platform };
+          if (d.source.directory)
+            dockerImages[hash] = {
+              directory: path.resolve(base, d.source.directory),
+              dockerFile: d.source.dockerFile,
+              platform: d.source.platform,
+            };
         }
       }
       assets.set(id, { files, dockerImages });

@@ -12,8 +12,10 @@ export const LAMBDA_ARCHITECTURE = 'arm64';
 /** Functions aws-cdk-lib creates for its own custom resources: it picks their runtime and architecture. */
 export const CDK_PROVIDED_FUNCTIONS: readonly { readonly logicalId: RegExp; readonly reason: string }[] = [
   {
-    logicalId: /^(AWS679f53fac002430cb0da5b7982bd2287|Custom(S3AutoDeleteObjects|VpcRestrictDefaultSG)CustomResourceProviderHandler|SetupProviderframeworkonEvent)/,
-    reason: 'aws-cdk-lib custom-resource handler (AwsCustomResource, auto-delete, default-SG restriction, provider framework): aws-cdk-lib sets its runtime and architecture.',
+    logicalId:
+      /^(AWS679f53fac002430cb0da5b7982bd2287|Custom(S3AutoDeleteObjects|VpcRestrictDefaultSG)CustomResourceProviderHandler|SetupProviderframeworkonEvent)/,
+    reason:
+      'aws-cdk-lib custom-resource handler (AwsCustomResource, auto-delete, default-SG restriction, provider framework): aws-cdk-lib sets its runtime and architecture.',
   },
 ];
 
@@ -46,7 +48,9 @@ export function checkAssets(templates: ReadonlyMap<string, object>, assets: Read
   let evaluated = 0;
   for (const { stack, id, resource } of allResources(templates, 'AWS::ECS::TaskDefinition')) {
     const template = templates.get(stack)!;
-    const architecture = String((resource.Properties?.RuntimePlatform as { CpuArchitecture?: string } | undefined)?.CpuArchitecture ?? 'X86_64');
+    const architecture = String(
+      (resource.Properties?.RuntimePlatform as { CpuArchitecture?: string } | undefined)?.CpuArchitecture ?? 'X86_64',
+    );
     const containers = (resource.Properties?.ContainerDefinitions ?? []) as { Name?: string; Image?: unknown }[];
     for (const c of containers) {
       evaluated++;
@@ -61,7 +65,9 @@ export function checkAssets(templates: ReadonlyMap<string, object>, assets: Read
       }
       const expected = PLATFORM_OF_ARCHITECTURE[architecture];
       if (image.platform !== expected) {
-        finding(`image built for ${image.platform ?? "the deploying machine's platform (no platform set)"}, task runs ${architecture} (${expected})`);
+        finding(
+          `image built for ${image.platform ?? "the deploying machine's platform (no platform set)"}, task runs ${architecture} (${expected})`,
+        );
       }
       const dockerfile = path.join(image.directory, image.dockerFile ?? 'Dockerfile');
       const unpinned = fs.existsSync(dockerfile) ? unpinnedBaseImages(fs.readFileSync(dockerfile, 'utf8')) : [`(missing ${dockerfile})`];

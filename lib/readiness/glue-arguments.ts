@@ -83,15 +83,20 @@ export function checkGlueArguments(templates: ReadonlyMap<string, object>, asset
       }
       const defaults = Object.keys((resource.Properties?.DefaultArguments as Record<string, unknown> | undefined) ?? {});
       const callers = starts.filter((s) => s.job === jobName);
-      const runs = callers.length > 0 ? callers.map((c) => ({ by: `state '${c.state}'`, args: [...defaults, ...c.args] })) : [{ by: 'a run with defaults only', args: defaults }];
+      const runs =
+        callers.length > 0
+          ? callers.map((c) => ({ by: `state '${c.state}'`, args: [...defaults, ...c.args] }))
+          : [{ by: 'a run with defaults only', args: defaults }];
       for (const run of runs) {
         for (const name of required) {
           evaluated++;
-          if (!run.args.includes(`--${name}`)) finding(`--${name} is required by the script but not passed by ${run.by} nor in DefaultArguments`);
+          if (!run.args.includes(`--${name}`))
+            finding(`--${name} is required by the script but not passed by ${run.by} nor in DefaultArguments`);
         }
         for (const key of run.args.filter((k) => !isGlueParameter(k))) {
           evaluated++;
-          if (!required.includes(key.slice(2))) finding(`${key} is passed by ${run.by} (or DefaultArguments) but the script does not read it`);
+          if (!required.includes(key.slice(2)))
+            finding(`${key} is passed by ${run.by} (or DefaultArguments) but the script does not read it`);
         }
       }
     }

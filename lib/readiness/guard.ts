@@ -14,7 +14,10 @@ const CHECK = 'guard';
  * validation plugin runs at synth: each violation is acknowledged when lib/guard-rules.ts covers its resource's
  * construct path (template metadata `aws:cdk:path`), else it is a finding.
  */
-export function checkGuard(templates: ReadonlyMap<string, object>, acknowledgements: readonly GuardAcknowledgement[] = GUARD_ACKNOWLEDGEMENTS): ReadinessResult {
+export function checkGuard(
+  templates: ReadonlyMap<string, object>,
+  acknowledgements: readonly GuardAcknowledgement[] = GUARD_ACKNOWLEDGEMENTS,
+): ReadinessResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-guard-'));
   try {
     const files = new Map<string, string>();

@@ -27,7 +27,10 @@ export interface ResourceIndex {
   arnByName(type: string, name: string): string;
 }
 
-const via = (service: string, ix: ResourceIndex) => ({ 'kms:ViaService': `${service}.${ix.region}.amazonaws.com`, 'kms:CallerAccount': ix.account });
+const via = (service: string, ix: ResourceIndex) => ({
+  'kms:ViaService': `${service}.${ix.region}.amazonaws.com`,
+  'kms:CallerAccount': ix.account,
+});
 const withKey = (ix: ResourceIndex, resource: string, service: string, actions: string[]): Authorization[] => {
   const key = ix.keyOf(resource);
   return key ? actions.map((action) => ({ action, resource: key, context: via(service, ix) })) : [];
@@ -39,7 +42,10 @@ const ownStatement = { 'redshift-data:statement-owner-iam-userid': CALLER_USER_I
 
 /** Per SDK command: the authorizations it needs. */
 export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<string, unknown>>, ix: ResourceIndex) => Authorization[]>> = {
-  PutObjectCommand: (i, ix) => [{ action: 's3:PutObject', resource: s3Object(i) }, ...withKey(ix, `arn:aws:s3:::${String(i.Bucket)}`, 's3', ['kms:GenerateDataKey'])],
+  PutObjectCommand: (i, ix) => [
+    { action: 's3:PutObject', resource: s3Object(i) },
+    ...withKey(ix, `arn:aws:s3:::${String(i.Bucket)}`, 's3', ['kms:GenerateDataKey']),
+  ],
   // A GetObject of a missing key answers NoSuchKey only to callers allowed s3:ListBucket (else AccessDenied); the
   // lake stores read "not written yet" from NoSuchKey.
   GetObjectCommand: (i, ix) => [
@@ -49,12 +55,24 @@ export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<st
   ],
   DeleteObjectCommand: (i) => [{ action: 's3:DeleteObject', resource: s3Object(i) }],
   DeleteObjectsCommand: (i) =>
-    ((i.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: s3Object({ Bucket: i.Bucket, Key: o.Key }) })),
-  ListObjectsV2Command: (i) => [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(i.Bucket)}`, context: { 's3:prefix': typeof i.Prefix === 'string' ? i.Prefix : '' } }],
+    ((i.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({
+      action: 's3:DeleteObject',
+      resource: s3Object({ Bucket: i.Bucket, Key: o.Key }),
+    })),
+  ListObjectsV2Command: (i) => [
+    {
+      action: 's3:ListBucket',
+      resource: `arn:aws:s3:::${String(i.Bucket)}`,
+      context: { 's3:prefix': typeof i.Prefix === 'string' ? i.Prefix : '' },
+    },
+  ],
   PutItemCommand: (i, ix) => tableItem('dynamodb:PutItem', i, ix),
   DeleteItemCommand: (i, ix) => tableItem('dynamodb:DeleteItem', i, ix),
   GetItemCommand: (i, ix) => tableItem('dynamodb:GetItem', i, ix, ['kms:Decrypt']),
-  PublishCommand: (i, ix) => [{ action: 'sns:Publish', resource: String(i.TopicArn) }, ...withKey(ix, String(i.TopicArn), 'sns', ['kms:GenerateDataKey', 'kms:Decrypt'])],
+  PublishCommand: (i, ix) => [
+    { action: 'sns:Publish', resource: String(i.TopicArn) },
+    ...withKey(ix, String(i.TopicArn), 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']),
+  ],
   SendMessageCommand: (i, ix) => {
     const [, , host, account, name] = String(i.QueueUrl).split('/');
     const arn = `arn:aws:sqs:${host.split('.')[1]}:${account}:${name}`;
@@ -69,11 +87,18 @@ export const COMMAND_ACTIONS: Readonly<Record<string, (input: Readonly<Record<st
   DescribeStatementCommand: () => [{ action: 'redshift-data:DescribeStatement', resource: '*', context: ownStatement }],
   CancelStatementCommand: () => [{ action: 'redshift-data:CancelStatement', resource: '*', context: ownStatement }],
   GetStatementResultCommand: () => [{ action: 'redshift-data:GetStatementResult', resource: '*', context: ownStatement }],
-  GetNamespaceCommand: (i, ix) => [{ action: 'redshift-serverless:GetNamespace', resource: ix.arnByName('AWS::RedshiftServerless::Namespace', String(i.namespaceName)) }],
+  GetNamespaceCommand: (i, ix) => [
+    { action: 'redshift-serverless:GetNamespace', resource: ix.arnByName('AWS::RedshiftServerless::Namespace', String(i.namespaceName)) },
+  ],
 };
 
 /** An item write (or, with `keyActions` ['kms:Decrypt'], a read) on a table; with a customer-managed table key DynamoDB uses the key as the caller. */
-function tableItem(action: string, i: Readonly<Record<string, unknown>>, ix: ResourceIndex, keyActions = ['kms:Decrypt', 'kms:GenerateDataKey']): Authorization[] {
+function tableItem(
+  action: string,
+  i: Readonly<Record<string, unknown>>,
+  ix: ResourceIndex,
+  keyActions = ['kms:Decrypt', 'kms:GenerateDataKey'],
+): Authorization[] {
   const table = ix.arnByName('AWS::DynamoDB::Table', String(i.TableName));
   return [{ action, resource: table }, ...withKey(ix, table, 'dynamodb', keyActions)];
 }

@@ -51,7 +51,8 @@ export function roleOf(input: ComponentInput, roleArn: unknown): RoleInfo {
 }
 
 /** A log group's log-stream ARN (what logs:CreateLogStream / PutLogEvents authorize against). */
-export const logStreamArn = (s: LoadedStack, logGroupName: string, stream = 'stream') => `arn:aws:logs:${s.region}:${s.account}:log-group:${logGroupName}:log-stream:${stream}`;
+export const logStreamArn = (s: LoadedStack, logGroupName: string, stream = 'stream') =>
+  `arn:aws:logs:${s.region}:${s.account}:log-group:${logGroupName}:log-stream:${stream}`;
 
 /**
  * What the Lambda runtime does with the function's role: write its log group, send trace segments (active
@@ -63,12 +64,21 @@ export function lambdaRuntimeCalls(input: ComponentInput, functionId: string): C
   const calls: ComponentCall[] = [];
   const group = prop(fn, 'LoggingConfig.LogGroup');
   const groupName = group !== undefined ? s.str(group) : `/aws/lambda/${s.str({ Ref: functionId })}`;
-  for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) calls.push({ source: 'runtime logs', action, resource: logStreamArn(s, groupName) });
+  for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents'])
+    calls.push({ source: 'runtime logs', action, resource: logStreamArn(s, groupName) });
   if (prop(fn, 'TracingConfig.Mode') === 'Active') {
-    for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']) calls.push({ source: 'runtime tracing', action, resource: '*' });
+    for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'])
+      calls.push({ source: 'runtime tracing', action, resource: '*' });
   }
   if (prop(fn, 'VpcConfig') !== undefined) {
-    for (const action of ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']) {
+    for (const action of [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ]) {
       calls.push({ source: 'runtime vpc', action, resource: '*' });
     }
   }
@@ -76,7 +86,13 @@ export function lambdaRuntimeCalls(input: ComponentInput, functionId: string): C
   for (const [id, esm] of s.resources('AWS::Lambda::EventSourceMapping')) {
     if (s.str(prop(esm, 'FunctionName')) !== fnName) continue;
     const source = s.str(prop(esm, 'EventSourceArn'));
-    for (const action of ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards']) {
+    for (const action of [
+      'kinesis:DescribeStream',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetRecords',
+      'kinesis:GetShardIterator',
+      'kinesis:ListShards',
+    ]) {
       calls.push({ source: `event source ${id}`, action, resource: source });
     }
     const key = index.keyOf(source);
@@ -86,7 +102,8 @@ export function lambdaRuntimeCalls(input: ComponentInput, functionId: string): C
       const queue = s.str(onFailure);
       calls.push({ source: `on-failure ${id}`, action: 'sqs:SendMessage', resource: queue });
       const qkey = index.keyOf(queue);
-      if (qkey) for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) calls.push({ source: `on-failure ${id}`, action, resource: qkey });
+      if (qkey)
+        for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) calls.push({ source: `on-failure ${id}`, action, resource: qkey });
     }
   }
   // Asynchronous invocations (e.g. from an EventBridge rule) that fail after their retries go to the function's
@@ -99,7 +116,9 @@ export function lambdaRuntimeCalls(input: ComponentInput, functionId: string): C
     calls.push({ source: `on-failure ${id}`, action: 'sqs:SendMessage', resource: queue });
     const qkey = index.keyOf(queue);
     const viaSqs = { 'kms:ViaService': `sqs.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account };
-    if (qkey) for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) calls.push({ source: `on-failure ${id}`, action, resource: qkey, context: viaSqs });
+    if (qkey)
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt'])
+        calls.push({ source: `on-failure ${id}`, action, resource: qkey, context: viaSqs });
   }
   return calls;
 }
@@ -119,7 +138,10 @@ export function bind(calls: readonly RecordedCall[], bindings: Readonly<Record<s
 export const calls = (source: string, actions: readonly string[], resource: string, context?: Record<string, string>): ComponentCall[] =>
   actions.map((action) => ({ source, action, resource, ...(context ? { context } : {}) }));
 /** The KMS context of a call a service makes on a key for its caller. */
-export const via = (service: string, s: LoadedStack) => ({ 'kms:ViaService': `${service}.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account });
+export const via = (service: string, s: LoadedStack) => ({
+  'kms:ViaService': `${service}.${s.region}.amazonaws.com`,
+  'kms:CallerAccount': s.account,
+});
 /** The KMS calls a service makes on the key of `resource` for its caller (none when the resource has no key). */
 export const keyCalls = (input: ComponentInput, source: string, resource: string, service: string, actions: readonly string[]) => {
   const key = input.index.keyOf(resource);

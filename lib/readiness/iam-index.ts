@@ -3,10 +3,12 @@ import type { ResourceIndex } from './iam-actions';
 import type { Deployment } from './policies';
 import type { CfnResource, LoadedStack } from './templates';
 
-const prop = (r: CfnResource, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r.Properties);
+const prop = (r: CfnResource, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r.Properties);
 
 /** The Redshift-managed admin secret of a namespace (its ARN is known only at deploy; this is its stand-in). */
-export const adminSecretArn = (s: LoadedStack, namespace: string) => `arn:aws:secretsmanager:${s.region}:${s.account}:secret:redshift!${namespace}-admin-AbCdEf`;
+export const adminSecretArn = (s: LoadedStack, namespace: string) =>
+  `arn:aws:secretsmanager:${s.region}:${s.account}:secret:redshift!${namespace}-admin-AbCdEf`;
 
 export function buildIndex(d: Deployment, environment: string): ResourceIndex {
   const stacks = d.stacks.filter((s) => s.environment === environment);
@@ -16,13 +18,21 @@ export function buildIndex(d: Deployment, environment: string): ResourceIndex {
   const arn = (s: LoadedStack, id: string) => s.str({ 'Fn::GetAtt': [id, 'Arn'] });
   for (const s of stacks) {
     for (const [id, r] of s.resources('AWS::S3::Bucket')) {
-      const sse = ([prop(r, 'BucketEncryption.ServerSideEncryptionConfiguration')].flat() as { ServerSideEncryptionByDefault?: { KMSMasterKeyID?: unknown } }[])[0];
+      const sse = (
+        [prop(r, 'BucketEncryption.ServerSideEncryptionConfiguration')].flat() as {
+          ServerSideEncryptionByDefault?: { KMSMasterKeyID?: unknown };
+        }[]
+      )[0];
       if (sse?.ServerSideEncryptionByDefault?.KMSMasterKeyID) keys.set(arn(s, id), s.str(sse.ServerSideEncryptionByDefault.KMSMasterKeyID));
     }
-    for (const [id, r] of s.resources('AWS::SNS::Topic')) if (prop(r, 'KmsMasterKeyId')) keys.set(ref(s, id), s.str(prop(r, 'KmsMasterKeyId')));
-    for (const [id, r] of s.resources('AWS::SQS::Queue')) if (prop(r, 'KmsMasterKeyId')) keys.set(arn(s, id), s.str(prop(r, 'KmsMasterKeyId')));
-    for (const [id, r] of s.resources('AWS::SecretsManager::Secret')) if (prop(r, 'KmsKeyId')) keys.set(ref(s, id), s.str(prop(r, 'KmsKeyId')));
-    for (const [id, r] of s.resources('AWS::Kinesis::Stream')) if (prop(r, 'StreamEncryption.KeyId')) keys.set(arn(s, id), s.str(prop(r, 'StreamEncryption.KeyId')));
+    for (const [id, r] of s.resources('AWS::SNS::Topic'))
+      if (prop(r, 'KmsMasterKeyId')) keys.set(ref(s, id), s.str(prop(r, 'KmsMasterKeyId')));
+    for (const [id, r] of s.resources('AWS::SQS::Queue'))
+      if (prop(r, 'KmsMasterKeyId')) keys.set(arn(s, id), s.str(prop(r, 'KmsMasterKeyId')));
+    for (const [id, r] of s.resources('AWS::SecretsManager::Secret'))
+      if (prop(r, 'KmsKeyId')) keys.set(ref(s, id), s.str(prop(r, 'KmsKeyId')));
+    for (const [id, r] of s.resources('AWS::Kinesis::Stream'))
+      if (prop(r, 'StreamEncryption.KeyId')) keys.set(arn(s, id), s.str(prop(r, 'StreamEncryption.KeyId')));
     for (const [id, r] of s.resources('AWS::DynamoDB::Table')) {
       names.set(`AWS::DynamoDB::Table/${ref(s, id)}`, arn(s, id));
       if (prop(r, 'SSESpecification.KMSMasterKeyId')) keys.set(arn(s, id), s.str(prop(r, 'SSESpecification.KMSMasterKeyId')));
@@ -33,7 +43,8 @@ export function buildIndex(d: Deployment, environment: string): ResourceIndex {
     for (const [id, r] of s.resources('AWS::RedshiftServerless::Namespace')) {
       const name = ref(s, id);
       names.set(`AWS::RedshiftServerless::Namespace/${name}`, s.str({ 'Fn::GetAtt': [id, 'Namespace.NamespaceArn'] }));
-      if (prop(r, 'ManageAdminPassword') && prop(r, 'AdminPasswordSecretKmsKeyId')) keys.set(adminSecretArn(s, name), s.str(prop(r, 'AdminPasswordSecretKmsKeyId')));
+      if (prop(r, 'ManageAdminPassword') && prop(r, 'AdminPasswordSecretKmsKeyId'))
+        keys.set(adminSecretArn(s, name), s.str(prop(r, 'AdminPasswordSecretKmsKeyId')));
     }
   }
   const first = stacks[0];

@@ -33,7 +33,13 @@ function environmentOf(input: ComponentInput, functionId: string): { vars: Recor
 }
 
 const bucketBindings = (c: Config): Record<string, string> =>
-  c.buckets ? { [PLACEHOLDERS.rawBucket]: c.buckets.raw, [PLACEHOLDERS.stagingBucket]: c.buckets.staging, [PLACEHOLDERS.quarantineBucket]: c.buckets.quarantine } : {};
+  c.buckets
+    ? {
+        [PLACEHOLDERS.rawBucket]: c.buckets.raw,
+        [PLACEHOLDERS.stagingBucket]: c.buckets.staging,
+        [PLACEHOLDERS.quarantineBucket]: c.buckets.quarantine,
+      }
+    : {};
 
 /**
  * The lineage API-key secret the function reads (a name or partial ARN stands for the full ARN, with Secrets
@@ -45,7 +51,10 @@ const lineageKeyBinding = (input: ComponentInput, c: Config): Record<string, str
   const arn = id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${input.stack.region}:${input.stack.account}:secret:${id}`;
   return { [PLACEHOLDERS.lineageKey]: /-[A-Za-z0-9]{6}$/.test(arn.split(':secret:')[1]) ? arn : `${arn}-AbCdEf` };
 };
-const batchBindings = (input: ComponentInput, c: Config): Record<string, string> => ({ ...bucketBindings(c), ...lineageKeyBinding(input, c) });
+const batchBindings = (input: ComponentInput, c: Config): Record<string, string> => ({
+  ...bucketBindings(c),
+  ...lineageKeyBinding(input, c),
+});
 
 interface LambdaSpec {
   readonly name: string;
@@ -59,31 +68,43 @@ const LAMBDAS: readonly LambdaSpec[] = [
   { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
   {
     name: 'batch-extract',
-   
+
     function: 'ExtractFunction',
     bindings: (i, e) => ({ ...batchBindings(i, e.config), [PLACEHOLDERS.oltpSecret]: String(e.config.oltpSecretArn) }),
   },
   { name: 'batch-quality', function: 'QualityFunction', bindings: (i, e) => batchBindings(i, e.config) },
   {
     name: 'batch-load',
-   
+
     function: 'LoadFunction',
-    bindings: (i, e) => ({ ...batchBindings(i, e.config), [PLACEHOLDERS.workgroup]: String(e.config.workgroupName), [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn) }),
+    bindings: (i, e) => ({
+      ...batchBindings(i, e.config),
+      [PLACEHOLDERS.workgroup]: String(e.config.workgroupName),
+      [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn),
+    }),
   },
   {
     name: 'stream-processor',
-   
+
     function: 'ProcessorFunction',
-    bindings: (_, e) => ({ [PLACEHOLDERS.stagingBucket]: e.vars.STAGING_BUCKET, [PLACEHOLDERS.quarantineBucket]: e.vars.QUARANTINE_BUCKET, [PLACEHOLDERS.alertTopic]: e.vars.ALERT_TOPIC_ARN }),
+    bindings: (_, e) => ({
+      [PLACEHOLDERS.stagingBucket]: e.vars.STAGING_BUCKET,
+      [PLACEHOLDERS.quarantineBucket]: e.vars.QUARANTINE_BUCKET,
+      [PLACEHOLDERS.alertTopic]: e.vars.ALERT_TOPIC_ARN,
+    }),
   },
   {
     name: 'warehouse-setup',
-   
+
     function: 'SetupFunction',
     bindings: ({ stack: s }) => {
       const [, setup] = single(s, 'Custom::WarehouseSetup', 'Setup')!;
       const namespace = s.str(prop(setup, 'NamespaceName'));
-      return { [PLACEHOLDERS.namespace]: namespace, [PLACEHOLDERS.workgroup]: s.str(prop(setup, 'WorkgroupName')), [PLACEHOLDERS.adminSecret]: adminSecretArn(s, namespace) };
+      return {
+        [PLACEHOLDERS.namespace]: namespace,
+        [PLACEHOLDERS.workgroup]: s.str(prop(setup, 'WorkgroupName')),
+        [PLACEHOLDERS.adminSecret]: adminSecretArn(s, namespace),
+      };
     },
   },
 ];
@@ -95,8 +116,12 @@ export const LAMBDA_COMPONENTS: readonly Component[] = LAMBDAS.map((spec) => ({
     if (!found) return [];
     const [functionId, fn] = found;
     const env = environmentOf(input, functionId);
-    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env)).filter((c) => !JSON.stringify(c.input).includes(PLACEHOLDERS.lineageKey));
-    const sdkCalls: ComponentCall[] = recorded.flatMap((c) => authorizationsOf(c, input.index).map((a) => ({ ...a, source: `sdk ${c.command}` })));
+    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env)).filter(
+      (c) => !JSON.stringify(c.input).includes(PLACEHOLDERS.lineageKey),
+    );
+    const sdkCalls: ComponentCall[] = recorded.flatMap((c) =>
+      authorizationsOf(c, input.index).map((a) => ({ ...a, source: `sdk ${c.command}` })),
+    );
     return [{ role: roleOf(input, prop(fn, 'Role')), calls: [...sdkCalls, ...lambdaRuntimeCalls(input, functionId)] }];
   },
 }));

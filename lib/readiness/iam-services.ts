@@ -28,24 +28,49 @@ const glueJobs: Component = {
       const src = `glue-script ${name}`;
       const out: ComponentCall[] = [];
       for (const p of paths.reads) {
-        out.push(...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }), ...calls(src, ['s3:GetObject'], `${root}/${p}x/part.parquet`));
+        out.push(
+          ...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }),
+          ...calls(src, ['s3:GetObject'], `${root}/${p}x/part.parquet`),
+        );
         out.push(...keyCalls(input, src, root, 's3', ['kms:Decrypt']));
       }
       for (const p of paths.writes) {
-        out.push(...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }), ...calls(src, ['s3:PutObject', 's3:DeleteObject'], `${root}/${p}x/part.parquet`));
+        out.push(
+          ...calls(src, ['s3:ListBucket'], root, { 's3:prefix': `${p}x/` }),
+          ...calls(src, ['s3:PutObject', 's3:DeleteObject'], `${root}/${p}x/part.parquet`),
+        );
         out.push(...keyCalls(input, src, root, 's3', ['kms:GenerateDataKey']));
       }
-      const files = [s.str(prop(job, 'Command.ScriptLocation')), ...Object.values(args).flatMap((v) => v.split(',')).filter((v) => v.startsWith('s3://') && /\.\w+$/.test(v))];
+      const files = [
+        s.str(prop(job, 'Command.ScriptLocation')),
+        ...Object.values(args)
+          .flatMap((v) => v.split(','))
+          .filter((v) => v.startsWith('s3://') && /\.\w+$/.test(v)),
+      ];
       for (const f of files) out.push(...calls(`glue job ${id} code`, ['s3:GetObject'], s3Arn(f)));
-      if (args['--continuous-log-logGroup']) out.push(...calls('glue continuous logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, args['--continuous-log-logGroup'])));
-      if (args['--enable-metrics'] !== undefined) out.push(...calls('glue job metrics', ['cloudwatch:PutMetricData'], '*', { 'cloudwatch:namespace': 'Glue' }));
+      if (args['--continuous-log-logGroup'])
+        out.push(
+          ...calls(
+            'glue continuous logs',
+            ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            logStreamArn(s, args['--continuous-log-logGroup']),
+          ),
+        );
+      if (args['--enable-metrics'] !== undefined)
+        out.push(...calls('glue job metrics', ['cloudwatch:PutMetricData'], '*', { 'cloudwatch:namespace': 'Glue' }));
       const secName = prop(job, 'SecurityConfiguration');
       if (secName !== undefined) {
         const [, sec] = s.resources('AWS::Glue::SecurityConfiguration').find(([sid]) => s.str({ Ref: sid }) === s.str(secName))!;
         const cwKey = prop(sec, 'EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn');
         const group = `/aws-glue/jobs/${s.str(secName)}-role/${roleOf(input, prop(job, 'Role')).arn.split('/').pop()}/output`;
         if (cwKey !== undefined) {
-          out.push(...calls('glue encrypted logs', ['logs:CreateLogGroup', 'logs:AssociateKmsKey'], `arn:aws:logs:${s.region}:${s.account}:log-group:${group}`));
+          out.push(
+            ...calls(
+              'glue encrypted logs',
+              ['logs:CreateLogGroup', 'logs:AssociateKmsKey'],
+              `arn:aws:logs:${s.region}:${s.account}:log-group:${group}`,
+            ),
+          );
           out.push(...calls('glue encrypted logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, group)));
           out.push(...calls('glue encrypted logs', ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], s.str(cwKey)));
         }
@@ -81,14 +106,24 @@ const dbtTask: Component = {
           // dbt/scripts/batch_build.py uploads run_results.json after every build (key set per window by the workflow).
           ...(env.DATAFLOW_RUN_RESULTS_BUCKET
             ? [
-                ...calls('dbt run_results.json upload', ['s3:PutObject'], `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}/${DBT_RUN_RESULTS_KEY_TEMPLATE.replace('{}', '20260601t1000')}`),
-                ...keyCalls(input, 'dbt run_results.json upload', `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}`, 's3', ['kms:GenerateDataKey']),
+                ...calls(
+                  'dbt run_results.json upload',
+                  ['s3:PutObject'],
+                  `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}/${DBT_RUN_RESULTS_KEY_TEMPLATE.replace('{}', '20260601t1000')}`,
+                ),
+                ...keyCalls(input, 'dbt run_results.json upload', `arn:aws:s3:::${env.DATAFLOW_RUN_RESULTS_BUCKET}`, 's3', [
+                  'kms:GenerateDataKey',
+                ]),
               ]
             : []),
           // ... and the build's OpenLineage events (dbt/scripts/batch_build.py: lineage/openlineage/dt=/hr=/dbt.<run>.ndjson).
           ...(env.DATAFLOW_LINEAGE_BUCKET
             ? [
-                ...calls('dbt lineage upload', ['s3:PutObject'], `arn:aws:s3:::${env.DATAFLOW_LINEAGE_BUCKET}/lineage/openlineage/dt=2026-06-01/hr=11/dbt.0f1c6a0e.ndjson`),
+                ...calls(
+                  'dbt lineage upload',
+                  ['s3:PutObject'],
+                  `arn:aws:s3:::${env.DATAFLOW_LINEAGE_BUCKET}/lineage/openlineage/dt=2026-06-01/hr=11/dbt.0f1c6a0e.ndjson`,
+                ),
                 ...keyCalls(input, 'dbt lineage upload', `arn:aws:s3:::${env.DATAFLOW_LINEAGE_BUCKET}`, 's3', ['kms:GenerateDataKey']),
               ]
             : []),
@@ -99,10 +134,18 @@ const dbtTask: Component = {
         calls: [
           ...calls('ecs image pull', ['ecr:GetAuthorizationToken'], '*'),
           ...calls('ecs image pull', ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], repo),
-          ...calls('ecs awslogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(s, container.LogConfiguration.Options['awslogs-group'])),
+          ...calls(
+            'ecs awslogs',
+            ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            logStreamArn(s, container.LogConfiguration.Options['awslogs-group']),
+          ),
           // Task secrets (the lineage API key), read by ECS at start; a name-based reference stands for the full ARN.
           ...(container.Secrets ?? []).flatMap((secret) =>
-            calls(`ecs secret ${secret.Name}`, ['secretsmanager:GetSecretValue'], /-[A-Za-z0-9]{6}$/.test(secret.ValueFrom) ? secret.ValueFrom : `${secret.ValueFrom}-AbCdEf`),
+            calls(
+              `ecs secret ${secret.Name}`,
+              ['secretsmanager:GetSecretValue'],
+              /-[A-Za-z0-9]{6}$/.test(secret.ValueFrom) ? secret.ValueFrom : `${secret.ValueFrom}-AbCdEf`,
+            ),
           ),
         ],
       },
@@ -115,7 +158,9 @@ const firehose: Component = {
   instances: (input) =>
     input.stack.resources('AWS::KinesisFirehose::DeliveryStream').map(([id, ds]) => {
       const s = input.stack;
-      const dest = s.resolve(prop(ds, 'ExtendedS3DestinationConfiguration')) as Record<string, unknown> & { CloudWatchLoggingOptions?: Record<string, string> };
+      const dest = s.resolve(prop(ds, 'ExtendedS3DestinationConfiguration')) as Record<string, unknown> & {
+        CloudWatchLoggingOptions?: Record<string, string>;
+      };
       const stream = s.str(prop(ds, 'KinesisStreamSourceConfiguration.KinesisStreamARN'));
       const bucket = String(dest.BucketARN);
       const src = `firehose ${id}`;
@@ -125,10 +170,17 @@ const firehose: Component = {
       for (const prefix of [dest.Prefix, dest.ErrorOutputPrefix].filter(Boolean).map((p) => String(p).replace(/!\{[^}]+\}/g, 'x'))) {
         out.push(...calls(src, ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'], `${bucket}/${prefix}object.gz`));
       }
-      const key = (dest.EncryptionConfiguration as { KMSEncryptionConfig?: { AWSKMSKeyARN: string } } | undefined)?.KMSEncryptionConfig?.AWSKMSKeyARN;
+      const key = (dest.EncryptionConfiguration as { KMSEncryptionConfig?: { AWSKMSKeyARN: string } } | undefined)?.KMSEncryptionConfig
+        ?.AWSKMSKeyARN;
       if (key) out.push(...calls(src, ['kms:GenerateDataKey', 'kms:Decrypt'], key, via('s3', s)));
       if (dest.CloudWatchLoggingOptions?.LogStreamName) {
-        out.push(...calls(src, ['logs:PutLogEvents'], logStreamArn(s, dest.CloudWatchLoggingOptions.LogGroupName, dest.CloudWatchLoggingOptions.LogStreamName)));
+        out.push(
+          ...calls(
+            src,
+            ['logs:PutLogEvents'],
+            logStreamArn(s, dest.CloudWatchLoggingOptions.LogGroupName, dest.CloudWatchLoggingOptions.LogStreamName),
+          ),
+        );
       }
       return { role: roleOf(input, dest.RoleARN), calls: out };
     }),
@@ -139,7 +191,14 @@ const flowLogs: Component = {
   instances: (input) =>
     input.stack.resources('AWS::EC2::FlowLog').map(([, fl]) => {
       const group = input.stack.str(prop(fl, 'LogGroupName'));
-      return { role: roleOf(input, prop(fl, 'DeliverLogsPermissionArn')), calls: calls('vpc flow log delivery', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], logStreamArn(input.stack, group)) };
+      return {
+        role: roleOf(input, prop(fl, 'DeliverLogsPermissionArn')),
+        calls: calls(
+          'vpc flow log delivery',
+          ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          logStreamArn(input.stack, group),
+        ),
+      };
     }),
 };
 
@@ -152,7 +211,12 @@ const copyRole: Component = {
     const [roleId] = found;
     const staging = input.deployment.stacks
       .filter((x) => x.environment === s.environment)
-      .flatMap((x) => x.resources('AWS::S3::Bucket').filter(([id]) => id.startsWith('LakeStaging')).map(([id]) => x.str({ 'Fn::GetAtt': [id, 'Arn'] })))[0];
+      .flatMap((x) =>
+        x
+          .resources('AWS::S3::Bucket')
+          .filter(([id]) => id.startsWith('LakeStaging'))
+          .map(([id]) => x.str({ 'Fn::GetAtt': [id, 'Arn'] })),
+      )[0];
     const src = 'load SQL COPY ... MANIFEST';
     return [
       {
@@ -173,7 +237,8 @@ const providerFramework: Component = {
   name: 'custom-resource-provider',
   instances: (input) =>
     input.stack.resources('AWS::Lambda::Function').flatMap(([id, fn]) => {
-      const target = (input.stack.resolve(prop(fn, 'Environment.Variables')) as Record<string, string> | undefined)?.USER_ON_EVENT_FUNCTION_ARN;
+      const target = (input.stack.resolve(prop(fn, 'Environment.Variables')) as Record<string, string> | undefined)
+        ?.USER_ON_EVENT_FUNCTION_ARN;
       if (!target) return [];
       const src = 'cdk provider framework onEvent';
       return [
@@ -182,11 +247,23 @@ const providerFramework: Component = {
           calls: [
             ...calls(src, ['lambda:InvokeFunction'], target),
             ...calls(`${src} (waits for the function to be active)`, ['lambda:GetFunction'], target),
-            ...calls('runtime logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreamArn(input.stack, input.stack.str(prop(fn, 'LoggingConfig.LogGroup') ?? `/aws/lambda/${id}`))),
+            ...calls(
+              'runtime logs',
+              ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              logStreamArn(input.stack, input.stack.str(prop(fn, 'LoggingConfig.LogGroup') ?? `/aws/lambda/${id}`)),
+            ),
           ],
         },
       ];
     }),
 };
 
-export const SERVICE_COMPONENTS: readonly Component[] = [...ORCHESTRATION_COMPONENTS, glueJobs, dbtTask, firehose, flowLogs, copyRole, providerFramework];
+export const SERVICE_COMPONENTS: readonly Component[] = [
+  ...ORCHESTRATION_COMPONENTS,
+  glueJobs,
+  dbtTask,
+  firehose,
+  flowLogs,
+  copyRole,
+  providerFramework,
+];

@@ -43,7 +43,6 @@ function inert(action: string, resource: string): boolean {
   return S3_BUCKET_ACTIONS.test(action) === resource.includes('/');
 }
 
-
 /** The resource policy AWS also evaluates for a request: the bucket's for an object, else the resource's own. */
 function resourcePolicyFor(d: Deployment, resource: string) {
   const bucket = resource.startsWith('arn:aws:s3:::') ? resource.split('/')[0] : resource;
@@ -69,7 +68,10 @@ function decide(d: Deployment, role: RoleInfo, call: ComponentCall): Decision {
   });
 }
 
-export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCalls: Readonly<Record<string, readonly RecordedCall[]>> = loadRecordedCalls()): IamReport {
+export function evaluateIam(
+  templates: ReadonlyMap<string, object>,
+  recordedCalls: Readonly<Record<string, readonly RecordedCall[]>> = loadRecordedCalls(),
+): IamReport {
   const d = loadDeployment(templates);
   const findings: ReadinessFinding[] = [];
   const acknowledged: (ReadinessFinding & { reason: string })[] = [];
@@ -83,7 +85,8 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
     for (const stack of d.stacks.filter((s) => s.environment === environment)) {
       for (const component of COMPONENTS) {
         const recorded = (name: string) => {
-          if (!recordedCalls[name]) throw new Error(`${RECORDED_CALLS_FILE} has no calls of ${name}: run test/readiness/record-calls.test.ts with RECORD_CALLS=1`);
+          if (!recordedCalls[name])
+            throw new Error(`${RECORDED_CALLS_FILE} has no calls of ${name}: run test/readiness/record-calls.test.ts with RECORD_CALLS=1`);
           return recordedCalls[name];
         };
         for (const { role, calls } of component.instances({ deployment: d, stack, index, recorded })) {
@@ -95,7 +98,9 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
             const decision = decide(d, role, call);
             evaluations.push({ stack: stack.id, component: component.name, role: role.logicalId, call, decision });
             if (decision !== 'Allowed') {
-              findings.push(finding(stack.id, role.logicalId, `${component.name}: ${call.action} on ${call.resource} is ${decision} (${call.source})`));
+              findings.push(
+                finding(stack.id, role.logicalId, `${component.name}: ${call.action} on ${call.resource} is ${decision} (${call.source})`),
+              );
             }
           }
         }
@@ -120,7 +125,11 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
           // `*` without a condition, for an action that could name its resources.
           if (list(st.Resource).includes('*') && st.Condition === undefined && !action.includes('*') && hasResourceTypes(action)) {
             evaluated++;
-            const f = finding(role.stack.id, role.logicalId, `${used.component}: ${action} is granted on * (${policy.name}) but supports resource-level permissions`);
+            const f = finding(
+              role.stack.id,
+              role.logicalId,
+              `${used.component}: ${action} is granted on * (${policy.name}) but supports resource-level permissions`,
+            );
             const ack = WILDCARD_ACKS.find((a) => role.logicalId.startsWith(a.role) && a.action === action);
             if (ack) acknowledged.push({ ...f, reason: ack.reason });
             else findings.push(f);
@@ -129,8 +138,14 @@ export function evaluateIam(templates: ReadonlyMap<string, object>, recordedCall
             if (inert(action, resource)) continue;
             evaluated++;
             if (used.calls.some((c) => globMatch(action, c.action, true) && globMatch(resource, c.resource))) continue;
-            const f = finding(role.stack.id, role.logicalId, `${used.component}: ${action} on ${resource} is granted (${policy.name}) but no call uses it`);
-            const ack = GRANT_ACKS.find((a) => role.logicalId.startsWith(a.role) && a.action === action && (!a.resource || a.resource.test(resource)));
+            const f = finding(
+              role.stack.id,
+              role.logicalId,
+              `${used.component}: ${action} on ${resource} is granted (${policy.name}) but no call uses it`,
+            );
+            const ack = GRANT_ACKS.find(
+              (a) => role.logicalId.startsWith(a.role) && a.action === action && (!a.resource || a.resource.test(resource)),
+            );
             if (ack) acknowledged.push({ ...f, reason: ack.reason });
             else findings.push(f);
           }

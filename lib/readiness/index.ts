@@ -12,12 +12,21 @@ export type { ReadinessFinding, ReadinessResult } from './types';
 export { readAssembly, readAssemblyDir, type ReadinessInput, type StackAssets } from './assembly';
 
 /** Checks that read the templates only. */
-const TEMPLATE_CHECKS: readonly ((templates: ReadonlyMap<string, object>) => ReadinessResult)[] = [checkKms, checkIam, checkGuard, checkNagHonesty, checkRuntimeConfig];
+const TEMPLATE_CHECKS: readonly ((templates: ReadonlyMap<string, object>) => ReadinessResult)[] = [
+  checkKms,
+  checkIam,
+  checkGuard,
+  checkNagHonesty,
+  checkRuntimeConfig,
+];
 
 /**
  * Every deploy-readiness check over a synthesized app: stack artifact id -> template, plus the stacks' assets
  * (Docker images and files, from the cloud assembly) for the checks that read them.
  */
-export function runReadinessChecks(templates: ReadonlyMap<string, object>, assets: ReadonlyMap<string, StackAssets> = new Map()): ReadinessResult[] {
+export function runReadinessChecks(
+  templates: ReadonlyMap<string, object>,
+  assets: ReadonlyMap<string, StackAssets> = new Map(),
+): ReadinessResult[] {
   return [...TEMPLATE_CHECKS.map((check) => check(templates)), checkAssets(templates, assets), checkGlueArguments(templates, assets)];
 }

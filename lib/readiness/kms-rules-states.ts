@@ -36,7 +36,9 @@ export const STATE_MACHINE_RULE: KmsRule = {
     }
     // An execution ARN of this state machine (the execution name is any).
     const execution = `${arn.replace(':stateMachine:', ':execution:')}:any-execution`;
-    for (const reader of rolesGranted(deployment, ['states:DescribeExecution', 'states:GetExecutionHistory'], (r) => globMatch(r, execution))) {
+    for (const reader of rolesGranted(deployment, ['states:DescribeExecution', 'states:GetExecutionHistory'], (r) =>
+      globMatch(r, execution),
+    )) {
       uses.push(roleUse(key, reader, ['kms:Decrypt'], context, `reading executions of state machine ${logicalId}`));
     }
     return uses;

@@ -3,72 +3,22 @@
  * (principal AWS uses, KMS actions it needs, request context). Service principals need the key policy alone;
  * roles need their identity policy and the key policy (KMS evaluates both for same-account callers).
  */
-import type { CfnResource, LoadedStack } from './templates';
-import type { Deployment, RoleInfo } from './policies';
+import {
+  globMatch,
+  keyOf,
+  list,
+  LOGS_ACTIONS,
+  prop,
+  roleByArn,
+  rolesGranted,
+  roleUse,
+  SEND,
+  via,
+  type KeyUse,
+  type KmsRule,
+} from './kms-rule-helpers';
 
-export type KeyPrincipal = { readonly kind: 'service'; readonly name: string } | { readonly kind: 'role'; readonly arn: string };
-
-/** One use of a key that must be allowed for the resource to be created or to work. */
-export interface KeyUse {
-  readonly keyArn: string;
-  readonly principal: KeyPrincipal;
-  readonly actions: readonly string[];
-  readonly context: Readonly<Record<string, string>>;
-  /** What breaks without it, for the finding. */
-  readonly purpose: string;
-}
-
-export interface RuleInput {
-  readonly deployment: Deployment;
-  readonly stack: LoadedStack;
-  readonly logicalId: string;
-  readonly resource: CfnResource;
-}
-
-export interface KmsRule {
-  readonly type: string;
-  readonly uses: (input: RuleInput) => KeyUse[];
-}
-
-const LOGS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'];
-const SEND = ['kms:GenerateDataKey', 'kms:Decrypt'];
-
-const via = (service: string, s: LoadedStack) => ({ 'kms:ViaService': `${service}.${s.region}.amazonaws.com`, 'kms:CallerAccount': s.account });
-export const prop = (r: CfnResource, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r.Properties);
-export const keyOf = (s: LoadedStack, value: unknown): string | undefined => (value === undefined ? undefined : s.str(value));
-
-/** Glob match of an IAM action or ARN pattern (`*` and `?`), case-insensitive for actions. */
-export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
-  return re.test(value);
-}
-
-/** A policy field (`Action`, `Resource`…) as a list: one value or an array; a non-string shows as its JSON. */
-export const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : JSON.stringify(v)]);
-
-/** Roles whose identity policies allow one of `actions` on a resource matching `arnPattern` (or below it). */
-export function rolesGranted(d: Deployment, actions: readonly string[], arnPattern: (resource: string) => boolean): RoleInfo[] {
-  return [...d.roles.values()].filter((role) =>
-    role.policies.some((p) =>
-      [p.policy.Statement].flat().some(
-        (st) =>
-          st.Effect === 'Allow' &&
-          list(st.Action).some((a) => actions.some((x) => globMatch(a, x, true))) &&
-          list(st.Resource).some((r) => r !== '*' && arnPattern(r)),
-      ),
-    ),
-  );
-}
-
-export const roleUse = (keyArn: string, role: RoleInfo, actions: string[], context: Record<string, string>, purpose: string): KeyUse => ({
-  keyArn,
-  principal: { kind: 'role', arn: role.arn },
-  actions,
-  context,
-  purpose: `${purpose} (role ${role.logicalId})`,
-});
-
-export const roleByArn = (d: Deployment, arn: string): RoleInfo | undefined => d.roles.get(arn);
+export * from './kms-rule-helpers';
 
 export const KMS_RULES: readonly KmsRule[] = [
   {
@@ -78,7 +28,15 @@ export const KMS_RULES: readonly KmsRule[] = [
       if (!key) return [];
       const arn = stack.str({ 'Fn::GetAtt': [logicalId, 'Arn'] }).replace(/:\*$/, '');
       const service = `logs.${stack.region}.amazonaws.com`;
-      return [{ keyArn: key, principal: { kind: 'service', name: service }, actions: LOGS_ACTIONS, context: { 'kms:EncryptionContext:aws:logs:arn': arn }, purpose: 'CloudWatch Logs creates and writes the encrypted log group' }];
+      return [
+        {
+          keyArn: key,
+          principal: { kind: 'service', name: service },
+          actions: LOGS_ACTIONS,
+          context: { 'kms:EncryptionContext:aws:logs:arn': arn },
+          purpose: 'CloudWatch Logs creates and writes the encrypted log group',
+        },
+      ];
     },
   },
   {
@@ -87,7 +45,9 @@ export const KMS_RULES: readonly KmsRule[] = [
       const cw = keyOf(stack, prop(resource, 'EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn'));
       const bookmarks = keyOf(stack, prop(resource, 'EncryptionConfiguration.JobBookmarksEncryption.KmsKeyArn'));
       const s3 = list(prop(resource, 'EncryptionConfiguration.S3Encryptions')).length
-        ? ([prop(resource, 'EncryptionConfiguration.S3Encryptions')].flat() as Record<string, unknown>[]).map((e) => keyOf(stack, e.KmsKeyArn)).filter(Boolean)
+        ? ([prop(resource, 'EncryptionConfiguration.S3Encryptions')].flat() as Record<string, unknown>[])
+            .map((e) => keyOf(stack, e.KmsKeyArn))
+            .filter(Boolean)
         : [];
       const name = stack.str(prop(resource, 'Name') ?? logicalId);
       const jobs = stack.resources('AWS::Glue::Job').filter(([, j]) => stack.str(prop(j, 'SecurityConfiguration') ?? '') === name);
@@ -97,16 +57,34 @@ export const KMS_RULES: readonly KmsRule[] = [
           keyArn: cw,
           principal: { kind: 'service', name: `logs.${stack.region}.amazonaws.com` },
           actions: LOGS_ACTIONS,
-          context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${stack.region}:${stack.account}:log-group:/aws-glue/jobs/${name}-role/output` },
+          context: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${stack.region}:${stack.account}:log-group:/aws-glue/jobs/${name}-role/output`,
+          },
           purpose: `CloudWatch Logs writes the Glue job logs encrypted by security configuration ${name}`,
         });
       }
       for (const [jobId, job] of jobs) {
-        const role = [...deployment.roles.values()].find((r) => r.arn === stack.str(prop(job, 'Role')) || r.logicalId === stack.str(prop(job, 'Role')));
+        const role = [...deployment.roles.values()].find(
+          (r) => r.arn === stack.str(prop(job, 'Role')) || r.logicalId === stack.str(prop(job, 'Role')),
+        );
         if (!role) continue;
-        if (cw) uses.push(roleUse(cw, role, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], {}, `Glue job ${jobId} associates and writes its encrypted logs`));
-        const bookmarksOn = (stack.resolve(prop(job, 'DefaultArguments')) as Record<string, string> | undefined)?.['--job-bookmark-option'] !== 'job-bookmark-disable';
-        if (bookmarks && bookmarksOn) uses.push(roleUse(bookmarks, role, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], {}, `Glue job ${jobId} encrypts its bookmarks`));
+        if (cw)
+          uses.push(
+            roleUse(
+              cw,
+              role,
+              ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+              {},
+              `Glue job ${jobId} associates and writes its encrypted logs`,
+            ),
+          );
+        const bookmarksOn =
+          (stack.resolve(prop(job, 'DefaultArguments')) as Record<string, string> | undefined)?.['--job-bookmark-option'] !==
+          'job-bookmark-disable';
+        if (bookmarks && bookmarksOn)
+          uses.push(
+            roleUse(bookmarks, role, ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], {}, `Glue job ${jobId} encrypts its bookmarks`),
+          );
         for (const k of s3) uses.push(roleUse(k!, role, SEND, via('s3', stack), `Glue job ${jobId} writes SSE-KMS objects`));
       }
       return uses;
@@ -123,17 +101,21 @@ export const KMS_RULES: readonly KmsRule[] = [
         for (const [id, sch] of s.resources('AWS::Scheduler::Schedule')) {
           if (keyOf(s, prop(sch, 'Target.DeadLetterConfig.Arn')) !== queueArn) continue;
           const role = roleByArn(deployment, s.str(prop(sch, 'Target.RoleArn')));
-          if (role) uses.push(roleUse(key, role, SEND, via('sqs', s), `schedule ${id} sends undeliverable events to its dead-letter queue`));
+          if (role)
+            uses.push(roleUse(key, role, SEND, via('sqs', s), `schedule ${id} sends undeliverable events to its dead-letter queue`));
         }
         const functionRole = (fnRef: unknown) => {
           const fnName = s.str(fnRef);
-          const fn = s.resources('AWS::Lambda::Function').find(([fid]) => s.str({ Ref: fid }) === fnName || s.str({ 'Fn::GetAtt': [fid, 'Arn'] }) === fnName)?.[1];
+          const fn = s
+            .resources('AWS::Lambda::Function')
+            .find(([fid]) => s.str({ Ref: fid }) === fnName || s.str({ 'Fn::GetAtt': [fid, 'Arn'] }) === fnName)?.[1];
           return fn ? roleByArn(deployment, s.str(prop(fn, 'Role'))) : undefined;
         };
         for (const [id, esm] of s.resources('AWS::Lambda::EventSourceMapping')) {
           if (keyOf(s, prop(esm, 'DestinationConfig.OnFailure.Destination')) !== queueArn) continue;
           const role = functionRole(prop(esm, 'FunctionName'));
-          if (role) uses.push(roleUse(key, role, SEND, via('sqs', s), `event source mapping ${id} sends failed batches to its on-failure queue`));
+          if (role)
+            uses.push(roleUse(key, role, SEND, via('sqs', s), `event source mapping ${id} sends failed batches to its on-failure queue`));
         }
         for (const [id, fn] of s.resources('AWS::Lambda::Function')) {
           if (keyOf(s, prop(fn, 'DeadLetterConfig.TargetArn')) !== queueArn) continue;
@@ -152,14 +134,33 @@ export const KMS_RULES: readonly KmsRule[] = [
       const topicArn = stack.str({ Ref: logicalId });
       const uses: KeyUse[] = [];
       for (const s of deployment.stacks) {
-        const alarms = s.resources('AWS::CloudWatch::Alarm').filter(([, a]) =>
-          ['AlarmActions', 'OKActions', 'InsufficientDataActions'].some((p) => (s.resolve(prop(a, p) ?? []) as string[]).includes(topicArn)),
-        );
+        const alarms = s
+          .resources('AWS::CloudWatch::Alarm')
+          .filter(([, a]) =>
+            ['AlarmActions', 'OKActions', 'InsufficientDataActions'].some((p) =>
+              (s.resolve(prop(a, p) ?? []) as string[]).includes(topicArn),
+            ),
+          );
         if (alarms.length) {
-          uses.push({ keyArn: key, principal: { kind: 'service', name: 'cloudwatch.amazonaws.com' }, actions: SEND, context: {}, purpose: `alarm ${alarms[0][0]} (and ${alarms.length - 1} more) of ${s.id} notify the encrypted topic` });
+          uses.push({
+            keyArn: key,
+            principal: { kind: 'service', name: 'cloudwatch.amazonaws.com' },
+            actions: SEND,
+            context: {},
+            purpose: `alarm ${alarms[0][0]} (and ${alarms.length - 1} more) of ${s.id} notify the encrypted topic`,
+          });
         }
-        const rules = s.resources('AWS::Events::Rule').filter(([, r]) => ((s.resolve(prop(r, 'Targets') ?? []) as { Arn: string }[]).some((t) => t.Arn === topicArn)));
-        if (rules.length) uses.push({ keyArn: key, principal: { kind: 'service', name: 'events.amazonaws.com' }, actions: SEND, context: {}, purpose: `rule ${rules[0][0]} targets the encrypted topic` });
+        const rules = s
+          .resources('AWS::Events::Rule')
+          .filter(([, r]) => (s.resolve(prop(r, 'Targets') ?? []) as { Arn: string }[]).some((t) => t.Arn === topicArn));
+        if (rules.length)
+          uses.push({
+            keyArn: key,
+            principal: { kind: 'service', name: 'events.amazonaws.com' },
+            actions: SEND,
+            context: {},
+            purpose: `rule ${rules[0][0]} targets the encrypted topic`,
+          });
       }
       for (const role of rolesGranted(deployment, ['sns:Publish'], (r) => globMatch(r, topicArn))) {
         uses.push(roleUse(key, role, SEND, via('sns', role.stack), 'publishing to the encrypted topic'));
@@ -170,7 +171,9 @@ export const KMS_RULES: readonly KmsRule[] = [
   {
     type: 'AWS::S3::Bucket',
     uses: ({ deployment, stack, logicalId, resource }) => {
-      const sse = ([prop(resource, 'BucketEncryption.ServerSideEncryptionConfiguration')].flat() as Record<string, Record<string, unknown>>[])
+      const sse = (
+        [prop(resource, 'BucketEncryption.ServerSideEncryptionConfiguration')].flat() as Record<string, Record<string, unknown>>[]
+      )
         .map((c) => c?.ServerSideEncryptionByDefault)
         .find((d) => d?.SSEAlgorithm === 'aws:kms' && d.KMSMasterKeyID !== undefined);
       if (!sse) return [];
@@ -178,8 +181,12 @@ export const KMS_RULES: readonly KmsRule[] = [
       const objects = `${stack.str({ 'Fn::GetAtt': [logicalId, 'Arn'] })}/`;
       const below = (r: string) => r.startsWith(objects);
       return [
-        ...rolesGranted(deployment, ['s3:PutObject'], below).map((role) => roleUse(key, role, ['kms:GenerateDataKey'], via('s3', stack), `writing SSE-KMS objects to ${logicalId}`)),
-        ...rolesGranted(deployment, ['s3:GetObject'], below).map((role) => roleUse(key, role, ['kms:Decrypt'], via('s3', stack), `reading SSE-KMS objects of ${logicalId}`)),
+        ...rolesGranted(deployment, ['s3:PutObject'], below).map((role) =>
+          roleUse(key, role, ['kms:GenerateDataKey'], via('s3', stack), `writing SSE-KMS objects to ${logicalId}`),
+        ),
+        ...rolesGranted(deployment, ['s3:GetObject'], below).map((role) =>
+          roleUse(key, role, ['kms:Decrypt'], via('s3', stack), `reading SSE-KMS objects of ${logicalId}`),
+        ),
       ];
     },
   },
@@ -201,7 +208,9 @@ export const KMS_RULES: readonly KmsRule[] = [
       if (!key) return [];
       const arn = stack.str({ 'Fn::GetAtt': [logicalId, 'Arn'] });
       return [
-        ...rolesGranted(deployment, ['kinesis:GetRecords'], (r) => globMatch(r, arn)).map((role) => roleUse(key, role, ['kms:Decrypt'], {}, `reading encrypted stream ${logicalId}`)),
+        ...rolesGranted(deployment, ['kinesis:GetRecords'], (r) => globMatch(r, arn)).map((role) =>
+          roleUse(key, role, ['kms:Decrypt'], {}, `reading encrypted stream ${logicalId}`),
+        ),
         ...rolesGranted(deployment, ['kinesis:PutRecord', 'kinesis:PutRecords'], (r) => globMatch(r, arn)).map((role) =>
           roleUse(key, role, ['kms:GenerateDataKey'], {}, `writing encrypted stream ${logicalId}`),
         ),
@@ -214,7 +223,11 @@ export const KMS_RULES: readonly KmsRule[] = [
       const key = keyOf(stack, prop(resource, 'SSESpecification.KMSMasterKeyId'));
       if (!key) return [];
       const arn = stack.str({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-      return rolesGranted(deployment, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query'], (r) => globMatch(r, arn)).map((role) =>
+      return rolesGranted(
+        deployment,
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        (r) => globMatch(r, arn),
+      ).map((role) =>
         roleUse(key, role, ['kms:Decrypt', 'kms:GenerateDataKey'], via('dynamodb', stack), `reading and writing items of ${logicalId}`),
       );
     },

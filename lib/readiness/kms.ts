@@ -15,9 +15,11 @@ export const KMS_CHECK = 'kms';
 export function keyUses(d: Deployment): { stack: string; resource: string; use: KeyUse }[] {
   return d.stacks.flatMap((stack) =>
     [...KMS_RULES, STATE_MACHINE_RULE].flatMap((rule) =>
-      stack.resources(rule.type).flatMap(([logicalId, resource]) =>
-        rule.uses({ deployment: d, stack, logicalId, resource }).map((use) => ({ stack: stack.id, resource: logicalId, use })),
-      ),
+      stack
+        .resources(rule.type)
+        .flatMap(([logicalId, resource]) =>
+          rule.uses({ deployment: d, stack, logicalId, resource }).map((use) => ({ stack: stack.id, resource: logicalId, use })),
+        ),
     ),
   );
 }
@@ -29,7 +31,12 @@ export function checkKms(templates: ReadonlyMap<string, object>): ReadinessResul
   for (const { stack, resource, use } of keyUses(d)) {
     const keyPolicy = d.resourcePolicies.get(use.keyArn);
     if (!keyPolicy) {
-      findings.push({ check: KMS_CHECK, stack, resource, message: `key ${use.keyArn} is not a key of this deployment; cannot verify: ${use.purpose}` });
+      findings.push({
+        check: KMS_CHECK,
+        stack,
+        resource,
+        message: `key ${use.keyArn} is not a key of this deployment; cannot verify: ${use.purpose}`,
+      });
       continue;
     }
     const keyAccount = use.keyArn.split(':')[4];
@@ -49,7 +56,8 @@ export function checkKms(templates: ReadonlyMap<string, object>): ReadinessResul
       );
     });
     if (denied.length) {
-      const who = use.principal.kind === 'role' ? `role ${role?.logicalId ?? use.principal.arn}` : `service principal ${use.principal.name}`;
+      const who =
+        use.principal.kind === 'role' ? `role ${role?.logicalId ?? use.principal.arn}` : `service principal ${use.principal.name}`;
       findings.push({
         check: KMS_CHECK,
         stack,

@@ -22,7 +22,7 @@ interface Statement {
   Condition?: Record<string, unknown>;
 }
 
-const list = <T,>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Identity-policy statements of a template: AWS::IAM::Policy documents and roles' inline policies. */
 function identityStatements(template: object): { resource: string; statement: Statement }[] {
@@ -53,10 +53,9 @@ export function actionSupportsResources(action: string): boolean {
  * grants), whose interface ids do not exist before Lambda creates them.
  */
 export const UNSCOPED_BY_DESIGN: Readonly<Record<string, string>> = Object.fromEntries(
-  ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((a) => [
-    a,
-    'Lambda VPC attachment: interface ids are created by Lambda at run time',
-  ]),
+  ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map(
+    (a) => [a, 'Lambda VPC attachment: interface ids are created by Lambda at run time'],
+  ),
 );
 
 const refersTo = (value: unknown, logicalId: string) => JSON.stringify(value ?? null).includes(`"${logicalId}"`);
@@ -65,11 +64,21 @@ const refersTo = (value: unknown, logicalId: string) => JSON.stringify(value ?? 
 export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
   {
     ack: 'AwsSolutions-IAM5[Resource::*] (every role)',
-    claim: 'actions granted on "*" support no resource-level permissions, or the statement narrows them by a condition, or they are the Lambda VPC ENI actions',
+    claim:
+      'actions granted on "*" support no resource-level permissions, or the statement narrows them by a condition, or they are the Lambda VPC ENI actions',
     holds: (template) => {
-      const wild = identityStatements(template).filter(({ statement: s }) => s.Effect === 'Allow' && list(s.Resource as string[]).includes('*'));
+      const wild = identityStatements(template).filter(
+        ({ statement: s }) => s.Effect === 'Allow' && list(s.Resource as string[]).includes('*'),
+      );
       const problems = wild.flatMap(({ resource, statement: s }) =>
-        s.Condition ? [] : list(s.Action).filter((a) => actionSupportsResources(a) && !UNSCOPED_BY_DESIGN[a]).map((a) => ({ resource, message: `${a} is granted on "*" without a condition, though it supports resource-level permissions` })),
+        s.Condition
+          ? []
+          : list(s.Action)
+              .filter((a) => actionSupportsResources(a) && !UNSCOPED_BY_DESIGN[a])
+              .map((a) => ({
+                resource,
+                message: `${a} is granted on "*" without a condition, though it supports resource-level permissions`,
+              })),
       );
       return { evaluated: wild.length, problems };
     },
@@ -78,7 +87,9 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
     ack: 'AwsSolutions-IAM5[Resource::arn:…:task/<DbtCluster>/*] (state machine role)',
     claim: 'ecs:DescribeTasks/StopTask carry an ecs:cluster condition on the dbt cluster',
     holds: (template) => {
-      const ecs = identityStatements(template).filter(({ statement: s }) => list(s.Action).some((a) => a === 'ecs:StopTask' || a === 'ecs:DescribeTasks'));
+      const ecs = identityStatements(template).filter(({ statement: s }) =>
+        list(s.Action).some((a) => a === 'ecs:StopTask' || a === 'ecs:DescribeTasks'),
+      );
       const problems = ecs
         .filter(({ statement: s }) => !Object.values(s.Condition ?? {}).some((c) => c && typeof c === 'object' && 'ecs:cluster' in c))
         .map(({ resource }) => ({ resource, message: 'ecs:DescribeTasks/StopTask without an ecs:cluster condition' }));
@@ -92,8 +103,13 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
       const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup').filter(([id]) => /^Endpoint/.test(id));
       const problems = groups.flatMap(([id, r]) => {
         const inline = list(r.Properties?.SecurityGroupIngress as Record<string, unknown>[]).filter((rule) => rule.CidrIp || rule.CidrIpv6);
-        const separate = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').filter(([, i]) => refersTo(i.Properties?.GroupId, id) && (i.Properties?.CidrIp || i.Properties?.CidrIpv6));
-        return [...inline.map(() => id), ...separate.map(([sid]) => sid)].map((resource) => ({ resource, message: 'endpoint security group admits a CIDR range' }));
+        const separate = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').filter(
+          ([, i]) => refersTo(i.Properties?.GroupId, id) && (i.Properties?.CidrIp || i.Properties?.CidrIpv6),
+        );
+        return [...inline.map(() => id), ...separate.map(([sid]) => sid)].map((resource) => ({
+          resource,
+          message: 'endpoint security group admits a CIDR range',
+        }));
       });
       return { evaluated: groups.length, problems };
     },
@@ -105,7 +121,12 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
       const queues = resourcesOf(template, 'AWS::SQS::Queue').filter(([, q]) => !q.Properties?.RedrivePolicy);
       // Schedules (Target.DeadLetterConfig), event source mappings and async invoke configs (DestinationConfig),
       // EventBridge rules (Targets[].DeadLetterConfig).
-      const users = ['AWS::Scheduler::Schedule', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::EventInvokeConfig', 'AWS::Events::Rule'].flatMap((t) => resourcesOf(template, t));
+      const users = [
+        'AWS::Scheduler::Schedule',
+        'AWS::Lambda::EventSourceMapping',
+        'AWS::Lambda::EventInvokeConfig',
+        'AWS::Events::Rule',
+      ].flatMap((t) => resourcesOf(template, t));
       const deadLetterRefs = (u: { Properties?: Record<string, unknown> }) => [
         (u.Properties?.Target as Record<string, unknown> | undefined)?.DeadLetterConfig,
         u.Properties?.DestinationConfig,
@@ -124,7 +145,9 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
       const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
       const problems = groups.flatMap(([id, r]) => [
         ...(r.Properties?.KmsKeyId ? [] : [{ resource: id, message: 'log group without KmsKeyId' }]),
-        ...(typeof r.Properties?.RetentionInDays === 'number' ? [] : [{ resource: id, message: 'log group without a finite RetentionInDays' }]),
+        ...(typeof r.Properties?.RetentionInDays === 'number'
+          ? []
+          : [{ resource: id, message: 'log group without a finite RetentionInDays' }]),
       ]);
       return { evaluated: groups.length, problems };
     },
@@ -148,7 +171,11 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
     claim: 'only the server access log target bucket lacks SSE-KMS, and it receives access logs',
     holds: (template) => {
       const buckets = resourcesOf(template, 'AWS::S3::Bucket');
-      const targets = buckets.map(([, b]) => JSON.stringify((b.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown } | undefined)?.DestinationBucketName ?? null));
+      const targets = buckets.map(([, b]) =>
+        JSON.stringify(
+          (b.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown } | undefined)?.DestinationBucketName ?? null,
+        ),
+      );
       const problems = buckets
         .filter(([, b]) => !JSON.stringify(b.Properties?.BucketEncryption ?? {}).includes('aws:kms'))
         .filter(([id]) => !targets.some((t) => t.includes(`"${id}"`)))
@@ -158,9 +185,11 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
   },
   {
     ack: 'Guard kms_create_grant_aws_service_check (disabled rule)',
-    claim: 'no identity policy allows kms:CreateGrant (nor kms:*), and key policies allow them only to the account root (delegation to IAM)',
+    claim:
+      'no identity policy allows kms:CreateGrant (nor kms:*), and key policies allow them only to the account root (delegation to IAM)',
     holds: (template) => {
-      const createsGrants = (s: Statement) => s.Effect === 'Allow' && list(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === '*');
+      const createsGrants = (s: Statement) =>
+        s.Effect === 'Allow' && list(s.Action).some((a) => a === 'kms:CreateGrant' || a === 'kms:*' || a === '*');
       const grants = identityStatements(template).filter(({ statement: s }) => createsGrants(s));
       const keys = resourcesOf(template, 'AWS::KMS::Key');
       const foreign = keys.flatMap(([id, k]) =>
@@ -170,20 +199,27 @@ export const ACKNOWLEDGED_CLAIMS: readonly AcknowledgedClaim[] = [
           .filter((p) => !(p.includes(':root') && (p.includes('AWS::AccountId') || /:iam::\d{12}:root"$/.test(p))))
           .map((p) => ({ resource: id, message: `key policy allows kms:CreateGrant to ${p}` })),
       );
-      return { evaluated: grants.length + keys.length, problems: [...grants.map(({ resource }) => ({ resource, message: 'identity policy allows kms:CreateGrant' })), ...foreign] };
+      return {
+        evaluated: grants.length + keys.length,
+        problems: [...grants.map(({ resource }) => ({ resource, message: 'identity policy allows kms:CreateGrant' })), ...foreign],
+      };
     },
   },
 ];
 
 /** Asserts every acknowledged claim on every template. */
-export function checkNagHonesty(templates: ReadonlyMap<string, object>, claims: readonly AcknowledgedClaim[] = ACKNOWLEDGED_CLAIMS): ReadinessResult {
+export function checkNagHonesty(
+  templates: ReadonlyMap<string, object>,
+  claims: readonly AcknowledgedClaim[] = ACKNOWLEDGED_CLAIMS,
+): ReadinessResult {
   const findings: ReadinessFinding[] = [];
   let evaluated = 0;
   for (const [stack, template] of templates) {
     for (const c of claims) {
       const r = c.holds(template);
       evaluated += r.evaluated;
-      for (const p of r.problems) findings.push({ check: CHECK, stack, resource: p.resource, message: `${c.ack}: claim "${c.claim}" does not hold: ${p.message}` });
+      for (const p of r.problems)
+        findings.push({ check: CHECK, stack, resource: p.resource, message: `${c.ack}: claim "${c.claim}" does not hold: ${p.message}` });
     }
   }
   return { check: CHECK, evaluated, findings, acknowledged: [] };

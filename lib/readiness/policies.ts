@@ -24,7 +24,12 @@ export interface Deployment {
   /** Resource policies by resource ARN (keys, buckets, queues, topics). */
   readonly resourcePolicies: ReadonlyMap<string, NamedPolicy>;
   /** Every policy document (identity and resource) with where it comes from, for syntax validation. */
-  readonly allPolicies: readonly { readonly stack: string; readonly resource: string; readonly kind: 'identity' | 'resource'; readonly policy: PolicyDocument }[];
+  readonly allPolicies: readonly {
+    readonly stack: string;
+    readonly resource: string;
+    readonly kind: 'identity' | 'resource';
+    readonly policy: PolicyDocument;
+  }[];
 }
 
 /** AWS managed policies CDK attaches, written out (the evaluator has no access to AWS's copies). */
@@ -78,11 +83,16 @@ export function loadDeployment(templates: ReadonlyMap<string, object>): Deployme
       for (const q of p.Properties!.Queues as unknown[]) {
         const url = s.str(q);
         const [, , host, account, name] = url.split('/');
-        addResourcePolicy(`arn:aws:sqs:${host.split('.')[1]}:${account}:${name}`, lid, s.resolve(p.Properties!.PolicyDocument) as PolicyDocument);
+        addResourcePolicy(
+          `arn:aws:sqs:${host.split('.')[1]}:${account}:${name}`,
+          lid,
+          s.resolve(p.Properties!.PolicyDocument) as PolicyDocument,
+        );
       }
     }
     for (const [lid, p] of s.resources('AWS::SNS::TopicPolicy')) {
-      for (const t of p.Properties!.Topics as unknown[]) addResourcePolicy(s.str(t), lid, s.resolve(p.Properties!.PolicyDocument) as PolicyDocument);
+      for (const t of p.Properties!.Topics as unknown[])
+        addResourcePolicy(s.str(t), lid, s.resolve(p.Properties!.PolicyDocument) as PolicyDocument);
     }
   }
   return { stacks, roles, resourcePolicies, allPolicies };

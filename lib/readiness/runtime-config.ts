@@ -22,7 +22,8 @@ export function checkRuntimeConfig(templates: ReadonlyMap<string, object>): Read
     const at = pathOf(id, resource);
     const finding = (message: string) => findings.push({ check: CHECK, stack, resource: at, message });
     if (name === undefined) {
-      for (const v of Object.keys(variables).filter((k) => CONFIG_VARIABLES.has(k))) finding(`writes ${v} but names no runtime-config entry`);
+      for (const v of Object.keys(variables).filter((k) => CONFIG_VARIABLES.has(k)))
+        finding(`writes ${v} but names no runtime-config entry`);
       continue;
     }
     const entry = RUNTIME_CONFIGS[name];

@@ -71,9 +71,13 @@ export function resolveText(value: unknown, template: object): string {
     }
     if (o['Fn::Sub'] !== undefined) {
       const [text, vars] = (Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'] : [o['Fn::Sub'], {}]) as [string, Record<string, unknown>];
-      return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => (vars[name] !== undefined ? go(vars[name]) : go({ Ref: name.split('.')[0] })));
+      return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) =>
+        vars[name] !== undefined ? go(vars[name]) : go({ Ref: name.split('.')[0] }),
+      );
     }
-    const output = (o['Fn::GetStackOutput'] as { OutputName?: string } | undefined)?.OutputName ?? (typeof o['Fn::ImportValue'] === 'string' ? o['Fn::ImportValue'] : undefined);
+    const output =
+      (o['Fn::GetStackOutput'] as { OutputName?: string } | undefined)?.OutputName ??
+      (typeof o['Fn::ImportValue'] === 'string' ? o['Fn::ImportValue'] : undefined);
     if (typeof output === 'string') return /Arn/.test(output) ? arnFor(output) : `placeholder-${output.toLowerCase()}`;
     return JSON.stringify(v);
   };

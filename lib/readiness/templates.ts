@@ -61,7 +61,8 @@ export function loadStacks(templates: ReadonlyMap<string, object>): LoadedStack[
           .filter(([k, o]) => (exportName ? o.Export !== undefined && s.str(o.Export.Name) === name : k === name))
           .map(([, o]) => [s, o.Value] as [LoadedStack, unknown]),
       );
-      if (hits.length !== 1) throw new Error(`${exportName ? 'export' : 'output'} ${name}: ${hits.length} stacks of ${environment} provide it`);
+      if (hits.length !== 1)
+        throw new Error(`${exportName ? 'export' : 'output'} ${name}: ${hits.length} stacks of ${environment} provide it`);
       return hits[0];
     };
     for (const m of members) {
@@ -114,7 +115,13 @@ function resolveValue(value: unknown, stack: LoadedStack, findOutput: OutputFind
       const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [arg as string, {}];
       const resolvedVars = r(vars) as Record<string, unknown>;
       return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) =>
-        String(name in resolvedVars ? resolvedVars[name] : name.includes('.') ? att(name.split('.')[0], name.split('.').slice(1).join('.'), stack) : ref(name, stack)),
+        String(
+          name in resolvedVars
+            ? resolvedVars[name]
+            : name.includes('.')
+              ? att(name.split('.')[0], name.split('.').slice(1).join('.'), stack)
+              : ref(name, stack),
+        ),
       );
     }
     case 'Fn::Select': {

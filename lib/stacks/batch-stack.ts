@@ -55,7 +55,12 @@ export class BatchStack extends Stack {
   public readonly lockTable: dynamodb.Table;
   public readonly oltpSecret: secretsmanager.Secret;
   public readonly network: BatchNetwork;
-  public readonly functions: Readonly<{ control: BatchControlFunction; extract: BatchExtractFunction; quality: BatchQualityFunction; load: BatchLoadFunction }>;
+  public readonly functions: Readonly<{
+    control: BatchControlFunction;
+    extract: BatchExtractFunction;
+    quality: BatchQualityFunction;
+    load: BatchLoadFunction;
+  }>;
   public readonly glue: GlueEtlJobs;
   public readonly catalog: GlueCatalog;
   public readonly dbt: BatchDbtTask;
@@ -138,12 +143,25 @@ export class BatchStack extends Stack {
         vpcSubnets: warehouse.extractSubnets,
         securityGroup: this.network.extractSecurityGroup,
       }),
-      quality: new BatchQualityFunction(this, 'Quality', { ...base, lake: batchLake, currencies: config.streaming.currencies, thresholds: config.quality, lineage: lineage.runtimeConfig }),
+      quality: new BatchQualityFunction(this, 'Quality', {
+        ...base,
+        lake: batchLake,
+        currencies: config.streaming.currencies,
+        thresholds: config.quality,
+        lineage: lineage.runtimeConfig,
+      }),
       load: new BatchLoadFunction(this, 'Load', { ...base, lake: batchLake, warehouse, lineage: lineage.runtimeConfig }),
     };
     for (const f of [this.functions.extract, this.functions.quality, this.functions.load]) lineage.grantEmit(f.role);
 
-    this.glue = new GlueEtlJobs(this, 'Glue', { namePrefix: env.prefix, staging: zones.staging, lakeKey: lake.key, logsKey: props.logsKey, logRetention, removalPolicy });
+    this.glue = new GlueEtlJobs(this, 'Glue', {
+      namePrefix: env.prefix,
+      staging: zones.staging,
+      lakeKey: lake.key,
+      logsKey: props.logsKey,
+      logRetention,
+      removalPolicy,
+    });
     this.catalog = new GlueCatalog(this, 'Catalog', { databaseName: `${env.prefix}_lake`.replace(/-/g, '_'), staging: zones.staging });
     this.dbt = new BatchDbtTask(this, 'Dbt', {
       vpc: warehouse.vpc,
@@ -193,7 +211,12 @@ export class BatchStack extends Stack {
       description: 'Batch lease release: frees the leases of an execution that failed, timed out or was aborted',
       config: { lockTable: this.lockTable.tableName },
     });
-    this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', { stateMachine: this.workflow.stateMachine, function: release, lockTable: this.lockTable, key: this.key });
+    this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', {
+      stateMachine: this.workflow.stateMachine,
+      function: release,
+      lockTable: this.lockTable,
+      key: this.key,
+    });
 
     this.scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters', { key: this.key, of: 'the batch schedule' });
     const scheduleRole = new ScheduleRole(this, 'ScheduleRole', {

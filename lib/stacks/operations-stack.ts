@@ -41,7 +41,9 @@ export class OperationsStack extends Stack {
       topic: this.alerting.warning,
       topicKey: this.alerting.key,
       anomalyDetection:
-        config.cost.anomalyAlertUsd === undefined ? undefined : { thresholdUsd: config.cost.anomalyAlertUsd, emails: config.alarms.warningEmails },
+        config.cost.anomalyAlertUsd === undefined
+          ? undefined
+          : { thresholdUsd: config.cost.anomalyAlertUsd, emails: config.alarms.warningEmails },
     });
 
     // If the page itself cannot be delivered, on-call must hear about it through the other channel.

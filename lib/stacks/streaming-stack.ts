@@ -133,7 +133,13 @@ export class StreamingStack extends Stack {
         runbook: 'stream-archive-freshness',
         summary: `The raw-zone archive of the ${name} stream is behind by more than twice its buffer interval plus 5 minutes.`,
         severity: 'warning',
-        metric: new cloudwatch.Metric({ namespace: 'AWS/Firehose', metricName: 'DeliveryToS3.DataFreshness', dimensionsMap: dims, statistic: 'Maximum', period: fiveMinutes }),
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'DeliveryToS3.DataFreshness',
+          dimensionsMap: dims,
+          statistic: 'Maximum',
+          period: fiveMinutes,
+        }),
         threshold: config.streaming.firehoseBufferSeconds * 2 + 300,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
@@ -142,7 +148,13 @@ export class StreamingStack extends Stack {
       m.addAlarm(`ArchiveDeliveryFailures-${name}`, {
         runbook: 'stream-archive-failures',
         summary: `Firehose is failing to write the ${name} archive to the raw zone: the replay source is incomplete.`,
-        metric: new cloudwatch.Metric({ namespace: 'AWS/Firehose', metricName: 'DeliveryToS3.Success', dimensionsMap: dims, statistic: 'Minimum', period: fiveMinutes }),
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'DeliveryToS3.Success',
+          dimensionsMap: dims,
+          statistic: 'Minimum',
+          period: fiveMinutes,
+        }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 2,
@@ -186,7 +198,13 @@ export class StreamingStack extends Stack {
         usingMetrics: Object.fromEntries(
           STREAM_NAMES.map((stream, i) => [
             `m${i}`,
-            new cloudwatch.Metric({ namespace: STREAM_METRICS_NAMESPACE, metricName, dimensionsMap: { service: PROCESSOR_SERVICE, Stream: stream }, statistic: 'Sum', period: fiveMinutes }),
+            new cloudwatch.Metric({
+              namespace: STREAM_METRICS_NAMESPACE,
+              metricName,
+              dimensionsMap: { service: PROCESSOR_SERVICE, Stream: stream },
+              statistic: 'Sum',
+              period: fiveMinutes,
+            }),
           ]),
         ),
         label: `${metricName} (all streams)`,
@@ -211,7 +229,13 @@ export class StreamingStack extends Stack {
         usingMetrics: Object.fromEntries(
           STREAM_NAMES.map((stream, i) => [
             `m${i}`,
-            new cloudwatch.Metric({ namespace: STREAM_METRICS_NAMESPACE, metricName: 'AlertOutboxDepth', dimensionsMap: { service: PROCESSOR_SERVICE, Stream: stream }, statistic: 'Minimum', period: fiveMinutes }),
+            new cloudwatch.Metric({
+              namespace: STREAM_METRICS_NAMESPACE,
+              metricName: 'AlertOutboxDepth',
+              dimensionsMap: { service: PROCESSOR_SERVICE, Stream: stream },
+              statistic: 'Minimum',
+              period: fiveMinutes,
+            }),
           ]),
         ),
         label: 'AlertOutboxDepth (all streams)',

@@ -148,7 +148,11 @@ export class WarehouseStack extends Stack {
       transformerDbRole: this.setup.transformerRole,
     };
 
-    this.monitoring = new Monitoring(this, 'Monitoring', { topics: props.alerting, runbookBaseUrl: config.runbookBaseUrl, title: 'Warehouse' });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topics: props.alerting,
+      runbookBaseUrl: config.runbookBaseUrl,
+      title: 'Warehouse',
+    });
     this.addAlarms(config);
   }
 

@@ -23,7 +23,11 @@ const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 const OPTIONAL_UPDATE_KEYS = new Set(['email', 'first_name', 'last_name', 'segment']);
 /** Fields that may be dropped without changing which rule fires first. */
 const notRequired = (e: Json, key: string): boolean =>
-  key === 'event_type' || key === 'event_version' || key === 'user_agent' || key === 'referrer' || (e.event_type === 'customer_updated' && OPTIONAL_UPDATE_KEYS.has(key));
+  key === 'event_type' ||
+  key === 'event_version' ||
+  key === 'user_agent' ||
+  key === 'referrer' ||
+  (e.event_type === 'customer_updated' && OPTIONAL_UPDATE_KEYS.has(key));
 
 export const DEFECTS: readonly Defect[] = [
   {
@@ -82,7 +86,8 @@ export const DEFECTS: readonly Defect[] = [
   {
     reason: 'timestamp_out_of_range',
     streams: ALL,
-    apply: (e, rng) => json({ ...e, occurred_at: rng.pick(['2019-12-31T23:59:59.000Z', '2018-03-04T10:00:00Z', '2031-01-01T00:00:00.000Z']) }),
+    apply: (e, rng) =>
+      json({ ...e, occurred_at: rng.pick(['2019-12-31T23:59:59.000Z', '2018-03-04T10:00:00Z', '2031-01-01T00:00:00.000Z']) }),
   },
   {
     reason: 'amount_mismatch',
@@ -106,7 +111,8 @@ export const DEFECTS: readonly Defect[] = [
     reason: 'login_before_registration',
     streams: ['customers'],
     appliesTo: (e) => e.event_type === 'customer_login',
-    apply: (e) => json({ ...e, registration_date: new Date(Date.parse(e.last_login as string) + 3 * 86_400_000).toISOString().slice(0, 10) }),
+    apply: (e) =>
+      json({ ...e, registration_date: new Date(Date.parse(e.last_login as string) + 3 * 86_400_000).toISOString().slice(0, 10) }),
   },
   {
     reason: 'empty_update',

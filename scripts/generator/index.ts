@@ -12,8 +12,7 @@ import { World } from './world';
  */
 
 export type RecordLabel =
-  | { readonly kind: 'valid'; readonly anomaly?: AnomalyType }
-  | { readonly kind: 'defect'; readonly reason: QuarantineReason };
+  { readonly kind: 'valid'; readonly anomaly?: AnomalyType } | { readonly kind: 'defect'; readonly reason: QuarantineReason };
 
 export interface GeneratedRecord {
   readonly stream: StreamName;
@@ -54,7 +53,12 @@ export interface GeneratorOptions {
   readonly targets?: AnomalyTargets;
 }
 
-export const DEFAULT_TARGETS: AnomalyTargets = { highAmount: 10_000, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3_600 };
+export const DEFAULT_TARGETS: AnomalyTargets = {
+  highAmount: 10_000,
+  velocityMaxOrders: 5,
+  maxClockSkewSeconds: 60,
+  maxLatenessSeconds: 3_600,
+};
 export const DEFAULT_START_MS = Date.UTC(2026, 10, 2, 8, 0, 0);
 
 type Json = Record<string, unknown>;
@@ -109,17 +113,32 @@ export function* streamRecords(options: GeneratorOptions): Generator<GeneratedRe
       if (rng.chance(1 / (candidates.length + 1))) {
         const other = streams.map(([s]) => s).filter((s) => s !== stream);
         const foreign = buildEvent(world, rng, rng.pick(other), normalTime());
-        yield { stream, partitionKey: key, data: Buffer.from(JSON.stringify(foreign)), arrivalMs, label: { kind: 'defect', reason: 'wrong_stream' } };
+        yield {
+          stream,
+          partitionKey: key,
+          data: Buffer.from(JSON.stringify(foreign)),
+          arrivalMs,
+          label: { kind: 'defect', reason: 'wrong_stream' },
+        };
         continue;
       }
       const defect = rng.pick(candidates);
-      yield { stream, partitionKey: key, data: defect.apply(event, rng, arrivalMs), arrivalMs, label: { kind: 'defect', reason: defect.reason } };
+      yield {
+        stream,
+        partitionKey: key,
+        data: defect.apply(event, rng, arrivalMs),
+        arrivalMs,
+        label: { kind: 'defect', reason: defect.reason },
+      };
       continue;
     }
 
     const anomaly = pickAnomaly(rng, event, anomalyRate);
     if (anomaly === 'high_amount' || anomaly === 'amount_outlier') {
-      const target = anomaly === 'high_amount' ? rng.uniform(t.highAmount * 1.05, t.highAmount * 5) : rng.uniform(t.highAmount * 0.6, t.highAmount * 0.95);
+      const target =
+        anomaly === 'high_amount'
+          ? rng.uniform(t.highAmount * 1.05, t.highAmount * 5)
+          : rng.uniform(t.highAmount * 0.6, t.highAmount * 0.95);
       const order = world.orderPlaced(event.occurred_at as string, event.customer_id as string, world.basketWorth(target));
       yield valid(stream, key, order, arrivalMs, anomaly);
       continue;
@@ -170,7 +189,12 @@ function buildEvent(world: World, rng: Random, stream: StreamName, occurredAt: s
         ['payment_captured', 32],
         ['order_cancelled', 8],
       ]);
-      const event = kind === 'payment_captured' ? world.paymentCaptured(occurredAt) : kind === 'order_cancelled' ? world.orderCancelled(occurredAt) : undefined;
+      const event =
+        kind === 'payment_captured'
+          ? world.paymentCaptured(occurredAt)
+          : kind === 'order_cancelled'
+            ? world.orderCancelled(occurredAt)
+            : undefined;
       return event ?? world.orderPlaced(occurredAt, world.existingCustomer().id);
     }
     case 'customers': {

@@ -7,14 +7,30 @@ import type { ProcessorSettings } from '../../lambda/contracts/processor-setting
 
 export const BENCH_SETTINGS: ProcessorSettings = {
   environment: 'bench',
-  streams: { 'dataflow-bench-transactions': 'transactions', 'dataflow-bench-customers': 'customers', 'dataflow-bench-clickstream': 'clickstream' },
+  streams: {
+    'dataflow-bench-transactions': 'transactions',
+    'dataflow-bench-customers': 'customers',
+    'dataflow-bench-clickstream': 'clickstream',
+  },
   currencies: ['USD', 'EUR', 'GBP', 'CAD', 'AUD'],
   highValueAmount: 1_000,
-  anomaly: { highAmount: 10_000, madZThreshold: 4.5, madMinSamples: 30, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3_600 },
+  anomaly: {
+    highAmount: 10_000,
+    madZThreshold: 4.5,
+    madMinSamples: 30,
+    velocityMaxOrders: 5,
+    maxClockSkewSeconds: 60,
+    maxLatenessSeconds: 3_600,
+  },
 };
 
 /** `count` transaction records (~5% invalid) as one Kinesis batch. */
 export function transactionsBatch(count: number, overrides: Partial<GeneratorOptions> = {}): KinesisStreamEvent {
-  const records = generateRecords({ seed: 20261102, count, streamWeights: { transactions: 1, customers: 0, clickstream: 0 }, ...overrides });
+  const records = generateRecords({
+    seed: 20261102,
+    count,
+    streamWeights: { transactions: 1, customers: 0, clickstream: 0 },
+    ...overrides,
+  });
   return kinesisEventOf(records.slice(0, count), 'dataflow-bench-transactions');
 }

@@ -7,11 +7,32 @@ import { cents, type Random } from './random';
  * Builds valid events with realistic shapes (log-normal prices, few items per basket, mostly card payments).
  */
 
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dev', 'Elif', 'Femi', 'Grace', 'Hiro', 'Ines', 'Jon', 'Kofi', 'Lena', 'Mira', 'Noah', 'Omar', 'Priya'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Elif',
+  'Femi',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jon',
+  'Kofi',
+  'Lena',
+  'Mira',
+  'Noah',
+  'Omar',
+  'Priya',
+];
 const LAST = ['Ng', 'Okafor', 'Schmidt', 'García', 'Kowalski', 'Tanaka', "O'Brien", 'Haddad', 'Silva', 'Novak', 'Rossi', 'Larsen'];
 const DOMAINS = ['example.com', 'mail.example.org', 'shop.example.net'];
 const CANCEL_REASONS = ['customer_request', 'payment_failed', 'out_of_stock', 'fraud_suspected', 'address_invalid'];
-const AGENTS = ['Mozilla/5.0 (Windows NT 10.0; Win64; x64)', 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)', 'DataFlowApp/4.2 (Android 15)'];
+const AGENTS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)',
+  'DataFlowApp/4.2 (Android 15)',
+];
 const PAGES = ['/', '/sale', '/c/shoes', '/c/electronics', '/c/home', '/search?q=lamp', '/account', '/help'];
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE_URL = 'https://shop.dataflow.example';
@@ -118,7 +139,13 @@ export class World {
         ['paid', 30],
       ]),
     };
-    this.recentOrders.push({ order_id: order.order_id, customer_id: customer, amount: order.amount, currency: order.currency, payment_method: order.payment_method });
+    this.recentOrders.push({
+      order_id: order.order_id,
+      customer_id: customer,
+      amount: order.amount,
+      currency: order.currency,
+      payment_method: order.payment_method,
+    });
     if (this.recentOrders.length > 500) this.recentOrders.shift();
     return order;
   }
@@ -141,7 +168,13 @@ export class World {
   public orderCancelled(occurredAt: string): EventOf<'order_cancelled'> | undefined {
     const order = this.recentOrders.length ? this.rng.pick(this.recentOrders) : undefined;
     if (!order) return undefined;
-    return { ...this.envelope(occurredAt), event_type: 'order_cancelled', order_id: order.order_id, customer_id: order.customer_id, reason: this.rng.pick(CANCEL_REASONS) };
+    return {
+      ...this.envelope(occurredAt),
+      event_type: 'order_cancelled',
+      order_id: order.order_id,
+      customer_id: order.customer_id,
+      reason: this.rng.pick(CANCEL_REASONS),
+    };
   }
 
   public customerRegistered(occurredAt: string): EventOf<'customer_registered'> {
@@ -176,12 +209,22 @@ export class World {
 
   public customerLogin(occurredAt: string): EventOf<'customer_login'> {
     const customer = this.existingCustomer();
-    return { ...this.envelope(occurredAt), event_type: 'customer_login', customer_id: customer.id, registration_date: customer.registration, last_login: occurredAt };
+    return {
+      ...this.envelope(occurredAt),
+      event_type: 'customer_login',
+      customer_id: customer.id,
+      registration_date: customer.registration,
+      last_login: occurredAt,
+    };
   }
 
   public click(occurredAt: string): EventOf<'page_view' | 'product_view' | 'add_to_cart' | 'checkout_started'> {
     if (this.sessions.length < 200 || this.rng.chance(0.05)) {
-      this.sessions.push({ session_id: `S${this.rng.chars(ALNUM, 12)}`, customer_id: this.rng.chance(0.3) ? null : this.existingCustomer().id, pages: 0 });
+      this.sessions.push({
+        session_id: `S${this.rng.chars(ALNUM, 12)}`,
+        customer_id: this.rng.chance(0.3) ? null : this.existingCustomer().id,
+        pages: 0,
+      });
       if (this.sessions.length > 400) this.sessions.shift();
     }
     const session = this.rng.pick(this.sessions);
@@ -210,7 +253,13 @@ export class World {
         return { ...base, event_type: 'add_to_cart', product_id: product, quantity: this.rng.int(1, 3) };
       case 'checkout_started': {
         const items = this.basket();
-        return { ...base, event_type: 'checkout_started', url: `${BASE_URL}/checkout`, cart_value: itemsTotal(items), item_count: items.reduce((n, i) => n + i.quantity, 0) };
+        return {
+          ...base,
+          event_type: 'checkout_started',
+          url: `${BASE_URL}/checkout`,
+          cart_value: itemsTotal(items),
+          item_count: items.reduce((n, i) => n + i.quantity, 0),
+        };
       }
     }
   }

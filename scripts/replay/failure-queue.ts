@@ -36,9 +36,16 @@ export function parseFailureMessages(text: string): FailedRange[] {
   }
   return bodies.map((b, i) => {
     const info = (b as { KinesisBatchInfo?: Partial<FailedRange> } | null)?.KinesisBatchInfo;
-    const missing = (['streamArn', 'shardId', 'startSequenceNumber', 'endSequenceNumber'] as const).filter((k) => typeof info?.[k] !== 'string');
+    const missing = (['streamArn', 'shardId', 'startSequenceNumber', 'endSequenceNumber'] as const).filter(
+      (k) => typeof info?.[k] !== 'string',
+    );
     if (!info || missing.length > 0) throw new Error(`message ${i + 1}: KinesisBatchInfo lacks ${missing.join(', ') || 'everything'}`);
-    return { streamArn: info.streamArn, shardId: info.shardId, startSequenceNumber: info.startSequenceNumber, endSequenceNumber: info.endSequenceNumber } as FailedRange;
+    return {
+      streamArn: info.streamArn,
+      shardId: info.shardId,
+      startSequenceNumber: info.startSequenceNumber,
+      endSequenceNumber: info.endSequenceNumber,
+    } as FailedRange;
   });
 }
 
@@ -55,7 +62,12 @@ export async function readRange(kinesis: KinesisClient, range: FailedRange, maxC
   const start = BigInt(range.startSequenceNumber);
   let iterator = (
     await kinesis.send(
-      new GetShardIteratorCommand({ StreamARN: range.streamArn, ShardId: range.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: range.startSequenceNumber }),
+      new GetShardIteratorCommand({
+        StreamARN: range.streamArn,
+        ShardId: range.shardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        StartingSequenceNumber: range.startSequenceNumber,
+      }),
     )
   ).ShardIterator;
   const records: KinesisStreamRecord[] = [];
@@ -64,19 +76,41 @@ export async function readRange(kinesis: KinesisClient, range: FailedRange, maxC
     for (const r of out.Records ?? []) {
       const seq = BigInt(r.SequenceNumber as string);
       if (seq > end) return finish(records, start, true);
-      records.push(kinesisRecord(range.streamArn, range.shardId, r.SequenceNumber as string, Buffer.from(r.Data ?? new Uint8Array()).toString('base64'), r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(), r.PartitionKey));
+      records.push(
+        kinesisRecord(
+          range.streamArn,
+          range.shardId,
+          r.SequenceNumber as string,
+          Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
+          r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+          r.PartitionKey,
+        ),
+      );
       if (seq === end) return finish(records, start, true);
     }
-    if ((out.Records ?? []).length === 0 && out.MillisBehindLatest === 0) return finish(records, start, false, 'reached the shard tip before the end sequence number');
+    if ((out.Records ?? []).length === 0 && out.MillisBehindLatest === 0)
+      return finish(records, start, false, 'reached the shard tip before the end sequence number');
     iterator = out.NextShardIterator;
   }
-  return finish(records, start, false, iterator ? `stopped after ${maxCalls} GetRecords calls` : 'the shard is closed before the end sequence number');
+  return finish(
+    records,
+    start,
+    false,
+    iterator ? `stopped after ${maxCalls} GetRecords calls` : 'the shard is closed before the end sequence number',
+  );
 }
 
 function finish(records: KinesisStreamRecord[], start: bigint, reachedEnd: boolean, note?: string): RangeRead {
   const first = records[0] ? BigInt(records[0].kinesis.sequenceNumber) : undefined;
   if (first !== start) {
-    return { records, complete: false, note: first === undefined ? 'no records: the range has left the stream (retention)' : `the stream no longer holds the records before ${records[0].kinesis.sequenceNumber}` };
+    return {
+      records,
+      complete: false,
+      note:
+        first === undefined
+          ? 'no records: the range has left the stream (retention)'
+          : `the stream no longer holds the records before ${records[0].kinesis.sequenceNumber}`,
+    };
   }
   return { records, complete: reachedEnd, ...(note ? { note } : {}) };
 }

@@ -63,7 +63,14 @@ export class ReplayWriter implements StreamLake {
 }
 
 /** A Kinesis record as Lambda delivers it, rebuilt from its stream position. */
-export function kinesisRecord(streamArn: string, shardId: string, sequenceNumber: string, dataBase64: string, arrivalMs: number, partitionKey = 'replay'): KinesisStreamRecord {
+export function kinesisRecord(
+  streamArn: string,
+  shardId: string,
+  sequenceNumber: string,
+  dataBase64: string,
+  arrivalMs: number,
+  partitionKey = 'replay',
+): KinesisStreamRecord {
   return {
     kinesis: { kinesisSchemaVersion: '1.0', partitionKey, sequenceNumber, data: dataBase64, approximateArrivalTimestamp: arrivalMs / 1000 },
     eventSource: 'aws:kinesis',

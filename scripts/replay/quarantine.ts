@@ -49,12 +49,18 @@ export function quarantinePrefixes(request: QuarantineReplayRequest): string[] {
   const reasons = request.reason === undefined ? QUARANTINE_REASONS : [request.reason];
   const out: string[] = [];
   for (const reason of reasons) {
-    for (let t = request.fromMs; t < request.toMs; t += HOUR_MS) out.push(partitionPrefix({ source: 'stream', entity: request.stream, reason, time: new Date(t) }));
+    for (let t = request.fromMs; t < request.toMs; t += HOUR_MS)
+      out.push(partitionPrefix({ source: 'stream', entity: request.stream, reason, time: new Date(t) }));
   }
   return out;
 }
 
-export async function replayQuarantine(lake: LakeStore, handler: StreamHandler, writer: ReplayWriter, request: QuarantineReplayRequest): Promise<QuarantineReplayResult> {
+export async function replayQuarantine(
+  lake: LakeStore,
+  handler: StreamHandler,
+  writer: ReplayWriter,
+  request: QuarantineReplayRequest,
+): Promise<QuarantineReplayResult> {
   let objectsRead = 0;
   let recordsRead = 0;
   let failedRecords = 0;
@@ -68,7 +74,13 @@ export async function replayQuarantine(lake: LakeStore, handler: StreamHandler, 
         if (text.trim() === '') continue;
         const line = JSON.parse(text) as QuarantineLine;
         recordsRead++;
-        const record = kinesisRecord(request.streamArn, line.shard_id, line.sequence_number, line.raw_base64, Date.parse(line.arrival_time));
+        const record = kinesisRecord(
+          request.streamArn,
+          line.shard_id,
+          line.sequence_number,
+          line.raw_base64,
+          Date.parse(line.arrival_time),
+        );
         // One record per invocation: its staging key names only this record.
         const response = await handler({ Records: [record] });
         failedRecords += response.batchItemFailures.length;
@@ -82,7 +94,10 @@ export async function replayQuarantine(lake: LakeStore, handler: StreamHandler, 
       if (text === '') continue;
       const line = JSON.parse(text) as QuarantineLine;
       stillQuarantined[line.reason] = (stillQuarantined[line.reason] ?? 0) + 1;
-      if (examples.length < 10) examples.push(`${line.shard_id}:${line.sequence_number} ${line.reason}: ${line.issues.map((i) => `${i.path || '(record)'} ${i.message}`).join('; ')}`);
+      if (examples.length < 10)
+        examples.push(
+          `${line.shard_id}:${line.sequence_number} ${line.reason}: ${line.issues.map((i) => `${i.path || '(record)'} ${i.message}`).join('; ')}`,
+        );
     }
   }
   return { objectsRead, recordsRead, stillQuarantined, examples, failedRecords };

@@ -22,14 +22,21 @@ describe('backfill arguments', () => {
     [['--from', '2026-07-01T10:00Z', '--to', '2026-07-01T14:00Z'], /--to .* is in the future/],
     [['--from', '2026-06-01T00:30Z', '--to', '2026-06-02T00:00Z'], /whole UTC hours/],
     [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--poll-seconds', '0'], /--poll-seconds must be/],
-    [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--concurrency', String(MAX_BACKFILL_CONCURRENCY + 1)], new RegExp(`--concurrency must be a whole number between 1 and ${MAX_BACKFILL_CONCURRENCY}`)],
+    [
+      ['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--concurrency', String(MAX_BACKFILL_CONCURRENCY + 1)],
+      new RegExp(`--concurrency must be a whole number between 1 and ${MAX_BACKFILL_CONCURRENCY}`),
+    ],
     [['--from', '2026-06-01T00:00Z', '--to', '2026-06-02T00:00Z', '--only-failed', 'x.json'], /--only-failed replaces --from\/--to/],
   ])('%j is refused naming the flag', (args, message) => {
     expect(() => parseArgs(['--env', 'dev', ...args], NOW)).toThrow(message);
   });
 
   it('accepts zones, a long range with --allow-long, and ended windows only', () => {
-    expect(windowsFor('2026-06-01T02:00+02:00', '2026-06-01T03:00Z', NOW).map((w) => w.start)).toEqual(['2026-06-01T00:00:00.000Z', '2026-06-01T01:00:00.000Z', '2026-06-01T02:00:00.000Z']);
+    expect(windowsFor('2026-06-01T02:00+02:00', '2026-06-01T03:00Z', NOW).map((w) => w.start)).toEqual([
+      '2026-06-01T00:00:00.000Z',
+      '2026-06-01T01:00:00.000Z',
+      '2026-06-01T02:00:00.000Z',
+    ]);
     expect(windowsFor('2026-01-01T00:00Z', '2026-03-01T00:00Z', NOW, true)).toHaveLength(59 * 24);
     expect(windowsFor('2026-07-01T11:00Z', '2026-07-01T12:00Z', NOW)).toHaveLength(1);
   });
@@ -43,7 +50,13 @@ describe('backfill failures', () => {
       return { executionArn: `arn:exec:${input.name}`, startDate: new Date() };
     });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
-    const outcomes = await backfill({ env: 'dev', windows: windowsFor('2026-06-01T00:00Z', '2026-06-01T03:00Z', NOW), concurrency: 2, dryRun: false, pollSeconds: 1 }, new SFNClient({ region: 'eu-west-1' }), 'arn:sm', () => undefined, async () => undefined);
+    const outcomes = await backfill(
+      { env: 'dev', windows: windowsFor('2026-06-01T00:00Z', '2026-06-01T03:00Z', NOW), concurrency: 2, dryRun: false, pollSeconds: 1 },
+      new SFNClient({ region: 'eu-west-1' }),
+      'arn:sm',
+      () => undefined,
+      async () => undefined,
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'START_FAILED', 'NOT_STARTED']);
     expect(outcomes[1].error).toBe('ThrottlingException: Rate exceeded');
     const summary: BackfillSummary = { env: 'dev', stateMachineArn: 'arn:sm', startedAt: '', finishedAt: '', windows: outcomes };
@@ -122,7 +135,24 @@ describe('backfill CLI (subprocess)', () => {
     try {
       const env = { ...CREDS, AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
       const summaryFile = path.join(dir, 'summary.json');
-      const first = await runScript('scripts/backfill.ts', ['--env', 'dev', '-c', 'account=111111111111', '--from', '2026-06-01T00:00Z', '--to', '2026-06-01T03:00Z', '--poll-seconds', '1', '--summary', summaryFile], env);
+      const first = await runScript(
+        'scripts/backfill.ts',
+        [
+          '--env',
+          'dev',
+          '-c',
+          'account=111111111111',
+          '--from',
+          '2026-06-01T00:00Z',
+          '--to',
+          '2026-06-01T03:00Z',
+          '--poll-seconds',
+          '1',
+          '--summary',
+          summaryFile,
+        ],
+        env,
+      );
       expect(first.code).toBe(1);
       expect(first.stdout).toMatch(/20260601T0100 {2}START_FAILED +ExecutionLimitExceeded: too many executions/);
       expect(first.stdout).toMatch(/20260601T0200 {2}NOT_STARTED +not started: the earlier window 20260601T0100 failed/);

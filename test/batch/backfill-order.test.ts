@@ -14,7 +14,14 @@ import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { DuckDbRunner } from '../../scripts/local/batch/duckdb-runner';
 import { seedOltp } from '../../scripts/local/batch/oltp';
 import { freshDatabase } from '../../scripts/local/batch/postgres';
-import { localBatchEnv, runLocalExecution, setupLocalWarehouse, type LocalBatchEnv, type LocalExecution, type LocalFaults } from '../../scripts/local/batch/run';
+import {
+  localBatchEnv,
+  runLocalExecution,
+  setupLocalWarehouse,
+  type LocalBatchEnv,
+  type LocalExecution,
+  type LocalFaults,
+} from '../../scripts/local/batch/run';
 import { GOLD_TABLES, goldDifferences, runDbt } from '../../scripts/local/warehouse/build';
 
 jest.setTimeout(1_200_000);
@@ -69,7 +76,10 @@ async function backfillTwoHours(name: string, predecessorFaults: LocalFaults, su
   const env = localBatchEnv(config, { lakeDir: path.join(dir, 'lake'), duckdbPath, pgUrl });
   let successorAtWarehouse!: () => void;
   const atWarehouse = new Promise<void>((resolve) => (successorAtWarehouse = resolve));
-  const successorEnv = { ...env, progress: (line: string) => /→ Load tables|retried after PredecessorLoading/.test(line) && successorAtWarehouse() };
+  const successorEnv = {
+    ...env,
+    progress: (line: string) => /→ Load tables|retried after PredecessorLoading/.test(line) && successorAtWarehouse(),
+  };
   const id = (w: typeof H) => `arn:aws:states:local:0:execution:backfill:${name}-${w.start.slice(11, 13)}`;
   const first = runLocalExecution(definition, executionInput(H, undefined), env, {
     executionId: id(H),
@@ -77,7 +87,9 @@ async function backfillTwoHours(name: string, predecessorFaults: LocalFaults, su
     faults: { ...predecessorFaults, ...(successorFirst ? { conformAfter: atWarehouse } : {}) },
   });
   while (!env.leases.holder('window#20260531t2300')) await new Promise((r) => setTimeout(r, 10));
-  const second = runLocalExecution(definition, executionInput(H1, H), successorEnv, { executionId: id(H1), runner }).finally(successorAtWarehouse);
+  const second = runLocalExecution(definition, executionInput(H1, H), successorEnv, { executionId: id(H1), runner }).finally(
+    successorAtWarehouse,
+  );
   const [predecessor, successor] = await Promise.all([first, second]);
   await runner.close();
   return { env, runner, duckdbPath, predecessor, successor };
@@ -96,7 +108,12 @@ describe('H+1 reaches the warehouse before H', () => {
   });
 
   test('both executions succeed; H+1 waited for H and loaded after it', () => {
-    expect([run.predecessor.status, run.predecessor.error, run.successor.status, run.successor.error]).toEqual(['SUCCEEDED', undefined, 'SUCCEEDED', undefined]);
+    expect([run.predecessor.status, run.predecessor.error, run.successor.status, run.successor.error]).toEqual([
+      'SUCCEEDED',
+      undefined,
+      'SUCCEEDED',
+      undefined,
+    ]);
     expect(run.successor.retries).toContainEqual({ state: 'Acquire warehouse lease', error: 'PredecessorLoading' });
     expect(span(run.successor, 'Acquire warehouse lease').startMs).toBeLessThan(span(run.predecessor, 'Glue conform').endMs);
     expect(span(run.predecessor, 'dbt build').endMs).toBeLessThanOrEqual(span(run.successor, 'Load tables').startMs);
@@ -106,12 +123,20 @@ describe('H+1 reaches the warehouse before H', () => {
   test('gold equals a --full-refresh build of the same bronze, with the dependent orders in it', async () => {
     const reference = path.join(path.dirname(run.duckdbPath), 'full-refresh.duckdb');
     fs.copyFileSync(run.duckdbPath, reference);
-    runDbt(['build', '--full-refresh', '--target', 'local', '--vars', JSON.stringify({ as_of_date: H1.start.slice(0, 10) })], reference, false);
+    runDbt(
+      ['build', '--full-refresh', '--target', 'local', '--vars', JSON.stringify({ as_of_date: H1.start.slice(0, 10) })],
+      reference,
+      false,
+    );
     expect(await goldDifferences(run.duckdbPath, reference)).toEqual(Object.fromEntries(GOLD_TABLES.map((t) => [t, 0])));
     const db = await DuckDbRunner.open(run.duckdbPath);
     try {
       const ids = dependentOrders.map((o) => `'${o}'`).join(', ');
-      const n = Number((await db.conn.runAndReadAll(`SELECT count(DISTINCT order_id)::INT AS n FROM gold.fct_orders WHERE order_id IN (${ids})`)).getRowObjectsJson()[0].n);
+      const n = Number(
+        (
+          await db.conn.runAndReadAll(`SELECT count(DISTINCT order_id)::INT AS n FROM gold.fct_orders WHERE order_id IN (${ids})`)
+        ).getRowObjectsJson()[0].n,
+      );
       expect(n).toBe(dependentOrders.length);
     } finally {
       await db.close();
@@ -124,7 +149,9 @@ test('a predecessor that fails fails its successor, naming it, before anything o
   expect([run.predecessor.status, run.predecessor.error]).toEqual(['FAILED', 'States.TaskFailed']);
   expect([run.successor.status, run.successor.error]).toEqual(['FAILED', 'PredecessorNotLoaded']);
   expect(run.successor.notifications).toHaveLength(1);
-  expect(run.successor.notifications[0].message).toMatch(/Failed state: Acquire warehouse lease \| Error: PredecessorNotLoaded \| .*2026-05-31T23:00Z, did not load the warehouse/);
+  expect(run.successor.notifications[0].message).toMatch(
+    /Failed state: Acquire warehouse lease \| Error: PredecessorNotLoaded \| .*2026-05-31T23:00Z, did not load the warehouse/,
+  );
   expect(run.successor.statesEntered).not.toContain('Load tables');
   expect(run.runner.submitted).toEqual(['warehouse-setup']);
   expect(run.env.leases.holder('warehouse')).toBeUndefined();

@@ -12,13 +12,19 @@ describe('BatchStack', () => {
   const prod = template('prod');
 
   test('state machine: logging ALL to a vendedlogs group with a KMS key, X-Ray, JSONPath, 2-hour timeout (the documented default)', () => {
-    dev.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/dataflow-dev-hourly-batch', RetentionInDays: 14, KmsKeyId: Match.anyValue() });
+    dev.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/dataflow-dev-hourly-batch',
+      RetentionInDays: 14,
+      KmsKeyId: Match.anyValue(),
+    });
     dev.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'dataflow-dev-hourly-batch',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: Match.anyValue() },
       TracingConfiguration: { Enabled: true },
     });
-    const sm = Object.values(dev.findResources('AWS::StateMachine'.replace('AWS::', 'AWS::StepFunctions::')))[0] as { Properties: { DefinitionString: unknown } };
+    const sm = Object.values(dev.findResources('AWS::StateMachine'.replace('AWS::', 'AWS::StepFunctions::')))[0] as {
+      Properties: { DefinitionString: unknown };
+    };
     const text = JSON.stringify(sm.Properties.DefinitionString);
     expect(text).toContain('\\"TimeoutSeconds\\":7200');
     expect(text).toContain('\\"QueryLanguage\\":\\"JSONPath\\"');
@@ -42,10 +48,14 @@ describe('BatchStack', () => {
     }
   });
 
-  test('the zone buckets it addresses by name are the storage stack\'s lake buckets', () => {
+  test("the zone buckets it addresses by name are the storage stack's lake buckets", () => {
     for (const env of ['dev', 'prod']) {
       const { batch, storage } = stage(env);
-      for (const [zone, id] of [['raw', 'RawZone'], ['staging', 'StagingZone'], ['quarantine', 'QuarantineZone']] as const) {
+      for (const [zone, id] of [
+        ['raw', 'RawZone'],
+        ['staging', 'StagingZone'],
+        ['quarantine', 'QuarantineZone'],
+      ] as const) {
         const imported = batch.node.findAll().find((c) => c.node.id === id) as IBucket;
         const bucket = storage.lake.zones[zone].node.defaultChild as CfnBucket;
         expect(batch.resolve(imported.bucketName)).toEqual(storage.resolve(bucket.bucketName));
@@ -77,7 +87,10 @@ describe('BatchStack', () => {
     }
     dev.resourceCountIs('AWS::Glue::Table', 6);
     dev.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
-      EncryptionConfiguration: Match.objectLike({ S3Encryptions: [Match.objectLike({ S3EncryptionMode: 'SSE-KMS' })], CloudWatchEncryption: Match.objectLike({ CloudWatchEncryptionMode: 'SSE-KMS' }) }),
+      EncryptionConfiguration: Match.objectLike({
+        S3Encryptions: [Match.objectLike({ S3EncryptionMode: 'SSE-KMS' })],
+        CloudWatchEncryption: Match.objectLike({ CloudWatchEncryptionMode: 'SSE-KMS' }),
+      }),
     });
   });
 
@@ -90,7 +103,9 @@ describe('BatchStack', () => {
       Timeout: 300,
       MemorySize: 1024,
     });
-    const fns = dev.findResources('AWS::Lambda::Function', { Properties: { Description: 'Batch extract: one OLTP table and window to the raw zone' } });
+    const fns = dev.findResources('AWS::Lambda::Function', {
+      Properties: { Description: 'Batch extract: one OLTP table and window to the raw zone' },
+    });
     const extract = Object.values(fns)[0] as { Properties: { VpcConfig?: unknown; Environment: { Variables: Record<string, unknown> } } };
     expect(extract.Properties.VpcConfig).toBeDefined();
     expect(JSON.stringify(extract.Properties.Environment.Variables.BATCH_CONFIG)).toContain('\\"overlapMinutes\\":10');
@@ -105,7 +120,9 @@ describe('BatchStack', () => {
 
   test('alarms: executions failed / timed out / aborted, Glue failures, schedule dead letters; the freshness SLA only where the schedule runs', () => {
     const descriptions = (t: Template) =>
-      Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription));
+      Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) =>
+        JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription),
+      );
     expect(descriptions(dev)).toHaveLength(7);
     expect(descriptions(prod)).toHaveLength(8);
     expect(descriptions(prod).some((d) => d.includes('batch-freshness-sla.md'))).toBe(true);

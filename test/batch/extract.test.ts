@@ -31,7 +31,12 @@ const customer = (id: string, updatedAt: string, extra: Partial<SourceRow> = {})
 async function extracted(table: 'customers' | 'orders' | 'order_items' | 'products', overlapMinutes = 10) {
   const manifest = await extractTable(client, store, { table, window: W, overlapMinutes, partRows: 2 });
   const rows: Record<string, unknown>[] = [];
-  for await (const r of readParts(store, 'raw', manifest.files.map((p) => p.key))) rows.push(r as Record<string, unknown>);
+  for await (const r of readParts(
+    store,
+    'raw',
+    manifest.files.map((p) => p.key),
+  ))
+    rows.push(r as Record<string, unknown>);
   return { manifest, rows };
 }
 
@@ -95,9 +100,30 @@ test('order lines take their version from the parent order; missing references a
   ]);
   await insertRows(client, 'orders', [
     // an old order changed inside the window: a late update, extracted with its lines
-    { order_id: 'O0000000001', customer_id: 'C00000001', order_ts: '2025-03-01 08:00:00', status: 'returned', currency: 'EUR', updated_at: '2026-06-01 10:30:00' },
-    { order_id: 'O0000000002', customer_id: 'C99999999', order_ts: '2026-06-01 10:01:00', status: 'paid', currency: 'EUR', updated_at: '2026-06-01 10:01:00' },
-    { order_id: 'O0000000003', customer_id: 'C00000001', order_ts: '2026-05-01 10:01:00', status: 'paid', currency: 'EUR', updated_at: '2026-05-01 10:01:00' },
+    {
+      order_id: 'O0000000001',
+      customer_id: 'C00000001',
+      order_ts: '2025-03-01 08:00:00',
+      status: 'returned',
+      currency: 'EUR',
+      updated_at: '2026-06-01 10:30:00',
+    },
+    {
+      order_id: 'O0000000002',
+      customer_id: 'C99999999',
+      order_ts: '2026-06-01 10:01:00',
+      status: 'paid',
+      currency: 'EUR',
+      updated_at: '2026-06-01 10:01:00',
+    },
+    {
+      order_id: 'O0000000003',
+      customer_id: 'C00000001',
+      order_ts: '2026-05-01 10:01:00',
+      status: 'paid',
+      currency: 'EUR',
+      updated_at: '2026-05-01 10:01:00',
+    },
   ]);
   await insertRows(client, 'order_items', [
     { order_id: 'O0000000001', line_no: '1', product_id: 'P000001', quantity: '2', unit_price: '9.99' },
@@ -111,7 +137,14 @@ test('order lines take their version from the parent order; missing references a
   ]);
   const items = await extracted('order_items');
   expect(items.rows).toEqual([
-    { order_id: 'O0000000001', line_no: 1, product_id: 'P000001', quantity: 2, unit_price: '9.99', updated_at: '2026-06-01T10:30:00.000000Z' },
+    {
+      order_id: 'O0000000001',
+      line_no: 1,
+      product_id: 'P000001',
+      quantity: 2,
+      unit_price: '9.99',
+      updated_at: '2026-06-01T10:30:00.000000Z',
+    },
     {
       order_id: 'O0000000001',
       line_no: 2,
@@ -186,7 +219,14 @@ test('a table larger than the heap allows is streamed: 600k rows under a 96 MB h
   // The whole table as JSON text alone is > 120 MB; the child's V8 heap may not exceed 96 MB.
   const out = execFileSync(
     process.execPath,
-    ['--max-old-space-size=96', '--require', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures', 'extract-child.ts'), url, lakeDir],
+    [
+      '--max-old-space-size=96',
+      '--require',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, 'fixtures', 'extract-child.ts'),
+      url,
+      lakeDir,
+    ],
     { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
   );
   const result = JSON.parse(out.trim().split('\n').pop()!);

@@ -20,7 +20,11 @@ describe('windows', () => {
   });
   test('plan accepts the scheduler input or an explicit window, and rejects anything else', () => {
     const p = plan({ scheduledTime: '2026-06-01T11:05:00Z' });
-    expect(p).toMatchObject({ windowId: '20260601t1000', asOfDate: '2026-06-01', locks: { window: 'window#20260601t1000', warehouse: 'warehouse' } });
+    expect(p).toMatchObject({
+      windowId: '20260601t1000',
+      asOfDate: '2026-06-01',
+      locks: { window: 'window#20260601t1000', warehouse: 'warehouse' },
+    });
     expect(p.tables).toEqual(['customers', 'products', 'orders', 'order_items']);
     expect(plan({ window: p.window }).window).toEqual(p.window);
     expect(() => plan({ window: { start: '2026-06-01T10:30:00.000Z', end: '2026-06-01T11:00:00.000Z' } })).toThrow(/whole UTC hours/);
@@ -43,13 +47,21 @@ describe('leases', () => {
 
   test('dynamodb: a conditional put/delete with the owner and lazy-TTL-safe expiry check', async () => {
     const mock = mockClient(DynamoDBClient);
-    mock.on(PutItemCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    mock
+      .on(PutItemCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     mock.on(DeleteItemCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     const leases = new DynamoLeaseStore(new DynamoDBClient({ region: 'eu-west-1' }), 'leases');
     await leases.acquire('warehouse', 'arn:exec:1', 3600, 1_000_000);
     const put = mock.commandCalls(PutItemCommand)[0].args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(lock_name) OR expires_at < :now OR #owner = :owner');
-    expect(put.Item).toEqual({ lock_name: { S: 'warehouse' }, owner: { S: 'arn:exec:1' }, acquired_at: { N: '1000' }, expires_at: { N: '4600' } });
+    expect(put.Item).toEqual({
+      lock_name: { S: 'warehouse' },
+      owner: { S: 'arn:exec:1' },
+      acquired_at: { N: '1000' },
+      expires_at: { N: '4600' },
+    });
     await expect(leases.acquire('warehouse', 'arn:exec:2', 3600)).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await leases.release('warehouse', 'arn:exec:2')).toBe(false);
     await expect(leases.acquire('Bad Name', 'x', 60)).rejects.toThrow(/must match/);
@@ -57,12 +69,19 @@ describe('leases', () => {
 
   test('control handler: acquire / release / publish', async () => {
     const emitted: BatchMetricRecord[] = [];
-    const h = createHandler({ leases: new MemoryLeaseStore(), loadOrder: new MemoryLoadOrderStore(new MemoryLeaseStore()), leaseTtlSeconds: 60, metrics: (r) => void emitted.push(r) });
+    const h = createHandler({
+      leases: new MemoryLeaseStore(),
+      loadOrder: new MemoryLoadOrderStore(new MemoryLeaseStore()),
+      leaseTtlSeconds: 60,
+      metrics: (r) => void emitted.push(r),
+    });
     await h({ action: 'acquire', name: 'warehouse', owner: 'a' });
     await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });
     await expect(h({ action: 'bogus' })).rejects.toThrow(/invalid event/);
-    expect(await h({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z', extra: 1 } })).toMatchObject({ windowId: '20260601t1000' });
+    expect(await h({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z', extra: 1 } })).toMatchObject({
+      windowId: '20260601t1000',
+    });
     const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
     await h({ action: 'publish', window, loads: [{ table: 'orders', rowsLoaded: 5 }] });
     expect(emitted.map((e) => e.values.RowsLoaded ?? e.values.TotalRowsLoaded)).toEqual([5, 5]);
@@ -71,7 +90,16 @@ describe('leases', () => {
 
 test('published metrics: rows per table, freshness since the window end, a success count', () => {
   const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
-  const records = publishMetrics({ window, loads: [{ table: 'orders', rowsLoaded: 3 }, { table: 'customers', rowsLoaded: 0 }] }, Date.parse('2026-06-01T11:12:30Z'));
+  const records = publishMetrics(
+    {
+      window,
+      loads: [
+        { table: 'orders', rowsLoaded: 3 },
+        { table: 'customers', rowsLoaded: 0 },
+      ],
+    },
+    Date.parse('2026-06-01T11:12:30Z'),
+  );
   expect(records).toEqual([
     { dimensions: { Table: 'orders' }, values: { RowsLoaded: 3 } },
     { dimensions: { Table: 'customers' }, values: { RowsLoaded: 0 } },

@@ -31,9 +31,12 @@ test.each(['FAILED', 'TIMED_OUT', 'ABORTED'])('the rule matches an execution of 
   expect(matchesPattern(pattern(), event(status))).toBe(true);
 });
 
-test.each(['SUCCEEDED', 'RUNNING', 'PENDING_REDRIVE'])('the rule ignores %s (the state machine released its own leases, or still holds them)', (status) => {
-  expect(matchesPattern(pattern(), event(status))).toBe(false);
-});
+test.each(['SUCCEEDED', 'RUNNING', 'PENDING_REDRIVE'])(
+  'the rule ignores %s (the state machine released its own leases, or still holds them)',
+  (status) => {
+    expect(matchesPattern(pattern(), event(status))).toBe(false);
+  },
+);
 
 test('the rule ignores other state machines and other event types', () => {
   expect(matchesPattern(pattern(), event('FAILED', SM.replace('dataflow-dev', 'dataflow-staging')))).toBe(false);
@@ -49,18 +52,32 @@ test('the matcher itself rejects what it should (a pattern without the status fi
 
 test('delivery: the release Lambda is the target, with retries and a dead-letter queue; Lambda retries into the same queue', () => {
   t.hasResourceProperties('AWS::Events::Rule', {
-    Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 }, DeadLetterConfig: { Arn: Match.anyValue() } })],
+    Targets: [
+      Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    ],
   });
-  t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
-  const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription));
+  t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+    MaximumRetryAttempts: 2,
+    DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+  });
+  const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) =>
+    JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription),
+  );
   expect(alarms.some((d) => d.includes('docs/runbooks/batch-lease-release-failed.md'))).toBe(true);
 });
 
 test('the release Lambda may only delete leases (the one call it makes) and dead-letter a failed invocation', () => {
-  const policies = Object.values(t.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: { Statement: { Sid?: string; Action: string | string[] }[] } } }[];
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')) as {
+    Properties: { PolicyDocument: { Statement: { Sid?: string; Action: string | string[] }[] } };
+  }[];
   const releasePolicy = policies.find((p) => p.Properties.PolicyDocument.Statement.some((s) => s.Sid === 'ReleaseLeases'));
   expect(releasePolicy).toBeDefined();
-  const bySid = Object.fromEntries(releasePolicy!.Properties.PolicyDocument.Statement.filter((s) => s.Sid).map((s) => [s.Sid, [s.Action].flat().sort()]));
+  const bySid = Object.fromEntries(
+    releasePolicy!.Properties.PolicyDocument.Statement.filter((s) => s.Sid).map((s) => [s.Sid, [s.Action].flat().sort()]),
+  );
   expect(bySid).toMatchObject({
     ReleaseLeases: ['dynamodb:DeleteItem'],
     LeaseTableKey: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -68,12 +85,21 @@ test('the release Lambda may only delete leases (the one call it makes) and dead
     FailedInvocationsKey: ['kms:Decrypt', 'kms:GenerateDataKey'],
   });
   const all = releasePolicy!.Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat());
-  expect(all.filter((a) => /^(dynamodb|sqs|kms):/.test(a)).sort()).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey', 'sqs:SendMessage']);
+  expect(all.filter((a) => /^(dynamodb|sqs|kms):/.test(a)).sort()).toEqual([
+    'dynamodb:DeleteItem',
+    'kms:Decrypt',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKey',
+    'sqs:SendMessage',
+  ]);
 });
 
 test('Glue ConcurrentRunsExceededException is waited out with its own long backoff, on both Glue states', () => {
   const states = synthesizedBatchAsl('dev').States as Record<string, { Branches?: { States: Record<string, { Retry?: unknown[] }> }[] }>;
-  const glue = [states['Glue conform'], states['Features and warehouse'].Branches![0].States['Glue customer features']] as { Retry: Record<string, unknown>[] }[];
+  const glue = [states['Glue conform'], states['Features and warehouse'].Branches![0].States['Glue customer features']] as {
+    Retry: Record<string, unknown>[];
+  }[];
   for (const state of glue) {
     expect(state.Retry[0]).toEqual({
       ErrorEquals: ['Glue.ConcurrentRunsExceededException'],

@@ -17,7 +17,16 @@ const ended = (executionArn: string, status: string, input: unknown = INPUT) => 
   time: '2026-06-01T13:05:00Z',
   region: 'eu-west-1',
   resources: [executionArn],
-  detail: { executionArn, stateMachineArn: SM, name: executionArn.split(':').pop(), status, startDate: 1, stopDate: 2, input: input === null ? null : JSON.stringify(input), output: null },
+  detail: {
+    executionArn,
+    stateMachineArn: SM,
+    name: executionArn.split(':').pop(),
+    status,
+    startDate: 1,
+    stopDate: 2,
+    input: input === null ? null : JSON.stringify(input),
+    output: null,
+  },
 });
 
 /** Both stores the batch uses: DynamoDB (through a table that evaluates the conditions) and the local one. */
@@ -67,7 +76,10 @@ describe.each(stores)('release after an execution ended (%s)', (_kind, make) => 
     const h = createHandler({ leases, log: () => undefined });
     expect((await h(ended(exec(1), 'ABORTED'))).released).toEqual([LEASES[0]]);
     expect((await h(ended(exec(1), 'ABORTED'))).released).toEqual([]);
-    expect(await h(ended(exec(3), 'FAILED', { window: { start: 'yesterday', end: 'today' } }))).toMatchObject({ released: [], skipped: expect.stringMatching(/plan/) });
+    expect(await h(ended(exec(3), 'FAILED', { window: { start: 'yesterday', end: 'today' } }))).toMatchObject({
+      released: [],
+      skipped: expect.stringMatching(/plan/),
+    });
   });
 });
 

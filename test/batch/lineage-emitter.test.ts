@@ -20,7 +20,11 @@ import { extractEmf, underLambdaJsonLogs } from '../observability/lambda-json-lo
  * The constraints of the OpenLineage 2-0-2 RunEvent spec on the fields the batch emits (eventType, eventTime,
  * producer, schemaURL, run, job, datasets and the facets' _producer / _schemaURL).
  */
-const facet = { type: 'object', required: ['_producer', '_schemaURL'], properties: { _producer: { type: 'string', format: 'uri' }, _schemaURL: { type: 'string', format: 'uri' } } };
+const facet = {
+  type: 'object',
+  required: ['_producer', '_schemaURL'],
+  properties: { _producer: { type: 'string', format: 'uri' }, _schemaURL: { type: 'string', format: 'uri' } },
+};
 const dataset = {
   type: 'object',
   required: ['namespace', 'name'],
@@ -34,7 +38,11 @@ const RUN_EVENT = {
     eventTime: { type: 'string', format: 'date-time' },
     producer: { type: 'string', format: 'uri' },
     schemaURL: { type: 'string', format: 'uri' },
-    run: { type: 'object', required: ['runId'], properties: { runId: { type: 'string', format: 'uuid' }, facets: { type: 'object', additionalProperties: facet } } },
+    run: {
+      type: 'object',
+      required: ['runId'],
+      properties: { runId: { type: 'string', format: 'uuid' }, facets: { type: 'object', additionalProperties: facet } },
+    },
     job: { type: 'object', required: ['namespace', 'name'], properties: { namespace: { type: 'string' }, name: { type: 'string' } } },
     inputs: { type: 'array', items: dataset },
     outputs: { type: 'array', items: dataset },
@@ -45,7 +53,11 @@ addFormats(ajv);
 const validRunEvent = ajv.compile(RUN_EVENT);
 const expectSpecShape = (e: unknown) => expect(validRunEvent(e) ? [] : validRunEvent.errors).toEqual([]);
 
-const DATASETS = { postgres: 'postgres://oltp', warehouse: 'redshift://wg.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439', lake: (z: string) => `s3://lake-${z}` };
+const DATASETS = {
+  postgres: 'postgres://oltp',
+  warehouse: 'redshift://wg.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439',
+  lake: (z: string) => `s3://lake-${z}`,
+};
 const NOW = new Date('2026-06-01T11:07:00.000Z');
 
 /** A transport that keeps what it is sent. */
@@ -55,22 +67,37 @@ const kept = (name = 'lake'): LineageTransport & { events: RunEvent[] } => {
 };
 
 const emitter = (transports: LineageTransport[], failures: [string, string][] = [], timeoutMs = 200) =>
-  new LineageEmitter({ namespace: 'dataflow-prod', datasets: DATASETS, transports, timeoutMs, onFailure: (t, e) => failures.push([t, e.message]), now: () => NOW });
+  new LineageEmitter({
+    namespace: 'dataflow-prod',
+    datasets: DATASETS,
+    transports,
+    timeoutMs,
+    onFailure: (t, e) => failures.push([t, e.message]),
+    now: () => NOW,
+  });
 
 describe('OpenLineage events of the batch jobs', () => {
   test.each([
     ['extract', 'orders', 'extract.oltp_orders', 'postgres://oltp', 's3://lake-raw'],
     ['quality gate', 'customers', 'quality_gate.oltp_customers', 's3://lake-raw', 's3://lake-staging'],
     ['load', 'products', 'load.bronze_products', 's3://lake-staging', DATASETS.warehouse],
-  ] as const)('%s of %s: START then COMPLETE of one run, in the spec shape, named like the local lineage', async (job, table, name, inputNs, outputNs) => {
-    const lake = kept();
-    await expect(emitter([lake]).batchRun(job, table, async () => 42)).resolves.toBe(42);
-    const [start, complete] = lake.events;
-    expect([start.eventType, complete.eventType]).toEqual(['START', 'COMPLETE']);
-    expect(start.run.runId).toBe(complete.run.runId);
-    expect(start).toMatchObject({ eventTime: NOW.toISOString(), job: { namespace: 'dataflow-prod', name }, inputs: [{ namespace: inputNs }], outputs: [{ namespace: outputNs }] });
-    lake.events.forEach(expectSpecShape);
-  });
+  ] as const)(
+    '%s of %s: START then COMPLETE of one run, in the spec shape, named like the local lineage',
+    async (job, table, name, inputNs, outputNs) => {
+      const lake = kept();
+      await expect(emitter([lake]).batchRun(job, table, async () => 42)).resolves.toBe(42);
+      const [start, complete] = lake.events;
+      expect([start.eventType, complete.eventType]).toEqual(['START', 'COMPLETE']);
+      expect(start.run.runId).toBe(complete.run.runId);
+      expect(start).toMatchObject({
+        eventTime: NOW.toISOString(),
+        job: { namespace: 'dataflow-prod', name },
+        inputs: [{ namespace: inputNs }],
+        outputs: [{ namespace: outputNs }],
+      });
+      lake.events.forEach(expectSpecShape);
+    },
+  );
 
   test('the spec check catches a defective event', () => {
     const lake = kept();
@@ -78,7 +105,12 @@ describe('OpenLineage events of the batch jobs', () => {
       .batchRun('extract', 'orders', async () => undefined)
       .then(() => {
         const [e] = lake.events;
-        for (const bad of [{ ...e, eventTime: 'yesterday' }, { ...e, run: { runId: 'run-1' } }, { ...e, eventType: 'DONE' }, { ...e, outputs: [{ name: 'x' }] }]) {
+        for (const bad of [
+          { ...e, eventTime: 'yesterday' },
+          { ...e, run: { runId: 'run-1' } },
+          { ...e, eventType: 'DONE' },
+          { ...e, outputs: [{ name: 'x' }] },
+        ]) {
           expect(validRunEvent(bad)).toBe(false);
         }
       });
@@ -89,7 +121,9 @@ describe('OpenLineage events of the batch jobs', () => {
     const boom = new Error('COPY failed: S3ServiceException');
     await expect(emitter([lake]).batchRun('load', 'orders', () => Promise.reject(boom))).rejects.toBe(boom);
     expect(lake.events.map((e) => e.eventType)).toEqual(['START', 'FAIL']);
-    expect(lake.events[1].run.facets).toMatchObject({ errorMessage: { message: 'COPY failed: S3ServiceException', programmingLanguage: 'TypeScript' } });
+    expect(lake.events[1].run.facets).toMatchObject({
+      errorMessage: { message: 'COPY failed: S3ServiceException', programmingLanguage: 'TypeScript' },
+    });
     expectSpecShape(lake.events[1]);
   });
 
@@ -99,7 +133,11 @@ describe('OpenLineage events of the batch jobs', () => {
     await e.observed('conform', 'clickstream_events', '2026-06-01T10:00:00.000Z');
     await e.observed('conform', 'clickstream_events', '2026-06-01T10:00:00.000Z');
     const [first, again] = lake.events;
-    expect(first).toMatchObject({ eventType: 'COMPLETE', job: { name: 'conform.conformed_clickstream_events' }, outputs: [{ namespace: 's3://lake-staging', name: 'conformed/clickstream_events/' }] });
+    expect(first).toMatchObject({
+      eventType: 'COMPLETE',
+      job: { name: 'conform.conformed_clickstream_events' },
+      outputs: [{ namespace: 's3://lake-staging', name: 'conformed/clickstream_events/' }],
+    });
     expect(first.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['stream/page_view/', 'stream/add_to_cart/']));
     expect(again.run.runId).toBe(first.run.runId);
     expect(stableRunId('conform', 'orders', 'w1')).not.toBe(first.run.runId);
@@ -109,8 +147,15 @@ describe('OpenLineage events of the batch jobs', () => {
   test('the lake copy: one object per event under lineage/ in the event hour', () => {
     const keys: string[] = [];
     const t = lakeTransport(async (key) => void keys.push(key));
-    const event = { eventType: 'START', eventTime: NOW.toISOString(), job: { name: 'extract.oltp_orders' }, run: { runId: 'r1' } } as RunEvent;
-    return t.send(event, AbortSignal.timeout(100)).then(() => expect(keys).toEqual(['lineage/openlineage/dt=2026-06-01/hr=11/extract.oltp_orders.r1.start.json']));
+    const event = {
+      eventType: 'START',
+      eventTime: NOW.toISOString(),
+      job: { name: 'extract.oltp_orders' },
+      run: { runId: 'r1' },
+    } as RunEvent;
+    return t
+      .send(event, AbortSignal.timeout(100))
+      .then(() => expect(keys).toEqual(['lineage/openlineage/dt=2026-06-01/hr=11/extract.oltp_orders.r1.start.json']));
   });
 });
 
@@ -119,7 +164,9 @@ describe('a lineage outage never holds data back', () => {
     const lake = kept();
     const failures: [string, string][] = [];
     const refused = httpTransport('https://127.0.0.1:1/api/v1/lineage', async () => undefined);
-    await expect(emitter([lake, refused], failures, 2000).batchRun('extract', 'orders', async () => ({ rows: 7 }))).resolves.toEqual({ rows: 7 });
+    await expect(emitter([lake, refused], failures, 2000).batchRun('extract', 'orders', async () => ({ rows: 7 }))).resolves.toEqual({
+      rows: 7,
+    });
     expect(lake.events).toHaveLength(2);
     expect(failures.map(([t]) => t)).toEqual(['endpoint', 'endpoint']);
   });
@@ -138,11 +185,16 @@ describe('a lineage outage never holds data back', () => {
 
   test('HTTP errors and a failing key read are failures; a delivered event carries the bearer key', async () => {
     const seen: { url: string; init: RequestInit }[] = [];
-    const answer = (status: number) => (async (url: string, init: RequestInit) => (seen.push({ url, init }), new Response('', { status }))) as unknown as typeof fetch;
+    const answer = (status: number) =>
+      (async (url: string, init: RequestInit) => (seen.push({ url, init }), new Response('', { status }))) as unknown as typeof fetch;
     const failures: [string, string][] = [];
     const ok = httpTransport('https://marquez.internal/api/v1/lineage', async () => 'k-123', answer(201));
     const rejected = httpTransport('https://marquez.internal/api/v1/lineage', async () => 'k-123', answer(401));
-    const noKey = httpTransport('https://marquez.internal/api/v1/lineage', () => Promise.reject(new Error('AccessDeniedException')), answer(201));
+    const noKey = httpTransport(
+      'https://marquez.internal/api/v1/lineage',
+      () => Promise.reject(new Error('AccessDeniedException')),
+      answer(201),
+    );
     await emitter([ok, rejected, noKey], failures).batchRun('extract', 'orders', async () => undefined);
     expect(seen[0].init.headers).toMatchObject({ authorization: 'Bearer k-123', 'content-type': 'application/json' });
     expect(await new Response(seen[0].init.body).json()).toMatchObject({ eventType: 'START', job: { name: 'extract.oltp_orders' } });
@@ -163,22 +215,60 @@ describe('a lineage outage never holds data back', () => {
     try {
       const store = new FsLakeStore(lakeDir);
       const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
-      await store.put('raw', extractManifestKey('customers', window), JSON.stringify({ stage: 'extract', entity: 'customers', window, rows: 0, files: [] }));
+      await store.put(
+        'raw',
+        extractManifestKey('customers', window),
+        JSON.stringify({ stage: 'extract', entity: 'customers', window, rows: 0, files: [] }),
+      );
       const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
-      const thresholds = { completeness: 0.9, uniqueness: 0.9, validity: 0.9, referentialIntegrity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 10 };
+      const thresholds = {
+        completeness: 0.9,
+        uniqueness: 0.9,
+        validity: 0.9,
+        referentialIntegrity: 0.9,
+        minRowsPerWindow: 0,
+        maxRowsPerWindow: 10,
+      };
       const deps = { store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) };
-      const config = { namespace: 'dataflow-dev', datasets: { oltp: 'postgres://oltp', warehouse: 'redshift://wg' }, endpoint: { url: 'https://127.0.0.1:1/api/v1/lineage' }, timeoutMs: 2000 };
-      const lineage = awsLineageEmitter(config, new S3Client({ region: 'eu-west-1' }), { raw: 'raw-b', staging: 'staging-b', quarantine: 'quarantine-b' }, pt);
+      const config = {
+        namespace: 'dataflow-dev',
+        datasets: { oltp: 'postgres://oltp', warehouse: 'redshift://wg' },
+        endpoint: { url: 'https://127.0.0.1:1/api/v1/lineage' },
+        timeoutMs: 2000,
+      };
+      const lineage = awsLineageEmitter(
+        config,
+        new S3Client({ region: 'eu-west-1' }),
+        { raw: 'raw-b', staging: 'staging-b', quarantine: 'quarantine-b' },
+        pt,
+      );
       const { result: without } = await underLambdaJsonLogs(() => qualityHandler(deps)({ table: 'customers', window }));
-      const { result, lines } = await underLambdaJsonLogs(() => instrument(pt, qualityHandler({ ...deps, lineage }))({ table: 'customers', window }));
+      const { result, lines } = await underLambdaJsonLogs(() =>
+        instrument(pt, qualityHandler({ ...deps, lineage }))({ table: 'customers', window }),
+      );
       expect(result).toEqual(without);
       const failures = extractEmf(lines).metrics.filter((m) => m.name === 'LineageEmitFailures');
       expect(failures).toEqual([
-        { namespace: BATCH_METRICS_NAMESPACE, name: 'LineageEmitFailures', unit: 'Count', value: 1, dimensions: { service: SERVICES.batchQuality, Transport: 'endpoint' } },
-        { namespace: BATCH_METRICS_NAMESPACE, name: 'LineageEmitFailures', unit: 'Count', value: 1, dimensions: { service: SERVICES.batchQuality, Transport: 'endpoint' } },
+        {
+          namespace: BATCH_METRICS_NAMESPACE,
+          name: 'LineageEmitFailures',
+          unit: 'Count',
+          value: 1,
+          dimensions: { service: SERVICES.batchQuality, Transport: 'endpoint' },
+        },
+        {
+          namespace: BATCH_METRICS_NAMESPACE,
+          name: 'LineageEmitFailures',
+          unit: 'Count',
+          value: 1,
+          dimensions: { service: SERVICES.batchQuality, Transport: 'endpoint' },
+        },
       ]);
       const lakeKeys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
-      expect(lakeKeys).toEqual([expect.stringMatching(/^lineage\/openlineage\/.*quality_gate\.oltp_customers\..*\.start\.json$/), expect.stringMatching(/\.complete\.json$/)]);
+      expect(lakeKeys).toEqual([
+        expect.stringMatching(/^lineage\/openlineage\/.*quality_gate\.oltp_customers\..*\.start\.json$/),
+        expect.stringMatching(/\.complete\.json$/),
+      ]);
     } finally {
       s3.restore();
       fs.rmSync(lakeDir, { recursive: true, force: true });
@@ -189,7 +279,7 @@ describe('a lineage outage never holds data back', () => {
 describe("the dbt task's undelivered-events line", () => {
   const script = fs.readFileSync(path.join(__dirname, '..', '..', 'dbt', 'scripts', 'batch_build.py'), 'utf8');
 
-  test('carries the fields the metric filter reads, under the contract\'s service name', () => {
+  test("carries the fields the metric filter reads, under the contract's service name", () => {
     // lib/constructs/lineage-transport.ts: { $.lineage = "not delivered" }, value $.events, dimensions $.service / $.transport.
     expect(script).toContain(`SERVICE = "${SERVICES.batchDbt}"`);
     expect(script).toMatch(/\{"lineage": "not delivered", "service": SERVICE, "transport": transport, "events": events/);

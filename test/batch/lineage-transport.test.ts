@@ -18,7 +18,10 @@ function synthDev(lineage?: Record<string, unknown>) {
   try {
     const { app, stages } = synthApp({ context: { env: 'dev' } });
     const assembly = app.synth();
-    return { batch: Template.fromStack(stages[0].batch), templates: new Map(assembly.stacksRecursively.map((s) => [s.hierarchicalId, s.template as object])) };
+    return {
+      batch: Template.fromStack(stages[0].batch),
+      templates: new Map(assembly.stacksRecursively.map((s) => [s.hierarchicalId, s.template as object])),
+    };
   } finally {
     ENVIRONMENTS.dev.lineage = saved;
   }
@@ -28,12 +31,22 @@ const lakeOnly = synthDev();
 const withEndpoint = synthDev({ endpoint: ENDPOINT });
 
 const batchConfig = (t: Template, fn: string) => {
-  const [resource] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(fn) } })) as { Properties: { Environment: { Variables: { BATCH_CONFIG: unknown } } } }[];
+  const [resource] = Object.values(
+    t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(fn) } }),
+  ) as { Properties: { Environment: { Variables: { BATCH_CONFIG: unknown } } } }[];
   return JSON.stringify(resource.Properties.Environment.Variables.BATCH_CONFIG);
 };
-const dbtContainer = (t: Template) => (Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as { Properties: { ContainerDefinitions: Record<string, unknown>[] } }).Properties.ContainerDefinitions[0];
-const egressTo5000 = (t: Template) => Object.values(t.findResources('AWS::EC2::SecurityGroup')).flatMap((g) => ((g as { Properties: { SecurityGroupEgress?: { FromPort: number; CidrIp?: string }[] } }).Properties.SecurityGroupEgress ?? []).filter((r) => r.FromPort === 5000));
-const secretGrants = (t: Template) => JSON.stringify(t.findResources('AWS::IAM::Policy')).match(/secret:dataflow-dev\/openlineage-api-key-\?\?\?\?\?\?/g) ?? [];
+const dbtContainer = (t: Template) =>
+  (Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as { Properties: { ContainerDefinitions: Record<string, unknown>[] } })
+    .Properties.ContainerDefinitions[0];
+const egressTo5000 = (t: Template) =>
+  Object.values(t.findResources('AWS::EC2::SecurityGroup')).flatMap((g) =>
+    ((g as { Properties: { SecurityGroupEgress?: { FromPort: number; CidrIp?: string }[] } }).Properties.SecurityGroupEgress ?? []).filter(
+      (r) => r.FromPort === 5000,
+    ),
+  );
+const secretGrants = (t: Template) =>
+  JSON.stringify(t.findResources('AWS::IAM::Policy')).match(/secret:dataflow-dev\/openlineage-api-key-\?\?\?\?\?\?/g) ?? [];
 
 describe('lineage transport: lake only (default)', () => {
   test('extract, quality gate and load carry the namespace and no endpoint; each may write lineage/ of the staging zone', () => {
@@ -43,7 +56,15 @@ describe('lineage transport: lake only (default)', () => {
       expect(config).not.toContain('endpoint');
     }
     lakeOnly.batch.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'LineageLakeCopy', Action: 's3:PutObject', Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/lineage/*'])]) }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'LineageLakeCopy',
+            Action: 's3:PutObject',
+            Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/lineage/*'])]) }),
+          }),
+        ]),
+      },
     });
   });
 
@@ -51,12 +72,24 @@ describe('lineage transport: lake only (default)', () => {
     expect(egressTo5000(lakeOnly.batch)).toEqual([]);
     expect(secretGrants(lakeOnly.batch)).toEqual([]);
     const env = dbtContainer(lakeOnly.batch).Environment as { Name: string }[];
-    expect(env.map((e) => e.Name)).toEqual(expect.arrayContaining(['OPENLINEAGE_NAMESPACE', 'DATAFLOW_LINEAGE_BUCKET', 'DATAFLOW_LINEAGE_TIMEOUT_MS']));
+    expect(env.map((e) => e.Name)).toEqual(
+      expect.arrayContaining(['OPENLINEAGE_NAMESPACE', 'DATAFLOW_LINEAGE_BUCKET', 'DATAFLOW_LINEAGE_TIMEOUT_MS']),
+    );
     expect(env.map((e) => e.Name)).not.toContain('OPENLINEAGE_URL');
     expect(dbtContainer(lakeOnly.batch).Secrets).toBeUndefined();
     lakeOnly.batch.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.lineage = "not delivered" }',
-      MetricTransformations: [{ MetricNamespace: 'DataFlow/Batch', MetricName: 'LineageEmitFailures', MetricValue: '$.events', Dimensions: [{ Key: 'service', Value: '$.service' }, { Key: 'Transport', Value: '$.transport' }] }],
+      MetricTransformations: [
+        {
+          MetricNamespace: 'DataFlow/Batch',
+          MetricName: 'LineageEmitFailures',
+          MetricValue: '$.events',
+          Dimensions: [
+            { Key: 'service', Value: '$.service' },
+            { Key: 'Transport', Value: '$.transport' },
+          ],
+        },
+      ],
     });
   });
 });
@@ -64,7 +97,9 @@ describe('lineage transport: lake only (default)', () => {
 describe('lineage transport: endpoint with an API-key secret', () => {
   test('the functions get the POST URL and the secret; extract, quality gate and load may read it', () => {
     for (const fn of ['Batch extract', 'Batch quality gate', 'Batch loader']) {
-      expect(batchConfig(withEndpoint.batch, fn)).toContain('\\"endpoint\\":{\\"url\\":\\"https://marquez.lineage.internal:5000/api/v1/lineage\\",\\"apiKeySecretId\\":\\"dataflow-dev/openlineage-api-key\\"}');
+      expect(batchConfig(withEndpoint.batch, fn)).toContain(
+        '\\"endpoint\\":{\\"url\\":\\"https://marquez.lineage.internal:5000/api/v1/lineage\\",\\"apiKeySecretId\\":\\"dataflow-dev/openlineage-api-key\\"}',
+      );
     }
     // Three function roles and the dbt task's execution role.
     expect(secretGrants(withEndpoint.batch)).toHaveLength(4);
@@ -78,7 +113,12 @@ describe('lineage transport: endpoint with an API-key secret', () => {
 
   test('dbt gets OPENLINEAGE_URL / OPENLINEAGE_ENDPOINT and the key as a task secret, never in its environment', () => {
     const c = dbtContainer(withEndpoint.batch);
-    expect(c.Environment).toEqual(expect.arrayContaining([{ Name: 'OPENLINEAGE_URL', Value: ENDPOINT.url }, { Name: 'OPENLINEAGE_ENDPOINT', Value: 'api/v1/lineage' }]));
+    expect(c.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'OPENLINEAGE_URL', Value: ENDPOINT.url },
+        { Name: 'OPENLINEAGE_ENDPOINT', Value: 'api/v1/lineage' },
+      ]),
+    );
     expect(c.Secrets).toEqual([{ Name: 'OPENLINEAGE_API_KEY', ValueFrom: expect.objectContaining({ 'Fn::Join': expect.anything() }) }]);
     expect(JSON.stringify(c.Environment)).not.toContain('OPENLINEAGE_API_KEY');
   });
@@ -91,10 +131,18 @@ describe('lineage transport: endpoint with an API-key secret', () => {
   test('readiness finds the API-key read and the lake copy when their grants are missing', () => {
     const defect = withDefect(withEndpoint.templates, 'Batch-dev', (resources) => {
       const policy = resourceNamed(resources, 'QualityRoleDefaultPolicy', 'AWS::IAM::Policy').Properties.PolicyDocument!;
-      policy.Statement = policy.Statement.filter((s: Statement) => s.Sid !== 'LineageLakeCopy' && ![s.Action].flat().includes('secretsmanager:GetSecretValue'));
+      policy.Statement = policy.Statement.filter(
+        (s: Statement) => s.Sid !== 'LineageLakeCopy' && ![s.Action].flat().includes('secretsmanager:GetSecretValue'),
+      );
     });
     const messages = checkIam(defect).findings.map((f) => f.message);
-    expect(messages).toContainEqual(expect.stringMatching(/batch-quality: secretsmanager:GetSecretValue on arn:aws:secretsmanager:\S+:secret:dataflow-dev\/openlineage-api-key-AbCdEf is ImplicitlyDenied/));
-    expect(messages).toContainEqual(expect.stringMatching(/batch-quality: s3:PutObject on arn:aws:s3:::\S+\/lineage\/openlineage\/\S+ is ImplicitlyDenied/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /batch-quality: secretsmanager:GetSecretValue on arn:aws:secretsmanager:\S+:secret:dataflow-dev\/openlineage-api-key-AbCdEf is ImplicitlyDenied/,
+      ),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(/batch-quality: s3:PutObject on arn:aws:s3:::\S+\/lineage\/openlineage\/\S+ is ImplicitlyDenied/),
+    );
   });
 });

@@ -5,7 +5,14 @@
  */
 import { plan } from '../../lambda/batch/control';
 import { createHandler } from '../../lambda/batch/handlers/control';
-import { awaitPredecessor, DynamoLoadOrderStore, LOADED_MARKER_TTL_SECONDS, markLoaded, MemoryLoadOrderStore, type LoadOrderStore } from '../../lambda/batch/load-order';
+import {
+  awaitPredecessor,
+  DynamoLoadOrderStore,
+  LOADED_MARKER_TTL_SECONDS,
+  markLoaded,
+  MemoryLoadOrderStore,
+  type LoadOrderStore,
+} from '../../lambda/batch/load-order';
 import { DynamoLeaseStore, MemoryLeaseStore } from '../../lambda/batch/leases';
 import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { FakeLeaseTable } from '../helpers/fake-lease-table';
@@ -23,7 +30,10 @@ describe('awaitPredecessor', () => {
   test('predecessor running: wait (PredecessorLoading, naming it); loaded: go on; ended without loading: PredecessorNotLoaded', async () => {
     const { leases, store } = dynamo();
     await leases.acquire('window#20260601t0900', 'exec-9', 7_500, NOW);
-    await expect(awaitPredecessor(store, '20260601t0900', NOW)).rejects.toMatchObject({ name: 'PredecessorLoading', message: expect.stringContaining('2026-06-01T09:00Z') });
+    await expect(awaitPredecessor(store, '20260601t0900', NOW)).rejects.toMatchObject({
+      name: 'PredecessorLoading',
+      message: expect.stringContaining('2026-06-01T09:00Z'),
+    });
     await markLoaded(store, '20260601t0900', 'exec-9', NOW);
     // Still held: a marker left by an earlier run of that window does not count while it runs again.
     await expect(awaitPredecessor(store, '20260601t0900', NOW)).rejects.toMatchObject({ name: 'PredecessorLoading' });
@@ -41,13 +51,19 @@ describe('awaitPredecessor', () => {
     await expect(awaitPredecessor(store, '20260601t0900', NOW + 61_000)).rejects.toMatchObject({ name: 'PredecessorNotLoaded' });
     await markLoaded(store, '20260601t0800', 'exec-8', NOW);
     await expect(awaitPredecessor(store, '20260601t0800', NOW + LOADED_MARKER_TTL_SECONDS * 1000)).resolves.toBeUndefined();
-    await expect(awaitPredecessor(store, '20260601t0800', NOW + (LOADED_MARKER_TTL_SECONDS + 1) * 1000)).rejects.toMatchObject({ name: 'PredecessorNotLoaded' });
+    await expect(awaitPredecessor(store, '20260601t0800', NOW + (LOADED_MARKER_TTL_SECONDS + 1) * 1000)).rejects.toMatchObject({
+      name: 'PredecessorNotLoaded',
+    });
   });
 
   test('the marker is an item of the lease table with an owner and a TTL of days; reads are consistent, lease first', async () => {
     const { table, store } = dynamo();
     await markLoaded(store, '20260601t0900', 'arn:exec:9', NOW);
-    expect(table.items.get('loaded#20260601t0900')).toEqual({ lock_name: { S: 'loaded#20260601t0900' }, owner: { S: 'arn:exec:9' }, expires_at: { N: String(NOW / 1000 + 14 * 86_400) } });
+    expect(table.items.get('loaded#20260601t0900')).toEqual({
+      lock_name: { S: 'loaded#20260601t0900' },
+      owner: { S: 'arn:exec:9' },
+      expires_at: { N: String(NOW / 1000 + 14 * 86_400) },
+    });
     await awaitPredecessor(store, '20260601t0900', NOW);
     expect(table.reads).toEqual(['window#20260601t0900', 'loaded#20260601t0900']);
   });
@@ -80,19 +96,40 @@ describe('control handler', () => {
     const loadOrder = new MemoryLoadOrderStore(leases);
     const h = createHandler({ leases, loadOrder, leaseTtlSeconds: 7_500, metrics: () => undefined });
     await h({ action: 'acquire', name: 'window#20260601t0900', owner: 'exec-9' });
-    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).rejects.toMatchObject({ name: 'PredecessorLoading' });
+    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).rejects.toMatchObject({
+      name: 'PredecessorLoading',
+    });
     expect(leases.holder('warehouse')).toBeUndefined();
     // The predecessor's happy-path release: the marker is visible the moment its window lease is free.
     const order: string[] = [];
-    const spy = { leaseHeld: (n: string) => loadOrder.leaseHeld(n), hasMarker: (m: string, t: number) => loadOrder.hasMarker(m, t), putMarker: async (m: string) => void order.push(`mark ${m}, window lease ${leases.holder('window#20260601t0900') ?? 'free'}`) };
-    await createHandler({ leases, loadOrder: spy, leaseTtlSeconds: 7_500, metrics: () => undefined })({ action: 'release', names: ['window#20260601t0900'], owner: 'exec-9', loaded: '20260601t0900' });
+    const spy = {
+      leaseHeld: (n: string) => loadOrder.leaseHeld(n),
+      hasMarker: (m: string, t: number) => loadOrder.hasMarker(m, t),
+      putMarker: async (m: string) => void order.push(`mark ${m}, window lease ${leases.holder('window#20260601t0900') ?? 'free'}`),
+    };
+    await createHandler({ leases, loadOrder: spy, leaseTtlSeconds: 7_500, metrics: () => undefined })({
+      action: 'release',
+      names: ['window#20260601t0900'],
+      owner: 'exec-9',
+      loaded: '20260601t0900',
+    });
     expect(order).toEqual(['mark loaded#20260601t0900, window lease exec-9']);
     await h({ action: 'release', names: ['window#20260601t0900'], owner: 'exec-9', loaded: '20260601t0900' });
-    expect(await h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).toEqual({ name: 'warehouse', owner: 'exec-10' });
-    await expect(h({ action: 'acquire', name: 'window#20260601t1100', owner: 'exec-11', after: '20260601t1000' })).rejects.toMatchObject({ name: 'PredecessorNotLoaded' });
+    expect(await h({ action: 'acquire', name: 'warehouse', owner: 'exec-10', after: '20260601t0900' })).toEqual({
+      name: 'warehouse',
+      owner: 'exec-10',
+    });
+    await expect(h({ action: 'acquire', name: 'window#20260601t1100', owner: 'exec-11', after: '20260601t1000' })).rejects.toMatchObject({
+      name: 'PredecessorNotLoaded',
+    });
     // The hourly schedule's plan has no predecessor: null checks nothing.
-    expect(await h({ action: 'acquire', name: 'features#2026-06-01', owner: 'exec-12', after: null })).toEqual({ name: 'features#2026-06-01', owner: 'exec-12' });
-    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'x', after: '2026-06-01T09:00Z' })).rejects.toThrow(/invalid event: after/);
+    expect(await h({ action: 'acquire', name: 'features#2026-06-01', owner: 'exec-12', after: null })).toEqual({
+      name: 'features#2026-06-01',
+      owner: 'exec-12',
+    });
+    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'x', after: '2026-06-01T09:00Z' })).rejects.toThrow(
+      /invalid event: after/,
+    );
   });
 });
 
@@ -101,12 +138,17 @@ describe('plan', () => {
     expect(plan({ window: H10, predecessor: H9 }).predecessor).toBe('20260601t0900');
     expect(plan({ scheduledTime: '2026-06-01T11:05:00Z' }).predecessor).toBeNull();
     expect(() => plan({ window: H9, predecessor: H10 })).toThrow(/predecessor 2026-06-01T10:00:00.000Z must end by the window's start/);
-    expect(() => plan({ window: H10, predecessor: { start: H9.start, end: H10.end } })).toThrow(/predecessor\.end: must be exactly one hour/);
+    expect(() => plan({ window: H10, predecessor: { start: H9.start, end: H10.end } })).toThrow(
+      /predecessor\.end: must be exactly one hour/,
+    );
   });
 });
 
 describe('the synthesized workflow', () => {
-  type State = { Parameters?: Record<string, unknown>; Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[] };
+  type State = {
+    Parameters?: Record<string, unknown>;
+    Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[];
+  };
   const states = (() => {
     const out: Record<string, State> = {};
     const visit = (s: Record<string, State & { Branches?: { States: Record<string, State> }[] }>) =>

@@ -35,19 +35,40 @@ describe('loading a window table into the local warehouse with the same load SQL
   const deps = () => ({
     store,
     runner,
-    sourceFor: (_k: string, m: { entries: readonly { url: string }[] }) => ({ kind: 'local-parquet' as const, files: m.entries.map((e) => e.url.replace(/^file:/, '')) }),
+    sourceFor: (_k: string, m: { entries: readonly { url: string }[] }) => ({
+      kind: 'local-parquet' as const,
+      files: m.entries.map((e) => e.url.replace(/^file:/, '')),
+    }),
     poll: { intervalMs: 1, maxPolls: 100 },
   });
 
   test('loads, is idempotent on rerun, skips an empty table, and fails with DuckDB error text when a file is missing', async () => {
     const row = (id: string, price: string, ts: string) =>
       `('${id}', 'n', 'books', CAST('${price}' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '${ts}')`;
-    const file = await stageProducts([row('P000001', '10.10', '2026-06-01 10:00:00'), row('P000001', '11.10', '2026-06-01 10:30:00'), row('P000002', '0.30', '2026-06-01 10:00:00')].join(', '));
-    await store.put('staging', conformSummaryKey(W), JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 3, files: 1 }, customers: { rows: 0, files: 0 } }, inputs: {} }));
+    const file = await stageProducts(
+      [
+        row('P000001', '10.10', '2026-06-01 10:00:00'),
+        row('P000001', '11.10', '2026-06-01 10:30:00'),
+        row('P000002', '0.30', '2026-06-01 10:00:00'),
+      ].join(', '),
+    );
+    await store.put(
+      'staging',
+      conformSummaryKey(W),
+      JSON.stringify({
+        stage: 'conform',
+        window: W,
+        datasets: { products: { rows: 3, files: 1 }, customers: { rows: 0, files: 0 } },
+        inputs: {},
+      }),
+    );
 
     const first = await loadWindowTable(deps(), 'products', W);
     expect(first).toMatchObject({ table: 'products', rowsLoaded: 3, skipped: false });
-    const read = async () => (await runner.conn.runAndReadAll('SELECT product_id, CAST(price AS VARCHAR) AS price FROM bronze.products ORDER BY 1')).getRowObjectsJson();
+    const read = async () =>
+      (
+        await runner.conn.runAndReadAll('SELECT product_id, CAST(price AS VARCHAR) AS price FROM bronze.products ORDER BY 1')
+      ).getRowObjectsJson();
     expect(await read()).toEqual([
       { product_id: 'P000001', price: '11.10' },
       { product_id: 'P000002', price: '0.30' },
@@ -69,11 +90,19 @@ describe('loading a window table into the local warehouse with the same load SQL
   });
 
   test('a statement cancelled before it runs ends ABORTED and changes nothing', async () => {
-    await stageProducts(`('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`);
-    await store.put('staging', conformSummaryKey(W), JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }));
+    await stageProducts(
+      `('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`,
+    );
+    await store.put(
+      'staging',
+      conformSummaryKey(W),
+      JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }),
+    );
     runner.onSubmit = (id) => void runner.cancel(id);
     await expect(loadWindowTable(deps(), 'products', W)).rejects.toMatchObject({ name: 'LoadAborted' });
-    const exists = (await runner.conn.runAndReadAll(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'bronze'`)).getRowObjectsJson();
+    const exists = (
+      await runner.conn.runAndReadAll(`SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'bronze'`)
+    ).getRowObjectsJson();
     expect(exists).toEqual([{ n: 0 }]);
   });
 
@@ -82,9 +111,19 @@ describe('loading a window table into the local warehouse with the same load SQL
     ['ABORTED', 'LoadAborted', 'load load-products-20260601t1000 was aborted: Check stl_load_errors (statement s-1)'],
     ['STARTED', 'LoadTimedOut', 'load load-products-20260601t1000 still running after 100 polls of 1 ms; cancelled (statement s-1)'],
   ] as const)('a statement ending %s is a %s for the state machine', async (status, name, message) => {
-    await stageProducts(`('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`);
-    await store.put('staging', conformSummaryKey(W), JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }));
-    const scripted: StatementRunner = { submit: async () => 's-1', describe: async () => ({ status, error: 'Check stl_load_errors' }), cancel: async () => undefined };
+    await stageProducts(
+      `('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`,
+    );
+    await store.put(
+      'staging',
+      conformSummaryKey(W),
+      JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }),
+    );
+    const scripted: StatementRunner = {
+      submit: async () => 's-1',
+      describe: async () => ({ status, error: 'Check stl_load_errors' }),
+      cancel: async () => undefined,
+    };
     const err = await loadWindowTable({ ...deps(), runner: scripted }, 'products', W).catch((e: Error) => e);
     expect(err).toMatchObject({ name, message });
   });

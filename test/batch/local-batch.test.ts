@@ -14,7 +14,14 @@ import { synthesizedBatchAsl } from '../../scripts/local/batch/asl';
 import { DuckDbRunner } from '../../scripts/local/batch/duckdb-runner';
 import { seedOltp } from '../../scripts/local/batch/oltp';
 import { freshDatabase } from '../../scripts/local/batch/postgres';
-import { runLocalExecution, setupLocalWarehouse, validateAsl, type LocalBatchEnv, type LocalExecution, type LocalFaults } from '../../scripts/local/batch/run';
+import {
+  runLocalExecution,
+  setupLocalWarehouse,
+  validateAsl,
+  type LocalBatchEnv,
+  type LocalExecution,
+  type LocalFaults,
+} from '../../scripts/local/batch/run';
 
 jest.setTimeout(600_000);
 
@@ -201,9 +208,15 @@ describe('happy path, with a second execution of the same window started while t
     const rows = await h.count(`SELECT count(*)::INT AS n FROM gold.customer_360`);
     expect(rows).toBeGreaterThan(50);
     expect(await h.count(`SELECT count(*)::INT AS n FROM read_parquet('${features}')`)).toBe(rows);
-    expect(await h.count(`SELECT count(*)::INT AS n FROM ${from} WHERE g.customer_id IS NULL OR f.customer_id IS NULL OR ${differs}`)).toBe(0);
+    expect(await h.count(`SELECT count(*)::INT AS n FROM ${from} WHERE g.customer_id IS NULL OR f.customer_id IS NULL OR ${differs}`)).toBe(
+      0,
+    );
     // the comparison can fail: a different as-of date changes recency for someone
-    expect(await h.count(`SELECT count(*)::INT AS n FROM ${from} WHERE g.days_since_last_transaction IS DISTINCT FROM f.days_since_last_transaction + 1`)).toBeGreaterThan(0);
+    expect(
+      await h.count(
+        `SELECT count(*)::INT AS n FROM ${from} WHERE g.days_since_last_transaction IS DISTINCT FROM f.days_since_last_transaction + 1`,
+      ),
+    ).toBeGreaterThan(0);
   });
 
   test('the overlapping execution never ran concurrently: it waited on the window lease, gave up and was notified', () => {
@@ -212,7 +225,9 @@ describe('happy path, with a second execution of the same window started while t
     expect(second.statesEntered).not.toContain('Extract tables');
     expect(second.retries.filter((r) => r.state === 'Acquire window lease').length).toBeGreaterThan(0);
     expect(failedState(second)).toBe('Acquire window lease');
-    expect(second.notifications[0].message).toContain('Execution: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:local:0:execution:test:manual-rerun');
+    expect(second.notifications[0].message).toContain(
+      'Execution: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:local:0:execution:test:manual-rerun',
+    );
   });
 });
 
@@ -224,7 +239,9 @@ test('quality gate below threshold: on-call notified with window and state, noth
   expect(e.statesEntered).not.toContain('Glue conform');
   expect(h.runner.submitted).toEqual(['warehouse-setup']);
   expect(e.notifications).toHaveLength(1);
-  expect(e.notifications[0].message).toMatch(/^DataFlow hourly batch \(dev\) failed\. Window: 2026-06-01T10:00:00.000Z \| Failed state: Quality gate \| Error: QualityGateFailed/);
+  expect(e.notifications[0].message).toMatch(
+    /^DataFlow hourly batch \(dev\) failed\. Window: 2026-06-01T10:00:00.000Z \| Failed state: Quality gate \| Error: QualityGateFailed/,
+  );
   expect(e.notifications[0].message).toContain('validity');
   expect(h.leases.holder('window#20260601t1000')).toBeUndefined();
 });
@@ -270,7 +287,9 @@ test('a failed customer_features run does not hold gold back: loaded, built and 
   expect(failedState(e)).toBe('Glue customer features');
   expect(e.notifications).toHaveLength(1);
   expect(e.notifications[0].message).toContain('Window: 2026-06-01T10:00:00.000Z');
-  expect(e.statesEntered).toEqual(expect.arrayContaining(['Load tables', 'dbt build', 'Warehouse built', 'Release leases', 'Publish metrics']));
+  expect(e.statesEntered).toEqual(
+    expect.arrayContaining(['Load tables', 'dbt build', 'Warehouse built', 'Release leases', 'Publish metrics']),
+  );
   expect(e.statesEntered).not.toContain('Gold built');
   expect(e.metrics.find((m) => m.GoldBuildSucceeded === 1)).toBeDefined();
   expect(await h.count('SELECT count(*)::INT AS n FROM gold.fct_orders')).toBeGreaterThan(0);

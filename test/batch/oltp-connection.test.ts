@@ -11,7 +11,14 @@ const timeouts = { connectTimeoutMs: 10_000, statementTimeoutMs: 600_000, queryT
 describe('pg client options of the extract', () => {
   test('timeouts are set: connect, server-side statement, client-side query; TLS is verified', () => {
     const c = clientConfig({ ...timeouts, ca: { source: 'rds' } }, secret);
-    expect(c).toMatchObject({ connectionTimeoutMillis: 10_000, statement_timeout: 600_000, query_timeout: 660_000, host: 'oltp.corp.internal', database: 'shop', user: 'dataflow_extract' });
+    expect(c).toMatchObject({
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: 600_000,
+      query_timeout: 660_000,
+      host: 'oltp.corp.internal',
+      database: 'shop',
+      user: 'dataflow_extract',
+    });
     expect(c.ssl).toEqual({ rejectUnauthorized: true });
   });
 
@@ -27,7 +34,9 @@ describe('pg client options of the extract', () => {
   test('a missing or non-PEM CA fails naming where it was looked for', () => {
     const settings: OltpConnectionSettings = { ...timeouts, ca: { source: 'secret-field', field: 'caBundle' } };
     expect(() => caBundle(settings, secret)).toThrow('OLTP secret field "caBundle" does not hold a PEM certificate');
-    expect(() => caBundle({ ...timeouts, ca: { source: 'file' } }, secret, () => 'not a pem', '/var/task')).toThrow(`bundled ${BUNDLED_CA_FILE} does not hold a PEM certificate`);
+    expect(() => caBundle({ ...timeouts, ca: { source: 'file' } }, secret, () => 'not a pem', '/var/task')).toThrow(
+      `bundled ${BUNDLED_CA_FILE} does not hold a PEM certificate`,
+    );
   });
 });
 

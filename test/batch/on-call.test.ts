@@ -7,7 +7,10 @@ import { cdkJsonContext } from '../helpers/synth';
 const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
 const stage = new DataPlatformStage(app, { config: loadEnvironmentConfig('prod') });
 const batch = Template.fromStack(stage.batch);
-const definition = JSON.stringify(batch.toJSON().Resources[stage.batch.getLogicalId(stage.batch.workflow.stateMachine.node.defaultChild as never)].Properties.DefinitionString);
+const definition = JSON.stringify(
+  batch.toJSON().Resources[stage.batch.getLogicalId(stage.batch.workflow.stateMachine.node.defaultChild as never)].Properties
+    .DefinitionString,
+);
 
 describe('the batch gives on-call something to act on', () => {
   test('the schedule’s dead-letter queue alarms as soon as it holds a message, linking its runbook', () => {
@@ -15,7 +18,12 @@ describe('the batch gives on-call something to act on', () => {
       AlarmName: 'dataflow-prod-batch-schedule-dead-letters',
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stage.batch.getLogicalId(stage.batch.scheduleDeadLetters.node.defaultChild as never), 'QueueName'] } }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [stage.batch.getLogicalId(stage.batch.scheduleDeadLetters.node.defaultChild as never), 'QueueName'] },
+        },
+      ],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmDescription: Match.stringLikeRegexp('docs/runbooks/batch-schedule-dead-letters\\.md$'),
@@ -27,9 +35,13 @@ describe('the batch gives on-call something to act on', () => {
   });
 
   test('the dbt task gets the window’s run_results key and may put exactly there (plus the lake key via S3)', () => {
-    expect(definition).toContain('\\"Name\\":\\"DBT_RUN_RESULTS_KEY\\",\\"Value.$\\":\\"States.Format(\'dbt-runs/window={}/run_results.json\', $.plan.windowId)\\"');
+    expect(definition).toContain(
+      '\\"Name\\":\\"DBT_RUN_RESULTS_KEY\\",\\"Value.$\\":\\"States.Format(\'dbt-runs/window={}/run_results.json\', $.plan.windowId)\\"',
+    );
     const role = stage.batch.getLogicalId(stage.batch.dbt.taskDefinition.taskRole.node.defaultChild as never);
-    const policies = Object.values(batch.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role)) as any[];
+    const policies = Object.values(batch.findResources('AWS::IAM::Policy')).filter((p: any) =>
+      p.Properties.Roles.some((r: any) => r.Ref === role),
+    ) as any[];
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
     const put = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
     expect(put).toHaveLength(1);
@@ -39,7 +51,9 @@ describe('the batch gives on-call something to act on', () => {
     expect(kms.Action).toBe('kms:GenerateDataKey');
     expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } });
     batch.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([Match.objectLike({ Name: 'DATAFLOW_RUN_RESULTS_BUCKET' })]) })],
+      ContainerDefinitions: [
+        Match.objectLike({ Environment: Match.arrayWith([Match.objectLike({ Name: 'DATAFLOW_RUN_RESULTS_BUCKET' })]) }),
+      ],
     });
   });
 });

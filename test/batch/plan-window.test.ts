@@ -11,13 +11,20 @@ describe('plan(): one aligned hour per execution', () => {
   });
   test('a two-hour window and an end before the start are refused too; one hour passes', () => {
     expect(() => plan({ window: { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T12:00:00.000Z' } })).toThrow(/window\.end/);
-    expect(() => plan({ window: { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T09:00:00.000Z' } })).toThrow(/window\.end: window end must be after its start/);
+    expect(() => plan({ window: { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T09:00:00.000Z' } })).toThrow(
+      /window\.end: window end must be after its start/,
+    );
     expect(plan({ window: { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' } }).windowId).toBe('20260601t1000');
   });
   test('the control Lambda refuses it before planning', async () => {
-    const h = createHandler({ leases: new MemoryLeaseStore(), loadOrder: new MemoryLoadOrderStore(new MemoryLeaseStore()), leaseTtlSeconds: 60, metrics: () => undefined });
-    await expect(h({ action: 'plan', input: { window: { start: '2026-06-01T00:00:00.000Z', end: '2026-06-03T00:00:00.000Z' } } })).rejects.toThrow(
-      /input\.window\.end: must be exactly one hour/,
-    );
+    const h = createHandler({
+      leases: new MemoryLeaseStore(),
+      loadOrder: new MemoryLoadOrderStore(new MemoryLeaseStore()),
+      leaseTtlSeconds: 60,
+      metrics: () => undefined,
+    });
+    await expect(
+      h({ action: 'plan', input: { window: { start: '2026-06-01T00:00:00.000Z', end: '2026-06-03T00:00:00.000Z' } } }),
+    ).rejects.toThrow(/input\.window\.end: must be exactly one hour/);
   });
 });

@@ -5,7 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { REPO_ROOT } from '../helpers/cli';
-import { adminUrl, ensurePostgres, freshDatabase, pgLayout, PORT_BASE, PORT_SPAN, stopPostgres, type PgLayout } from '../../scripts/local/batch/postgres';
+import {
+  adminUrl,
+  ensurePostgres,
+  freshDatabase,
+  pgLayout,
+  PORT_BASE,
+  PORT_SPAN,
+  stopPostgres,
+  type PgLayout,
+} from '../../scripts/local/batch/postgres';
 
 const uid = process.getuid?.() ?? 1000;
 
@@ -21,11 +30,17 @@ describe('local Postgres layout', () => {
       expect(l.runAsPostgres).toBe(true);
     }
     expect(pgLayout({ repoRoot: '/root/work/a', uid: 0, env: {} })).toEqual(a);
-    expect(pgLayout({ repoRoot: '/home/u/a', uid: 1000, env: {} })).toMatchObject({ dir: '/home/u/a/.local/postgres', runAsPostgres: false });
+    expect(pgLayout({ repoRoot: '/home/u/a', uid: 1000, env: {} })).toMatchObject({
+      dir: '/home/u/a/.local/postgres',
+      runAsPostgres: false,
+    });
   });
 
   it('keeps the environment overrides and names a bad port', () => {
-    expect(pgLayout({ repoRoot: '/x', uid: 0, env: { DATAFLOW_PG_PORT: '55432', DATAFLOW_PG_DIR: '/srv/pg' } })).toMatchObject({ port: 55432, dir: '/srv/pg' });
+    expect(pgLayout({ repoRoot: '/x', uid: 0, env: { DATAFLOW_PG_PORT: '55432', DATAFLOW_PG_DIR: '/srv/pg' } })).toMatchObject({
+      port: 55432,
+      dir: '/srv/pg',
+    });
     expect(() => pgLayout({ repoRoot: '/x', uid: 0, env: { DATAFLOW_PG_PORT: 'abc' } })).toThrow(/DATAFLOW_PG_PORT/);
   });
 });
@@ -63,7 +78,9 @@ describe('a checkout in a folder only its owner may enter', () => {
     await new Promise((r) => other.once('listening', r));
     try {
       const port = (other.address() as net.AddressInfo).port;
-      await expect(ensurePostgres({ ...layout, port, dir: path.join(parent, 'third') })).rejects.toThrow(`port ${port} is in use by a server that is not this checkout's cluster`);
+      await expect(ensurePostgres({ ...layout, port, dir: path.join(parent, 'third') })).rejects.toThrow(
+        `port ${port} is in use by a server that is not this checkout's cluster`,
+      );
       expect(fs.existsSync(path.join(parent, 'third'))).toBe(false);
     } finally {
       other.close();
@@ -88,7 +105,21 @@ const ordinaryUser = uid === 0 && spawnSync('id', ['-u', 'nobody']).status === 0
     const layout = pgLayout({ repoRoot: home, uid: 1000, env: {} });
     const env = ['env', `HOME=${home}`, `DATAFLOW_PG_DIR=${home}/pg`, `DATAFLOW_PG_PORT=${layout.port}`];
     const cli = (cmd: string) =>
-      spawnSync('runuser', ['-u', ordinaryUser as string, '--', ...env, process.execPath, '--require', 'ts-node/register/transpile-only', 'scripts/local/batch/postgres.ts', cmd], { cwd: REPO_ROOT, encoding: 'utf8' });
+      spawnSync(
+        'runuser',
+        [
+          '-u',
+          ordinaryUser as string,
+          '--',
+          ...env,
+          process.execPath,
+          '--require',
+          'ts-node/register/transpile-only',
+          'scripts/local/batch/postgres.ts',
+          cmd,
+        ],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
     try {
       fs.chownSync(home, Number(spawnSync('id', ['-u', ordinaryUser as string], { encoding: 'utf8' }).stdout.trim()), 0);
       fs.chmodSync(home, 0o700);

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { extractManifestKey, rawFolder } from '../../lambda/batch/extract';
 import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { NdjsonPartWriter, readParts } from '../../lambda/batch/ndjson-parts';
-import { QualityGateFailed, qualityManifestKey, qualityMetrics, qualityReportKey, runQualityGate, type QualityThresholds } from '../../lambda/batch/quality';
+import {
+  QualityGateFailed,
+  qualityManifestKey,
+  qualityMetrics,
+  qualityReportKey,
+  runQualityGate,
+  type QualityThresholds,
+} from '../../lambda/batch/quality';
 import type { StageManifest } from '../../lambda/contracts/stage-manifest';
 import { RowValidator } from '../../lambda/batch/row-schemas';
 import type { OltpTableName } from '../../lambda/contracts/table-specs';
@@ -38,7 +45,11 @@ async function landExtract(table: OltpTableName, rows: unknown[]) {
   for (const r of rows) await writer.write(r);
   const parts = await writer.close();
   const files = parts.map((p) => ({ zone: 'raw', ...p }));
-  await store.put('raw', extractManifestKey(table, W), JSON.stringify({ stage: 'extract', entity: table, table, window: W, range: { from: W.start, to: W.end }, rows: rows.length, files }));
+  await store.put(
+    'raw',
+    extractManifestKey(table, W),
+    JSON.stringify({ stage: 'extract', entity: table, table, window: W, range: { from: W.start, to: W.end }, rows: rows.length, files }),
+  );
 }
 
 async function records(zone: 'staging' | 'quarantine', keys: readonly string[]) {
@@ -84,7 +95,14 @@ describe('row schemas from the table specs', () => {
   });
 
   test('decimals must fit DECIMAL(12,2) exactly and money is non-negative; quantity ≥ 1', () => {
-    const item = { order_id: 'O0000000001', line_no: 1, product_id: 'P000001', quantity: 1, unit_price: '9.99', updated_at: '2026-06-01T10:00:00Z' };
+    const item = {
+      order_id: 'O0000000001',
+      line_no: 1,
+      product_id: 'P000001',
+      quantity: 1,
+      unit_price: '9.99',
+      updated_at: '2026-06-01T10:00:00Z',
+    };
     expect(items.validate(item)).toEqual({ ok: true });
     expect(items.validate({ ...item, unit_price: '9.999' })).toMatchObject({ ok: false, reason: 'invalid_type' });
     expect(items.validate({ ...item, unit_price: '12345678901.00' })).toMatchObject({ ok: false, reason: 'invalid_type' });
@@ -127,7 +145,13 @@ describe('the quality gate', () => {
       order(100, { status: 'lost' }),
     ];
     await landExtract('orders', rows);
-    const report = await runQualityGate(store, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 40 });
+    const report = await runQualityGate(store, {
+      table: 'orders',
+      window: W,
+      thresholds: THRESHOLDS,
+      currencies: CURRENCIES,
+      partRows: 40,
+    });
     expect(report.rows).toEqual({ extracted: 100, staged: 95, quarantined: 5 });
     expect(report.quarantinedByReason).toEqual({ invalid_value: 2, missing_required: 1, orphan_reference: 1, invalid_type: 1 });
     expect(report.expectations.map((e) => [e.name, e.observed, e.passed])).toEqual([
@@ -156,11 +180,18 @@ describe('the quality gate', () => {
 
     const onDisk = JSON.parse(fs.readFileSync(path.join(lakeDir, 'staging', qualityReportKey('orders', W)), 'utf8'));
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(report)));
-    expect(qualityMetrics(report)).toMatchObject({ dimensions: { Dataset: 'orders' }, values: { QualityScore: report.score, RowsQuarantined: 5 } });
+    expect(qualityMetrics(report)).toMatchObject({
+      dimensions: { Dataset: 'orders' },
+      values: { QualityScore: report.score, RowsQuarantined: 5 },
+    });
   });
 
   test('fails below a threshold and names the failed expectations', async () => {
-    await landExtract('orders', [...Array.from({ length: 8 }, (_, i) => order(i + 1)), order(9, { status: 'x' }), order(10, { status: 'y' })]);
+    await landExtract('orders', [
+      ...Array.from({ length: 8 }, (_, i) => order(i + 1)),
+      order(9, { status: 'x' }),
+      order(10, { status: 'y' }),
+    ]);
     const report = await runQualityGate(store, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES });
     expect(report.passed).toBe(false);
     expect(report.expectations.filter((e) => !e.passed).map((e) => e.name)).toEqual(['validity']);
@@ -187,13 +218,23 @@ describe('the quality gate', () => {
     const empty = await runQualityGate(store, { table: 'products', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES });
     expect(empty.passed).toBe(true);
     expect(empty.rows).toEqual({ extracted: 0, staged: 0, quarantined: 0 });
-    const strict = await runQualityGate(store, { table: 'products', window: W, thresholds: { ...THRESHOLDS, minRowsPerWindow: 1 }, currencies: CURRENCIES });
+    const strict = await runQualityGate(store, {
+      table: 'products',
+      window: W,
+      thresholds: { ...THRESHOLDS, minRowsPerWindow: 1 },
+      currencies: CURRENCIES,
+    });
     expect(strict.passed).toBe(false);
   });
 
   test('a rerun after the source was fixed leaves no stale quarantine behind', async () => {
     await landExtract('orders', [order(1), order(2, { status: 'x' })]);
-    const first = await runQualityGate(store, { table: 'orders', window: W, thresholds: { ...THRESHOLDS, validity: 0 }, currencies: CURRENCIES });
+    const first = await runQualityGate(store, {
+      table: 'orders',
+      window: W,
+      thresholds: { ...THRESHOLDS, validity: 0 },
+      currencies: CURRENCIES,
+    });
     expect(first.outputs.quarantine).toHaveLength(1);
     await landExtract('orders', [order(1), order(2)]);
     const second = await runQualityGate(store, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES });
@@ -204,7 +245,13 @@ describe('the quality gate', () => {
 
   test('the gate publishes its manifest last, listing exactly its parts and rows; a failed gate publishes none', async () => {
     await landExtract('orders', [order(1), order(2), order(3), order(4, { status: 'x' })]);
-    const report = await runQualityGate(store, { table: 'orders', window: W, thresholds: { ...THRESHOLDS, validity: 0 }, currencies: CURRENCIES, partRows: 2 });
+    const report = await runQualityGate(store, {
+      table: 'orders',
+      window: W,
+      thresholds: { ...THRESHOLDS, validity: 0 },
+      currencies: CURRENCIES,
+      partRows: 2,
+    });
     const manifest = JSON.parse((await store.get('staging', qualityManifestKey('orders', W)))!.toString('utf8')) as StageManifest;
     expect(manifest).toMatchObject({ stage: 'quality', entity: 'orders', window: W, rows: 3 });
     expect(manifest.files.map((f) => [f.zone, f.key, f.rows])).toEqual([
@@ -212,7 +259,12 @@ describe('the quality gate', () => {
       ['staging', report.outputs.staging[1], 1],
       ['quarantine', report.outputs.quarantine[0], 1],
     ]);
-    const failed = await runQualityGate(store, { table: 'orders', window: W, thresholds: { ...THRESHOLDS, validity: 0.99 }, currencies: CURRENCIES });
+    const failed = await runQualityGate(store, {
+      table: 'orders',
+      window: W,
+      thresholds: { ...THRESHOLDS, validity: 0.99 },
+      currencies: CURRENCIES,
+    });
     expect(failed.passed).toBe(false);
     expect(await store.get('staging', qualityManifestKey('orders', W))).toBeUndefined();
   });
@@ -227,7 +279,9 @@ describe('the quality gate', () => {
       if (key.endsWith('.json')) throw new Error('Lambda timed out');
       return store.put(zone, key, body);
     };
-    await expect(runQualityGate(crashing, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 1 })).rejects.toThrow('timed out');
+    await expect(
+      runQualityGate(crashing, { table: 'orders', window: W, thresholds: THRESHOLDS, currencies: CURRENCIES, partRows: 1 }),
+    ).rejects.toThrow('timed out');
     expect(await store.get('staging', qualityManifestKey('orders', W))).toBeUndefined();
     const folder = path.join(lakeDir, 'staging', 'oltp/orders/dt=2026-06-01/hr=10');
     expect(fs.readdirSync(folder).filter((f) => f.endsWith('.gz'))).toHaveLength(3);
@@ -259,7 +313,12 @@ describe('the quality gate', () => {
     });
     // Customer 2 is invalid; order 3 is invalid itself; order 4 belongs to customer 3, who is not in this window.
     await landExtract('customers', [customer(1), customer(2, { customer_segment: 'gold' })]);
-    await landExtract('orders', [order(1), order(2, { customer_id: 'C00000002' }), order(3, { status: 'lost' }), order(4, { customer_id: 'C00000003' })]);
+    await landExtract('orders', [
+      order(1),
+      order(2, { customer_id: 'C00000002' }),
+      order(3, { status: 'lost' }),
+      order(4, { customer_id: 'C00000003' }),
+    ]);
     await landExtract('order_items', [line(1, 1), line(2, 1), line(2, 2), line(3, 1), line(4, 1)]);
     const gate = (table: OltpTableName) =>
       runQualityGate(store, { table, window: W, thresholds: { ...THRESHOLDS, referentialIntegrity: 0 }, currencies: CURRENCIES });
@@ -284,7 +343,9 @@ describe('the quality gate', () => {
       ['O0000000002', 'parent_quarantined'],
       ['O0000000003', 'parent_quarantined'],
     ]);
-    expect(items.outputs.quarantine).toEqual(['oltp/order_items/reason=parent_quarantined/dt=2026-06-01/hr=10/order_items-00000.ndjson.gz']);
+    expect(items.outputs.quarantine).toEqual([
+      'oltp/order_items/reason=parent_quarantined/dt=2026-06-01/hr=10/order_items-00000.ndjson.gz',
+    ]);
   });
 
   test('a missing extract is an error, not an empty pass', async () => {

@@ -44,7 +44,10 @@ test('the Glue mirror names the same manifest keys and reads the same files as t
     '                  "staging": manifest_keys(manifest, "staging")}))',
   ].join('\n');
   const fromPython = python(code, [CASES, MANIFEST]);
-  expect(fromPython).toEqual({ keys: CASES.map(([s, e, t]) => stageManifestKey(s as never, e, t)), staging: manifestKeys(MANIFEST, 'staging') });
+  expect(fromPython).toEqual({
+    keys: CASES.map(([s, e, t]) => stageManifestKey(s as never, e, t)),
+    staging: manifestKeys(MANIFEST, 'staging'),
+  });
   expect(stageManifestKey('quality', 'orders', MANIFEST.window.start)).toBe('oltp/orders/dt=2026-06-01/hr=10/orders.manifest.json');
 });
 

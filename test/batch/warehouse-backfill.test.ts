@@ -39,24 +39,36 @@ const hourOf = (row: Row, spec: TableSpec) => String(row[spec.versionColumn]).re
 function runSteps(dir: string, name: string, steps: Step[], duckdbPath: string): { name: string; dbt_ok: boolean; seconds: number }[] {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(steps));
-  const res = spawnSync(path.join(REPO_ROOT, '.venv', 'bin', 'python'), [path.join(REPO_ROOT, 'scripts', 'local', 'warehouse', 'dbt_steps.py'), file, duckdbPath], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const res = spawnSync(
+    path.join(REPO_ROOT, '.venv', 'bin', 'python'),
+    [path.join(REPO_ROOT, 'scripts', 'local', 'warehouse', 'dbt_steps.py'), file, duckdbPath],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const lines = res.stdout.split('\n').filter((l) => l.startsWith('{"name"'));
   if (res.status !== 0 && lines.length === 0) throw new Error(`dbt_steps.py failed: ${res.stderr.slice(-2000)}`);
   return lines.map((l) => JSON.parse(l));
 }
 
 /** One window's load: the rows of the given hours, through the load SQL (stage → latest per key → merge). */
-function loadStep(dir: string, name: string, rowsBySpec: Map<TableSpec, Row[]>, keep: (hour: string) => boolean, dbt: string[] | null): Step {
+function loadStep(
+  dir: string,
+  name: string,
+  rowsBySpec: Map<TableSpec, Row[]>,
+  keep: (hour: string) => boolean,
+  dbt: string[] | null,
+): Step {
   const sql: string[] = [];
   for (const spec of SPECS) {
     const rows = (rowsBySpec.get(spec) ?? []).filter((r) => keep(hourOf(r, spec)));
     if (rows.length === 0) continue;
     const file = path.join(dir, `${name.replace(/[^a-z0-9]/gi, '_')}-${spec.name}.csv`);
     fs.writeFileSync(file, toCsv(spec, rows));
-    sql.push(...buildLoadBatch({ spec, loadId: name.replace(/[^a-z0-9]/gi, '').toLowerCase(), source: { kind: 'local-csv', file } }).statements);
+    sql.push(
+      ...buildLoadBatch({ spec, loadId: name.replace(/[^a-z0-9]/gi, '').toLowerCase(), source: { kind: 'local-csv', file } }).statements,
+    );
   }
   return { name, sql, dbt };
 }
@@ -68,7 +80,12 @@ async function exceptAll(main: string, reference: string): Promise<Record<string
     await conn.run(`ATTACH '${reference}' AS ref (READ_ONLY)`);
     const out: Record<string, [number, number]> = {};
     for (const t of GOLD_TABLES) {
-      const n = async (a: string, b: string) => Number((await conn.runAndReadAll(`SELECT count(*)::INT AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`)).getRowObjectsJson()[0].n);
+      const n = async (a: string, b: string) =>
+        Number(
+          (
+            await conn.runAndReadAll(`SELECT count(*)::INT AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`)
+          ).getRowObjectsJson()[0].n,
+        );
       out[t] = [await n(`gold.${t}`, `ref.gold.${t}`), await n(`ref.gold.${t}`, `gold.${t}`)];
     }
     return out;
@@ -128,7 +145,11 @@ describe('hour-by-hour build, then back-fills out of order and a re-run', () => 
     const conn = await instance.connect();
     try {
       const ids = backfilledOrders.map((o) => `'${o}'`).join(', ');
-      const n = Number((await conn.runAndReadAll(`SELECT count(DISTINCT order_id)::INT AS n FROM gold.fct_orders WHERE order_id IN (${ids})`)).getRowObjectsJson()[0].n);
+      const n = Number(
+        (
+          await conn.runAndReadAll(`SELECT count(DISTINCT order_id)::INT AS n FROM gold.fct_orders WHERE order_id IN (${ids})`)
+        ).getRowObjectsJson()[0].n,
+      );
       expect(n).toBe(new Set(backfilledOrders).size);
     } finally {
       conn.closeSync();

@@ -19,12 +19,19 @@ function rowAccepts(kind: keyof typeof SAMPLES, value: string): boolean {
 }
 
 describe('identifier formats', () => {
-  test.each(Object.keys(SAMPLES) as (keyof typeof SAMPLES)[])('%s ids: the stream contract and the OLTP rows agree with the shared format', (kind) => {
-    for (const value of SAMPLES[kind]) {
-      const expected = ID_FORMATS[kind].pattern.test(value);
-      expect({ value, stream: z.safeParse(ids[kind], value).success, oltp: rowAccepts(kind, value) }).toEqual({ value, stream: expected, oltp: expected });
-    }
-  });
+  test.each(Object.keys(SAMPLES) as (keyof typeof SAMPLES)[])(
+    '%s ids: the stream contract and the OLTP rows agree with the shared format',
+    (kind) => {
+      for (const value of SAMPLES[kind]) {
+        const expected = ID_FORMATS[kind].pattern.test(value);
+        expect({ value, stream: z.safeParse(ids[kind], value).success, oltp: rowAccepts(kind, value) }).toEqual({
+          value,
+          stream: expected,
+          oltp: expected,
+        });
+      }
+    },
+  );
 
   test('each sample set holds a valid and an invalid id, so the agreement can fail', () => {
     for (const kind of Object.keys(SAMPLES) as (keyof typeof SAMPLES)[]) {

@@ -27,12 +27,27 @@ describe('config parser', () => {
   });
 
   test('issue paths are joined under an optional root', () => {
-    expect(formatIssues([{ path: ['end'], message: 'bad' }, { path: [], message: 'worse' }], ['window'])).toBe('window.end: bad; window: worse');
-    expect(formatIssues([{ path: ['a', 0], message: 'bad' }, { path: [], message: 'worse' }])).toBe('a.0: bad; (root): worse');
+    expect(
+      formatIssues(
+        [
+          { path: ['end'], message: 'bad' },
+          { path: [], message: 'worse' },
+        ],
+        ['window'],
+      ),
+    ).toBe('window.end: bad; window: worse');
+    expect(
+      formatIssues([
+        { path: ['a', 0], message: 'bad' },
+        { path: [], message: 'worse' },
+      ]),
+    ).toBe('a.0: bad; (root): worse');
   });
 
   test('batch and stream configs go through it, naming the field', () => {
-    expect(() => readBatchConfig('control', JSON.stringify({ lockTable: 'leases', lockTtlSeconds: 10 }))).toThrow(/^BATCH_CONFIG is invalid: lockTtlSeconds: /);
+    expect(() => readBatchConfig('control', JSON.stringify({ lockTable: 'leases', lockTtlSeconds: 10 }))).toThrow(
+      /^BATCH_CONFIG is invalid: lockTtlSeconds: /,
+    );
     expect(() => readBatchConfig('release', undefined)).toThrow('BATCH_CONFIG is not set');
     expect(() => RUNTIME_CONFIGS['stream-processor'].parse('[]')).toThrow(/^PROCESSOR_SETTINGS is invalid: \(root\): /);
   });

@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RedshiftDataRunner } from '../../lambda/contracts/redshift-data';
-import { runStatements, StatementError, type StatementDescription, type StatementRunner } from '../../lambda/contracts/warehouse-statements';
+import {
+  runStatements,
+  StatementError,
+  type StatementDescription,
+  type StatementRunner,
+} from '../../lambda/contracts/warehouse-statements';
 
 const noSleep = async () => undefined;
 
@@ -29,7 +34,12 @@ const failure = (p: Promise<unknown>) => p.then(() => undefined).catch((e: unkno
 
 describe('the bounded poll loop', () => {
   test('keeps polling while SUBMITTED/PICKED/STARTED, waiting before each poll, and returns rows per statement', async () => {
-    const r = scripted([{ status: 'SUBMITTED' }, { status: 'PICKED' }, { status: 'STARTED' }, { status: 'FINISHED', rowsPerStatement: [0, 0, 42, 40] }]);
+    const r = scripted([
+      { status: 'SUBMITTED' },
+      { status: 'PICKED' },
+      { status: 'STARTED' },
+      { status: 'FINISHED', rowsPerStatement: [0, 0, 42, 40] },
+    ]);
     const sleeps: number[] = [];
     await expect(runStatements(r, ['a'], 'load-x', { intervalMs: 7, sleep: async (ms) => void sleeps.push(ms) })).resolves.toEqual({
       statementId: 'stmt-1',
@@ -40,7 +50,9 @@ describe('the bounded poll loop', () => {
   });
 
   test.each(['FAILED', 'ABORTED'] as const)('%s fails with the engine error text', async (status) => {
-    const err = await failure(runStatements(scripted([{ status: 'STARTED' }, { status, error: 'S3 file not found' }]), ['a'], 'load-orders', { sleep: noSleep }));
+    const err = await failure(
+      runStatements(scripted([{ status: 'STARTED' }, { status, error: 'S3 file not found' }]), ['a'], 'load-orders', { sleep: noSleep }),
+    );
     expect(err).toBeInstanceOf(StatementError);
     expect(err).toMatchObject({ end: status, statementId: 'stmt-1', statementName: 'load-orders', detail: 'S3 file not found' });
     expect(err?.message).toBe(`statement load-orders (stmt-1) ${status}: S3 file not found`);
@@ -70,7 +82,13 @@ describe('RedshiftDataRunner', () => {
     rs.on(BatchExecuteStatementCommand).resolves({ Id: 'abc' });
     rs.on(DescribeStatementCommand)
       .resolvesOnce({ Status: 'STARTED' })
-      .resolvesOnce({ Status: 'FINISHED', SubStatements: [{ Id: 'abc:1', ResultRows: 0 }, { Id: 'abc:2', ResultRows: 7 }] });
+      .resolvesOnce({
+        Status: 'FINISHED',
+        SubStatements: [
+          { Id: 'abc:1', ResultRows: 0 },
+          { Id: 'abc:2', ResultRows: 7 },
+        ],
+      });
     const iam = new RedshiftDataRunner(client, { workgroupName: 'wg', database: 'dataflow' });
     await expect(runStatements(iam, ['CREATE TABLE x (a int)', 'COPY x FROM ...'], 'load-x', { sleep: noSleep })).resolves.toEqual({
       statementId: 'abc',
@@ -87,15 +105,29 @@ describe('RedshiftDataRunner', () => {
     await new RedshiftDataRunner(client, { workgroupName: 'wg', database: 'dataflow', secretArn }).submit(['SELECT 1'], 's');
     expect(rs.commandCalls(BatchExecuteStatementCommand)[1].args[0].input).toMatchObject({ SecretArn: secretArn });
     await expect(iam.submit([], 'empty')).rejects.toThrow(/1–40 statements \(got 0\)/);
-    await expect(iam.submit(Array.from({ length: 41 }, () => 'SELECT 1'), 'big')).rejects.toThrow(/got 41/);
+    await expect(
+      iam.submit(
+        Array.from({ length: 41 }, () => 'SELECT 1'),
+        'big',
+      ),
+    ).rejects.toThrow(/got 41/);
   });
 
   test('the error text is the statement’s, else the failing sub-statement’s', async () => {
     const runner = new RedshiftDataRunner(client, { workgroupName: 'wg', database: 'dataflow' });
     rs.on(DescribeStatementCommand)
       .resolvesOnce({ Status: 'FAILED', Error: 'ERROR: Load into table failed. Check stl_load_errors' })
-      .resolvesOnce({ Status: 'FAILED', SubStatements: [{ Id: 'a:1', Status: 'FINISHED' }, { Id: 'a:2', Status: 'FAILED', Error: 'ERROR: permission denied' }] });
-    await expect(runner.describe('a')).resolves.toMatchObject({ status: 'FAILED', error: 'ERROR: Load into table failed. Check stl_load_errors' });
+      .resolvesOnce({
+        Status: 'FAILED',
+        SubStatements: [
+          { Id: 'a:1', Status: 'FINISHED' },
+          { Id: 'a:2', Status: 'FAILED', Error: 'ERROR: permission denied' },
+        ],
+      });
+    await expect(runner.describe('a')).resolves.toMatchObject({
+      status: 'FAILED',
+      error: 'ERROR: Load into table failed. Check stl_load_errors',
+    });
     await expect(runner.describe('a')).resolves.toMatchObject({ error: 'sub-statement a:2: ERROR: permission denied' });
   });
 
@@ -111,7 +143,13 @@ describe('RedshiftDataRunner', () => {
     rs.on(GetStatementResultCommand).resolves({ Records: [[{ longValue: 1 }, { isNull: true }, { stringValue: 'x' }]] });
     const runner = new RedshiftDataRunner(client, { workgroupName: 'wg', database: 'd' });
     await expect(runner.query('SELECT 1', 'q', { sleep: noSleep })).resolves.toEqual([[1, null, 'x']]);
-    expect(rs.commandCalls(ExecuteStatementCommand)[0].args[0].input).toEqual({ WorkgroupName: 'wg', Database: 'd', Sql: 'SELECT 1', StatementName: 'q', WithEvent: false });
+    expect(rs.commandCalls(ExecuteStatementCommand)[0].args[0].input).toEqual({
+      WorkgroupName: 'wg',
+      Database: 'd',
+      Sql: 'SELECT 1',
+      StatementName: 'q',
+      WithEvent: false,
+    });
     expect(rs.commandCalls(GetStatementResultCommand)[0].args[0].input).toEqual({ Id: 'q-1' });
   });
 });

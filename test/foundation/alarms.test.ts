@@ -71,7 +71,14 @@ describe('Monitoring', () => {
   test('default severity is critical; warning goes to the warning topic', () => {
     const { stack, alerting, monitoring, metric } = setup();
     monitoring.addAlarm('Crit', { runbook: 'alarm-delivery-failures', summary: 'Crit.', metric, threshold: 1, evaluationPeriods: 1 });
-    monitoring.addAlarm('Warn', { runbook: 'alarm-delivery-failures', summary: 'Warn.', severity: 'warning', metric, threshold: 1, evaluationPeriods: 1 });
+    monitoring.addAlarm('Warn', {
+      runbook: 'alarm-delivery-failures',
+      summary: 'Warn.',
+      severity: 'warning',
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
     const t = Template.fromStack(stack);
     const ref = (topic: { node: { defaultChild?: unknown } }) => ({ Ref: stack.getLogicalId(topic.node.defaultChild as CfnElement) });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -49,14 +49,20 @@ describe('schedule expressions are checked for what they mean', () => {
   ])('%s is refused: %s', (e, problem) => expect(scheduleExpressionProblem(e)).toMatch(problem));
 
   test('config validation names the field and shows the value', () => {
-    expect(withOverride((c) => (c.schedule.expression = 'cron(every hour)'))).toThrow(/schedule\.expression: cron needs 6 fields.*\(got "cron\(every hour\)"\)/);
-    expect(withOverride((c) => (c.schedule.expression = 'rate(0 minutes)'))).toThrow(/schedule\.expression: rate value "0" must be a positive whole number/);
+    expect(withOverride((c) => (c.schedule.expression = 'cron(every hour)'))).toThrow(
+      /schedule\.expression: cron needs 6 fields.*\(got "cron\(every hour\)"\)/,
+    );
+    expect(withOverride((c) => (c.schedule.expression = 'rate(0 minutes)'))).toThrow(
+      /schedule\.expression: rate value "0" must be a positive whole number/,
+    );
     expect(withOverride((c) => (c.schedule.expression = 'rate(1 hour)'))().schedule.expression).toBe('rate(1 hour)');
   });
 });
 
 describe('VPC CIDR blocks are checked for what they mean', () => {
-  test.each(['10.40.0.0/20', '10.0.0.0/16', '192.168.4.0/22', '172.31.0.0/28'])('%s is accepted as a VPC', (c) => expect(vpcCidrProblem(c)).toBeUndefined());
+  test.each(['10.40.0.0/20', '10.0.0.0/16', '192.168.4.0/22', '172.31.0.0/28'])('%s is accepted as a VPC', (c) =>
+    expect(vpcCidrProblem(c)).toBeUndefined(),
+  );
   test.each([
     ['999.1.1.1/20', /octet 999 is not in 0–255/],
     ['10.0.0.0/8', /between \/16 and \/28/],
@@ -66,8 +72,12 @@ describe('VPC CIDR blocks are checked for what they mean', () => {
   ])('%s is refused', (c, problem) => expect(vpcCidrProblem(c)).toMatch(problem));
 
   test('config validation names the field; the warehouse VPC must hold three /24 subnets', () => {
-    expect(withOverride((c) => (c.warehouse.vpcCidr = '999.1.1.1/20'))).toThrow(/warehouse\.vpcCidr: octet 999 is not in 0–255 \(got "999\.1\.1\.1\/20"\)/);
-    expect(withOverride((c) => (c.warehouse.vpcCidr = '10.40.0.0/24'))).toThrow(/warehouse\.vpcCidr: prefix \/24 is too small: the subnets need \/22 or larger/);
+    expect(withOverride((c) => (c.warehouse.vpcCidr = '999.1.1.1/20'))).toThrow(
+      /warehouse\.vpcCidr: octet 999 is not in 0–255 \(got "999\.1\.1\.1\/20"\)/,
+    );
+    expect(withOverride((c) => (c.warehouse.vpcCidr = '10.40.0.0/24'))).toThrow(
+      /warehouse\.vpcCidr: prefix \/24 is too small: the subnets need \/22 or larger/,
+    );
     expect(withOverride((c) => (c.warehouse.vpcCidr = '10.40.0.0/22'))().warehouse.vpcCidr).toBe('10.40.0.0/22');
   });
 });

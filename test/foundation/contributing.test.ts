@@ -14,7 +14,9 @@ const PATH_LIKE = /^[a-z][\w.-]*(\/[\w.<>*-]+)*\/?$/;
  * document's folder), spans to the repository root.
  */
 export function namedPaths(text: string, dir: string): string[] {
-  const spans = [...text.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]).filter((s) => PATH_LIKE.test(s) && (s.includes('/') || FILE_ENDINGS.test(s)));
+  const spans = [...text.matchAll(/`([^`\s]+)`/g)]
+    .map((m) => m[1])
+    .filter((s) => PATH_LIKE.test(s) && (s.includes('/') || FILE_ENDINGS.test(s)));
   const links = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
   return [...spans, ...links.map((l) => path.relative(REPO_ROOT, path.join(dir, l)))];
 }
@@ -25,7 +27,12 @@ export function exists(named: string): boolean {
   if (placeholder >= 0) return fs.existsSync(path.join(REPO_ROOT, named.slice(0, named.lastIndexOf('/', placeholder) + 1)));
   if (named.includes('*')) {
     const folder = path.join(REPO_ROOT, path.dirname(named));
-    const pattern = new RegExp(`^${path.basename(named).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const pattern = new RegExp(
+      `^${path
+        .basename(named)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
     return fs.existsSync(folder) && fs.readdirSync(folder).some((entry) => pattern.test(entry));
   }
   return fs.existsSync(path.join(REPO_ROOT, named));
@@ -51,8 +58,14 @@ describe('CONTRIBUTING.md', () => {
   });
 
   test('the path check finds a moved file, a missing folder, a dead link and a glob that matches nothing', () => {
-    const moved = 'The map: `lib/app.ts`, `DataFlow/Batch`, `lambda/no-such-tool.ts`, `scripts/nowhere/`, `docs/runbooks/batch-*.md`, `docs/runbooks/queue-*.md`, [why](docs/adr/9999-none.md), `docs/runbooks/<name>.md`.';
-    expect(missingPaths(moved)).toEqual(['lambda/no-such-tool.ts', 'scripts/nowhere/', 'docs/runbooks/queue-*.md', 'docs/adr/9999-none.md']);
+    const moved =
+      'The map: `lib/app.ts`, `DataFlow/Batch`, `lambda/no-such-tool.ts`, `scripts/nowhere/`, `docs/runbooks/batch-*.md`, `docs/runbooks/queue-*.md`, [why](docs/adr/9999-none.md), `docs/runbooks/<name>.md`.';
+    expect(missingPaths(moved)).toEqual([
+      'lambda/no-such-tool.ts',
+      'scripts/nowhere/',
+      'docs/runbooks/queue-*.md',
+      'docs/adr/9999-none.md',
+    ]);
   });
 });
 

@@ -59,16 +59,26 @@ describe('monthly cost estimate', () => {
     expect(line(est, 'Glue')).toBe(32.12); // 730 runs × 2 DPU × 3 min = 73 DPU-h × $0.44
     expect(line(est, 'Redshift Serverless')).toBe(292); // 8 RPU × 730 runs × 8 min = 778.67 RPU-h × $0.375
     expect(line(est, 'Step Functions')).toBe(0.37); // 730 runs × 20 transitions × $0.025 / 1000
-    expect(est.totalUsd).toBeCloseTo(est.lines.reduce((n, l) => n + l.monthlyUsd, 0), 2);
+    expect(est.totalUsd).toBeCloseTo(
+      est.lines.reduce((n, l) => n + l.monthlyUsd, 0),
+      2,
+    );
     expect(est.pricesRecorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   test('more load never lowers a line, and raises the load-driven ones', () => {
     const base: DeclaredLoad = { eventsPerDay: 1_000_000, avgEventBytes: 700, oltpRowsPerDay: 100_000, analystQueryHoursPerDay: 1 };
     const low = estimateMonthlyCost(shape, settings, base, prices);
-    const high = estimateMonthlyCost(shape, settings, { ...base, eventsPerDay: 4_000_000, oltpRowsPerDay: 400_000, analystQueryHoursPerDay: 4 }, prices);
-    for (const l of low.lines) expect({ service: l.service, lower: (line(high, l.service) ?? 0) < l.monthlyUsd }).toEqual({ service: l.service, lower: false });
-    for (const service of ['Kinesis Data Streams', 'Data Firehose', 'S3 (lake)', 'Redshift Serverless']) expect(line(high, service)).toBeGreaterThan(line(low, service) ?? 0);
+    const high = estimateMonthlyCost(
+      shape,
+      settings,
+      { ...base, eventsPerDay: 4_000_000, oltpRowsPerDay: 400_000, analystQueryHoursPerDay: 4 },
+      prices,
+    );
+    for (const l of low.lines)
+      expect({ service: l.service, lower: (line(high, l.service) ?? 0) < l.monthlyUsd }).toEqual({ service: l.service, lower: false });
+    for (const service of ['Kinesis Data Streams', 'Data Firehose', 'S3 (lake)', 'Redshift Serverless'])
+      expect(line(high, service)).toBeGreaterThan(line(low, service) ?? 0);
     expect(high.totalUsd).toBeGreaterThan(low.totalUsd);
   });
 
@@ -76,7 +86,12 @@ describe('monthly cost estimate', () => {
     const busy: DeclaredLoad = { ...idle, analystQueryHoursPerDay: 10 };
     const warned = estimateMonthlyCost(shape, { ...settings, monthlyUsageLimitRpuHours: 500 }, busy, prices);
     expect(warned.notes).toEqual([expect.stringContaining('above warehouse.monthlyUsageLimitRpuHours (500)')]);
-    const capped = estimateMonthlyCost(shape, { ...settings, monthlyUsageLimitRpuHours: 500, usageLimitBreachAction: 'deactivate' }, busy, prices);
+    const capped = estimateMonthlyCost(
+      shape,
+      { ...settings, monthlyUsageLimitRpuHours: 500, usageLimitBreachAction: 'deactivate' },
+      busy,
+      prices,
+    );
     expect(line(capped, 'Redshift Serverless')).toBe(187.5); // 500 RPU-h × $0.375
     expect(formatEstimate('test', capped, busy)).toMatch(/note: .*deactivate/);
   });
@@ -92,8 +107,12 @@ describe('platform shape from the synthesized templates', () => {
   test.each(stages.map((s) => [s.config.name, s] as const))('%s: streams, warehouse, Glue and endpoints as configured', (_name, stage) => {
     const s = shapeFromTemplates(stage.synth().stacks.map((t) => t.template));
     const config = stage.config;
-    const expected = Object.values(config.streaming.streams).map((c) => (c.mode === 'provisioned' ? { mode: 'provisioned', shards: c.shards } : { mode: 'on-demand', shards: 0 }));
-    expect([...s.streams].sort((a, b) => a.mode.localeCompare(b.mode) || a.shards - b.shards)).toEqual(expected.sort((a, b) => a.mode.localeCompare(b.mode) || a.shards - b.shards));
+    const expected = Object.values(config.streaming.streams).map((c) =>
+      c.mode === 'provisioned' ? { mode: 'provisioned', shards: c.shards } : { mode: 'on-demand', shards: 0 },
+    );
+    expect([...s.streams].sort((a, b) => a.mode.localeCompare(b.mode) || a.shards - b.shards)).toEqual(
+      expected.sort((a, b) => a.mode.localeCompare(b.mode) || a.shards - b.shards),
+    );
     expect(s.warehouseBaseRpu).toBe(config.warehouse.baseCapacityRpu);
     expect(s.glueJobDpus.length).toBeGreaterThanOrEqual(2);
     expect(s.streamProcessorMemoryMb).toBeGreaterThan(0);
@@ -115,9 +134,12 @@ describe('platform shape from the synthesized templates', () => {
       });
       const budget = Object.values(t.findResources('AWS::Budgets::Budget'))[0];
       const warning = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.includes('Warning'));
-      for (const n of budget.Properties.NotificationsWithSubscribers) expect(n.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: warning } }]);
+      for (const n of budget.Properties.NotificationsWithSubscribers)
+        expect(n.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: warning } }]);
       t.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish' })]),
+        },
       });
       const keyPolicy = JSON.stringify(t.findResources('AWS::KMS::Key'));
       expect(keyPolicy).toContain('AllowBudgetAlertsToEncryptedTopic');

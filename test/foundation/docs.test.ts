@@ -7,7 +7,9 @@ import { REPO_ROOT } from '../helpers/synth';
 /** Docs say what the platform does; they stay in step with the code and do not narrate how it was built. */
 
 const markdown = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? markdown(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
 
 /** The reason codes listed in the first column of a section's table (`| \`code\` | …`). */
 export function tableCodes(doc: string, heading: string): string[] {
@@ -37,11 +39,23 @@ describe('documentation', () => {
   });
 
   test('no document narrates how the platform was built', () => {
-    const files = [...markdown(path.join(REPO_ROOT, 'docs')), ...['README.md', 'CONTRIBUTING.md', 'bench/RESULTS.md'].map((f) => path.join(REPO_ROOT, f))];
-    for (const file of files) expect({ file: path.relative(REPO_ROOT, file), found: buildHistory(fs.readFileSync(file, 'utf8')) }).toEqual({ file: path.relative(REPO_ROOT, file), found: [] });
+    const files = [
+      ...markdown(path.join(REPO_ROOT, 'docs')),
+      ...['README.md', 'CONTRIBUTING.md', 'bench/RESULTS.md'].map((f) => path.join(REPO_ROOT, f)),
+    ];
+    for (const file of files)
+      expect({ file: path.relative(REPO_ROOT, file), found: buildHistory(fs.readFileSync(file, 'utf8')) }).toEqual({
+        file: path.relative(REPO_ROOT, file),
+        found: [],
+      });
   });
 
   test('the history check finds such phrases', () => {
-    expect(buildHistory('As the brief says, issue 5 added the seed DAG after the review commit.')).toEqual(['the brief', 'issue 5', 'the seed', 'the review commit']);
+    expect(buildHistory('As the brief says, issue 5 added the seed DAG after the review commit.')).toEqual([
+      'the brief',
+      'issue 5',
+      'the seed',
+      'the review commit',
+    ]);
   });
 });

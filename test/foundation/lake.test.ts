@@ -102,7 +102,10 @@ describe.each(['dev', 'staging', 'prod'])('data lake in %s', (env) => {
       ExpirationInDays: l.quarantineExpirationDays,
       NoncurrentVersionExpiration: { NoncurrentDays: l.noncurrentVersionExpirationDays },
     });
-    expect(rule('access-logs')).toMatchObject({ ExpirationInDays: l.accessLogExpirationDays, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+    expect(rule('access-logs')).toMatchObject({
+      ExpirationInDays: l.accessLogExpirationDays,
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
   });
 
   test('bucket names carry prefix, environment, zone, account and region', () => {

@@ -31,7 +31,8 @@ describe('cdk-nag AwsSolutions', () => {
         for (const entry of node.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
           for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
             // aws-cdk-lib itself acknowledges some cfn-lint rules (W3010 when a stack reads its AZs, F3002 in VPC flow logs).
-            if (!id.startsWith('CloudFormation-Validate::')) acks.push({ path: node.node.path, id: id.replace(/^Annotation::/, ''), reason });
+            if (!id.startsWith('CloudFormation-Validate::'))
+              acks.push({ path: node.node.path, id: id.replace(/^Annotation::/, ''), reason });
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) {
       // cdk-nag rules, or Control Tower Guard rules acknowledged from lib/guard-rules.ts.

@@ -22,7 +22,13 @@ const realValues = (name: 'staging' | 'prod') => {
 describe('example values never reach an account', () => {
   test('every example field of staging and prod is found, by path', () => {
     expect(findPlaceholders(loadEnvironmentConfig('prod')).map((f) => f.path)).toEqual(
-      expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0', 'alarms.warningEmails.0', 'oltp.network.transitGatewayId']),
+      expect.arrayContaining([
+        'account',
+        'runbookBaseUrl',
+        'alarms.criticalEmails.0',
+        'alarms.warningEmails.0',
+        'oltp.network.transitGatewayId',
+      ]),
     );
     expect(findPlaceholders(loadEnvironmentConfig('staging')).map((f) => f.path)).toEqual(
       expect.arrayContaining(['account', 'runbookBaseUrl', 'alarms.criticalEmails.0', 'oltp.network.peerVpcId']),
@@ -31,7 +37,14 @@ describe('example values never reach an account', () => {
 
   test('reserved example domains, marked values and an unattended critical topic are found; real values are not', () => {
     const marked = placeholder('tgw-0example000000000');
-    const cfg = { name: 'prod', a: 'ops@team.example', b: 'https://docs.example.com/x/', c: marked, d: 'ops@corp.internal', alarms: { criticalEmails: [] } };
+    const cfg = {
+      name: 'prod',
+      a: 'ops@team.example',
+      b: 'https://docs.example.com/x/',
+      c: marked,
+      d: 'ops@corp.internal',
+      alarms: { criticalEmails: [] },
+    };
     expect(findPlaceholders(cfg).map((f) => `${f.path}: ${f.reason}`)).toEqual([
       'a: uses the reserved example domain team.example',
       'b: uses the reserved example domain docs.example.com',

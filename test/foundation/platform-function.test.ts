@@ -12,7 +12,13 @@ const ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'warehouse-setup', '
 function build(extra: Partial<PlatformFunctionProps> = {}) {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
   const key = new kms.Key(stack, 'Key');
-  const fn = new PlatformFunction(stack, 'Fn', { entry: ENTRY, description: 'd', logsKey: key, logRetention: logs.RetentionDays.TWO_WEEKS, ...extra });
+  const fn = new PlatformFunction(stack, 'Fn', {
+    entry: ENTRY,
+    description: 'd',
+    logsKey: key,
+    logRetention: logs.RetentionDays.TWO_WEEKS,
+    ...extra,
+  });
   return { stack, key, fn, template: Template.fromStack(stack) };
 }
 
@@ -28,7 +34,11 @@ describe('PlatformFunction defaults', () => {
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: stack.getLogicalId(fn.logGroup.node.defaultChild as logs.CfnLogGroup) } },
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: Match.anyValue() }) } }, 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: Match.anyValue() }) } },
+      0,
+    );
   });
 
   test('log group: the given retention and key, retained unless told otherwise', () => {
@@ -45,14 +55,25 @@ describe('PlatformFunction defaults', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as logs.CfnLogGroup), 'Arn'] } },
+          {
+            Sid: 'WriteOwnLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as logs.CfnLogGroup), 'Arn'] },
+          },
         ]),
       },
     });
     expect(JSON.stringify(template.toJSON())).not.toContain('ec2:CreateNetworkInterface');
     const vpcStack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'V');
     const vpc = new ec2.Vpc(vpcStack, 'Vpc');
-    new PlatformFunction(vpcStack, 'Fn', { entry: ENTRY, description: 'd', logsKey: new kms.Key(vpcStack, 'K'), logRetention: logs.RetentionDays.ONE_DAY, vpc });
+    new PlatformFunction(vpcStack, 'Fn', {
+      entry: ENTRY,
+      description: 'd',
+      logsKey: new kms.Key(vpcStack, 'K'),
+      logRetention: logs.RetentionDays.ONE_DAY,
+      vpc,
+    });
     Template.fromStack(vpcStack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ManageVpcInterfaces' })]) },
     });
@@ -78,7 +99,12 @@ describe('PlatformFunction defaults', () => {
       Timeout: 30,
       MemorySize: 256,
       Environment: {
-        Variables: { A: 'b', POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns', NODE_OPTIONS: '--max-semi-space-size=128 --enable-source-maps' },
+        Variables: {
+          A: 'b',
+          POWERTOOLS_SERVICE_NAME: 'svc',
+          POWERTOOLS_METRICS_NAMESPACE: 'Ns',
+          NODE_OPTIONS: '--max-semi-space-size=128 --enable-source-maps',
+        },
       },
     });
   });

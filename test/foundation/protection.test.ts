@@ -13,7 +13,9 @@ describe.each(['dev', 'staging', 'prod'])('%s', (env) => {
 
   test('quarantine is versioned, with noncurrent versions expiring after the configured days (like the other zones)', () => {
     const t = Template.fromStack(s.storage);
-    const buckets = t.findResources('AWS::S3::Bucket', { Properties: { Tags: Match.arrayWith([{ Key: 'dataflow:zone', Value: 'quarantine' }]) } });
+    const buckets = t.findResources('AWS::S3::Bucket', {
+      Properties: { Tags: Match.arrayWith([{ Key: 'dataflow:zone', Value: 'quarantine' }]) },
+    });
     expect(Object.keys(buckets)).toHaveLength(1);
     const q = Object.values(buckets)[0] as { Properties: Record<string, any> };
     expect(q.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
@@ -25,7 +27,9 @@ describe.each(['dev', 'staging', 'prod'])('%s', (env) => {
   test('daily warehouse snapshots with the configured retention, and an alarm when one is not taken', () => {
     const t = Template.fromStack(s.warehouse);
     const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule')) as { Properties: Record<string, any> }[];
-    const snap = schedules.find((x) => JSON.stringify(x.Properties.Target.Arn).includes(':scheduler:::aws-sdk:redshiftserverless:createSnapshot'));
+    const snap = schedules.find((x) =>
+      JSON.stringify(x.Properties.Target.Arn).includes(':scheduler:::aws-sdk:redshiftserverless:createSnapshot'),
+    );
     expect(snap).toBeDefined();
     const input = JSON.parse(snap!.Properties.Target.Input);
     expect(input).toMatchObject({ NamespaceName: `dataflow-${env}`, RetentionPeriod: config.warehouse.snapshotRetentionDays });
@@ -34,7 +38,9 @@ describe.each(['dev', 'staging', 'prod'])('%s', (env) => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'redshift-serverless:CreateSnapshot' })]) },
     });
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription));
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) =>
+      JSON.stringify((a as { Properties: { AlarmDescription: unknown } }).Properties.AlarmDescription),
+    );
     expect(alarms.some((d) => d.includes('docs/runbooks/warehouse-restore.md'))).toBe(true);
   });
 
@@ -49,7 +55,8 @@ describe.each(['dev', 'staging', 'prod'])('%s', (env) => {
   });
 
   test('termination protection on every stack as configured', () => {
-    for (const stack of stacksOf(s)) expect([stack.stackName, stack.terminationProtection]).toEqual([stack.stackName, config.terminationProtection]);
+    for (const stack of stacksOf(s))
+      expect([stack.stackName, stack.terminationProtection]).toEqual([stack.stackName, config.terminationProtection]);
   });
 });
 

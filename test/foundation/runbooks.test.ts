@@ -24,12 +24,19 @@ const facts: AppFacts = {
       for (const r of Object.values<{ Type: string; Properties: { AlarmName?: string; AlarmDescription?: string } }>(t.Resources))
         if (r.Type === 'AWS::CloudWatch::Alarm') {
           env.alarmNames.push(r.Properties.AlarmName!);
-          alarms.push({ env, name: r.Properties.AlarmName!, runbook: /docs\/runbooks\/([a-z0-9-]+)\.md/.exec(r.Properties.AlarmDescription!)![1] });
+          alarms.push({
+            env,
+            name: r.Properties.AlarmName!,
+            runbook: /docs\/runbooks\/([a-z0-9-]+)\.md/.exec(r.Properties.AlarmDescription!)![1],
+          });
         }
     return env;
   }),
 };
-const runbooks = fs.readdirSync(RUNBOOK_DIR).filter((f) => f.endsWith('.md')).sort();
+const runbooks = fs
+  .readdirSync(RUNBOOK_DIR)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
 const read = (f: string) => fs.readFileSync(path.join(RUNBOOK_DIR, f), 'utf8');
 
 describe('runbooks work against the synthesized app', () => {
@@ -37,7 +44,9 @@ describe('runbooks work against the synthesized app', () => {
     expect(runbooks.length).toBeGreaterThan(15);
     expect(facts.envs.map((e) => e.stackPaths.length)).toEqual([6, 6, 6]);
     expect(alarms.length).toBeGreaterThan(60);
-    expect(facts.envs[0].outputs).toEqual(expect.arrayContaining(['LeaseTable', 'FailureQueueUrl', 'StateMachineArn', 'ScheduleDeadLetterQueueUrl', 'Workgroup']));
+    expect(facts.envs[0].outputs).toEqual(
+      expect.arrayContaining(['LeaseTable', 'FailureQueueUrl', 'StateMachineArn', 'ScheduleDeadLetterQueueUrl', 'Workgroup']),
+    );
   });
 
   test.each(runbooks)('%s: stack selectors, alarm names, outputs and placeholders are real', (file) => {
@@ -45,12 +54,20 @@ describe('runbooks work against the synthesized app', () => {
   });
 
   test('every alarm is named by the runbook it links', () => {
-    const missing = alarms.filter((a) => !alarmNamedInRunbook(a.name, a.env, facts.streams, read(`${a.runbook}.md`))).map((a) => `${a.runbook}.md lacks ${a.name}`);
+    const missing = alarms
+      .filter((a) => !alarmNamedInRunbook(a.name, a.env, facts.streams, read(`${a.runbook}.md`)))
+      .map((a) => `${a.runbook}.md lacks ${a.name}`);
     expect([...new Set(missing)]).toEqual([]);
   });
 
   test('every runbook is linked by an alarm or a document', () => {
-    const docs = [path.join(REPO_ROOT, 'README.md'), ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(REPO_ROOT, 'docs', f))]
+    const docs = [
+      path.join(REPO_ROOT, 'README.md'),
+      ...fs
+        .readdirSync(path.join(REPO_ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join(REPO_ROOT, 'docs', f)),
+    ]
       .map((f) => fs.readFileSync(f, 'utf8'))
       .join('\n');
     const linked = new Set(alarms.map((a) => `${a.runbook}.md`));
@@ -59,7 +76,7 @@ describe('runbooks work against the synthesized app', () => {
 
   test('the checker refuses what broke on-call before: a stack-name selector, placeholders for generated names, a wrong alarm name, a missing output', () => {
     const old = [
-      'then `npx cdk deploy -c env=<env> \'<prefix>-<env>-streaming\'`.',
+      "then `npx cdk deploy -c env=<env> '<prefix>-<env>-streaming'`.",
       '3. Lease table: `aws dynamodb scan --table-name <lease table>`.',
       '   aws sqs receive-message --queue-url <failure queue url> --max-number-of-messages 10',
       '**Alarm:** `<prefix>-<env>-warehouse-AtMaxCapacity` (severity: warning)',
@@ -82,7 +99,18 @@ describe('make outputs', () => {
     const req = outputsRequest(['--env', name]);
     expect(req.stacks).toEqual(stacksOf(stage).map((s) => s.stackName));
     expect(req.region).toBe(stage.config.region);
-    expect(describeArgs(req.stacks[0], req.region)).toEqual(['cloudformation', 'describe-stacks', '--stack-name', `dataflow-${name}-operations`, '--region', 'eu-west-1', '--query', 'Stacks[0].Outputs', '--output', 'json']);
+    expect(describeArgs(req.stacks[0], req.region)).toEqual([
+      'cloudformation',
+      'describe-stacks',
+      '--stack-name',
+      `dataflow-${name}-operations`,
+      '--region',
+      'eu-west-1',
+      '--query',
+      'Stacks[0].Outputs',
+      '--output',
+      'json',
+    ]);
   });
 
   test('bad arguments name the variable and the flag', () => {

@@ -14,7 +14,8 @@ function withoutCliMetadata(template: { Resources: Record<string, { Type: string
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::CDK::Metadata') delete template.Resources[id];
     else if (resource.Metadata) {
-      for (const key of Object.keys(resource.Metadata)) if (key === 'aws:cdk:path' || key.startsWith('aws:asset:')) delete resource.Metadata[key];
+      for (const key of Object.keys(resource.Metadata))
+        if (key === 'aws:cdk:path' || key.startsWith('aws:asset:')) delete resource.Metadata[key];
       if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
     }
   }

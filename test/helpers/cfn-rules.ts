@@ -37,7 +37,10 @@ function holds(expr: Json, params: Record<string, string>): boolean {
 }
 
 /** The AssertDescription of every assertion that fails (the deployment would be refused with these). */
-export function failingAssertions(template: { Rules?: Record<string, { RuleCondition?: Json; Assertions: { Assert: Json; AssertDescription?: string }[] }> }, params: Record<string, string>): string[] {
+export function failingAssertions(
+  template: { Rules?: Record<string, { RuleCondition?: Json; Assertions: { Assert: Json; AssertDescription?: string }[] }> },
+  params: Record<string, string>,
+): string[] {
   const out: string[] = [];
   for (const [name, rule] of Object.entries(template.Rules ?? {})) {
     if (rule.RuleCondition !== undefined && !holds(rule.RuleCondition, params)) continue;

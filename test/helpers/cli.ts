@@ -10,7 +10,12 @@ export interface CliResult {
 }
 
 /** Runs a repository script as the CLI does (`node -r ts-node/register/transpile-only <script> …`), stdin closed. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', 'ts-node/register/transpile-only', path.join(REPO_ROOT, script), ...args], {
       cwd: REPO_ROOT,

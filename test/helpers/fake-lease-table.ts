@@ -3,10 +3,21 @@
  * uses: OR / AND of `attribute_not_exists(a)`, `a = :v`, `a < :v`, with `#name` placeholders). A condition the
  * store forgot to send is simply not checked, as on DynamoDB, so a test sees the missing guard.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
-type Input = { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> };
+type Input = {
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+};
 
 const scalar = (v: AttributeValue | undefined): string | number | undefined => (v?.N !== undefined ? Number(v.N) : v?.S);
 
@@ -38,13 +49,15 @@ export class FakeLeaseTable {
       if (command instanceof PutItemCommand) {
         const { Item: item, ...rest } = command.input;
         const key = item!.lock_name.S!;
-        if (!holds(rest.ConditionExpression, this.items.get(key), rest)) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        if (!holds(rest.ConditionExpression, this.items.get(key), rest))
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
         this.items.set(key, item!);
         return {};
       }
       if (command instanceof DeleteItemCommand) {
         const key = command.input.Key!.lock_name.S!;
-        if (!holds(command.input.ConditionExpression, this.items.get(key), command.input)) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        if (!holds(command.input.ConditionExpression, this.items.get(key), command.input))
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
         this.items.delete(key);
         return {};
       }

@@ -79,13 +79,21 @@ async function main(): Promise<void> {
   // 2. Batch: seed the OLTP source through the Data API, run one window, wait for SUCCEEDED.
   let previous: ReturnType<typeof a.awsApiCall> | undefined;
   for (const sql of await seedStatements(new Date(WINDOW.start))) {
-    const call = a.awsApiCall('@aws-sdk/client-rds-data', 'ExecuteStatement', { resourceArn: oltp.cluster.clusterArn, secretArn: batch.oltpSecret.secretArn, database: 'shop', sql });
+    const call = a.awsApiCall('@aws-sdk/client-rds-data', 'ExecuteStatement', {
+      resourceArn: oltp.cluster.clusterArn,
+      secretArn: batch.oltpSecret.secretArn,
+      database: 'shop',
+      sql,
+    });
     allow(call, ['secretsmanager:GetSecretValue'], [batch.oltpSecret.secretArn]);
     allow(call, ['kms:Decrypt'], [batch.key.keyArn]);
     if (previous) previous.next(call);
     previous = call;
   }
-  const start = a.awsApiCall('SFN', 'StartExecution', { stateMachineArn: batch.workflow.stateMachine.stateMachineArn, input: JSON.stringify({ window: WINDOW }) });
+  const start = a.awsApiCall('SFN', 'StartExecution', {
+    stateMachineArn: batch.workflow.stateMachine.stateMachineArn,
+    input: JSON.stringify({ window: WINDOW }),
+  });
   previous?.next(start);
   const execution = a
     .awsApiCall('SFN', 'DescribeExecution', { executionArn: start.getAttString('executionArn') })
@@ -95,7 +103,11 @@ async function main(): Promise<void> {
 
   // 3. Gold has rows, read with the warehouse's admin secret. The three Data API calls run in the same function (the
   // waiters'): a statement is described and read by the identity that ran it.
-  const target = { WorkgroupName: warehouse.target.workgroupName, Database: warehouse.target.databaseName, SecretArn: warehouse.setup.adminSecretArn };
+  const target = {
+    WorkgroupName: warehouse.target.workgroupName,
+    Database: warehouse.target.databaseName,
+    SecretArn: warehouse.setup.adminSecretArn,
+  };
   const query = a
     .awsApiCall('RedshiftData', 'ExecuteStatement', {
       ...target,

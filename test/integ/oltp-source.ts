@@ -25,12 +25,19 @@ export class IntegOltpSource extends Stack {
 
   constructor(scope: Construct, id: string, props: IntegOltpSourceProps) {
     super(scope, id, props);
-    const sg = new ec2.SecurityGroup(this, 'OltpSecurityGroup', { vpc: props.vpc, description: 'Integration-test OLTP source', allowAllOutbound: false });
+    const sg = new ec2.SecurityGroup(this, 'OltpSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Integration-test OLTP source',
+      allowAllOutbound: false,
+    });
     sg.addIngressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(5432), 'batch extract in the warehouse VPC');
     this.cluster = new rds.DatabaseCluster(this, 'Oltp', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
       // The secret's own user and password (dynamic references): the extract connects with exactly that secret.
-      credentials: rds.Credentials.fromPassword(props.secret.secretValueFromJson('username').unsafeUnwrap(), props.secret.secretValueFromJson('password')),
+      credentials: rds.Credentials.fromPassword(
+        props.secret.secretValueFromJson('username').unsafeUnwrap(),
+        props.secret.secretValueFromJson('password'),
+      ),
       defaultDatabaseName: props.databaseName,
       writer: rds.ClusterInstance.serverlessV2('Writer'),
       serverlessV2MinCapacity: 0.5,
@@ -55,7 +62,8 @@ export async function seedStatements(windowStart: Date): Promise<string[]> {
   const data = generateOltp({ windowStart, seed: 11, customers: 20, products: 10, orders: 40 });
   for (const table of OLTP_TABLES) {
     const columns = storedColumns(table);
-    const literal = (c: (typeof columns)[number], v: string | null | undefined) => (v === null || v === undefined ? 'NULL' : `'${v.replace(/'/g, "''")}'::${pgType(c)}`);
+    const literal = (c: (typeof columns)[number], v: string | null | undefined) =>
+      v === null || v === undefined ? 'NULL' : `'${v.replace(/'/g, "''")}'::${pgType(c)}`;
     const rows = data.rows[table].map((r) => `(${columns.map((c) => literal(c, r[c.name])).join(', ')})`);
     if (rows.length > 0) statements.push(`INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES\n${rows.join(',\n')}`);
   }

@@ -25,11 +25,25 @@ import { extractEmf, underLambdaJsonLogs, type ExtractedMetric } from './lambda-
 const WINDOW = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
 const EXECUTION = 'scheduled-20260601T1100';
 
-function expectExtracted(metrics: readonly ExtractedMetric[], namespace: string, name: string, dimensions: Record<string, string>, value?: number) {
-  const hit = metrics.find((m) => m.namespace === namespace && m.name === name && sameDimensions(m.dimensions, dimensions) && (value === undefined || m.value === value));
+function expectExtracted(
+  metrics: readonly ExtractedMetric[],
+  namespace: string,
+  name: string,
+  dimensions: Record<string, string>,
+  value?: number,
+) {
+  const hit = metrics.find(
+    (m) =>
+      m.namespace === namespace &&
+      m.name === name &&
+      sameDimensions(m.dimensions, dimensions) &&
+      (value === undefined || m.value === value),
+  );
   if (!hit) {
     const seen = metrics.map((m) => `${m.namespace}/${m.name} ${JSON.stringify(m.dimensions)}=${JSON.stringify(m.value)}`).join('\n  ');
-    throw new Error(`CloudWatch would not extract ${namespace}/${name} ${JSON.stringify(dimensions)}${value === undefined ? '' : `=${value}`}; extracted:\n  ${seen || '(nothing)'}`);
+    throw new Error(
+      `CloudWatch would not extract ${namespace}/${name} ${JSON.stringify(dimensions)}${value === undefined ? '' : `=${value}`}; extracted:\n  ${seen || '(nothing)'}`,
+    );
   }
 }
 
@@ -44,8 +58,9 @@ const withEnv = async <T>(env: Record<string, string>, fn: () => Promise<T>): Pr
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 };
 
@@ -61,7 +76,12 @@ const emitted: ExtractedMetric[] = [];
 describe('the emulated runtime and extractor catch the defect', () => {
   test('an EMF record written with console.log is wrapped into a message string and not extracted', async () => {
     const legacy = {
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: BATCH_METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'GoldBuildSucceeded', Unit: 'Count' }] }] },
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          { Namespace: BATCH_METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'GoldBuildSucceeded', Unit: 'Count' }] },
+        ],
+      },
       GoldBuildSucceeded: 1,
     };
     const { lines } = await underLambdaJsonLogs(async () => console.log(JSON.stringify(legacy)));
@@ -73,7 +93,11 @@ describe('the emulated runtime and extractor catch the defect', () => {
   });
 
   test('the same record written to stdout is extracted', async () => {
-    const record = { _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'NS', Dimensions: [['service']], Metrics: [{ Name: 'M', Unit: 'Count' }] }] }, service: 's', M: 2 };
+    const record = {
+      _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'NS', Dimensions: [['service']], Metrics: [{ Name: 'M', Unit: 'Count' }] }] },
+      service: 's',
+      M: 2,
+    };
     const { lines } = await underLambdaJsonLogs(async () => void process.stdout.write(`${JSON.stringify(record)}\n`));
     expect(extractEmf(lines).metrics).toEqual([{ namespace: 'NS', name: 'M', unit: 'Count', value: 2, dimensions: { service: 's' } }]);
   });
@@ -91,7 +115,11 @@ describe('the emulated runtime and extractor catch the defect', () => {
   });
 
   test('a record whose metric value is not a top-level number is not extracted', () => {
-    const bad = { _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'NS', Dimensions: [['Table']], Metrics: [{ Name: 'M' }] }] }, Table: 'orders', M: '3' };
+    const bad = {
+      _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'NS', Dimensions: [['Table']], Metrics: [{ Name: 'M' }] }] },
+      Table: 'orders',
+      M: '3',
+    };
     expect(extractEmf([JSON.stringify(bad)]).ignored[0]).toMatch(/metric M is not a top-level number/);
   });
 });
@@ -105,7 +133,13 @@ describe('every function that publishes metrics, under the JSON log format', () 
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     try {
-      const env = { PROCESSOR_SETTINGS: JSON.stringify(SETTINGS), STAGING_BUCKET: 'staging', QUARANTINE_BUCKET: 'quarantine', ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:a', AWS_REGION: 'eu-west-1' };
+      const env = {
+        PROCESSOR_SETTINGS: JSON.stringify(SETTINGS),
+        STAGING_BUCKET: 'staging',
+        QUARANTINE_BUCKET: 'quarantine',
+        ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:a',
+        AWS_REGION: 'eu-west-1',
+      };
       const { lines } = await withEnv(env, () =>
         underLambdaJsonLogs(async () => {
           const entry = loadEntry<Entry>('../../lambda/stream-processor/index');
@@ -151,13 +185,28 @@ describe('every function that publishes metrics, under the JSON log format', () 
     const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emf-quality-'));
     try {
       const store = new FsLakeStore(lakeDir);
-      await store.put('raw', extractManifestKey('customers', WINDOW), JSON.stringify({ stage: 'extract', entity: 'customers', window: WINDOW, rows: 0, files: [] }));
+      await store.put(
+        'raw',
+        extractManifestKey('customers', WINDOW),
+        JSON.stringify({ stage: 'extract', entity: 'customers', window: WINDOW, rows: 0, files: [] }),
+      );
       const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
-      const thresholds = { completeness: 0.9, uniqueness: 0.9, validity: 0.9, referentialIntegrity: 0.9, minRowsPerWindow: 0, maxRowsPerWindow: 10 };
-      const handle = instrument(pt, qualityHandler({ store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) }), (e) => ({
-        ...(e as Record<string, string>),
-        window: (e as { window: { start: string } }).window.start,
-      }));
+      const thresholds = {
+        completeness: 0.9,
+        uniqueness: 0.9,
+        validity: 0.9,
+        referentialIntegrity: 0.9,
+        minRowsPerWindow: 0,
+        maxRowsPerWindow: 10,
+      };
+      const handle = instrument(
+        pt,
+        qualityHandler({ store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) }),
+        (e) => ({
+          ...(e as Record<string, string>),
+          window: (e as { window: { start: string } }).window.start,
+        }),
+      );
       const { lines } = await underLambdaJsonLogs(async () => {
         await handle({ table: 'customers', window: WINDOW, execution: EXECUTION });
         pt.logger.info('gate done');
@@ -175,7 +224,14 @@ describe('every function that publishes metrics, under the JSON log format', () 
 
   test('a failing batch invocation logs one top-level JSON error line with window, table and execution', async () => {
     const env = {
-      BATCH_CONFIG: JSON.stringify({ buckets: { raw: 'raw', staging: 'staging', quarantine: 'quarantine' }, workgroupName: 'wg', database: 'dev', copyRoleArn: 'arn:aws:iam::1:role/r', pollIntervalMs: 100, maxPolls: 1 }),
+      BATCH_CONFIG: JSON.stringify({
+        buckets: { raw: 'raw', staging: 'staging', quarantine: 'quarantine' },
+        workgroupName: 'wg',
+        database: 'dev',
+        copyRoleArn: 'arn:aws:iam::1:role/r',
+        pollIntervalMs: 100,
+        maxPolls: 1,
+      }),
       AWS_REGION: 'eu-west-1',
     };
     const { lines } = await withEnv(env, () =>
@@ -186,7 +242,13 @@ describe('every function that publishes metrics, under the JSON log format', () 
     );
     const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'ERROR');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ service: SERVICES.batchLoad, message: 'invocation failed', execution: EXECUTION, window: WINDOW.start, table: 'no_such_table' });
+    expect(errors[0]).toMatchObject({
+      service: SERVICES.batchLoad,
+      message: 'invocation failed',
+      execution: EXECUTION,
+      window: WINDOW.start,
+      table: 'no_such_table',
+    });
   });
 });
 
@@ -197,10 +259,17 @@ function alarmMetrics(): { alarm: string; namespace: string; name: string; dimen
   for (const stack of stages.flatMap(stacksOf)) {
     for (const [id, alarm] of Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))) {
       const p = alarm.Properties;
-      const stats = p.MetricName ? [{ Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: p.Dimensions }] : (p.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+      const stats = p.MetricName
+        ? [{ Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: p.Dimensions }]
+        : (p.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
       for (const m of stats) {
         if (!String(m.Namespace).startsWith('DataFlow/')) continue;
-        out.push({ alarm: id, namespace: m.Namespace, name: m.MetricName, dimensions: Object.fromEntries((m.Dimensions ?? []).map((d: any) => [d.Name, d.Value])) });
+        out.push({
+          alarm: id,
+          namespace: m.Namespace,
+          name: m.MetricName,
+          dimensions: Object.fromEntries((m.Dimensions ?? []).map((d: any) => [d.Name, d.Value])),
+        });
       }
     }
   }

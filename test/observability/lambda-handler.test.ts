@@ -46,18 +46,27 @@ describe('warehouse setup handler over injected clients', () => {
   const serverless = mockClient(RedshiftServerlessClient);
   const data = mockClient(RedshiftDataClient);
   const logged: string[] = [];
-  const handle = setupHandler({ data: new RedshiftDataClient({}), serverless: new RedshiftServerlessClient({}), log: (m) => void logged.push(m) });
+  const handle = setupHandler({
+    data: new RedshiftDataClient({}),
+    serverless: new RedshiftServerlessClient({}),
+    log: (m) => void logged.push(m),
+  });
   const props = { ServiceToken: 'x', NamespaceName: 'ns', WorkgroupName: 'wg', Database: 'dataflow' };
 
   test('Delete keeps everything: no call to the warehouse', async () => {
     const event = { RequestType: 'Delete', PhysicalResourceId: 'wg/dataflow/setup', ResourceProperties: props } as never;
-    await expect(handle(event)).resolves.toEqual({ PhysicalResourceId: 'wg/dataflow/setup', Data: { Role: 'analysts', Statements: 0, AdminSecretArn: '' } });
+    await expect(handle(event)).resolves.toEqual({
+      PhysicalResourceId: 'wg/dataflow/setup',
+      Data: { Role: 'analysts', Statements: 0, AdminSecretArn: '' },
+    });
     expect(serverless.calls()).toHaveLength(0);
     expect(data.calls()).toHaveLength(0);
   });
 
   test('bad resource properties fail naming the field', async () => {
-    await expect(handle({ RequestType: 'Create', ResourceProperties: { ...props, Database: 'Bad-Name' } } as never)).rejects.toThrow(/^ResourceProperties is invalid: Database: /);
+    await expect(handle({ RequestType: 'Create', ResourceProperties: { ...props, Database: 'Bad-Name' } } as never)).rejects.toThrow(
+      /^ResourceProperties is invalid: Database: /,
+    );
   });
 
   test('a namespace without a managed admin secret fails before any statement', async () => {

@@ -14,7 +14,10 @@ type Write = typeof process.stdout.write;
 const CONSOLE_LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
 
 /** Runs `fn` with stdout, stderr and the console methods redirected as the runtime does; returns the log lines. */
-export async function underLambdaJsonLogs<T>(fn: () => Promise<T> | T, requestId = 'c0ffee00-0000-4000-8000-000000000001'): Promise<{ result: T; lines: string[] }> {
+export async function underLambdaJsonLogs<T>(
+  fn: () => Promise<T> | T,
+  requestId = 'c0ffee00-0000-4000-8000-000000000001',
+): Promise<{ result: T; lines: string[] }> {
   let buffer = '';
   const writer = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -72,7 +75,10 @@ export function extractEmf(lines: readonly string[]): { metrics: ExtractedMetric
 }
 
 interface EmfEvent extends Record<string, unknown> {
-  readonly _aws: { readonly Timestamp: number; readonly CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[] };
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[];
+  };
 }
 
 function emfProblem(event: unknown): string | undefined {

@@ -12,11 +12,22 @@ import { REPO_ROOT } from '../helpers/synth';
 describe('reading a Glue script for the arguments it requires', () => {
   test('conform.py: the names of its module-level ARGS list, without JOB_NAME', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'glue-scripts', 'jobs', 'conform.py'), 'utf8');
-    expect(requiredArguments(script).sort()).toEqual(['staging_root', 'stream_late_hours', 'stream_specs', 'table_specs', 'tables', 'window_start']);
+    expect(requiredArguments(script).sort()).toEqual([
+      'staging_root',
+      'stream_late_hours',
+      'stream_specs',
+      'table_specs',
+      'tables',
+      'window_start',
+    ]);
   });
 
   test('quoted names and spread lists mix', () => {
-    expect(requiredArguments('EXTRA = ["b", "c"]\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "a", *EXTRA])')).toEqual(['a', 'b', 'c']);
+    expect(requiredArguments('EXTRA = ["b", "c"]\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "a", *EXTRA])')).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   test('a script without getResolvedOptions, or with an undefined list, is refused', () => {
@@ -27,7 +38,11 @@ describe('reading a Glue script for the arguments it requires', () => {
 
 test('base images: version tags and digests are pinned; latest, no tag or a word tag are not', () => {
   expect(unpinnedBaseImages('FROM python:3.11.14-slim-bookworm\nFROM alpine@sha256:abc\n')).toEqual([]);
-  expect(unpinnedBaseImages('FROM --platform=linux/arm64 python:latest\nFROM node\nFROM debian:bookworm')).toEqual(['python:latest', 'node', 'debian:bookworm']);
+  expect(unpinnedBaseImages('FROM --platform=linux/arm64 python:latest\nFROM node\nFROM debian:bookworm')).toEqual([
+    'python:latest',
+    'node',
+    'debian:bookworm',
+  ]);
 });
 
 test('IAM actions: resource-level support is read from the service authorization data', () => {

@@ -11,23 +11,26 @@ import { checkRuntimeConfig } from '../../lib/readiness/runtime-config';
 import { GUARD_ACKNOWLEDGEMENTS } from '../../lib/guard-rules';
 import { idsOf, synthesizedApp, withTemplate } from './synth';
 
-
 const input = synthesizedApp();
 const ENVS = ['dev', 'staging', 'prod'];
 const BATCH = /\/Batch-/;
 const STREAMING = /\/Streaming-/;
-const messages = (r: { findings: readonly { stack: string; resource: string; message: string }[] }) => r.findings.map((f) => `${f.stack} ${f.resource}: ${f.message}`);
+const messages = (r: { findings: readonly { stack: string; resource: string; message: string }[] }) =>
+  r.findings.map((f) => `${f.stack} ${f.resource}: ${f.message}`);
 
 describe('the synthesized app (all three environments)', () => {
   test('covers every environment', () => {
     for (const env of ENVS) expect([...input.templates.keys()]).toContain(`DataPlatform-${env}/Batch-${env}`);
   });
 
-  test.each(['guard', 'nag-honesty', 'runtime-config', 'assets', 'glue-arguments'])('%s: evaluates something and finds nothing', (check) => {
-    const result = runReadinessChecks(input.templates, input.assets).find((r) => r.check === check)!;
-    expect(messages(result)).toEqual([]);
-    expect(result.evaluated).toBeGreaterThan(0);
-  });
+  test.each(['guard', 'nag-honesty', 'runtime-config', 'assets', 'glue-arguments'])(
+    '%s: evaluates something and finds nothing',
+    (check) => {
+      const result = runReadinessChecks(input.templates, input.assets).find((r) => r.check === check)!;
+      expect(messages(result)).toEqual([]);
+      expect(result.evaluated).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('guard (Control Tower proactive controls)', () => {
@@ -58,7 +61,8 @@ describe('nag-honesty (acknowledged claims hold in the template)', () => {
   test('removing the ecs:cluster condition breaks the state machine role claim', () => {
     const templates = withTemplate(input, BATCH, (t) => {
       for (const id of idsOf(t, 'AWS::IAM::Policy', 'WorkflowStateMachineRole'))
-        for (const s of t.Resources[id].Properties.PolicyDocument.Statement) if ([s.Action].flat().includes('ecs:StopTask')) delete s.Condition;
+        for (const s of t.Resources[id].Properties.PolicyDocument.Statement)
+          if ([s.Action].flat().includes('ecs:StopTask')) delete s.Condition;
     });
     const found = messages(checkNagHonesty(templates));
     expect(found).toHaveLength(3);
@@ -68,7 +72,11 @@ describe('nag-honesty (acknowledged claims hold in the template)', () => {
   test('granting ecs:StopTask on "*" without a condition breaks the IAM5 claim', () => {
     const templates = withTemplate(input, /DataPlatform-prod\/Batch-prod/, (t) => {
       const id = idsOf(t, 'AWS::IAM::Policy', 'WorkflowStateMachineRole')[0];
-      t.Resources[id].Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: ['ecs:StopTask', 'xray:PutTraceSegments'], Resource: '*' });
+      t.Resources[id].Properties.PolicyDocument.Statement.push({
+        Effect: 'Allow',
+        Action: ['ecs:StopTask', 'xray:PutTraceSegments'],
+        Resource: '*',
+      });
     });
     expect(messages(checkNagHonesty(templates))).toEqual([
       expect.stringMatching(/ecs:StopTask is granted on "\*" without a condition/),
@@ -101,7 +109,11 @@ describe('nag-honesty (acknowledged claims hold in the template)', () => {
   test('an identity policy allowing kms:CreateGrant breaks the disabled CT.KMS.PR.3 claim', () => {
     const templates = withTemplate(input, /DataPlatform-dev\/Batch-dev/, (t) => {
       const id = idsOf(t, 'AWS::IAM::Policy', 'ControlRole')[0];
-      t.Resources[id].Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } });
+      t.Resources[id].Properties.PolicyDocument.Statement.push({
+        Effect: 'Allow',
+        Action: 'kms:CreateGrant',
+        Resource: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] },
+      });
     });
     expect(messages(checkNagHonesty(templates))).toEqual([expect.stringMatching(/allows kms:CreateGrant/)]);
   });
@@ -115,7 +127,12 @@ describe('assets (image platform, pinned base images, Lambda runtime)', () => {
   });
 
   test('an image asset without a platform is a finding', () => {
-    const assets = new Map([...input.assets].map(([stack, a]) => [stack, { ...a, dockerImages: Object.fromEntries(Object.entries(a.dockerImages).map(([h, d]) => [h, { ...d, platform: undefined }])) }]));
+    const assets = new Map(
+      [...input.assets].map(([stack, a]) => [
+        stack,
+        { ...a, dockerImages: Object.fromEntries(Object.entries(a.dockerImages).map(([h, d]) => [h, { ...d, platform: undefined }])) },
+      ]),
+    );
     const found = messages(checkAssets(input.templates, assets));
     expect(found).toHaveLength(3);
     expect(found[0]).toMatch(/built for the deploying machine's platform \(no platform set\), task runs ARM64/);
@@ -131,7 +148,10 @@ describe('assets (image platform, pinned base images, Lambda runtime)', () => {
     fs.writeFileSync(path.join(dir, 'Dockerfile'), `${dockerfile}\nRUN true\n`);
     const stack = 'DataPlatform-dev/Batch-dev';
     const [hash, image] = dbtImage(input.assets, stack);
-    const assets = new Map(input.assets).set(stack, { ...input.assets.get(stack)!, dockerImages: { [hash]: { ...image, directory: dir, dockerFile: 'Dockerfile' } } });
+    const assets = new Map(input.assets).set(stack, {
+      ...input.assets.get(stack)!,
+      dockerImages: { [hash]: { ...image, directory: dir, dockerFile: 'Dockerfile' } },
+    });
     const templates = new Map([[stack, input.templates.get(stack)!]]);
     expect(messages(checkAssets(templates, assets))).toEqual(unpinned.map((u) => expect.stringContaining(`base image ${u} is not pinned`)));
   });
@@ -142,7 +162,10 @@ describe('assets (image platform, pinned base images, Lambda runtime)', () => {
       t.Resources[idsOf(t, 'AWS::Lambda::Function', 'ControlFunction')[0]].Properties.Runtime = 'nodejs20.x';
     });
     const result = checkAssets(templates, input.assets);
-    expect(messages(result)).toEqual([expect.stringMatching(/Control\/Function.*runtime nodejs20.x, expected nodejs22.x/), expect.stringMatching(/Load\/Function.*architecture x86_64, expected arm64/)]);
+    expect(messages(result)).toEqual([
+      expect.stringMatching(/Control\/Function.*runtime nodejs20.x, expected nodejs22.x/),
+      expect.stringMatching(/Load\/Function.*architecture x86_64, expected arm64/),
+    ]);
     expect(result.acknowledged.length).toBeGreaterThan(0);
   });
 });
@@ -159,7 +182,9 @@ describe('runtime-config (what the stack writes parses with the runtime schema)'
       vars.BATCH_CONFG = vars.BATCH_CONFIG;
       delete vars.BATCH_CONFIG;
     });
-    expect(messages(checkRuntimeConfig(templates))).toEqual([expect.stringMatching(/Quality.*BATCH_CONFIG is not set \(variables: BATCH_CONFG, NODE_OPTIONS\)/)]);
+    expect(messages(checkRuntimeConfig(templates))).toEqual([
+      expect.stringMatching(/Quality.*BATCH_CONFIG is not set \(variables: BATCH_CONFG, NODE_OPTIONS\)/),
+    ]);
   });
 
   test('a missing field is a finding naming the field', () => {
@@ -167,7 +192,9 @@ describe('runtime-config (what the stack writes parses with the runtime schema)'
       const vars = t.Resources[idsOf(t, 'AWS::Lambda::Function', 'ControlFunction')[0]].Properties.Environment.Variables;
       vars.BATCH_CONFIG = JSON.parse(JSON.stringify(vars.BATCH_CONFIG).replace('lockTtlSeconds', 'lockTtl'));
     });
-    expect(messages(checkRuntimeConfig(templates))).toEqual([expect.stringMatching(/BATCH_CONFIG does not parse as 'batch-control'.*lockTtlSeconds/)]);
+    expect(messages(checkRuntimeConfig(templates))).toEqual([
+      expect.stringMatching(/BATCH_CONFIG does not parse as 'batch-control'.*lockTtlSeconds/),
+    ]);
   });
 
   test('stream processor settings that break the schema are a finding', () => {
@@ -201,6 +228,8 @@ describe('glue-arguments (what is passed matches what each script reads)', () =>
     const templates = withTemplate(input, /DataPlatform-prod\/Batch-prod/, (t) => {
       delete t.Resources[idsOf(t, 'AWS::Glue::Job', 'GlueCustomerFeatures')[0]].Properties.DefaultArguments['--rules_path'];
     });
-    expect(messages(checkGlueArguments(templates, input.assets))).toEqual([expect.stringMatching(/CustomerFeatures.*--rules_path is required by the script/)]);
+    expect(messages(checkGlueArguments(templates, input.assets))).toEqual([
+      expect.stringMatching(/CustomerFeatures.*--rules_path is required by the script/),
+    ]);
   });
 });

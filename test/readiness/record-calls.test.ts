@@ -6,7 +6,12 @@
  */
 import * as fs from 'node:fs';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand } from '@aws-sdk/client-redshift-data';
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+} from '@aws-sdk/client-redshift-data';
 import { GetNamespaceCommand } from '@aws-sdk/client-redshift-serverless';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -27,11 +32,29 @@ const W = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' }
 const BUCKETS = { raw: P.rawBucket, staging: P.stagingBucket, quarantine: P.quarantineBucket };
 const recorded: Record<string, RecordedCall[]> = {};
 /** Lineage to the lake and an endpoint with an API key (nothing listens there: its failures are counted, not recorded). */
-const LINEAGE = { namespace: 'dataflow-test', datasets: { oltp: 'postgres://oltp-source:5432', warehouse: 'redshift://wg:5439' }, endpoint: { url: 'https://127.0.0.1:1/api/v1/lineage', apiKeySecretId: P.lineageKey }, timeoutMs: 500 };
+const LINEAGE = {
+  namespace: 'dataflow-test',
+  datasets: { oltp: 'postgres://oltp-source:5432', warehouse: 'redshift://wg:5439' },
+  endpoint: { url: 'https://127.0.0.1:1/api/v1/lineage', apiKeySecretId: P.lineageKey },
+  timeoutMs: 500,
+};
 
 /** The lineage objects' keys carry the event time and the run id: the time is fixed while a scenario runs, run ids by `sameRunIds`. */
 async function fixedRunIdentity(work: () => Promise<void>): Promise<void> {
-  jest.useFakeTimers({ now: new Date(W.end), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: new Date(W.end),
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   try {
     await work();
   } finally {
@@ -56,13 +79,29 @@ function fakePg(rows: Record<string, unknown>[]): Client {
   let served = false;
   return {
     query: (q: unknown) =>
-      typeof q === 'string' ? Promise.resolve({}) : { read: async () => (served ? [] : ((served = true), rows)), close: async () => undefined },
+      typeof q === 'string'
+        ? Promise.resolve({})
+        : { read: async () => (served ? [] : ((served = true), rows)), close: async () => undefined },
   } as unknown as Client;
 }
 /** `n` valid orders and one with an unknown currency (quarantined). */
 const orderRows = (n: number) => [
-  ...Array.from({ length: n }, (_, i) => ({ order_id: `O${String(i).padStart(10, '0')}`, customer_id: 'C00000001', order_ts: '2026-06-01T10:30:00.000Z', status: 'placed', currency: 'EUR', updated_at: '2026-06-01T10:30:00.000Z' })),
-  { order_id: 'O9999999999', customer_id: 'C00000001', order_ts: '2026-06-01T10:30:00.000Z', status: 'placed', currency: 'XXX', updated_at: '2026-06-01T10:30:00.000Z' },
+  ...Array.from({ length: n }, (_, i) => ({
+    order_id: `O${String(i).padStart(10, '0')}`,
+    customer_id: 'C00000001',
+    order_ts: '2026-06-01T10:30:00.000Z',
+    status: 'placed',
+    currency: 'EUR',
+    updated_at: '2026-06-01T10:30:00.000Z',
+  })),
+  {
+    order_id: 'O9999999999',
+    customer_id: 'C00000001',
+    order_ts: '2026-06-01T10:30:00.000Z',
+    status: 'placed',
+    currency: 'XXX',
+    updated_at: '2026-06-01T10:30:00.000Z',
+  },
 ];
 
 async function component(name: string, scenario: () => Promise<void>): Promise<void> {
@@ -86,7 +125,11 @@ describe('SDK calls of each Lambda, recorded', () => {
     component('batch-control', async () => {
       process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable, lockTtlSeconds: 7500 });
       rec.dynamodb.on(PutItemCommand).resolves({}).on(DeleteItemCommand).resolves({});
-      rec.dynamodb.on(GetItemCommand).resolves({}).on(GetItemCommand, { Key: { lock_name: { S: 'loaded#20260601t0900' } } }).resolves({ Item: { expires_at: { N: '99999999999' } } });
+      rec.dynamodb
+        .on(GetItemCommand)
+        .resolves({})
+        .on(GetItemCommand, { Key: { lock_name: { S: 'loaded#20260601t0900' } } })
+        .resolves({ Item: { expires_at: { N: '99999999999' } } });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/control')>('../../lambda/batch/handlers/control');
       await handler({ action: 'plan', input: { window: W, predecessor: { start: '2026-06-01T09:00:00.000Z', end: W.start } } });
       await handler({ action: 'acquire', name: 'window#orders', owner: 'exec-1', after: '20260601t0900' });
@@ -112,56 +155,92 @@ describe('SDK calls of each Lambda, recorded', () => {
     }));
 
   test('batch extract: secret, then parts and manifest of a table (and a re-run replacing stale parts)', () =>
-    component('batch-extract', () => fixedRunIdentity(async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({
-        buckets: BUCKETS,
-        oltpSecretArn: P.oltpSecret,
-        oltp: { connectTimeoutMs: 1000, statementTimeoutMs: 1000, queryTimeoutMs: 1000, ca: { source: 'rds' } },
-        overlapMinutes: 10,
-        lineage: LINEAGE,
-      });
-      rec.secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ host: '127.0.0.1', port: 9, dbname: 'shop', username: 'u', password: 'p' }) });
-      const { handler } = entry<typeof import('../../lambda/batch/handlers/extract')>('../../lambda/batch/handlers/extract');
-      // The handler's own path up to the database connection (nothing listens on port 9).
-      await expect(handler({ table: 'orders', window: W })).rejects.toThrow();
-      const store = new S3LakeStore(new S3Client({ region: 'eu-west-1' }), BUCKETS);
-      await extractTable(fakePg(orderRows(5)), store, { table: 'orders', window: W, overlapMinutes: 10, partRows: 2 });
-      await extractTable(fakePg(orderRows(1)), store, { table: 'orders', window: W, overlapMinutes: 10, partRows: 2 });
-      const customer = { customer_id: 'C00000001', email: 'c1@example.com', first_name: 'A', last_name: 'B', registration_date: '2025-01-02', last_login_date: null, customer_segment: 'basic', updated_at: '2026-06-01T10:30:00.000Z' };
-      await extractTable(fakePg([customer]), store, { table: 'customers', window: W, overlapMinutes: 10 });
-    })));
+    component('batch-extract', () =>
+      fixedRunIdentity(async () => {
+        process.env.BATCH_CONFIG = JSON.stringify({
+          buckets: BUCKETS,
+          oltpSecretArn: P.oltpSecret,
+          oltp: { connectTimeoutMs: 1000, statementTimeoutMs: 1000, queryTimeoutMs: 1000, ca: { source: 'rds' } },
+          overlapMinutes: 10,
+          lineage: LINEAGE,
+        });
+        rec.secrets
+          .on(GetSecretValueCommand)
+          .resolves({ SecretString: JSON.stringify({ host: '127.0.0.1', port: 9, dbname: 'shop', username: 'u', password: 'p' }) });
+        const { handler } = entry<typeof import('../../lambda/batch/handlers/extract')>('../../lambda/batch/handlers/extract');
+        // The handler's own path up to the database connection (nothing listens on port 9).
+        await expect(handler({ table: 'orders', window: W })).rejects.toThrow();
+        const store = new S3LakeStore(new S3Client({ region: 'eu-west-1' }), BUCKETS);
+        await extractTable(fakePg(orderRows(5)), store, { table: 'orders', window: W, overlapMinutes: 10, partRows: 2 });
+        await extractTable(fakePg(orderRows(1)), store, { table: 'orders', window: W, overlapMinutes: 10, partRows: 2 });
+        const customer = {
+          customer_id: 'C00000001',
+          email: 'c1@example.com',
+          first_name: 'A',
+          last_name: 'B',
+          registration_date: '2025-01-02',
+          last_login_date: null,
+          customer_segment: 'basic',
+          updated_at: '2026-06-01T10:30:00.000Z',
+        };
+        await extractTable(fakePg([customer]), store, { table: 'customers', window: W, overlapMinutes: 10 });
+      }),
+    ));
 
   test('batch quality: raw to staging / quarantine + report, re-runs replacing stale parts', () =>
-    component('batch-quality', () => fixedRunIdentity(async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({
-        buckets: BUCKETS,
-        currencies: ['EUR'],
-        thresholds: { completeness: 0, uniqueness: 0, validity: 0, referentialIntegrity: 0, minRowsPerWindow: 0, maxRowsPerWindow: 1000 },
-        lineage: LINEAGE,
-      });
-      const { handler } = entry<typeof import('../../lambda/batch/handlers/quality')>('../../lambda/batch/handlers/quality');
-      await handler({ table: 'orders', window: W });
-      // Re-runs whose extract no longer has the quarantined row, then only that row: the stale quarantine part, then
-      // the stale staging part, are deleted.
-      const store = new S3LakeStore(new S3Client({ region: 'eu-west-1' }), BUCKETS);
-      for (const rows of [orderRows(2).slice(0, 2), orderRows(0)]) {
-        await rec.unrecordedDuring(() => extractTable(fakePg(rows), store, { table: 'orders', window: W, overlapMinutes: 10 }));
-        await handler({ table: 'orders', window: W }).catch((e: Error) => expect(e.name).toBe('QualityGateFailed'));
-      }
-    })));
+    component('batch-quality', () =>
+      fixedRunIdentity(async () => {
+        process.env.BATCH_CONFIG = JSON.stringify({
+          buckets: BUCKETS,
+          currencies: ['EUR'],
+          thresholds: { completeness: 0, uniqueness: 0, validity: 0, referentialIntegrity: 0, minRowsPerWindow: 0, maxRowsPerWindow: 1000 },
+          lineage: LINEAGE,
+        });
+        const { handler } = entry<typeof import('../../lambda/batch/handlers/quality')>('../../lambda/batch/handlers/quality');
+        await handler({ table: 'orders', window: W });
+        // Re-runs whose extract no longer has the quarantined row, then only that row: the stale quarantine part, then
+        // the stale staging part, are deleted.
+        const store = new S3LakeStore(new S3Client({ region: 'eu-west-1' }), BUCKETS);
+        for (const rows of [orderRows(2).slice(0, 2), orderRows(0)]) {
+          await rec.unrecordedDuring(() => extractTable(fakePg(rows), store, { table: 'orders', window: W, overlapMinutes: 10 }));
+          await handler({ table: 'orders', window: W }).catch((e: Error) => expect(e.name).toBe('QualityGateFailed'));
+        }
+      }),
+    ));
 
   test('batch load: a finished load and one that times out (cancelled)', () =>
-    component('batch-load', () => fixedRunIdentity(async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ buckets: BUCKETS, workgroupName: P.workgroup, database: 'dataflow', copyRoleArn: P.copyRole, pollIntervalMs: 100, maxPolls: 2, lineage: LINEAGE });
-      const manifest = `s3://${P.stagingBucket}/${copyManifestKey('orders', W)}`;
-      rec.objects.set(`${P.stagingBucket}/${conformSummaryKey(W)}`, Buffer.from(JSON.stringify({ stage: 'conform', window: W, datasets: { orders: { rows: 3, files: 1, manifest } }, inputs: { orders: [] } })));
-      rec.objects.set(`${P.stagingBucket}/${copyManifestKey('orders', W)}`, Buffer.from(JSON.stringify({ entries: [] })));
-      rec.redshiftData.on(BatchExecuteStatementCommand).resolves({ Id: 'stmt-1' });
-      rec.redshiftData.on(DescribeStatementCommand).resolvesOnce({ Status: 'FINISHED', SubStatements: Array.from({ length: 40 }, (_, i) => ({ Id: `stmt-1:${i + 1}`, ResultRows: 3 })) }).resolves({ Status: 'STARTED' });
-      const { handler } = entry<typeof import('../../lambda/batch/handlers/load')>('../../lambda/batch/handlers/load');
-      await handler({ table: 'orders', window: W });
-      await expect(handler({ table: 'orders', window: W })).rejects.toThrow(/did not finish|timed out|polls/);
-    })));
+    component('batch-load', () =>
+      fixedRunIdentity(async () => {
+        process.env.BATCH_CONFIG = JSON.stringify({
+          buckets: BUCKETS,
+          workgroupName: P.workgroup,
+          database: 'dataflow',
+          copyRoleArn: P.copyRole,
+          pollIntervalMs: 100,
+          maxPolls: 2,
+          lineage: LINEAGE,
+        });
+        const manifest = `s3://${P.stagingBucket}/${copyManifestKey('orders', W)}`;
+        rec.objects.set(
+          `${P.stagingBucket}/${conformSummaryKey(W)}`,
+          Buffer.from(
+            JSON.stringify({ stage: 'conform', window: W, datasets: { orders: { rows: 3, files: 1, manifest } }, inputs: { orders: [] } }),
+          ),
+        );
+        rec.objects.set(`${P.stagingBucket}/${copyManifestKey('orders', W)}`, Buffer.from(JSON.stringify({ entries: [] })));
+        rec.redshiftData.on(BatchExecuteStatementCommand).resolves({ Id: 'stmt-1' });
+        rec.redshiftData
+          .on(DescribeStatementCommand)
+          .resolvesOnce({
+            Status: 'FINISHED',
+            SubStatements: Array.from({ length: 40 }, (_, i) => ({ Id: `stmt-1:${i + 1}`, ResultRows: 3 })),
+          })
+          .resolves({ Status: 'STARTED' });
+        const { handler } = entry<typeof import('../../lambda/batch/handlers/load')>('../../lambda/batch/handlers/load');
+        await handler({ table: 'orders', window: W });
+        await expect(handler({ table: 'orders', window: W })).rejects.toThrow(/did not finish|timed out|polls/);
+      }),
+    ));
 
   test('stream processor: a valid event, a bad record and an anomaly', () =>
     component('stream-processor', async () => {
@@ -174,8 +253,18 @@ describe('SDK calls of each Lambda, recorded', () => {
       });
       rec.sns.on(PublishCommand).resolves({ MessageId: '1' });
       const { handler } = entry<typeof import('../../lambda/stream-processor/index')>('../../lambda/stream-processor/index');
-      const high = order({ event_id: '0f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f', items: [{ product_id: 'P000009', quantity: 1, unit_price: 12_000 }], amount: 12_000 });
-      const context = { functionName: 'processor', awsRequestId: 'req-1', invokedFunctionArn: 'arn', memoryLimitInMB: '512', functionVersion: '$LATEST' } as unknown as Context;
+      const high = order({
+        event_id: '0f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f',
+        items: [{ product_id: 'P000009', quantity: 1, unit_price: 12_000 }],
+        amount: 12_000,
+      });
+      const context = {
+        functionName: 'processor',
+        awsRequestId: 'req-1',
+        invokedFunctionArn: 'arn',
+        memoryLimitInMB: '512',
+        functionVersion: '$LATEST',
+      } as unknown as Context;
       await handler(eventOf([order(), Buffer.from('{"event_type":'), high]), context);
       // A failed write rolls back the batch's other objects from the failed record on (deletes them).
       const slowDown = Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
@@ -190,12 +279,19 @@ describe('SDK calls of each Lambda, recorded', () => {
     component('warehouse-setup', async () => {
       rec.redshiftServerless.on(GetNamespaceCommand).resolves({ namespace: { adminPasswordSecretArn: P.adminSecret } });
       rec.redshiftData
-        .on(BatchExecuteStatementCommand).resolves({ Id: 'b-1' })
-        .on(ExecuteStatementCommand).resolves({ Id: 'q-1' })
-        .on(DescribeStatementCommand).resolves({ Status: 'FINISHED' })
-        .on(GetStatementResultCommand).resolves({ Records: [] });
+        .on(BatchExecuteStatementCommand)
+        .resolves({ Id: 'b-1' })
+        .on(ExecuteStatementCommand)
+        .resolves({ Id: 'q-1' })
+        .on(DescribeStatementCommand)
+        .resolves({ Status: 'FINISHED' })
+        .on(GetStatementResultCommand)
+        .resolves({ Records: [] });
       const { handler } = entry<typeof import('../../lambda/warehouse-setup/handler')>('../../lambda/warehouse-setup/handler');
-      await handler({ RequestType: 'Create', ResourceProperties: { ServiceToken: 'x', NamespaceName: P.namespace, WorkgroupName: P.workgroup, Database: 'dataflow' } } as never);
+      await handler({
+        RequestType: 'Create',
+        ResourceProperties: { ServiceToken: 'x', NamespaceName: P.namespace, WorkgroupName: P.workgroup, Database: 'dataflow' },
+      } as never);
     }));
 
   test('match lib/readiness/recorded-calls.json', () => {

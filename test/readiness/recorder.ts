@@ -1,7 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,7 +22,19 @@ interface Stub {
 }
 
 /** The input fields that name resources (what IAM authorizes against); the rest (bodies, SQL) is left out. */
-const RESOURCE_FIELDS = ['Bucket', 'Key', 'Prefix', 'TableName', 'TopicArn', 'SecretId', 'SecretArn', 'WorkgroupName', 'Database', 'namespaceName', 'QueueUrl'];
+const RESOURCE_FIELDS = [
+  'Bucket',
+  'Key',
+  'Prefix',
+  'TableName',
+  'TopicArn',
+  'SecretId',
+  'SecretArn',
+  'WorkgroupName',
+  'Database',
+  'namespaceName',
+  'QueueUrl',
+];
 
 /**
  * Every AWS SDK client the runtime code uses, mocked; S3 is an in-memory bucket map so handlers can run their
@@ -46,7 +65,9 @@ export class SdkRecorder {
       return { Body: { transformToByteArray: async () => new Uint8Array(body), transformToString: async () => body.toString('utf8') } };
     });
     this.s3.on(ListObjectsV2Command).callsFake(async (i: { Bucket: string; Prefix: string }) => ({
-      Contents: [...this.objects.keys()].filter((k) => k.startsWith(`${i.Bucket}/${i.Prefix}`)).map((k) => ({ Key: k.slice(i.Bucket.length + 1) })),
+      Contents: [...this.objects.keys()]
+        .filter((k) => k.startsWith(`${i.Bucket}/${i.Prefix}`))
+        .map((k) => ({ Key: k.slice(i.Bucket.length + 1) })),
     }));
     this.s3.on(DeleteObjectsCommand).callsFake(async (i: { Bucket: string; Delete: { Objects: { Key: string }[] } }) => {
       for (const o of i.Delete.Objects) this.objects.delete(`${i.Bucket}/${o.Key}`);

@@ -12,7 +12,11 @@ export function synthesizedApp(): ReadinessInput {
 }
 
 /** A deep copy of the templates with one template changed. */
-export function withTemplate(input: ReadinessInput, stackPattern: RegExp, change: (template: Record<string, any>) => void): Map<string, object> {
+export function withTemplate(
+  input: ReadinessInput,
+  stackPattern: RegExp,
+  change: (template: Record<string, any>) => void,
+): Map<string, object> {
   const copy = new Map<string, object>();
   for (const [stack, template] of input.templates) {
     const t = JSON.parse(JSON.stringify(template));

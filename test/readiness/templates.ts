@@ -31,7 +31,11 @@ export interface Resource {
 }
 
 /** A deep copy of the templates with `edit` applied to the resources of the stacks whose id contains `stack`. */
-export function withDefect(templates: ReadonlyMap<string, object>, stack: string, edit: (resources: Record<string, Resource>) => void): Map<string, object> {
+export function withDefect(
+  templates: ReadonlyMap<string, object>,
+  stack: string,
+  edit: (resources: Record<string, Resource>) => void,
+): Map<string, object> {
   const copy = new Map<string, object>([...templates].map(([id, t]) => [id, structuredClone(t)]));
   const targets = [...copy].filter(([id]) => id.includes(stack));
   if (targets.length === 0) throw new Error(`no stack matches ${stack}`);

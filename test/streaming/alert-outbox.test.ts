@@ -26,7 +26,12 @@ function outboxWith(store: DocumentStore, up: () => boolean = () => true) {
     'dev',
     { retryDelayMs: 0 },
   );
-  const announced = () => messages.flatMap((m) => Object.entries(JSON.parse(m.message).sequence_numbers as Record<string, string[]>).flatMap(([t, seqs]) => seqs.map((s) => `${s}|${t}`)));
+  const announced = () =>
+    messages.flatMap((m) =>
+      Object.entries(JSON.parse(m.message).sequence_numbers as Record<string, string[]>).flatMap(([t, seqs]) =>
+        seqs.map((s) => `${s}|${t}`),
+      ),
+    );
   return { outbox, messages, announced };
 }
 
@@ -48,7 +53,12 @@ describe('alert outbox', () => {
   test('an entry is announced once, however often and in whatever batches it is enqueued', async () => {
     const store = new MemoryDocumentStore();
     const { outbox, announced } = outboxWith(store);
-    for (const batch of [[1, 2, 3], [2, 3, 4], [1, 4], [3]]) for (const name of await outbox.enqueue('transactions', batch.map((s) => entry(s)))) await outbox.send(name);
+    for (const batch of [[1, 2, 3], [2, 3, 4], [1, 4], [3]])
+      for (const name of await outbox.enqueue(
+        'transactions',
+        batch.map((s) => entry(s)),
+      ))
+        await outbox.send(name);
     expect(announced().sort()).toEqual(['000001|high_amount', '000002|high_amount', '000003|high_amount', '000004|high_amount']);
     // The same record with another anomaly type is a separate entry.
     for (const name of await outbox.enqueue('transactions', [entry(1, 'velocity')])) await outbox.send(name);
@@ -73,7 +83,10 @@ describe('alert outbox', () => {
   test('one ledger per stream, shard and arrival hour', async () => {
     const { outbox } = outboxWith(new MemoryDocumentStore());
     const names = await outbox.enqueue('transactions', [entry(1), entry(2, 'velocity', ARRIVAL + 3_600_000)]);
-    expect(names).toEqual(['transactions/shardId-000000000000/dt=2026-11-02/hr=08.json', 'transactions/shardId-000000000000/dt=2026-11-02/hr=09.json']);
+    expect(names).toEqual([
+      'transactions/shardId-000000000000/dt=2026-11-02/hr=08.json',
+      'transactions/shardId-000000000000/dt=2026-11-02/hr=09.json',
+    ]);
   });
 
   test('each message names the key of the ledger it came from', async () => {
@@ -81,7 +94,10 @@ describe('alert outbox', () => {
     const { outbox, messages } = outboxWith(store);
     for (const name of await outbox.enqueue('transactions', [entry(1), entry(2, 'velocity', ARRIVAL + 3_600_000)])) await outbox.send(name);
     const ledgers = messages.map((m) => (JSON.parse(m.message) as { ledger: string }).ledger);
-    expect(ledgers).toEqual(['alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=08.json', 'alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=09.json']);
+    expect(ledgers).toEqual([
+      'alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=08.json',
+      'alerts/ledger/transactions/shardId-000000000000/dt=2026-11-02/hr=09.json',
+    ]);
     for (const key of ledgers) expect(store.docs.has(key)).toBe(true);
   });
 
@@ -129,7 +145,12 @@ describe('alert outbox', () => {
     void hung.send(name); // claims, then never returns (the invocation died)
     await new Promise((r) => setImmediate(r));
     const later = outboxWith(store);
-    const laterOutbox = new AlertOutbox(store, { publish: async (subject, message) => void later.messages.push({ subject, message }) }, 'dev', { now: () => clock });
+    const laterOutbox = new AlertOutbox(
+      store,
+      { publish: async (subject, message) => void later.messages.push({ subject, message }) },
+      'dev',
+      { now: () => clock },
+    );
     expect((await laterOutbox.sweep(5)).sent).toBe(0);
     clock += 600_001;
     expect((await laterOutbox.sweep(5)).sent).toBe(1);
@@ -151,7 +172,13 @@ describe('alert outbox', () => {
 
   test('a ledger that keeps conflicting fails loudly instead of dropping entries', async () => {
     const store = new MemoryDocumentStore();
-    const contested: DocumentStore = { ...store, read: (k) => store.read(k), write: async () => false, list: (p, m) => store.list(p, m), remove: (k) => store.remove(k) };
+    const contested: DocumentStore = {
+      ...store,
+      read: (k) => store.read(k),
+      write: async () => false,
+      list: (p, m) => store.list(p, m),
+      remove: (k) => store.remove(k),
+    };
     const { outbox } = outboxWith(contested);
     await expect(outbox.enqueue('transactions', [entry(1)])).rejects.toThrow(/concurrent updates/);
   });

@@ -4,8 +4,16 @@ import { SETTINGS } from './fixtures';
 const cfg = SETTINGS.anomaly;
 const T = Date.UTC(2026, 10, 2, 8);
 let next = 0;
-const obs = (o: Partial<Observation>): Observation => ({ index: next++, eventType: 'page_view', customerId: null, occurredMs: T, arrivalMs: T, ...o });
-const orderObs = (amount: number, customerId = `C${String(next).padStart(8, '0')}`, o: Partial<Observation> = {}) => obs({ eventType: 'order_placed', amount, customerId, ...o });
+const obs = (o: Partial<Observation>): Observation => ({
+  index: next++,
+  eventType: 'page_view',
+  customerId: null,
+  occurredMs: T,
+  arrivalMs: T,
+  ...o,
+});
+const orderObs = (amount: number, customerId = `C${String(next).padStart(8, '0')}`, o: Partial<Observation> = {}) =>
+  obs({ eventType: 'order_placed', amount, customerId, ...o });
 const types = (f: ReturnType<typeof detectAnomalies>) => f.map((x) => `${x.index}:${x.type}`);
 
 beforeEach(() => {

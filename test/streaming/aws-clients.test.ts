@@ -23,7 +23,13 @@ async function within<T>(ms: number, p: Promise<T>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<string>((r) => (timer = setTimeout(() => r('still waiting'), ms)));
   try {
-    return await Promise.race([p.then(() => 'answered', (e: Error) => e.name), waited]);
+    return await Promise.race([
+      p.then(
+        () => 'answered',
+        (e: Error) => e.name,
+      ),
+      waited,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -36,13 +42,24 @@ describe('AWS clients have finite network timeouts', () => {
   });
 
   test('a stalled request fails with TimeoutError after requestTimeout instead of holding the invocation', async () => {
-    const client = s3Client({ connectionTimeout: 200, requestTimeout: 300, maxAttempts: 1 }, { region: 'eu-west-1', credentials, endpoint, forcePathStyle: true });
+    const client = s3Client(
+      { connectionTimeout: 200, requestTimeout: 300, maxAttempts: 1 },
+      { region: 'eu-west-1', credentials, endpoint, forcePathStyle: true },
+    );
     expect(await within(3_000, put(client))).toBe('TimeoutError');
     client.destroy();
   });
 
   test('the same timeout without throwOnRequestTimeout only warns: the request keeps waiting (why the flag is set)', async () => {
-    const client = new S3Client({ region: 'eu-west-1', credentials, endpoint, forcePathStyle: true, maxAttempts: 1, requestHandler: { requestTimeout: 300 }, logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    const client = new S3Client({
+      region: 'eu-west-1',
+      credentials,
+      endpoint,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 300 },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
     expect(await within(1_500, put(client))).toBe('still waiting');
     client.destroy();
   });

@@ -31,7 +31,12 @@ describe('operator CLI conventions', () => {
   it('prints progress at most once per interval', () => {
     let t = 0;
     const lines: string[] = [];
-    const p = new Progress(() => `at ${t}`, 5_000, (l) => void lines.push(l), () => t);
+    const p = new Progress(
+      () => `at ${t}`,
+      5_000,
+      (l) => void lines.push(l),
+      () => t,
+    );
     for (t = 0; t <= 12_000; t += 1_000) p.tick();
     expect(lines).toEqual(['at 5000', 'at 10000']);
   });

@@ -3,7 +3,8 @@ import { generateRecords } from '../../scripts/generator';
 import { decodeRecord } from '../../lambda/stream-processor/decode';
 import { ARRIVAL_MS, CONTRACTS, order } from './fixtures';
 
-const validate = (value: unknown, stream: 'transactions' | 'customers' | 'clickstream' = 'transactions') => CONTRACTS.validate(value, stream, ARRIVAL_MS);
+const validate = (value: unknown, stream: 'transactions' | 'customers' | 'clickstream' = 'transactions') =>
+  CONTRACTS.validate(value, stream, ARRIVAL_MS);
 
 describe('event contracts', () => {
   test('a well-formed order is valid and returned unchanged', () => {
@@ -60,23 +61,61 @@ describe('event contracts', () => {
   });
 
   test('customer rules: e-mail format, segment set, last_login not before registration, non-empty updates', () => {
-    const base = { event_id: '7f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f', event_version: 1, occurred_at: '2026-11-02T07:00:00Z', source: 'mobile' };
-    const reg = { ...base, event_type: 'customer_registered', customer_id: 'C00000009', email: 'ada@example.com', first_name: 'Ada', last_name: 'Ng', segment: 'premium', registration_date: '2026-11-02' };
+    const base = {
+      event_id: '7f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f',
+      event_version: 1,
+      occurred_at: '2026-11-02T07:00:00Z',
+      source: 'mobile',
+    };
+    const reg = {
+      ...base,
+      event_type: 'customer_registered',
+      customer_id: 'C00000009',
+      email: 'ada@example.com',
+      first_name: 'Ada',
+      last_name: 'Ng',
+      segment: 'premium',
+      registration_date: '2026-11-02',
+    };
     expect(validate(reg, 'customers').ok).toBe(true);
-    expect(validate({ ...reg, email: 'ada-at-example' }, 'customers')).toMatchObject({ reason: 'invalid_field', issues: [{ path: 'email' }] });
+    expect(validate({ ...reg, email: 'ada-at-example' }, 'customers')).toMatchObject({
+      reason: 'invalid_field',
+      issues: [{ path: 'email' }],
+    });
     expect(validate({ ...reg, segment: 'gold' }, 'customers')).toMatchObject({ reason: 'invalid_field', issues: [{ path: 'segment' }] });
-    const login = { ...base, event_type: 'customer_login', customer_id: 'C00000009', registration_date: '2026-11-02', last_login: '2026-11-02T07:00:00Z' };
+    const login = {
+      ...base,
+      event_type: 'customer_login',
+      customer_id: 'C00000009',
+      registration_date: '2026-11-02',
+      last_login: '2026-11-02T07:00:00Z',
+    };
     expect(validate(login, 'customers').ok).toBe(true);
-    expect(validate({ ...login, registration_date: '2026-11-03' }, 'customers')).toMatchObject({ reason: 'login_before_registration', issues: [{ path: 'last_login' }] });
+    expect(validate({ ...login, registration_date: '2026-11-03' }, 'customers')).toMatchObject({
+      reason: 'login_before_registration',
+      issues: [{ path: 'last_login' }],
+    });
     const update = { ...base, event_type: 'customer_updated', customer_id: 'C00000009' };
     expect(validate(update, 'customers')).toMatchObject({ reason: 'empty_update' });
     expect(validate({ ...update, segment: 'basic' }, 'customers').ok).toBe(true);
   });
 
   test('clickstream: anonymous sessions are valid; a bad URL is not', () => {
-    const view = { event_id: '7f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f', event_type: 'page_view', event_version: 1, occurred_at: '2026-11-02T07:00:00Z', source: 'web', session_id: 'Sabcdefghijk1', customer_id: null, url: 'https://shop.example/' };
+    const view = {
+      event_id: '7f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f',
+      event_type: 'page_view',
+      event_version: 1,
+      occurred_at: '2026-11-02T07:00:00Z',
+      source: 'web',
+      session_id: 'Sabcdefghijk1',
+      customer_id: null,
+      url: 'https://shop.example/',
+    };
     expect(validate(view, 'clickstream').ok).toBe(true);
-    expect(validate({ ...view, url: 'javascript:alert(1)' }, 'clickstream')).toMatchObject({ reason: 'invalid_field', issues: [{ path: 'url' }] });
+    expect(validate({ ...view, url: 'javascript:alert(1)' }, 'clickstream')).toMatchObject({
+      reason: 'invalid_field',
+      issues: [{ path: 'url' }],
+    });
   });
 
   test('every event type belongs to exactly one stream and every reason code is unique', () => {

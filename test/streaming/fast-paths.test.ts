@@ -30,15 +30,23 @@ describe('decodeText (atob fast path for ASCII)', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n\t\r.*é';
     const noisy = fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }).map((cs) => cs.join(''));
     fc.assert(
-      fc.property(fc.oneof(noisy, fc.string(), fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64').replace(/=+$/, ''))), (s) => {
-        expect(decodeText(s)).toBe(plainDecode(s));
-      }),
+      fc.property(
+        fc.oneof(
+          noisy,
+          fc.string(),
+          fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64').replace(/=+$/, '')),
+        ),
+        (s) => {
+          expect(decodeText(s)).toBe(plainDecode(s));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   test('a genuine U+FFFD and other non-ASCII text takes the Buffer path and decodes correctly', () => {
-    for (const text of ['{"a":"\uFFFD"}', '{"name":"Zoë","city":"Zürich"}', '{"e":"😀"}']) expect(decodeText(Buffer.from(text).toString('base64'))).toBe(text);
+    for (const text of ['{"a":"\uFFFD"}', '{"name":"Zoë","city":"Zürich"}', '{"e":"😀"}'])
+      expect(decodeText(Buffer.from(text).toString('base64'))).toBe(text);
     expect(decodeText(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]).toString('base64'))).toBeUndefined();
   });
 });
@@ -93,8 +101,24 @@ describe('textIsExactly (quote-count check before the exact scan)', () => {
 describe('contracts: z.validate decides, safeParse only explains', () => {
   const schemas = buildEventSchemas(SETTINGS.currencies as [string, ...string[]]);
   const patch = fc.dictionary(
-    fc.constantFrom('amount', 'items', 'customer_id', 'occurred_at', 'event_type', 'event_version', 'currency', 'status', 'extra', 'source'),
-    fc.oneof(fc.jsonValue(), fc.constantFrom(45.48, 45.49, 0.001, '2026-11-02T07:59:58Z', 'C00000001', [{ product_id: 'P000001', quantity: 1, unit_price: 45.48 }])),
+    fc.constantFrom(
+      'amount',
+      'items',
+      'customer_id',
+      'occurred_at',
+      'event_type',
+      'event_version',
+      'currency',
+      'status',
+      'extra',
+      'source',
+    ),
+    fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(45.48, 45.49, 0.001, '2026-11-02T07:59:58Z', 'C00000001', [
+        { product_id: 'P000001', quantity: 1, unit_price: 45.48 },
+      ]),
+    ),
     { maxKeys: 3 },
   );
 
@@ -109,7 +133,8 @@ describe('contracts: z.validate decides, safeParse only explains', () => {
         if (type === 'order_placed') {
           const r = CONTRACTS.validate(value, 'transactions', ARRIVAL_MS);
           if (r.ok) expect(parsed.success).toBe(true);
-          else if (parsed.success) expect(['wrong_stream', 'unsupported_event_version', 'unknown_event_type', 'future_timestamp']).toContain(r.reason);
+          else if (parsed.success)
+            expect(['wrong_stream', 'unsupported_event_version', 'unknown_event_type', 'future_timestamp']).toContain(r.reason);
         }
       }),
       { numRuns: 3000 },
@@ -118,10 +143,15 @@ describe('contracts: z.validate decides, safeParse only explains', () => {
 });
 
 describe('contracts: one lookup per event_type', () => {
-  test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'ORDER_PLACED', 'order_placed ', ''])('event_type %j is unknown', (type) => {
-    const value = JSON.parse(JSON.stringify(order()).replace('"event_type":"order_placed"', `"event_type":${JSON.stringify(type)}`)) as unknown;
-    expect(CONTRACTS.validate(value, 'transactions', ARRIVAL_MS)).toMatchObject({ ok: false, reason: 'unknown_event_type' });
-  });
+  test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'ORDER_PLACED', 'order_placed ', ''])(
+    'event_type %j is unknown',
+    (type) => {
+      const value = JSON.parse(
+        JSON.stringify(order()).replace('"event_type":"order_placed"', `"event_type":${JSON.stringify(type)}`),
+      ) as unknown;
+      expect(CONTRACTS.validate(value, 'transactions', ARRIVAL_MS)).toMatchObject({ ok: false, reason: 'unknown_event_type' });
+    },
+  );
 });
 
 describe('validRecordAt', () => {

@@ -22,15 +22,22 @@ describe('stream fault matrix: every scenario through the real handler and a dir
     baseline = await runStreamScenario(spec('stream: no fault'), { root });
   });
 
-  test.each(STREAM_SCENARIO_SPECS.map((s) => s.name))('%s: nothing lost, nothing counted twice, same counts as without faults', async (name) => {
-    const r = await runStreamScenario(spec(name), { root });
-    expect({ lost: r.lost, duplicated: r.duplicated, skipped: r.skipped }).toEqual({ lost: 0, duplicated: 0, skipped: 0 });
-    expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined, alerted: r.alerted }).toEqual({ inWarehouse: baseline.inWarehouse, quarantined: baseline.quarantined, alerted: baseline.alerted });
-    expect(r.inWarehouse + r.quarantined).toBe(r.recordsIn);
-    // Every anomaly in the lake was announced (these scenarios' batches find the same anomalies however they are split).
-    expect(r.unannounced).toBe(0);
-    if (name !== 'stream: no fault') expect(r.invocations).toBeGreaterThan(baseline.invocations);
-  });
+  test.each(STREAM_SCENARIO_SPECS.map((s) => s.name))(
+    '%s: nothing lost, nothing counted twice, same counts as without faults',
+    async (name) => {
+      const r = await runStreamScenario(spec(name), { root });
+      expect({ lost: r.lost, duplicated: r.duplicated, skipped: r.skipped }).toEqual({ lost: 0, duplicated: 0, skipped: 0 });
+      expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined, alerted: r.alerted }).toEqual({
+        inWarehouse: baseline.inWarehouse,
+        quarantined: baseline.quarantined,
+        alerted: baseline.alerted,
+      });
+      expect(r.inWarehouse + r.quarantined).toBe(r.recordsIn);
+      // Every anomaly in the lake was announced (these scenarios' batches find the same anomalies however they are split).
+      expect(r.unannounced).toBe(0);
+      if (name !== 'stream: no fault') expect(r.invocations).toBeGreaterThan(baseline.invocations);
+    },
+  );
 
   test('the baseline finds anomalies and quarantines records (the matrix has something to count)', () => {
     expect(baseline.alerted).toBeGreaterThan(10);
@@ -41,10 +48,17 @@ describe('stream fault matrix: every scenario through the real handler and a dir
 
 describe('the one window the outbox cannot close', () => {
   test('an invocation that dies after SNS accepted a message and before the ledger marked it sent: that message is sent again once its claim expires, nothing else', async () => {
-    const r = await runStreamScenario({ name: 'stream: die after publish', plan: () => ({ dieAfterPublish: ({ n }) => n === 1 }) }, { root });
+    const r = await runStreamScenario(
+      { name: 'stream: die after publish', plan: () => ({ dieAfterPublish: ({ n }) => n === 1 }) },
+      { root },
+    );
     const clean = await runStreamScenario(spec('stream: no fault'), { root });
     expect({ lost: r.lost, skipped: r.skipped, unannounced: r.unannounced }).toEqual({ lost: 0, skipped: 0, unannounced: 0 });
-    expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined, alerted: r.alerted }).toEqual({ inWarehouse: clean.inWarehouse, quarantined: clean.quarantined, alerted: clean.alerted });
+    expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined, alerted: r.alerted }).toEqual({
+      inWarehouse: clean.inWarehouse,
+      quarantined: clean.quarantined,
+      alerted: clean.alerted,
+    });
     // The re-sent message is the only copy: fewer than all alerted entries, more than none.
     expect(r.duplicated).toBeGreaterThan(0);
     expect(r.duplicated).toBeLessThan(r.alerted);
@@ -52,11 +66,14 @@ describe('the one window the outbox cannot close', () => {
 });
 
 describe('the accounting detects what a broken platform would do', () => {
-  test.each(['stream: die after write, bisect', 'stream: failed rollback', 'stream: random mix'])('%s leaves copies in the lake that only the readers’ de-duplication removes', async (name) => {
-    const counted = await runStreamScenario(spec(name), { root, readers: COUNTING_READERS });
-    expect(counted.duplicated).toBeGreaterThan(0);
-    expect(counted.inWarehouse).toBeGreaterThan(counted.recordsIn - counted.quarantined);
-  });
+  test.each(['stream: die after write, bisect', 'stream: failed rollback', 'stream: random mix'])(
+    '%s leaves copies in the lake that only the readers’ de-duplication removes',
+    async (name) => {
+      const counted = await runStreamScenario(spec(name), { root, readers: COUNTING_READERS });
+      expect(counted.duplicated).toBeGreaterThan(0);
+      expect(counted.inWarehouse).toBeGreaterThan(counted.recordsIn - counted.quarantined);
+    },
+  );
 
   test('random object keys: an ambiguous PUT is no longer overwritten or rolled back, and the copies show', async () => {
     let n = 0;
@@ -74,7 +91,10 @@ describe('the accounting detects what a broken platform would do', () => {
     let n = 0;
     const r = await runStreamScenario(spec('stream: no fault'), {
       root,
-      lake: (lake) => ({ put: (z, k, b, type) => (++n % 5 === 0 ? Promise.resolve() : lake.put(z, k, b, type)), delete: (z, keys) => lake.delete(z, keys) }),
+      lake: (lake) => ({
+        put: (z, k, b, type) => (++n % 5 === 0 ? Promise.resolve() : lake.put(z, k, b, type)),
+        delete: (z, keys) => lake.delete(z, keys),
+      }),
     });
     expect(r.lost).toBeGreaterThan(0);
   });
@@ -120,7 +140,10 @@ describe('property: under any failure sequence the counts people see equal the d
           });
           const r = await runStreamScenario({ name: 'property', records: 300, plan, maxRetries: 100 }, { root });
           expect({ lost: r.lost, duplicated: r.duplicated, skipped: r.skipped }).toEqual({ lost: 0, duplicated: 0, skipped: 0 });
-          expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined }).toEqual({ inWarehouse: clean.inWarehouse, quarantined: clean.quarantined });
+          expect({ inWarehouse: r.inWarehouse, quarantined: r.quarantined }).toEqual({
+            inWarehouse: clean.inWarehouse,
+            quarantined: clean.quarantined,
+          });
         },
       ),
       { numRuns: 40 },

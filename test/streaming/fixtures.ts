@@ -34,7 +34,11 @@ export function order(overrides: Partial<EventOf<'order_placed'>> & Record<strin
 /** A Kinesis event of JSON values (or raw buffers) on the transactions stream, arriving at ARRIVAL_MS. */
 export function eventOf(payloads: readonly unknown[], firstSequence = 0, streamName = TRANSACTIONS): KinesisStreamEvent {
   return kinesisEventOf(
-    payloads.map((p, i) => ({ data: Buffer.isBuffer(p) ? p : Buffer.from(JSON.stringify(p)), arrivalMs: ARRIVAL_MS + i, partitionKey: `k${i}` })),
+    payloads.map((p, i) => ({
+      data: Buffer.isBuffer(p) ? p : Buffer.from(JSON.stringify(p)),
+      arrivalMs: ARRIVAL_MS + i,
+      partitionKey: `k${i}`,
+    })),
     streamName,
     'shardId-000000000000',
     firstSequence,

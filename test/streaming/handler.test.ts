@@ -26,7 +26,11 @@ async function deliverUntilDone(event: KinesisStreamEvent, maxAttempts = 10): Pr
 describe('stream handler on S3/SNS (aws-sdk-client-mock)', () => {
   test('routes valid events, quarantined records and anomalies to their deterministic keys', async () => {
     const bad = Buffer.from('{"event_type":');
-    const high = order({ event_id: '0f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f', items: [{ product_id: 'P000009', quantity: 1, unit_price: 12_000 }], amount: 12_000 });
+    const high = order({
+      event_id: '0f1c6a0e-5a8b-4c1d-9e2f-0a1b2c3d4e5f',
+      items: [{ product_id: 'P000009', quantity: 1, unit_price: 12_000 }],
+      amount: 12_000,
+    });
     const res = await lake.handler(eventOf([order(), bad, high]));
     expect(res).toEqual({ batchItemFailures: [] });
     const keys = [...lake.objects.keys()].filter((k) => !k.startsWith(`${BUCKETS.staging}/alerts/`)).sort();
@@ -36,9 +40,21 @@ describe('stream handler on S3/SNS (aws-sdk-client-mock)', () => {
       `${BUCKETS.staging}/stream/order_placed/dt=2026-11-02/hr=08/shardId-000000000000-49590000001000000000000000-49590000001000000000000002.ndjson`,
     ]);
     const [first] = lake.lines(BUCKETS.staging, 'stream/');
-    expect(JSON.parse(first)).toEqual({ ...order(), _shard_id: 'shardId-000000000000', _sequence_number: '49590000001000000000000000', _arrival_time: '2026-11-02T08:00:00.000Z' });
+    expect(JSON.parse(first)).toEqual({
+      ...order(),
+      _shard_id: 'shardId-000000000000',
+      _sequence_number: '49590000001000000000000000',
+      _arrival_time: '2026-11-02T08:00:00.000Z',
+    });
     const [q] = lake.lines(BUCKETS.quarantine, 'stream/');
-    expect(JSON.parse(q)).toMatchObject({ reason: 'invalid_json', raw_base64: bad.toString('base64'), shard_id: 'shardId-000000000000', sequence_number: '49590000001000000000000001', arrival_time: '2026-11-02T08:00:00.001Z', stream: 'transactions' });
+    expect(JSON.parse(q)).toMatchObject({
+      reason: 'invalid_json',
+      raw_base64: bad.toString('base64'),
+      shard_id: 'shardId-000000000000',
+      sequence_number: '49590000001000000000000001',
+      arrival_time: '2026-11-02T08:00:00.001Z',
+      stream: 'transactions',
+    });
     expect(JSON.parse(q).issues).toEqual([{ path: '', code: 'invalid_json', message: expect.any(String) }]);
     const [a] = lake.lines(BUCKETS.staging, 'anomalies/');
     expect(JSON.parse(a)).toMatchObject({ anomaly_type: 'high_amount', event_id: high.event_id, score: 12_000, threshold: 10_000 });
@@ -110,7 +126,12 @@ describe('fault injection', () => {
     expect(staged.length + quarantined.length).toBe(2_000);
     const baseline = mockedLake();
     await baseline.handler(batch);
-    expect(staged.sort()).toEqual(baseline.lines(BUCKETS.staging, 'stream/').map((l) => JSON.parse(l).event_id).sort());
+    expect(staged.sort()).toEqual(
+      baseline
+        .lines(BUCKETS.staging, 'stream/')
+        .map((l) => JSON.parse(l).event_id)
+        .sort(),
+    );
     baseline.restore();
   });
 

@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
@@ -59,19 +66,24 @@ export function mockedLake(): MockedLake {
   };
   const etags = new Map<string, string>();
   let versions = 0;
-  s3.on(PutObjectCommand).callsFake(async (input: { Bucket: string; Key: string; Body: string; IfMatch?: string; IfNoneMatch?: string }) => {
-    const err = lake.failS3('put', input.Key);
-    if (err) throw err;
-    const path = `${input.Bucket}/${input.Key}`;
-    const exists = lake.objects.has(path);
-    if ((input.IfNoneMatch === '*' && exists) || (input.IfMatch !== undefined && etags.get(path) !== input.IfMatch)) {
-      throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
-    }
-    lake.objects.set(path, input.Body);
-    etags.set(path, `"${++versions}"`);
-    if (lake.ambiguousPut(input.Key)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-    return { ETag: etags.get(path) };
-  });
+  s3.on(PutObjectCommand).callsFake(
+    async (input: { Bucket: string; Key: string; Body: string; IfMatch?: string; IfNoneMatch?: string }) => {
+      const err = lake.failS3('put', input.Key);
+      if (err) throw err;
+      const path = `${input.Bucket}/${input.Key}`;
+      const exists = lake.objects.has(path);
+      if ((input.IfNoneMatch === '*' && exists) || (input.IfMatch !== undefined && etags.get(path) !== input.IfMatch)) {
+        throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+          name: 'PreconditionFailed',
+          $metadata: { httpStatusCode: 412 },
+        });
+      }
+      lake.objects.set(path, input.Body);
+      etags.set(path, `"${++versions}"`);
+      if (lake.ambiguousPut(input.Key)) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return { ETag: etags.get(path) };
+    },
+  );
   s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
     const err = lake.failS3('get', input.Key);
     if (err) throw err;
@@ -82,7 +94,10 @@ export function mockedLake(): MockedLake {
   s3.on(ListObjectsV2Command).callsFake(async (input: { Bucket: string; Prefix: string; MaxKeys: number }) => {
     const err = lake.failS3('list', input.Prefix);
     if (err) throw err;
-    const keys = [...lake.objects.keys()].filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix}`)).sort().slice(0, input.MaxKeys);
+    const keys = [...lake.objects.keys()]
+      .filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix}`))
+      .sort()
+      .slice(0, input.MaxKeys);
     return { Contents: keys.map((k) => ({ Key: k.slice(input.Bucket.length + 1) })) };
   });
   const remove = (bucket: string, key: string) => {

@@ -20,7 +20,9 @@ const report: BatchReport = {
   alertOutboxDepth: 1,
 };
 
-type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>;
+type Emf = {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+} & Record<string, unknown>;
 
 describe('EMF metrics per stream (Powertools)', () => {
   test('one document with the batch counts plus one per quarantine reason and per anomaly type', () => {
@@ -34,20 +36,38 @@ describe('EMF metrics per stream (Powertools)', () => {
     } finally {
       spy.mockRestore();
     }
-    const docs = lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Emf);
+    const docs = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Emf);
     expect(docs).toHaveLength(1 + 2 + 2);
     const [main, ...singles] = docs;
     const meta = main._aws.CloudWatchMetrics[0];
     expect(meta.Namespace).toBe('DataFlow/Streaming');
     expect(meta.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'Stream']));
-    expect(main).toMatchObject({ service: 'stream-processor', Stream: 'transactions', RecordsIn: 100, RecordsValid: 95, RecordsQuarantined: 5, AnomaliesDetected: 7, HighValueTransactions: 4, BatchProcessingTime: 12 });
+    expect(main).toMatchObject({
+      service: 'stream-processor',
+      Stream: 'transactions',
+      RecordsIn: 100,
+      RecordsValid: 95,
+      RecordsQuarantined: 5,
+      AnomaliesDetected: 7,
+      HighValueTransactions: 4,
+      BatchProcessingTime: 12,
+    });
     expect(meta.Metrics.find((m) => m.Name === STREAM_METRICS.processingTime)?.Unit).toBe('Milliseconds');
     // The outbox metrics the AlertOutboxDepth alarm and its runbook rely on.
     expect(main).toMatchObject({ AlertsDeferred: 3, AlertOutboxDepth: 1 });
     const byReason = singles.filter((d) => 'Reason' in d).map((d) => [d.Reason, d[STREAM_METRICS.quarantinedByReason]]);
-    expect(byReason.sort()).toEqual([['amount_mismatch', 2], ['invalid_json', 3]]);
+    expect(byReason.sort()).toEqual([
+      ['amount_mismatch', 2],
+      ['invalid_json', 3],
+    ]);
     const byType = singles.filter((d) => 'AnomalyType' in d).map((d) => [d.AnomalyType, d[STREAM_METRICS.anomaliesByType]]);
-    expect(byType.sort()).toEqual([['high_amount', 1], ['velocity', 6]]);
+    expect(byType.sort()).toEqual([
+      ['high_amount', 1],
+      ['velocity', 6],
+    ]);
   });
 });
 
@@ -59,7 +79,10 @@ describe('AlertOutboxDepth is emitted only by invocations that swept the outbox'
       return true;
     });
     try {
-      new PowertoolsMetricsSink(new Metrics({ namespace: 'DataFlow/Streaming', serviceName: 'stream-processor' })).record({ ...report, alertOutboxDepth: undefined });
+      new PowertoolsMetricsSink(new Metrics({ namespace: 'DataFlow/Streaming', serviceName: 'stream-processor' })).record({
+        ...report,
+        alertOutboxDepth: undefined,
+      });
     } finally {
       spy.mockRestore();
     }

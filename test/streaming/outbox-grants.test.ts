@@ -45,12 +45,25 @@ async function outboxCalls(): Promise<Call[]> {
     return {};
   });
   let up = false;
-  const outbox = new AlertOutbox(new S3DocumentStore(new S3Client({ region: 'eu-west-1' }), BUCKET), {
+  const outbox = new AlertOutbox(
+    new S3DocumentStore(new S3Client({ region: 'eu-west-1' }), BUCKET),
+    {
       publish: async () => {
         if (!up) throw new Error('SNS unavailable');
       },
-    }, 'dev', { retryDelayMs: 0, attempts: 1 });
-  const entry = { anomaly_type: 'high_amount' as const, event_id: 'e', shard_id: 'shardId-000000000000', sequence_number: '1', score: 2, threshold: 1, arrivalMs: 0 };
+    },
+    'dev',
+    { retryDelayMs: 0, attempts: 1 },
+  );
+  const entry = {
+    anomaly_type: 'high_amount' as const,
+    event_id: 'e',
+    shard_id: 'shardId-000000000000',
+    sequence_number: '1',
+    score: 2,
+    threshold: 1,
+    arrivalMs: 0,
+  };
   const [ledger] = await outbox.enqueue('transactions', [entry]);
   await outbox.send(ledger);
   up = true;
@@ -59,7 +72,12 @@ async function outboxCalls(): Promise<Call[]> {
   return calls;
 }
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string | string[]>> };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
 
 /** Template values with the partition filled in (`Fn::Join` of strings and `Ref: AWS::Partition`); other tokens match nothing. */
 function text(v: unknown): string {
@@ -72,7 +90,13 @@ function text(v: unknown): string {
   }
   return `<unresolved ${JSON.stringify(v)}>`;
 }
-const glob = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+const glob = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(value);
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 function allows(statements: readonly Statement[], call: Call): boolean {
@@ -90,12 +114,38 @@ function allows(statements: readonly Statement[], call: Call): boolean {
 }
 
 function processorStatements(): Statement[] {
-  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Grants', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Grants', {
+    env: { account: '111111111111', region: 'eu-west-1' },
+  });
   const key = new kms.Key(stack, 'K');
   const staging = s3.Bucket.fromBucketName(stack, 'Staging', BUCKET);
-  const streams = Object.fromEntries(STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]));
-  const settings = { environment: 'dev', streams: {}, currencies: ['USD'], highValueAmount: 1000, anomaly: { highAmount: 10_000, madZThreshold: 4.5, madMinSamples: 30, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3600 } };
-  new StreamProcessor(stack, 'P', { streams: streams as never, settings, staging, quarantine: s3.Bucket.fromBucketName(stack, 'Q', 'quarantine-bucket'), lakeKey: key, alertTopic: new sns.Topic(stack, 'T'), key, logsKey: key });
+  const streams = Object.fromEntries(
+    STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
+  );
+  const settings = {
+    environment: 'dev',
+    streams: {},
+    currencies: ['USD'],
+    highValueAmount: 1000,
+    anomaly: {
+      highAmount: 10_000,
+      madZThreshold: 4.5,
+      madMinSamples: 30,
+      velocityMaxOrders: 5,
+      maxClockSkewSeconds: 60,
+      maxLatenessSeconds: 3600,
+    },
+  };
+  new StreamProcessor(stack, 'P', {
+    streams: streams as never,
+    settings,
+    staging,
+    quarantine: s3.Bucket.fromBucketName(stack, 'Q', 'quarantine-bucket'),
+    lakeKey: key,
+    alertTopic: new sns.Topic(stack, 'T'),
+    key,
+    logsKey: key,
+  });
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }
@@ -126,6 +176,11 @@ describe('alert outbox: S3 calls vs the processor role', () => {
     expect(allows(statements, { action: 's3:ListBucket', resource: `arn:aws:s3:::${BUCKET}`, prefix: 'stream/' })).toBe(false);
     expect(allows(statements, { action: 's3:ListBucket', resource: `arn:aws:s3:::${BUCKET}` })).toBe(false);
     expect(allows(statements, { action: 's3:GetObject', resource: `arn:aws:s3:::${BUCKET}/stream/x.ndjson` })).toBe(false);
-    expect(allows(statements.filter((s) => !list(s.Action).includes('s3:ListBucket')), calls.find((c) => c.action === 's3:ListBucket') as Call)).toBe(false);
+    expect(
+      allows(
+        statements.filter((s) => !list(s.Action).includes('s3:ListBucket')),
+        calls.find((c) => c.action === 's3:ListBucket') as Call,
+      ),
+    ).toBe(false);
   });
 });

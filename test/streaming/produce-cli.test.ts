@@ -15,13 +15,23 @@ function fakeKinesis() {
       const body = JSON.parse(raw) as (typeof requests)[number]['body'];
       requests.push({ auth: String(req.headers.authorization), body });
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      res.end(JSON.stringify({ FailedRecordCount: 0, Records: body.Records.map(() => ({ SequenceNumber: '1', ShardId: 'shardId-000000000000' })) }));
+      res.end(
+        JSON.stringify({
+          FailedRecordCount: 0,
+          Records: body.Records.map(() => ({ SequenceNumber: '1', ShardId: 'shardId-000000000000' })),
+        }),
+      );
     });
   });
   return { server, requests };
 }
 
-const NO_AWS = { AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' };
+const NO_AWS = {
+  AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: 'x',
+  AWS_SECRET_ACCESS_KEY: 'x',
+  AWS_MAX_ATTEMPTS: '1',
+};
 
 describe('produce CLI (subprocess)', () => {
   it('--help prints usage and exits 0 without producing', async () => {
@@ -51,17 +61,38 @@ describe('produce CLI (subprocess)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as AddressInfo).port;
-      const r = await runScript('scripts/produce.ts', ['--stream', 'clickstream', '--rate', '20', '--duration', '3', '--progress-seconds', '1', '--defect-rate', '0', '-c', 'region=us-east-2', '--seed', '7'], {
-        ...NO_AWS,
-        AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${port}`,
-      });
+      const r = await runScript(
+        'scripts/produce.ts',
+        [
+          '--stream',
+          'clickstream',
+          '--rate',
+          '20',
+          '--duration',
+          '3',
+          '--progress-seconds',
+          '1',
+          '--defect-rate',
+          '0',
+          '-c',
+          'region=us-east-2',
+          '--seed',
+          '7',
+        ],
+        {
+          ...NO_AWS,
+          AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${port}`,
+        },
+      );
       expect(r.stderr).not.toMatch(/^produce:/m);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/producing to dataflow-dev-clickstream \(dev, us-east-2\)/);
       expect(r.stdout).toMatch(/sent \d+\/60 \(\d+\/s\), failed 0, retried 0, ETA/);
       expect(r.stdout).toMatch(/sent 60, failed 0, retried 0/);
       expect(requests[0].auth).toContain('/us-east-2/kinesis/aws4_request');
-      const events = requests.flatMap((q) => q.body.Records.map((x) => JSON.parse(Buffer.from(x.Data, 'base64').toString()) as { source: string }));
+      const events = requests.flatMap((q) =>
+        q.body.Records.map((x) => JSON.parse(Buffer.from(x.Data, 'base64').toString()) as { source: string }),
+      );
       expect(events).toHaveLength(60);
       expect(new Set(events.map((e) => e.source))).toEqual(new Set(['synthetic']));
     } finally {

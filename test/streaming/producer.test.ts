@@ -21,7 +21,11 @@ describe('producer CLI', () => {
     kinesis.on(PutRecordsCommand).callsFake(async (input: { Records: unknown[] }) => {
       call++;
       // First call: records 1 and 3 throttled; retry: all succeed.
-      const Records = input.Records.map((_, i) => (call === 1 && (i === 1 || i === 3) ? { ErrorCode: 'ProvisionedThroughputExceededException' } : { SequenceNumber: '1', ShardId: 's' }));
+      const Records = input.Records.map((_, i) =>
+        call === 1 && (i === 1 || i === 3)
+          ? { ErrorCode: 'ProvisionedThroughputExceededException' }
+          : { SequenceNumber: '1', ShardId: 's' },
+      );
       return { FailedRecordCount: Records.filter((r) => 'ErrorCode' in r).length, Records };
     });
     const delays: number[] = [];
@@ -34,7 +38,9 @@ describe('producer CLI', () => {
   });
 
   test('gives up after maxAttempts and reports the records as failed', async () => {
-    kinesis.on(PutRecordsCommand).resolves({ FailedRecordCount: 2, Records: [{ ErrorCode: 'InternalFailure' }, { ErrorCode: 'InternalFailure' }] });
+    kinesis
+      .on(PutRecordsCommand)
+      .resolves({ FailedRecordCount: 2, Records: [{ ErrorCode: 'InternalFailure' }, { ErrorCode: 'InternalFailure' }] });
     const stats = await putAll(new KinesisClient({ region: 'eu-west-1' }), 's', entries(2), { maxAttempts: 3, sleep: noSleep });
     expect(stats).toEqual({ sent: 0, failed: 2, retried: 4 });
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(3);
@@ -42,12 +48,20 @@ describe('producer CLI', () => {
 
   test('a non-retryable error (e.g. missing stream) is thrown, not retried', async () => {
     kinesis.on(PutRecordsCommand).rejects(Object.assign(new Error('Stream not found'), { name: 'ResourceNotFoundException' }));
-    await expect(putAll(new KinesisClient({ region: 'eu-west-1' }), 's', entries(1), { sleep: noSleep })).rejects.toThrow(/Stream not found/);
+    await expect(putAll(new KinesisClient({ region: 'eu-west-1' }), 's', entries(1), { sleep: noSleep })).rejects.toThrow(
+      /Stream not found/,
+    );
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(1);
   });
 
   test('argument parsing validates stream, rate and duration', () => {
-    expect(parseArgs(['--env', 'dev', '--stream', 'clickstream', '--rate', '200', '--duration', '60', '--seed', '3'])).toMatchObject({ env: 'dev', stream: 'clickstream', rate: 200, duration: 60, seed: 3 });
+    expect(parseArgs(['--env', 'dev', '--stream', 'clickstream', '--rate', '200', '--duration', '60', '--seed', '3'])).toMatchObject({
+      env: 'dev',
+      stream: 'clickstream',
+      rate: 200,
+      duration: 60,
+      seed: 3,
+    });
     expect(() => parseArgs(['--stream', 'orders'])).toThrow(/--stream must be one of/);
     expect(() => parseArgs(['--stream', 'customers', '--rate', '0'])).toThrow(/--rate/);
   });

@@ -32,13 +32,27 @@ class MemoryLake implements StreamLake {
 }
 
 const handlerFor = (lake: MemoryLake) =>
-  createStreamHandler({ settings: SETTINGS, contracts: CONTRACTS, lake, alerts: { publish: async () => undefined }, outboxStore: new MemoryDocumentStore(), metrics: { record: () => undefined }, logger: silentLogger });
+  createStreamHandler({
+    settings: SETTINGS,
+    contracts: CONTRACTS,
+    lake,
+    alerts: { publish: async () => undefined },
+    outboxStore: new MemoryDocumentStore(),
+    metrics: { record: () => undefined },
+    logger: silentLogger,
+  });
 
 /** Records: arbitrary bytes, arbitrary JSON, and valid orders with arbitrary fields changed. */
 const payload = fc.oneof(
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
   fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v))),
-  fc.dictionary(fc.constantFrom('amount', 'items', 'customer_id', 'occurred_at', 'event_type', 'event_version', 'currency', 'extra'), fc.jsonValue(), { maxKeys: 3 }).map((patch) => Buffer.from(JSON.stringify({ ...order(), ...patch }))),
+  fc
+    .dictionary(
+      fc.constantFrom('amount', 'items', 'customer_id', 'occurred_at', 'event_type', 'event_version', 'currency', 'extra'),
+      fc.jsonValue(),
+      { maxKeys: 3 },
+    )
+    .map((patch) => Buffer.from(JSON.stringify({ ...order(), ...patch }))),
   fc.constant(Buffer.from(JSON.stringify(order()))),
 );
 
@@ -65,7 +79,7 @@ describe('property: every record is accounted for exactly once', () => {
         const handler = handlerFor(lake);
         const event = eventOf(payloads);
         let state = seed;
-        const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         let records = event.Records;
         for (let attempt = 0; attempt < 50 && records.length; attempt++) {
           // Fail first-time writes only: rollbacks of this invocation's own objects succeed (see the rollback test).

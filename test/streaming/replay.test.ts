@@ -15,7 +15,14 @@ import { runScript } from '../helpers/cli';
 const DEV = loadEnvironmentConfig('dev');
 const STREAM_ARN = 'arn:aws:kinesis:eu-west-1:123456789012:stream/dataflow-dev-transactions';
 const ARRIVAL = Date.parse('2026-06-01T10:15:00Z');
-const valid = generateRecords({ seed: 11, count: 3, defectRate: 0, anomalyRate: 0, streamWeights: { transactions: 1, customers: 0, clickstream: 0 }, startMs: ARRIVAL });
+const valid = generateRecords({
+  seed: 11,
+  count: 3,
+  defectRate: 0,
+  anomalyRate: 0,
+  streamWeights: { transactions: 1, customers: 0, clickstream: 0 },
+  startMs: ARRIVAL,
+});
 const seq = (i: number) => String(49590000000000000000000000n + BigInt(i));
 
 let dir: string;
@@ -35,15 +42,46 @@ function files(zone: string): string[] {
 describe('replay quarantine (filesystem lake)', () => {
   /** A quarantine object as the processor wrote it: a record an older contract rejected, and one that is not JSON. */
   async function seedQuarantine(): Promise<void> {
-    const rec = (i: number, data: Buffer) => ({ shardId: 'shardId-000000000001', sequenceNumber: seq(i), arrivalMs: ARRIVAL + i, data: data.toString('base64') });
+    const rec = (i: number, data: Buffer) => ({
+      shardId: 'shardId-000000000001',
+      sequenceNumber: seq(i),
+      arrivalMs: ARRIVAL + i,
+      data: data.toString('base64'),
+    });
     const lines = [
-      quarantineLine('invalid_field', [{ path: 'currency', code: 'invalid_field', message: 'old contract' }], rec(1, valid[0].data), 'transactions'),
-      quarantineLine('invalid_field', [{ path: '', code: 'invalid_field', message: 'old contract' }], rec(2, Buffer.from('{"event_type":"order_placed"')), 'transactions'),
+      quarantineLine(
+        'invalid_field',
+        [{ path: 'currency', code: 'invalid_field', message: 'old contract' }],
+        rec(1, valid[0].data),
+        'transactions',
+      ),
+      quarantineLine(
+        'invalid_field',
+        [{ path: '', code: 'invalid_field', message: 'old contract' }],
+        rec(2, Buffer.from('{"event_type":"order_placed"')),
+        'transactions',
+      ),
     ];
-    const key = objectKey({ source: 'stream', entity: 'transactions', reason: 'invalid_field', time: new Date(ARRIVAL) }, `shardId-000000000001-${seq(1)}-${seq(2)}.ndjson`);
+    const key = objectKey(
+      { source: 'stream', entity: 'transactions', reason: 'invalid_field', time: new Date(ARRIVAL) },
+      `shardId-000000000001-${seq(1)}-${seq(2)}.ndjson`,
+    );
     await lake.put('quarantine', key, `${lines.join('\n')}\n`);
   }
-  const args = (...extra: string[]) => ['quarantine', '--env', 'dev', '--stream', 'transactions', '--from', '2026-06-01T10:00Z', '--to', '2026-06-01T11:00Z', '--lake-dir', dir, ...extra];
+  const args = (...extra: string[]) => [
+    'quarantine',
+    '--env',
+    'dev',
+    '--stream',
+    'transactions',
+    '--from',
+    '2026-06-01T10:00Z',
+    '--to',
+    '2026-06-01T11:00Z',
+    '--lake-dir',
+    dir,
+    ...extra,
+  ];
 
   it('dry run by default: reports, writes nothing', async () => {
     await seedQuarantine();
@@ -60,8 +98,13 @@ describe('replay quarantine (filesystem lake)', () => {
     expect(await main(args('--apply'), (l) => void lines.push(l))).toBe(0);
     const staged = files('staging').filter((f) => f.startsWith('stream/'));
     expect(staged).toHaveLength(1);
-    expect(staged[0]).toMatch(new RegExp(`^stream/order_placed/dt=\\d{4}-\\d\\d-\\d\\d/hr=\\d\\d/shardId-000000000001-${seq(1)}-${seq(1)}\\.ndjson$`));
-    const event = JSON.parse(fs.readFileSync(path.join(dir, 'staging', staged[0]), 'utf8')) as { event_id: string; _sequence_number: string };
+    expect(staged[0]).toMatch(
+      new RegExp(`^stream/order_placed/dt=\\d{4}-\\d\\d-\\d\\d/hr=\\d\\d/shardId-000000000001-${seq(1)}-${seq(1)}\\.ndjson$`),
+    );
+    const event = JSON.parse(fs.readFileSync(path.join(dir, 'staging', staged[0]), 'utf8')) as {
+      event_id: string;
+      _sequence_number: string;
+    };
     expect([event.event_id, event._sequence_number]).toEqual([valid[0].eventId, seq(1)]);
     expect(files('quarantine')).toHaveLength(1);
     expect(lines.join('\n')).toMatch(/staging objects written: 1, already staged: 0/);
@@ -83,28 +126,65 @@ describe('replay quarantine (filesystem lake)', () => {
 describe('replay failure-queue (mocked Kinesis)', () => {
   const kinesis = mockClient(KinesisClient);
   afterEach(() => kinesis.reset());
-  const message = { requestContext: { condition: 'RetryAttemptsExhausted' }, KinesisBatchInfo: { shardId: 'shardId-000000000002', startSequenceNumber: seq(10), endSequenceNumber: seq(12), streamArn: STREAM_ARN, batchSize: 3 } };
-  const kRecord = (i: number) => ({ SequenceNumber: seq(10 + i), Data: new Uint8Array(valid[i].data), PartitionKey: valid[i].partitionKey, ApproximateArrivalTimestamp: new Date(ARRIVAL + i) });
+  const message = {
+    requestContext: { condition: 'RetryAttemptsExhausted' },
+    KinesisBatchInfo: {
+      shardId: 'shardId-000000000002',
+      startSequenceNumber: seq(10),
+      endSequenceNumber: seq(12),
+      streamArn: STREAM_ARN,
+      batchSize: 3,
+    },
+  };
+  const kRecord = (i: number) => ({
+    SequenceNumber: seq(10 + i),
+    Data: new Uint8Array(valid[i].data),
+    PartitionKey: valid[i].partitionKey,
+    ApproximateArrivalTimestamp: new Date(ARRIVAL + i),
+  });
 
   it('reads the receive-message output, one message per line, or a bare body', () => {
     const body = JSON.stringify(message);
-    expect(parseFailureMessages(JSON.stringify({ Messages: [{ Body: body }] }))).toEqual([message.KinesisBatchInfo].map(({ batchSize: _, ...r }) => r));
+    expect(parseFailureMessages(JSON.stringify({ Messages: [{ Body: body }] }))).toEqual(
+      [message.KinesisBatchInfo].map(({ batchSize: _, ...r }) => r),
+    );
     expect(parseFailureMessages(`${body}\n${body}\n`)).toHaveLength(2);
-    expect(() => parseFailureMessages('{"KinesisBatchInfo":{"shardId":"s"}}')).toThrow(/message 1: KinesisBatchInfo lacks streamArn, startSequenceNumber, endSequenceNumber/);
+    expect(() => parseFailureMessages('{"KinesisBatchInfo":{"shardId":"s"}}')).toThrow(
+      /message 1: KinesisBatchInfo lacks streamArn, startSequenceNumber, endSequenceNumber/,
+    );
   });
 
   it('reads the range by shard and sequence number up to its end and processes it through the handler', async () => {
     kinesis.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-1' });
-    kinesis.on(GetRecordsCommand, { ShardIterator: 'it-1' }).resolves({ Records: [kRecord(0), kRecord(1)], NextShardIterator: 'it-2', MillisBehindLatest: 1000 });
-    kinesis.on(GetRecordsCommand, { ShardIterator: 'it-2' }).resolves({ Records: [kRecord(2), { ...kRecord(2), SequenceNumber: seq(13) }], NextShardIterator: 'it-3', MillisBehindLatest: 0 });
+    kinesis
+      .on(GetRecordsCommand, { ShardIterator: 'it-1' })
+      .resolves({ Records: [kRecord(0), kRecord(1)], NextShardIterator: 'it-2', MillisBehindLatest: 1000 });
+    kinesis
+      .on(GetRecordsCommand, { ShardIterator: 'it-2' })
+      .resolves({ Records: [kRecord(2), { ...kRecord(2), SequenceNumber: seq(13) }], NextShardIterator: 'it-3', MillisBehindLatest: 0 });
     const lines: string[] = [];
     const ranges = parseFailureMessages(JSON.stringify(message));
-    expect(await replayFailureQueue(ranges, new KinesisClient({ region: 'eu-west-1' }), DEV, lake, true, (l) => void lines.push(l))).toBe(0);
-    expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({ ShardId: 'shardId-000000000002', ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: seq(10), StreamARN: STREAM_ARN });
+    expect(await replayFailureQueue(ranges, new KinesisClient({ region: 'eu-west-1' }), DEV, lake, true, (l) => void lines.push(l))).toBe(
+      0,
+    );
+    expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({
+      ShardId: 'shardId-000000000002',
+      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+      StartingSequenceNumber: seq(10),
+      StreamARN: STREAM_ARN,
+    });
     expect(kinesis.commandCalls(GetRecordsCommand)).toHaveLength(2);
     expect(lines[0]).toBe(`shardId-000000000002 ${seq(10)} … ${seq(12)}: 3 record(s) read`);
-    const staged = files('staging').map((f) => fs.readFileSync(path.join(dir, 'staging', f), 'utf8')).join('');
-    expect(staged.trim().split('\n').map((l) => (JSON.parse(l) as { _sequence_number: string })._sequence_number).sort()).toEqual([seq(10), seq(11), seq(12)]);
+    const staged = files('staging')
+      .map((f) => fs.readFileSync(path.join(dir, 'staging', f), 'utf8'))
+      .join('');
+    expect(
+      staged
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { _sequence_number: string })._sequence_number)
+        .sort(),
+    ).toEqual([seq(10), seq(11), seq(12)]);
 
     // A second replay of the same message writes nothing new.
     const again: string[] = [];
@@ -116,7 +196,16 @@ describe('replay failure-queue (mocked Kinesis)', () => {
     kinesis.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-1' });
     kinesis.on(GetRecordsCommand).resolves({ Records: [kRecord(2)], NextShardIterator: 'it-2', MillisBehindLatest: 0 });
     const lines: string[] = [];
-    expect(await replayFailureQueue(parseFailureMessages(JSON.stringify(message)), new KinesisClient({ region: 'eu-west-1' }), DEV, lake, false, (l) => void lines.push(l))).toBe(1);
+    expect(
+      await replayFailureQueue(
+        parseFailureMessages(JSON.stringify(message)),
+        new KinesisClient({ region: 'eu-west-1' }),
+        DEV,
+        lake,
+        false,
+        (l) => void lines.push(l),
+      ),
+    ).toBe(1);
     expect(lines[0]).toMatch(new RegExp(`incomplete: the stream no longer holds the records before ${seq(12)}`));
     expect(files('staging')).toEqual([]);
   });
@@ -130,7 +219,20 @@ describe('replay CLI (subprocess)', () => {
     const typo = await runScript('scripts/replay.ts', ['quarantine', '--strem', 'transactions']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/Unknown option '--strem'/);
-    const prod = await runScript('scripts/replay.ts', ['quarantine', '--env', 'prod', '--stream', 'transactions', '--from', '2026-06-01T10:00Z', '--to', '2026-06-01T11:00Z', '--lake-dir', dir, '--apply']);
+    const prod = await runScript('scripts/replay.ts', [
+      'quarantine',
+      '--env',
+      'prod',
+      '--stream',
+      'transactions',
+      '--from',
+      '2026-06-01T10:00Z',
+      '--to',
+      '2026-06-01T11:00Z',
+      '--lake-dir',
+      dir,
+      '--apply',
+    ]);
     expect(prod.code).toBe(2);
     expect(prod.stderr).toMatch(/writes to prod: add --yes/);
   });

@@ -7,7 +7,11 @@ describe('processor settings', () => {
   test('derived from the environment config and accepted by the processor’s own validation', () => {
     const config = loadEnvironmentConfig('prod');
     const settings = settingsFromConfig(config);
-    expect(settings.streams).toEqual({ 'dataflow-prod-transactions': 'transactions', 'dataflow-prod-customers': 'customers', 'dataflow-prod-clickstream': 'clickstream' });
+    expect(settings.streams).toEqual({
+      'dataflow-prod-transactions': 'transactions',
+      'dataflow-prod-customers': 'customers',
+      'dataflow-prod-clickstream': 'clickstream',
+    });
     expect(streamNameOf(config, 'clickstream')).toBe('dataflow-prod-clickstream');
     expect(settings.anomaly).toEqual({
       highAmount: config.anomaly.highAmount,
@@ -25,7 +29,9 @@ describe('processor settings', () => {
     expect(() => parseProcessorSettings('{')).toThrow(/not valid JSON/);
     const settings = settingsFromConfig(loadEnvironmentConfig('dev'));
     expect(() => parseProcessorSettings(JSON.stringify({ ...settings, currencies: ['usd'] }))).toThrow(/currencies\.0/);
-    expect(() => parseProcessorSettings(JSON.stringify({ ...settings, anomaly: { ...settings.anomaly, velocityMaxOrders: 0 } }))).toThrow(/anomaly\.velocityMaxOrders/);
+    expect(() => parseProcessorSettings(JSON.stringify({ ...settings, anomaly: { ...settings.anomaly, velocityMaxOrders: 0 } }))).toThrow(
+      /anomaly\.velocityMaxOrders/,
+    );
   });
 
   test('config: a clock-skew threshold that could never fire (≥ the 5-minute future limit) fails naming the field', () => {

@@ -25,7 +25,13 @@ const stages = ENVIRONMENT_NAMES.map((name) => {
   const env = { account: config.account, region: config.region };
   const operations = new OperationsStack(app, `Operations-${name}`, { config, env });
   const storage = new StorageStack(app, `Storage-${name}`, { config, env, logsKey: operations.logsKey.key });
-  const streaming = new StreamingStack(app, `Streaming-${name}`, { config, env, lake: storage.lake, alerting: operations.alerting, logsKey: operations.logsKey.key });
+  const streaming = new StreamingStack(app, `Streaming-${name}`, {
+    config,
+    env,
+    lake: storage.lake,
+    alerting: operations.alerting,
+    logsKey: operations.logsKey.key,
+  });
   return { config, storage, streaming };
 });
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -48,7 +54,8 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
       expect(s?.Properties.RetentionPeriodHours).toBe(config.streaming.retentionHours);
       expect(s?.Properties.StreamEncryption).toEqual({ EncryptionType: 'KMS', KeyId: expect.anything() });
       expect(JSON.stringify(s?.Properties.StreamEncryption.KeyId)).not.toContain('alias/aws/kinesis');
-      if (cap.mode === 'provisioned') expect(s?.Properties).toMatchObject({ ShardCount: cap.shards, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
+      if (cap.mode === 'provisioned')
+        expect(s?.Properties).toMatchObject({ ShardCount: cap.shards, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
       else expect(s?.Properties.StreamModeDetails).toEqual({ StreamMode: 'ON_DEMAND' });
     }
   });
@@ -72,14 +79,20 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
       });
     }
     const sources = mappings.map((m) => m.Properties.EventSourceArn['Fn::GetAtt'][0]).sort();
-    expect(sources).toEqual([expect.stringMatching(/^IngestClickstream/), expect.stringMatching(/^IngestCustomers/), expect.stringMatching(/^IngestTransactions/)]);
+    expect(sources).toEqual([
+      expect.stringMatching(/^IngestClickstream/),
+      expect.stringMatching(/^IngestCustomers/),
+      expect.stringMatching(/^IngestTransactions/),
+    ]);
   });
 
   test('the failure destination is a CMK-encrypted, TLS-only SQS queue', () => {
     const [queue] = ofType(resources, 'AWS::SQS::Queue');
     expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^IngestKey/), 'Arn'] });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -87,11 +100,19 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
     const fns = ofType(resources, 'AWS::Lambda::Function');
     expect(fns).toHaveLength(1);
     const p = fns[0].Properties;
-    expect(p).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+    expect(p).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+    });
     expect(p.KmsKeyArn).toBeDefined();
     expect(p.LoggingConfig.LogGroup).toBeDefined();
     expect(JSON.parse(p.Environment.Variables.PROCESSOR_SETTINGS)).toEqual(settingsFromConfig(config));
-    expect(p.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'stream-processor', POWERTOOLS_METRICS_NAMESPACE: 'DataFlow/Streaming' });
+    expect(p.Environment.Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'stream-processor',
+      POWERTOOLS_METRICS_NAMESPACE: 'DataFlow/Streaming',
+    });
     for (const lg of ofType(resources, 'AWS::Logs::LogGroup')) {
       expect(lg.Properties.RetentionInDays).toBe(config.logRetentionDays);
       expect(lg.Properties.KmsKeyId).toBeDefined();
@@ -108,10 +129,16 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
       expect(dest.Prefix).toBe('stream/!{partitionKeyFromQuery:event_type}/dt=!{timestamp:yyyy-MM-dd}/hr=!{timestamp:HH}/');
       expect(dest.ErrorOutputPrefix).toMatch(/^stream-errors\/[a-z]+\/!\{firehose:error-output-type\}\/dt=/);
       expect(dest.CompressionFormat).toBe('GZIP');
-      expect(dest.BufferingHints).toEqual({ IntervalInSeconds: config.streaming.firehoseBufferSeconds, SizeInMBs: config.streaming.firehoseBufferMiB });
+      expect(dest.BufferingHints).toEqual({
+        IntervalInSeconds: config.streaming.firehoseBufferSeconds,
+        SizeInMBs: config.streaming.firehoseBufferMiB,
+      });
       expect(dest.EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN).toBeDefined();
       expect(dest.CloudWatchLoggingOptions.Enabled).toBe(true);
-      expect(dest.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual(['MetadataExtraction', 'AppendDelimiterToRecord']);
+      expect(dest.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual([
+        'MetadataExtraction',
+        'AppendDelimiterToRecord',
+      ]);
     }
   });
 
@@ -144,18 +171,32 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
     const bands = ofType(resources, 'AWS::CloudWatch::Alarm').filter((a) => a.Properties.ThresholdMetricId !== undefined);
     expect(bands).toHaveLength(3);
     for (const b of bands) {
-      expect(b.Properties).toMatchObject({ TreatMissingData: 'breaching', ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold', EvaluationPeriods: 3 });
+      expect(b.Properties).toMatchObject({
+        TreatMissingData: 'breaching',
+        ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold',
+        EvaluationPeriods: 3,
+      });
       const metric = b.Properties.Metrics.find((m: { MetricStat?: unknown }) => m.MetricStat);
-      expect(metric.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords', Dimensions: [{ Name: 'StreamName' }] }, Stat: 'Sum' });
+      expect(metric.MetricStat).toMatchObject({
+        Metric: { Namespace: 'AWS/Kinesis', MetricName: 'IncomingRecords', Dimensions: [{ Name: 'StreamName' }] },
+        Stat: 'Sum',
+      });
       const band = b.Properties.Metrics.find((m: { Expression?: string }) => m.Expression);
       expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\(m\d+, 3\)$/);
     }
   });
 
   test('iterator-age alarms use the stream metric with its StreamName dimension', () => {
-    const ages = ofType(resources, 'AWS::CloudWatch::Alarm').filter((a) => a.Properties.MetricName === 'GetRecords.IteratorAgeMilliseconds');
+    const ages = ofType(resources, 'AWS::CloudWatch::Alarm').filter(
+      (a) => a.Properties.MetricName === 'GetRecords.IteratorAgeMilliseconds',
+    );
     expect(ages).toHaveLength(3);
-    for (const a of ages) expect(a.Properties).toMatchObject({ Namespace: 'AWS/Kinesis', Dimensions: [{ Name: 'StreamName', Value: expect.anything() }], Threshold: 600_000 });
+    for (const a of ages)
+      expect(a.Properties).toMatchObject({
+        Namespace: 'AWS/Kinesis',
+        Dimensions: [{ Name: 'StreamName', Value: expect.anything() }],
+        Threshold: 600_000,
+      });
   });
 
   test('the processor may write only its own lake prefixes and publish only to the warning topic', () => {
@@ -190,7 +231,10 @@ describe('documented construct defaults', () => {
 
   test('StreamIngest: 24 h retention, KMS with its own rotating key, RETAIN', () => {
     const { stack } = fixture();
-    new StreamIngest(stack, 'I', { namePrefix: 'x-dev', capacity: { transactions: { mode: 'on-demand' }, customers: { mode: 'provisioned', shards: 2 }, clickstream: { mode: 'on-demand' } } });
+    new StreamIngest(stack, 'I', {
+      namePrefix: 'x-dev',
+      capacity: { transactions: { mode: 'on-demand' }, customers: { mode: 'provisioned', shards: 2 }, clickstream: { mode: 'on-demand' } },
+    });
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::Kinesis::Stream', { RetentionPeriodHours: 24, StreamEncryption: { EncryptionType: 'KMS' } });
     t.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Retain' });
@@ -202,15 +246,41 @@ describe('documented construct defaults', () => {
     const source = new kinesis.Stream(stack, 'S', { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key });
     new StreamArchive(stack, 'A', { source, streamName: 'transactions', bucket, bucketKey: key, logsKey: key });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 } }) });
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 } }),
+    });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   test('StreamProcessor: batch 500, window 5 s, factor 1, 3 retries, 1 h record age, TRIM_HORIZON, 1024 MB, 120 s', () => {
     const { stack, key, bucket } = fixture();
-    const streams = Object.fromEntries(STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]));
-    const settings = { environment: 'dev', streams: {}, currencies: ['USD'], highValueAmount: 1000, anomaly: { highAmount: 10_000, madZThreshold: 4.5, madMinSamples: 30, velocityMaxOrders: 5, maxClockSkewSeconds: 60, maxLatenessSeconds: 3600 } };
-    new StreamProcessor(stack, 'P', { streams: streams as never, settings, staging: bucket, quarantine: bucket, lakeKey: key, alertTopic: new sns.Topic(stack, 'T'), key, logsKey: key });
+    const streams = Object.fromEntries(
+      STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
+    );
+    const settings = {
+      environment: 'dev',
+      streams: {},
+      currencies: ['USD'],
+      highValueAmount: 1000,
+      anomaly: {
+        highAmount: 10_000,
+        madZThreshold: 4.5,
+        madMinSamples: 30,
+        velocityMaxOrders: 5,
+        maxClockSkewSeconds: 60,
+        maxLatenessSeconds: 3600,
+      },
+    };
+    new StreamProcessor(stack, 'P', {
+      streams: streams as never,
+      settings,
+      staging: bucket,
+      quarantine: bucket,
+      lakeKey: key,
+      alertTopic: new sns.Topic(stack, 'T'),
+      key,
+      logsKey: key,
+    });
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 500,

@@ -22,7 +22,10 @@ const severities = new Map(
  * critical or the warning topic), and to the one its runbook's severity names where the runbook states one.
  * Returns the findings and how many alarms were matched against a stated severity.
  */
-function misroutedAlarms(stacks: LoadedStack[], severityOf: (runbook: string) => string | undefined): { findings: string[]; bySeverity: number } {
+function misroutedAlarms(
+  stacks: LoadedStack[],
+  severityOf: (runbook: string) => string | undefined,
+): { findings: string[]; bySeverity: number } {
   const topics = new Map(
     stacks.flatMap((s) =>
       s.resources('AWS::SNS::Topic').flatMap(([id]) => {
@@ -40,7 +43,8 @@ function misroutedAlarms(stacks: LoadedStack[], severityOf: (runbook: string) =>
       const runbook = /docs\/runbooks\/([a-z0-9-]+)\.md/.exec(s.str(props.AlarmDescription ?? ''))?.[1] ?? '';
       const wanted = severityOf(runbook);
       if (wanted) bySeverity++;
-      if (props.AlarmActions?.length !== 1 || props.OKActions?.length !== 1 || targets[0] !== targets[1]) return [`${name}: ALARM and OK do not go to one topic`];
+      if (props.AlarmActions?.length !== 1 || props.OKActions?.length !== 1 || targets[0] !== targets[1])
+        return [`${name}: ALARM and OK do not go to one topic`];
       const severity = topics.get(targets[0]);
       if (!severity) return [`${name}: notifies ${targets[0]}, not an alerting topic of this environment`];
       return wanted && wanted !== severity ? [`${name}: goes to the ${severity} topic, its runbook ${runbook} says ${wanted}`] : [];
@@ -50,13 +54,17 @@ function misroutedAlarms(stacks: LoadedStack[], severityOf: (runbook: string) =>
 }
 
 const environments = synthEnvironments('all');
-const check = (templates: ReadonlyMap<string, object>) => misroutedAlarms(resolvable(templates as ReadonlyMap<string, CfnTemplate>), (r) => severities.get(r));
+const check = (templates: ReadonlyMap<string, object>) =>
+  misroutedAlarms(resolvable(templates as ReadonlyMap<string, CfnTemplate>), (r) => severities.get(r));
 
-test.each(environments.map((e) => [e.config.name, e.templates] as const))('%s: every alarm goes to its environment’s topic of its runbook’s severity', (_name, templates) => {
-  const { findings, bySeverity } = check(templates);
-  expect(findings).toEqual([]);
-  expect(bySeverity).toBeGreaterThanOrEqual(8);
-});
+test.each(environments.map((e) => [e.config.name, e.templates] as const))(
+  '%s: every alarm goes to its environment’s topic of its runbook’s severity',
+  (_name, templates) => {
+    const { findings, bySeverity } = check(templates);
+    expect(findings).toEqual([]);
+    expect(bySeverity).toBeGreaterThanOrEqual(8);
+  },
+);
 
 test('the runbook severity reader takes both ways of stating it', () => {
   expect(statedSeverity('# R\n\n**Alarm:** `x` (severity: warning)\n')).toBe('warning');
@@ -66,7 +74,9 @@ test('the runbook severity reader takes both ways of stating it', () => {
 
 test('the check finds an alarm on the other severity, one whose OK goes elsewhere, one on another environment’s topic', () => {
   const prod = environments.find((e) => e.config.name === 'prod')!.templates;
-  const critical = (resources: Record<string, Resource>) => ({ Ref: Object.keys(resources).find((id) => id.startsWith('AlertingCritical') && resources[id].Type === 'AWS::SNS::Topic')! });
+  const critical = (resources: Record<string, Resource>) => ({
+    Ref: Object.keys(resources).find((id) => id.startsWith('AlertingCritical') && resources[id].Type === 'AWS::SNS::Topic')!,
+  });
   const broken = withDefect(prod, 'Operations-prod', (resources) => {
     const delivery = resourceNamed(resources, '', 'AWS::CloudWatch::Alarm').Properties as Record<string, unknown>;
     delivery.AlarmActions = [critical(resources)];
@@ -84,6 +94,8 @@ test('the check finds an alarm on the other severity, one whose OK goes elsewher
   expect(check(elsewhere).findings).toEqual([
     expect.stringMatching(/^Operations-prod\/\w+: goes to the critical topic, its runbook alarm-delivery-failures says warning$/),
     expect.stringMatching(/^Warehouse-prod\/\w+: ALARM and OK do not go to one topic$/),
-    expect.stringMatching(/^Streaming-prod\/\w+: notifies arn:aws:sns:eu-west-1:111111111111:dataflow-dev-critical, not an alerting topic of this environment$/),
+    expect.stringMatching(
+      /^Streaming-prod\/\w+: notifies arn:aws:sns:eu-west-1:111111111111:dataflow-dev-critical, not an alerting topic of this environment$/,
+    ),
   ]);
 });

@@ -5,22 +5,51 @@
  * test/{foundation,streaming,warehouse,batch}.
  */
 import type { EnvironmentConfig } from '../../lib/config';
-import { destroysData, STACK_KEYS, synthEnvironments, templateOf, type CfnResource, type CfnTemplate, type EnvironmentTemplates } from './platform';
+import {
+  destroysData,
+  STACK_KEYS,
+  synthEnvironments,
+  templateOf,
+  type CfnResource,
+  type CfnTemplate,
+  type EnvironmentTemplates,
+} from './platform';
 
 const environments = synthEnvironments('all');
 const byName = (name: string) => environments.find((e) => e.config.name === name)!;
 const prod = byName('prod');
 
 /** Resources whose existence the config decides, and how many of them it asks for. */
-const CONFIG_DECIDED: readonly { what: string; matches: (id: string, type: string) => boolean; count: (c: EnvironmentConfig) => number }[] = [
-  { what: 'alarm e-mail subscriptions', matches: (_, type) => type === 'AWS::SNS::Subscription', count: (c) => c.alarms.criticalEmails.length + c.alarms.warningEmails.length },
-  { what: 'cost anomaly monitor and its subscription', matches: (id) => id.includes('CostGuardAnomaly'), count: (c) => (c.cost.anomalyAlertUsd === undefined ? 0 : 2) },
-  // Four emptying custom resources plus their provider's function, role and log group.
-  { what: 'lake buckets emptied on stack deletion', matches: (id) => id.includes('AutoDeleteObjects'), count: (c) => (destroysData(c) ? 7 : 0) },
-  { what: 'OLTP path over VPC peering', matches: (_, type) => type === 'AWS::EC2::VPCPeeringConnection', count: (c) => (c.oltp.network.mode === 'vpc-peering' ? 1 : 0) },
-  { what: 'OLTP path over a transit gateway', matches: (_, type) => type === 'AWS::EC2::TransitGatewayAttachment', count: (c) => (c.oltp.network.mode === 'transit-gateway' ? 1 : 0) },
-  { what: 'batch freshness SLA alarm', matches: (id) => id.includes('FreshnessSla'), count: (c) => (c.schedule.enabled ? 1 : 0) },
-];
+const CONFIG_DECIDED: readonly { what: string; matches: (id: string, type: string) => boolean; count: (c: EnvironmentConfig) => number }[] =
+  [
+    {
+      what: 'alarm e-mail subscriptions',
+      matches: (_, type) => type === 'AWS::SNS::Subscription',
+      count: (c) => c.alarms.criticalEmails.length + c.alarms.warningEmails.length,
+    },
+    {
+      what: 'cost anomaly monitor and its subscription',
+      matches: (id) => id.includes('CostGuardAnomaly'),
+      count: (c) => (c.cost.anomalyAlertUsd === undefined ? 0 : 2),
+    },
+    // Four emptying custom resources plus their provider's function, role and log group.
+    {
+      what: 'lake buckets emptied on stack deletion',
+      matches: (id) => id.includes('AutoDeleteObjects'),
+      count: (c) => (destroysData(c) ? 7 : 0),
+    },
+    {
+      what: 'OLTP path over VPC peering',
+      matches: (_, type) => type === 'AWS::EC2::VPCPeeringConnection',
+      count: (c) => (c.oltp.network.mode === 'vpc-peering' ? 1 : 0),
+    },
+    {
+      what: 'OLTP path over a transit gateway',
+      matches: (_, type) => type === 'AWS::EC2::TransitGatewayAttachment',
+      count: (c) => (c.oltp.network.mode === 'transit-gateway' ? 1 : 0),
+    },
+    { what: 'batch freshness SLA alarm', matches: (id) => id.includes('FreshnessSla'), count: (c) => (c.schedule.enabled ? 1 : 0) },
+  ];
 
 /**
  * A resource's identity across environments: its type and logical id without the stage path that some ids embed
@@ -65,7 +94,15 @@ describe.each(environments.map((e) => [e.config.name, e] as const))('%s', (_name
   });
 
   /** What holds data, or the keys and logs needed to read and audit it. */
-  const DATA = ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::RedshiftServerless::Namespace', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup'];
+  const DATA = [
+    'AWS::S3::Bucket',
+    'AWS::KMS::Key',
+    'AWS::DynamoDB::Table',
+    'AWS::Kinesis::Stream',
+    'AWS::RedshiftServerless::Namespace',
+    'AWS::SecretsManager::Secret',
+    'AWS::Logs::LogGroup',
+  ];
   /** The logs of CDK's default-security-group housekeeping function: removed with the stack in every environment. */
   const ALWAYS_REMOVED = /RestrictDefaultSgLogs/;
 
@@ -73,7 +110,8 @@ describe.each(environments.map((e) => [e.config.name, e] as const))('%s', (_name
     const policy = destroysData(config) ? 'Delete' : 'Retain';
     const data = all(env).filter(([id, r]) => DATA.includes(r.Type) && !ALWAYS_REMOVED.test(id));
     expect(data.length).toBeGreaterThan(20);
-    for (const [id, r] of data) expect({ id, policies: [r.DeletionPolicy, r.UpdateReplacePolicy] }).toEqual({ id, policies: [policy, policy] });
+    for (const [id, r] of data)
+      expect({ id, policies: [r.DeletionPolicy, r.UpdateReplacePolicy] }).toEqual({ id, policies: [policy, policy] });
   });
 
   test('every log group keeps its events for the configured days', () => {
@@ -84,7 +122,10 @@ describe.each(environments.map((e) => [e.config.name, e] as const))('%s', (_name
 
   test('alarm thresholds that follow the config', () => {
     const alarm = (name: string) => all(env).find(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' && id.includes(name))?.[1].Properties;
-    expect(alarm('AtMaxCapacity')).toMatchObject({ Threshold: config.warehouse.maxCapacityRpu, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm('AtMaxCapacity')).toMatchObject({
+      Threshold: config.warehouse.maxCapacityRpu,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     if (config.schedule.enabled) expect(alarm('FreshnessSla')).toMatchObject({ Period: config.schedule.freshnessSlaMinutes * 60 });
   });
 });

@@ -24,7 +24,14 @@ export interface EnvironmentTemplates {
 }
 
 /** The component stacks, in the order the stage builds them. */
-export const STACK_KEYS = ['operations', 'storage', 'warehouse', 'streaming', 'batch', 'dashboard'] as const satisfies readonly (keyof PlatformStacks)[];
+export const STACK_KEYS = [
+  'operations',
+  'storage',
+  'warehouse',
+  'streaming',
+  'batch',
+  'dashboard',
+] as const satisfies readonly (keyof PlatformStacks)[];
 export type StackKey = (typeof STACK_KEYS)[number];
 
 /**

@@ -9,7 +9,9 @@ const at = (value: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[k]), value);
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const each = (stacks: LoadedStack[], types: readonly string[]) =>
-  stacks.flatMap((s) => types.flatMap((type) => s.resources(type).map(([id, r]) => ({ s, id, r, name: `${s.id.split('/').pop()}/${id}` }))));
+  stacks.flatMap((s) =>
+    types.flatMap((type) => s.resources(type).map(([id, r]) => ({ s, id, r, name: `${s.id.split('/').pop()}/${id}` }))),
+  );
 
 /** Where each kind of resource names the key that encrypts it at rest. */
 const KEY_PATHS: Record<string, readonly string[]> = {
@@ -40,7 +42,9 @@ const KEY_PATHS: Record<string, readonly string[]> = {
 export function unencryptedAtRest(stacks: LoadedStack[]): string[] {
   const keys = new Set(each(stacks, ['AWS::KMS::Key']).flatMap(({ s, id }) => [s.str({ Ref: id }), s.str({ 'Fn::GetAtt': [id, 'Arn'] })]));
   const logTargets = new Set(
-    each(stacks, ['AWS::S3::Bucket']).flatMap(({ s, r }) => list(at(r.Properties, 'LoggingConfiguration.DestinationBucketName')).map((b) => s.str(b))),
+    each(stacks, ['AWS::S3::Bucket']).flatMap(({ s, r }) =>
+      list(at(r.Properties, 'LoggingConfiguration.DestinationBucketName')).map((b) => s.str(b)),
+    ),
   );
   return each(stacks, Object.keys(KEY_PATHS)).flatMap(({ s, id, r, name }) => {
     if (r.Type === 'AWS::S3::Bucket' && logTargets.has(s.str({ Ref: id }))) return [];
@@ -122,7 +126,11 @@ export function broadGrants(stacks: LoadedStack[]): string[] {
     ]);
   const roles = each(stacks, ['AWS::IAM::Role']).flatMap(({ s, r, name }) => [
     ...statementsOf(r.Properties?.AssumeRolePolicyDocument)
-      .filter((st) => st.Effect === 'Allow' && (typeof st.Principal !== 'object' || st.Principal === null || Object.keys(st.Principal).some((k) => k !== 'Service')))
+      .filter(
+        (st) =>
+          st.Effect === 'Allow' &&
+          (typeof st.Principal !== 'object' || st.Principal === null || Object.keys(st.Principal).some((k) => k !== 'Service')),
+      )
       .map((st) => `${name}: can be assumed by ${JSON.stringify(s.resolve(st.Principal))}`),
     ...list(r.Properties?.ManagedPolicyArns)
       .map((arn) => s.str(arn))
@@ -141,11 +149,18 @@ function privateSubnets(stacks: LoadedStack[]): Set<string> {
   const openTables = new Set(
     each(stacks, ['AWS::EC2::Route'])
       .filter(({ r }) => r.Properties?.DestinationCidrBlock === '0.0.0.0/0' || r.Properties?.DestinationIpv6CidrBlock === '::/0')
-      .filter(({ s, r }) => r.Properties?.GatewayId !== undefined && (gateways.has(s.str(r.Properties.GatewayId)) || s.str(r.Properties.GatewayId).startsWith('igw-')))
+      .filter(
+        ({ s, r }) =>
+          r.Properties?.GatewayId !== undefined &&
+          (gateways.has(s.str(r.Properties.GatewayId)) || s.str(r.Properties.GatewayId).startsWith('igw-')),
+      )
       .map(({ s, r }) => s.str(r.Properties?.RouteTableId)),
   );
   const tableOf = new Map(
-    each(stacks, ['AWS::EC2::SubnetRouteTableAssociation']).map(({ s, r }) => [s.str(r.Properties?.SubnetId), s.str(r.Properties?.RouteTableId)]),
+    each(stacks, ['AWS::EC2::SubnetRouteTableAssociation']).map(({ s, r }) => [
+      s.str(r.Properties?.SubnetId),
+      s.str(r.Properties?.RouteTableId),
+    ]),
   );
   return new Set(
     each(stacks, ['AWS::EC2::Subnet'])
@@ -190,7 +205,9 @@ export function publicPlacements(stacks: LoadedStack[]): { checked: number; find
   const all = placements(stacks);
   const findings = all.flatMap(({ where, subnets, publicIp }) => [
     ...(subnets.length === 0 ? [`${where}: no subnets`] : []),
-    ...subnets.filter((subnet) => !privateIds.has(subnet)).map((subnet) => `${where}: subnet ${subnet} is not a private subnet of the platform`),
+    ...subnets
+      .filter((subnet) => !privateIds.has(subnet))
+      .map((subnet) => `${where}: subnet ${subnet} is not a private subnet of the platform`),
     ...(publicIp ? [`${where}: assigns a public IP`] : []),
   ]);
   return { checked: all.length, findings };

@@ -76,19 +76,24 @@ describe('the checks find', () => {
     const setup = unencryptedAtRest(
       defect('Warehouse-prod', (resources) => {
         delete props(resourceNamed(resources, 'SetupFunction', 'AWS::Lambda::Function')).KmsKeyArn;
-        props(resourceNamed(resources, 'SetupProviderframeworkonEvent', 'AWS::Lambda::Function')).KmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:alias/aws/lambda';
+        props(resourceNamed(resources, 'SetupProviderframeworkonEvent', 'AWS::Lambda::Function')).KmsKeyArn =
+          'arn:aws:kms:eu-west-1:111111111111:alias/aws/lambda';
       }),
     );
     expect(setup).toEqual([
       expect.stringMatching(/^Warehouse-prod\/SetupFunction\w+: KmsKeyArn is not set$/),
-      expect.stringMatching(/^Warehouse-prod\/SetupProviderframeworkonEvent\w+: KmsKeyArn is arn:aws:kms:\S+:alias\/aws\/lambda, not a key of the platform$/),
+      expect.stringMatching(
+        /^Warehouse-prod\/SetupProviderframeworkonEvent\w+: KmsKeyArn is arn:aws:kms:\S+:alias\/aws\/lambda, not a key of the platform$/,
+      ),
     ]);
   });
 
   test('a lake bucket on SSE-S3 (only the access-log bucket may be)', () => {
     const found = unencryptedAtRest(
       defect('Storage-prod', (resources) => {
-        props(resourceNamed(resources, 'LakeRaw', 'AWS::S3::Bucket')).BucketEncryption.ServerSideEncryptionConfiguration = [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }];
+        props(resourceNamed(resources, 'LakeRaw', 'AWS::S3::Bucket')).BucketEncryption.ServerSideEncryptionConfiguration = [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ];
       }),
     );
     expect(found).toEqual([expect.stringMatching(/^Storage-prod\/LakeRaw\w+: BucketEncryption\.\S+ is not set$/)]);
@@ -101,10 +106,13 @@ describe('the checks find', () => {
         policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter((st: { Effect: string }) => st.Effect !== 'Deny');
       }),
     );
-    expect(found).toEqual([expect.stringMatching(/^Streaming-prod\/ProcessorFailureQueue\w+: no AWS::SQS::QueuePolicy denies requests without TLS$/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^Streaming-prod\/ProcessorFailureQueue\w+: no AWS::SQS::QueuePolicy denies requests without TLS$/),
+    ]);
     const bucket = plaintextTransport(
       defect('Storage-prod', (resources) => {
-        for (const st of props(resourceNamed(resources, 'LakeStagingPolicy', 'AWS::S3::BucketPolicy')).PolicyDocument.Statement) if (st.Effect === 'Deny') st.Action = 's3:GetObject';
+        for (const st of props(resourceNamed(resources, 'LakeStagingPolicy', 'AWS::S3::BucketPolicy')).PolicyDocument.Statement)
+          if (st.Effect === 'Deny') st.Action = 's3:GetObject';
       }),
     );
     expect(bucket).toEqual([expect.stringMatching(/^Storage-prod\/LakeStaging\w+: no AWS::S3::BucketPolicy denies/)]);
@@ -118,7 +126,11 @@ describe('the checks find', () => {
           { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
         );
         const role = props(resourceNamed(resources, 'ProcessorRole', 'AWS::IAM::Role'));
-        role.AssumeRolePolicyDocument.Statement.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::999999999999:root' } });
+        role.AssumeRolePolicyDocument.Statement.push({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+        });
         role.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3FullAccess'];
       }),
     );
@@ -138,13 +150,22 @@ describe('the checks find', () => {
             props(resourceNamed(resources, 'NetworkVpcwarehouseSubnet1Subnet', 'AWS::EC2::Subnet')).MapPublicIpOnLaunch = true;
             resources.InternetRoute = {
               Type: 'AWS::EC2::Route',
-              Properties: { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0123', RouteTableId: { Ref: Object.keys(resources).find((id) => id.startsWith('NetworkVpcwarehouseSubnet2RouteTable'))! } },
+              Properties: {
+                DestinationCidrBlock: '0.0.0.0/0',
+                GatewayId: 'igw-0123',
+                RouteTableId: { Ref: Object.keys(resources).find((id) => id.startsWith('NetworkVpcwarehouseSubnet2RouteTable'))! },
+              },
             };
           }),
           'Batch-prod',
           (resources) => {
             const machine = props(resourceNamed(resources, '', 'AWS::StepFunctions::StateMachine'));
-            machine.DefinitionString = JSON.parse(JSON.stringify(machine.DefinitionString).replace('\\"AwsvpcConfiguration\\":{', '\\"AwsvpcConfiguration\\":{\\"AssignPublicIp\\":\\"ENABLED\\",'));
+            machine.DefinitionString = JSON.parse(
+              JSON.stringify(machine.DefinitionString).replace(
+                '\\"AwsvpcConfiguration\\":{',
+                '\\"AwsvpcConfiguration\\":{\\"AssignPublicIp\\":\\"ENABLED\\",',
+              ),
+            );
           },
         ),
       ),

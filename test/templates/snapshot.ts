@@ -12,7 +12,8 @@ const CONTENT_DIGESTS: readonly { type: string; property: string }[] = [{ type: 
 export function withoutContentDigests(template: CfnTemplate): CfnTemplate {
   const copy = structuredClone(template);
   for (const resource of Object.values(copy.Resources))
-    for (const { type, property } of CONTENT_DIGESTS) if (resource.Type === type && resource.Properties?.[property] !== undefined) resource.Properties[property] = HASH_PLACEHOLDER;
+    for (const { type, property } of CONTENT_DIGESTS)
+      if (resource.Type === type && resource.Properties?.[property] !== undefined) resource.Properties[property] = HASH_PLACEHOLDER;
   return copy;
 }
 

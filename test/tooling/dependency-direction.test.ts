@@ -32,7 +32,10 @@ process.stdout.write(JSON.stringify(found));
 
 /** The messages of the direction rule for each snippet, in order. */
 function directionFindings(snippets: readonly Snippet[]): string[][] {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_SNIPPETS, JSON.stringify(snippets)], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_SNIPPETS, JSON.stringify(snippets)], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   const found = JSON.parse(out) as { ruleId: string | null; message: string }[][];
   for (const [i, messages] of found.entries()) {
     const fatal = messages.find((m) => m.ruleId === null);

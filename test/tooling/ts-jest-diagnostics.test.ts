@@ -14,7 +14,10 @@ function runJestOn(source: string) {
   try {
     fs.writeFileSync(path.join(dir, 'snippet.test.ts'), source);
     const jest = path.join(REPO_ROOT, 'node_modules', '.bin', 'jest');
-    const res = spawnSync(jest, ['--config', path.join(REPO_ROOT, 'jest.config.js'), '--roots', dir, '--no-cache', '--ci'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const res = spawnSync(jest, ['--config', path.join(REPO_ROOT, 'jest.config.js'), '--roots', dir, '--no-cache', '--ci'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     return { status: res.status, output: res.stdout + res.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,9 @@ describe('generated warehouse files', () => {
 
   test('a change to a source of truth makes the generated file stale', () => {
     const macro = generatedFiles().find((f) => f.path.endsWith('customer_rules_generated.sql'));
-    const edited = renderCustomerRulesMacro(fs.readFileSync(path.join(REPO_ROOT, 'dbt', 'customer_rules.yml'), 'utf8').replace('above: 10000', 'above: 20000'));
+    const edited = renderCustomerRulesMacro(
+      fs.readFileSync(path.join(REPO_ROOT, 'dbt', 'customer_rules.yml'), 'utf8').replace('above: 10000', 'above: 20000'),
+    );
     expect(edited).not.toEqual(macro?.content);
   });
 });

@@ -52,7 +52,9 @@ describe('warehouse construct defaults', () => {
     expect(ns.Properties.AdminUsername).toBe('dataflow_admin');
     expect(ns.DeletionPolicy).toBe('Retain');
     expect(Object.values(t.findResources('AWS::RedshiftServerless::Workgroup'))[0].DeletionPolicy).toBe('Retain');
-    const audit = Object.values(t.findResources('AWS::Logs::LogGroup')).filter((g) => String(g.Properties.LogGroupName).startsWith('/aws/redshift/'));
+    const audit = Object.values(t.findResources('AWS::Logs::LogGroup')).filter((g) =>
+      String(g.Properties.LogGroupName).startsWith('/aws/redshift/'),
+    );
     expect(audit.map((g) => g.DeletionPolicy)).toEqual(['Retain', 'Retain', 'Retain']);
     const policy = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(policy).toContain('staging-bucket/conformed/*');
@@ -69,17 +71,32 @@ describe('warehouse construct defaults', () => {
   });
 
   test('RedshiftWarehouse rejects capacities Redshift Serverless does not accept', () => {
-    expect(() => warehouse(stackWithAzs(), { baseCapacityRpu: 128, maxCapacityRpu: 64 })).toThrow(/maxCapacityRpu must be ≥ baseCapacityRpu/);
+    expect(() => warehouse(stackWithAzs(), { baseCapacityRpu: 128, maxCapacityRpu: 64 })).toThrow(
+      /maxCapacityRpu must be ≥ baseCapacityRpu/,
+    );
     expect(() => warehouse(stackWithAzs(), { maxCapacityRpu: 2000 })).toThrow(/maxCapacityRpu must be 4 or a multiple of 8/);
   });
 
   test('RedshiftUsageLimit: RETAIN log group by default; rejects a non-positive limit', () => {
     const stack = stackWithAzs();
     const key = new kms.Key(stack, 'K');
-    new RedshiftUsageLimit(stack, 'L', { workgroupArn: 'arn:aws:redshift-serverless:eu-west-1:111111111111:workgroup/x', monthlyRpuHours: 10, breachAction: 'log', logsKey: key, logRetention: logs.RetentionDays.ONE_WEEK });
+    new RedshiftUsageLimit(stack, 'L', {
+      workgroupArn: 'arn:aws:redshift-serverless:eu-west-1:111111111111:workgroup/x',
+      monthlyRpuHours: 10,
+      breachAction: 'log',
+      logsKey: key,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
     expect(Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).map((g) => g.DeletionPolicy)).toEqual(['Retain']);
     expect(
-      () => new RedshiftUsageLimit(stack, 'Bad', { workgroupArn: 'x', monthlyRpuHours: 0, breachAction: 'log', logsKey: key, logRetention: logs.RetentionDays.ONE_WEEK }),
+      () =>
+        new RedshiftUsageLimit(stack, 'Bad', {
+          workgroupArn: 'x',
+          monthlyRpuHours: 0,
+          breachAction: 'log',
+          logsKey: key,
+          logRetention: logs.RetentionDays.ONE_WEEK,
+        }),
     ).toThrow(/monthlyRpuHours must be a whole number ≥ 1/);
   });
 });

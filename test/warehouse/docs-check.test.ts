@@ -3,7 +3,9 @@ import { memoryDb, rows } from './duckdb-helpers';
 
 /** The analyst-facing checks of `make warehouse-test`, fed tables with and without their documentation. */
 describe('gold documentation and build info checks', () => {
-  const models = [{ name: 'orders_x', description: 'One row per order.', columns: [{ name: 'order_id', description: 'Order identifier.' }] }];
+  const models = [
+    { name: 'orders_x', description: 'One row per order.', columns: [{ name: 'order_id', description: 'Order identifier.' }] },
+  ];
 
   async function db(tableComment: string | null, columnComment: string | null) {
     const conn = await memoryDb();
@@ -19,7 +21,9 @@ describe('gold documentation and build info checks', () => {
   });
 
   test('a table or column without its description is reported by name', async () => {
-    expect(await missingGoldComments(await db(null, 'Order identifier.'), models)).toEqual(['gold.orders_x: table comment is not its description']);
+    expect(await missingGoldComments(await db(null, 'Order identifier.'), models)).toEqual([
+      'gold.orders_x: table comment is not its description',
+    ]);
     expect(await missingGoldComments(await db('One row per order.', 'stale text'), models)).toEqual([
       'gold.orders_x.order_id: column comment is not its description',
     ]);
@@ -28,10 +32,14 @@ describe('gold documentation and build info checks', () => {
   test('build_info: one row for the as_of_date with freshness set, else named problems', async () => {
     const conn = await memoryDb();
     await conn.run('CREATE SCHEMA gold');
-    await conn.run('CREATE TABLE gold.build_info (built_at TIMESTAMP, as_of_date DATE, orders_updated_through TIMESTAMP, events_arrived_through TIMESTAMP)');
+    await conn.run(
+      'CREATE TABLE gold.build_info (built_at TIMESTAMP, as_of_date DATE, orders_updated_through TIMESTAMP, events_arrived_through TIMESTAMP)',
+    );
     const select = (sql: string) => rows(conn, sql);
     expect(await buildInfoProblems(select, '2026-06-30')).toEqual(['gold.build_info should have 1 row (has 0)']);
-    await conn.run("INSERT INTO gold.build_info VALUES (TIMESTAMP '2026-06-30 10:00:00', DATE '2026-06-29', NULL, TIMESTAMP '2026-06-30 09:59:00')");
+    await conn.run(
+      "INSERT INTO gold.build_info VALUES (TIMESTAMP '2026-06-30 10:00:00', DATE '2026-06-29', NULL, TIMESTAMP '2026-06-30 09:59:00')",
+    );
     expect(await buildInfoProblems(select, '2026-06-30')).toEqual([
       'gold.build_info.as_of_date is 2026-06-29, expected 2026-06-30',
       'gold.build_info.orders_updated_through is NULL',

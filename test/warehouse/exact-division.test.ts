@@ -57,7 +57,9 @@ function expected(n: Dec, d: Dec, scale: number): string {
 }
 
 const decimal = (maxUnits: bigint, nonZero: boolean): fc.Arbitrary<Dec> =>
-  fc.record({ units: fc.bigInt({ min: -maxUnits, max: maxUnits }), scale: fc.constantFrom(0, 2, 4, 6) }).filter((v) => !nonZero || v.units !== 0n);
+  fc
+    .record({ units: fc.bigInt({ min: -maxUnits, max: maxUnits }), scale: fc.constantFrom(0, 2, 4, 6) })
+    .filter((v) => !nonZero || v.units !== 0n);
 
 /** Operand pairs whose quotient fits the result type decimal(18, scale). */
 const operands = (scale: number) =>
@@ -75,14 +77,24 @@ describe('exact_division on DuckDB equals exact decimal arithmetic', () => {
   });
 
   async function evaluate(cases: readonly (readonly [Dec, Dec])[], scale: number): Promise<string[]> {
-    const values = cases.map(([n, d], i) => `(${i}, cast('${text(n)}' as decimal(18, ${n.scale})), cast('${text(d)}' as decimal(18, ${d.scale})))`);
+    const values = cases.map(
+      ([n, d], i) => `(${i}, cast('${text(n)}' as decimal(18, ${n.scale})), cast('${text(d)}' as decimal(18, ${d.scale})))`,
+    );
     const sql = `select i, cast(${rendered.get(scale)} as varchar) as q from (values ${values.join(', ')}) as t(i, n, d) order by i`;
     return (await rows(conn, sql)).map((r) => String(r.q));
   }
 
   test('the documented examples: cents in the denominator are kept', async () => {
     const cents = (units: number): Dec => ({ units: BigInt(units), scale: 2 });
-    expect(await evaluate([[cents(270811), cents(438836)], [cents(13158 - 3304), cents(3304)]], 4)).toEqual(['0.6171', '2.9824']);
+    expect(
+      await evaluate(
+        [
+          [cents(270811), cents(438836)],
+          [cents(13158 - 3304), cents(3304)],
+        ],
+        4,
+      ),
+    ).toEqual(['0.6171', '2.9824']);
   });
 
   test.each(SCALES)('generated operands, scale %i', async (scale) => {

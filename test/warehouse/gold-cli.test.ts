@@ -17,8 +17,13 @@ function makeGold(vars: Record<string, string>) {
   const bin = path.join(tmp, 'bin');
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\ntouch ${tmp}/npm-ran\nexit 1\n`, { mode: 0o755 });
-  const args = Object.entries({ ...vars, NODE_STAMP: `${tmp}/node-stamp`, VENV: `${tmp}/venv`, PYTHON: 'false' }).map(([k, v]) => `${k}=${v}`);
-  const r = spawnSync('make', ['--no-print-directory', '-C', REPO_ROOT, 'gold', ...args], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+  const args = Object.entries({ ...vars, NODE_STAMP: `${tmp}/node-stamp`, VENV: `${tmp}/venv`, PYTHON: 'false' }).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  const r = spawnSync('make', ['--no-print-directory', '-C', REPO_ROOT, 'gold', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
   const installed = ['node-stamp', 'venv', 'npm-ran'].filter((f) => fs.existsSync(path.join(tmp, f)));
   return { code: r.status, stderr: r.stderr, installed };
 }
@@ -70,7 +75,16 @@ describe('gold CLI (subprocess)', () => {
     fs.writeFileSync(path.join(src, 'customers.csv'), customers.join('\n'));
     fs.appendFileSync(path.join(src, 'orders.csv'), 'O9999999999,C99999999,2026-06-30 10:00:00,paid,USD,2026-06-30 10:00:00\n');
     const duckdb = path.join(tmp, 'w.duckdb');
-    const r = await runScript('scripts/gold.ts', ['--source', src, '--as-of', '2026-06-30', '--out', path.join(tmp, 'out'), '--duckdb', duckdb]);
+    const r = await runScript('scripts/gold.ts', [
+      '--source',
+      src,
+      '--as-of',
+      '2026-06-30',
+      '--out',
+      path.join(tmp, 'out'),
+      '--duckdb',
+      duckdb,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Invalid source data \(2 problems\)/);
     expect(r.stderr).toMatch(/customers\.csv row 1, column email: text after the closing quote/);

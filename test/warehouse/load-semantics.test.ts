@@ -52,12 +52,14 @@ const bronzeCustomers = (conn: DuckDBConnection) =>
   rows(conn, 'SELECT customer_id, email, customer_segment, CAST(updated_at AS VARCHAR) AS updated_at FROM bronze.customers ORDER BY 1');
 
 describe('bronze merge on DuckDB', () => {
-  test('files in the lake\'s dt=/hr= folders load their own columns only (no partition columns, like COPY)', async () => {
+  test("files in the lake's dt=/hr= folders load their own columns only (no partition columns, like COPY)", async () => {
     const conn = await freshDb();
     const spec = TABLE_SPECS.customers;
     const file = await parquet(conn, spec, [customer('C00000001', 'a@x.io', '2026-06-30 10:00:00')], 'oltp/customers/dt=2026-06-30/hr=10');
     await load(conn, spec, 'hive', file);
-    expect(await bronzeCustomers(conn)).toEqual([{ customer_id: 'C00000001', email: 'a@x.io', customer_segment: 'standard', updated_at: '2026-06-30 10:00:00' }]);
+    expect(await bronzeCustomers(conn)).toEqual([
+      { customer_id: 'C00000001', email: 'a@x.io', customer_segment: 'standard', updated_at: '2026-06-30 10:00:00' },
+    ]);
   });
 
   test('duplicates within a load keep the latest version; ties break deterministically, whatever the row order', async () => {
@@ -84,7 +86,12 @@ describe('bronze merge on DuckDB', () => {
   test('a late older version is ignored, a newer one replaces, and repeating a load changes nothing', async () => {
     const conn = await freshDb();
     const spec = TABLE_SPECS.customers;
-    await load(conn, spec, 'h1', await parquet(conn, spec, [customer('C1', 'v2@x.io', '2026-06-30 12:00:00'), customer('C2', 'a@x.io', '2026-06-30 12:00:00')]));
+    await load(
+      conn,
+      spec,
+      'h1',
+      await parquet(conn, spec, [customer('C1', 'v2@x.io', '2026-06-30 12:00:00'), customer('C2', 'a@x.io', '2026-06-30 12:00:00')]),
+    );
     const second = await parquet(conn, spec, [
       customer('C1', 'v1-late@x.io', '2026-06-30 11:00:00'), // older than bronze: ignored
       customer('C2', 'b@x.io', '2026-06-30 13:00:00', ''), // newer: replaces
@@ -101,7 +108,9 @@ describe('bronze merge on DuckDB', () => {
     await load(conn, spec, 'h2', second); // the same load again (same stage names: the first run dropped them)
     await load(conn, spec, 'h2b', second);
     expect(await bronzeCustomers(conn)).toEqual(after);
-    expect(await rows(conn, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'stage'")).toEqual([{ n: 0 }]);
+    expect(await rows(conn, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'stage'")).toEqual([
+      { n: 0 },
+    ]);
   });
 
   test('order lines are replaced with their order: dropped lines disappear, an older order version never comes back', async () => {
@@ -115,11 +124,16 @@ describe('bronze merge on DuckDB', () => {
       unit_price: 9.99,
       updated_at: updated,
     });
-    const v1 = await parquet(conn, spec, [line(1, 1, '2026-06-30 10:00:00'), line(2, 1, '2026-06-30 10:00:00'), line(3, 1, '2026-06-30 10:00:00')]);
+    const v1 = await parquet(conn, spec, [
+      line(1, 1, '2026-06-30 10:00:00'),
+      line(2, 1, '2026-06-30 10:00:00'),
+      line(3, 1, '2026-06-30 10:00:00'),
+    ]);
     const v2 = await parquet(conn, spec, [line(1, 5, '2026-06-30 11:00:00'), line(2, 1, '2026-06-30 11:00:00')]);
     await load(conn, spec, 'a', v1);
     await load(conn, spec, 'b', v2);
-    const lines = () => rows(conn, 'SELECT line_no, quantity, CAST(unit_price AS VARCHAR) AS unit_price FROM bronze.order_items ORDER BY 1');
+    const lines = () =>
+      rows(conn, 'SELECT line_no, quantity, CAST(unit_price AS VARCHAR) AS unit_price FROM bronze.order_items ORDER BY 1');
     const expected = [
       { line_no: 1, quantity: 5, unit_price: '9.99' },
       { line_no: 2, quantity: 1, unit_price: '9.99' },
@@ -138,6 +152,8 @@ describe('bronze merge on DuckDB', () => {
     const missing = path.join(tmp, 'missing.parquet');
     await expect(load(conn, spec, 'bad', missing)).rejects.toThrow();
     expect((await bronzeCustomers(conn)).map((r) => r.email)).toEqual(['a@x.io']);
-    expect(await rows(conn, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'stage'")).toEqual([{ n: 0 }]);
+    expect(await rows(conn, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'stage'")).toEqual([
+      { n: 0 },
+    ]);
   });
 });

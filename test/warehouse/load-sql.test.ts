@@ -23,7 +23,9 @@ describe('load SQL (Redshift)', () => {
     expect(stageTable).toBe('stage.customers__20260630t14');
     expect(statements[0]).toMatch(/^CREATE TABLE IF NOT EXISTS bronze\.customers/);
     expect(statements[1]).toMatch(/^CREATE TABLE stage\.customers__20260630t14 \(/);
-    expect(statements[2]).toMatch(/^COPY stage\.customers__20260630t14\nFROM 's3:.*manifest\.json'\nIAM_ROLE default\nFORMAT AS PARQUET\nMANIFEST$/);
+    expect(statements[2]).toMatch(
+      /^COPY stage\.customers__20260630t14\nFROM 's3:.*manifest\.json'\nIAM_ROLE default\nFORMAT AS PARQUET\nMANIFEST$/,
+    );
     expect(statements.slice(-2)).toEqual(['DROP TABLE stage.customers__20260630t14_latest', 'DROP TABLE stage.customers__20260630t14']);
     expect(statements.length).toBeLessThanOrEqual(40); // BatchExecuteStatement limit
     expect(statements.join('\n')).not.toMatch(/\b(BEGIN|COMMIT)\b/); // the Data API batch is the transaction

@@ -17,12 +17,18 @@ const stream: StreamFigures = {
   quarantined: 2_609,
   quarantinedByReason: { invalid_field: 1_204, invalid_json: 655, unknown_event_type: 500, amount_mismatch: 250 },
   reconciled: true,
-  anomalies: { high_amount: { injected: 40, found: 41, precision: 0.9756, recall: 1 }, velocity: { injected: 12, found: 11, precision: 1, recall: 0.9167 } },
+  anomalies: {
+    high_amount: { injected: 40, found: 41, precision: 0.9756, recall: 1 },
+    velocity: { injected: 12, found: 11, precision: 1, recall: 0.9167 },
+  },
 };
 const batch: BatchFigures = {
   window: { start: '2026-11-02T08:00:00.000Z', end: '2026-11-02T09:00:00.000Z' },
   status: 'SUCCEEDED',
-  tables: { orders: { extracted: 1000, staged: 990, quarantined: 10, loaded: 990 }, customers: { extracted: 300, staged: 300, quarantined: 0, loaded: 300 } },
+  tables: {
+    orders: { extracted: 1000, staged: 990, quarantined: 10, loaded: 990 },
+    customers: { extracted: 300, staged: 300, quarantined: 0, loaded: 300 },
+  },
   gold: { customer_360: 280, fct_orders: 990 },
   timeline: [
     { state: 'Extract tables', startS: 0, seconds: 2.5, status: 'succeeded' },
@@ -42,7 +48,11 @@ interface Drawn {
 }
 
 function renderInChromium(file: string): Record<string, Drawn> {
-  const run = spawnSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(
+    CHROMIUM!,
+    ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${file}`],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   const match = /data-render-check="([^"]*)"/.exec(run.stdout);
   if (!match) throw new Error(`the page recorded no render check (exit ${run.status}):\n${run.stderr.slice(-2000)}`);
   return JSON.parse(match[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as Record<string, Drawn>;
@@ -62,13 +72,27 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const figures = (chart: string) => drawn[chart].marks.map((m) => [m.label, m.value]);
 
   test('every chart is drawn with a size and every mark visible', () => {
-    for (const id of ['chart-stream-reconciliation', 'chart-quarantine-reasons', 'chart-anomaly-recall', 'chart-batch-timeline', 'chart-quality-scores', 'chart-gold-rows']) {
-      expect({ id, drawn: drawn[id].width > 100 && drawn[id].height > 10 && drawn[id].marks.every((m) => m.drawn) }).toEqual({ id, drawn: true });
+    for (const id of [
+      'chart-stream-reconciliation',
+      'chart-quarantine-reasons',
+      'chart-anomaly-recall',
+      'chart-batch-timeline',
+      'chart-quality-scores',
+      'chart-gold-rows',
+    ]) {
+      expect({ id, drawn: drawn[id].width > 100 && drawn[id].height > 10 && drawn[id].marks.every((m) => m.drawn) }).toEqual({
+        id,
+        drawn: true,
+      });
     }
   });
 
   test('the charts show the figures of stream.json and batch.json', () => {
-    expect(figures('chart-stream-reconciliation')).toEqual([['records in', stream.recordsIn], ['valid (staged)', stream.valid], ['quarantined', stream.quarantined]]);
+    expect(figures('chart-stream-reconciliation')).toEqual([
+      ['records in', stream.recordsIn],
+      ['valid (staged)', stream.valid],
+      ['quarantined', stream.quarantined],
+    ]);
     expect(Object.fromEntries(figures('chart-quarantine-reasons'))).toEqual(stream.quarantinedByReason);
     expect(Object.fromEntries(figures('chart-gold-rows'))).toEqual(batch.gold);
     expect(figures('chart-batch-timeline')).toEqual(batch.timeline.map((t) => [t.state, t.seconds]));
@@ -80,7 +104,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
     const broken = { ...stream, quarantinedByReason: { ...stream.quarantinedByReason, invalid_json: 0 } };
     fs.writeFileSync(path.join(dir, 'stream.json'), JSON.stringify(broken));
     const again = renderInChromium(writeReport({ demoDir: dir }));
-    expect(Object.fromEntries(again['chart-quarantine-reasons'].marks.map((m) => [m.label, m.value]))).not.toEqual(stream.quarantinedByReason);
+    expect(Object.fromEntries(again['chart-quarantine-reasons'].marks.map((m) => [m.label, m.value]))).not.toEqual(
+      stream.quarantinedByReason,
+    );
     fs.writeFileSync(path.join(dir, 'stream.json'), JSON.stringify(stream));
   });
 });

@@ -44,7 +44,9 @@ describe('warehouse setup custom resource', () => {
   });
 
   test('re-running when the roles exist only re-applies the idempotent grants; a missing one is created', async () => {
-    rs.on(GetStatementResultCommand).resolves({ Records: [[{ stringValue: 'analysts' }], [{ stringValue: 'dataflow_loader' }], [{ stringValue: 'dataflow_transformer' }]] });
+    rs.on(GetStatementResultCommand).resolves({
+      Records: [[{ stringValue: 'analysts' }], [{ stringValue: 'dataflow_loader' }], [{ stringValue: 'dataflow_transformer' }]],
+    });
     await setUp(new RedshiftDataClient({}), target, { sleep: noSleep });
     expect(batches()[1]).toEqual(grantStatements());
     rs.on(GetStatementResultCommand).resolves({ Records: [[{ stringValue: 'analysts' }]] });

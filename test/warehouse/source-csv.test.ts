@@ -35,7 +35,11 @@ describe('source CSV parsing and validation (make gold)', () => {
   });
 
   test('decimals, integers and dates are checked against the spec types', () => {
-    const csv = ['order_id,line_no,product_id,quantity,unit_price,updated_at', 'O1,1,P1,two,1.999,2026-06-30 10:00:00', 'O1,x,P1,1,12345678901.00,2026-02-30 10:00:00'].join('\n');
+    const csv = [
+      'order_id,line_no,product_id,quantity,unit_price,updated_at',
+      'O1,1,P1,two,1.999,2026-06-30 10:00:00',
+      'O1,x,P1,1,12345678901.00,2026-02-30 10:00:00',
+    ].join('\n');
     expect(validateCsv('order_items.csv', csv, TABLE_SPECS.order_items)).toEqual([
       'order_items.csv row 1, column quantity: "two" is not a whole number',
       'order_items.csv row 1, column unit_price: "1.999" has more than 2 decimals',
@@ -74,14 +78,24 @@ describe('source CSV parsing and validation (make gold)', () => {
   });
 
   test('strict quoting: text after a closing quote, a stray quote and an open quote are errors naming row and column', () => {
-    const csv = ['customer_id,first_name,last_name,updated_at', 'C1,"Ann"e,Ng,2026-06-30 10:00:00', 'C2,An"n,Ng,2026-06-30 10:00:00', 'C3,Bo,"Ng,2026-06-30 10:00:00'].join('\n');
+    const csv = [
+      'customer_id,first_name,last_name,updated_at',
+      'C1,"Ann"e,Ng,2026-06-30 10:00:00',
+      'C2,An"n,Ng,2026-06-30 10:00:00',
+      'C3,Bo,"Ng,2026-06-30 10:00:00',
+    ].join('\n');
     expect(readCsv(csv).issues.map((i) => [i.row, i.field])).toEqual([
       [1, 1],
       [2, 1],
       [3, 2],
     ]);
-    const problems = validateCsv('/x/customers.csv', csv, { ...TABLE_SPECS.customers, columns: TABLE_SPECS.customers.columns.filter((c) => ['customer_id', 'first_name', 'last_name', 'updated_at'].includes(c.name)) });
-    expect(problems[0]).toBe('customers.csv row 1, column first_name: text after the closing quote (a quote inside a quoted field must be doubled: "")');
+    const problems = validateCsv('/x/customers.csv', csv, {
+      ...TABLE_SPECS.customers,
+      columns: TABLE_SPECS.customers.columns.filter((c) => ['customer_id', 'first_name', 'last_name', 'updated_at'].includes(c.name)),
+    });
+    expect(problems[0]).toBe(
+      'customers.csv row 1, column first_name: text after the closing quote (a quote inside a quoted field must be doubled: "")',
+    );
     expect(problems[1]).toMatch(/^customers\.csv row 2, column first_name: a quote inside an unquoted field/);
     expect(problems[2]).toMatch(/^customers\.csv row 3, column last_name: quoted field not closed/);
     expect(() => parseCsv('a\n"x"y\n')).toThrow(/row 1, field 1: text after the closing quote/);
@@ -114,10 +128,14 @@ describe('source CSV parsing and validation (make gold)', () => {
   });
 
   test('the loader reads exactly the parsed values (commas, quotes, CR/LF, spaces) from the canonical CSV', async () => {
-    const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', '\r', 'é', '\'', '\\') , minLength: 1, maxLength: 12 });
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', '\r', 'é', "'", '\\'), minLength: 1, maxLength: 12 });
     const values = fc.sample(text, 60);
     const spec = TABLE_SPECS.products;
-    const table = { spec, file: 'products.csv', rows: values.map((v, i) => [`P${String(i).padStart(6, '0')}`, v, 'cat', '1.00', '0.50', '2026-06-30 10:00:00']) };
+    const table = {
+      spec,
+      file: 'products.csv',
+      rows: values.map((v, i) => [`P${String(i).padStart(6, '0')}`, v, 'cat', '1.00', '0.50', '2026-06-30 10:00:00']),
+    };
     expect(spec.columns.map((c) => c.name)).toEqual(['product_id', 'name', 'category', 'price', 'cost', 'updated_at']);
     expect(readCsv(canonicalCsv(table))).toEqual({ rows: [spec.columns.map((c) => c.name), ...table.rows], issues: [] });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gold-load-'));

@@ -18,7 +18,11 @@ export function warehouseApp(outdir?: string) {
     const stage = new Stage(app, `DataPlatform-${name}`, { env: { account: config.account, region: config.region } });
     const stackName = (c: string) => `${config.prefix}-${config.name}-${c}`;
     const operations = new OperationsStack(stage, `Operations-${name}`, { config, stackName: stackName('operations') });
-    const storage = new StorageStack(stage, `Storage-${name}`, { config, stackName: stackName('storage'), logsKey: operations.logsKey.key });
+    const storage = new StorageStack(stage, `Storage-${name}`, {
+      config,
+      stackName: stackName('storage'),
+      logsKey: operations.logsKey.key,
+    });
     storageStacks[name] = storage;
     stacks[name] = new WarehouseStack(stage, `Warehouse-${name}`, {
       config,

@@ -29,13 +29,23 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
 
   test('namespace: managed admin password, own CMK for data and secret, audit logs, COPY role as default', () => {
     const ns = Object.values(t.findResources('AWS::RedshiftServerless::Namespace'))[0].Properties;
-    expect(ns).toMatchObject({ ManageAdminPassword: true, DbName: config.warehouse.databaseName, LogExports: ['connectionlog', 'userlog', 'useractivitylog'] });
+    expect(ns).toMatchObject({
+      ManageAdminPassword: true,
+      DbName: config.warehouse.databaseName,
+      LogExports: ['connectionlog', 'userlog', 'useractivitylog'],
+    });
     expect(ns.AdminUserPassword).toBeUndefined();
     expect(ns.KmsKeyId).toEqual(ns.AdminPasswordSecretKmsKeyId);
     expect(ns.DefaultIamRoleArn).toEqual(ns.IamRoles[0]);
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('Redshift Serverless namespace') });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      Description: Match.stringLikeRegexp('Redshift Serverless namespace'),
+    });
     for (const type of ['connectionlog', 'userlog', 'useractivitylog']) {
-      t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/redshift/dataflow-${env}/${type}`, RetentionInDays: config.logRetentionDays });
+      t.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/redshift/dataflow-${env}/${type}`,
+        RetentionInDays: config.logRetentionDays,
+      });
     }
   });
 
@@ -57,7 +67,7 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
     expect(text).not.toMatch(/"Resource":"\*"/);
   });
 
-  test('the COPY role addresses the storage stack\'s staging bucket by its real name', () => {
+  test("the COPY role addresses the storage stack's staging bucket by its real name", () => {
     const storage = storageStacks[env];
     const bucket = storage.lake.staging.node.defaultChild as CfnBucket;
     expect(Template.fromStack(storage).toJSON().Resources[storage.getLogicalId(bucket)].Properties.BucketName).toEqual(
@@ -96,12 +106,22 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
     expect(resource.Properties.SqlHash).toMatch(/^[0-9a-f]{16}$/);
     const workgroupId = Object.keys(t.findResources('AWS::RedshiftServerless::Workgroup'))[0];
     expect(JSON.stringify(resource.DependsOn)).toContain(workgroupId);
-    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Timeout: 300 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Timeout: 300,
+    });
   });
 
   test('alarms: every one notifies SNS on ALARM and OK and links an existing runbook', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ComputeCapacity', 'ComputeSeconds', 'QueriesFailed']);
+    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ComputeCapacity',
+      'ComputeSeconds',
+      'QueriesFailed',
+    ]);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toHaveLength(1);
       expect(a.Properties.OKActions).toHaveLength(1);
@@ -125,7 +145,9 @@ describe.each(ENVIRONMENT_NAMES)('WarehouseStack (%s)', (env) => {
 
   test('cdk-nag AwsSolutions: zero unacknowledged findings', () => {
     const report = new AwsSolutionsChecks(app).validateScope(stacks[env]);
-    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`),
+    );
     expect(findings).toEqual([]);
   });
 });

@@ -25,9 +25,19 @@ const eventSchema = z.discriminatedUnion('action', [
     input: z.object({ scheduledTime: z.string().optional(), window: windowSchema.optional(), predecessor: windowSchema.optional() }),
   }),
   /** `after`: a window id whose warehouse load must have finished first (the plan's `predecessor`). */
-  z.strictObject({ action: z.literal('acquire'), name: z.string(), owner: z.string().min(1), after: z.string().regex(WINDOW_ID).nullable().optional() }),
+  z.strictObject({
+    action: z.literal('acquire'),
+    name: z.string(),
+    owner: z.string().min(1),
+    after: z.string().regex(WINDOW_ID).nullable().optional(),
+  }),
   /** `loaded`: the window id whose warehouse load succeeded, recorded before the leases go. */
-  z.strictObject({ action: z.literal('release'), names: z.array(z.string()).min(1), owner: z.string().min(1), loaded: z.string().regex(WINDOW_ID).optional() }),
+  z.strictObject({
+    action: z.literal('release'),
+    names: z.array(z.string()).min(1),
+    owner: z.string().min(1),
+    loaded: z.string().regex(WINDOW_ID).optional(),
+  }),
   z.strictObject({
     action: z.literal('publish'),
     window: windowSchema,

@@ -37,8 +37,17 @@ export function createHandler(deps: ExtractDeps): (event: unknown) => Promise<Ex
       const client = new Client(await deps.connection());
       await client.connect();
       try {
-        const manifest = await extractTable(client, deps.store, { table: table as OltpTableName, window, overlapMinutes: deps.overlapMinutes });
-        return { table: manifest.table, rows: manifest.rows, parts: manifest.files.length, manifest: deps.store.uri('raw', extractManifestKey(table, window)) };
+        const manifest = await extractTable(client, deps.store, {
+          table: table as OltpTableName,
+          window,
+          overlapMinutes: deps.overlapMinutes,
+        });
+        return {
+          table: manifest.table,
+          rows: manifest.rows,
+          parts: manifest.files.length,
+          manifest: deps.store.uri('raw', extractManifestKey(table, window)),
+        };
       } finally {
         await client.end();
       }

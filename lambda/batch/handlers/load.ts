@@ -33,7 +33,10 @@ function awsDeps(): LoadHandlerDeps {
   return {
     store,
     lineage: config.lineage && awsLineageEmitter(config.lineage, s3, config.buckets, pt),
-    runner: new RedshiftDataRunner(pt.tracer.captureAWSv3Client(new RedshiftDataClient({})), { workgroupName: config.workgroupName, database: config.database }),
+    runner: new RedshiftDataRunner(pt.tracer.captureAWSv3Client(new RedshiftDataClient({})), {
+      workgroupName: config.workgroupName,
+      database: config.database,
+    }),
     sourceFor: (manifestKey) => ({ kind: 'copy-manifest', manifestUrl: store.uri('staging', manifestKey), iamRole: config.copyRoleArn }),
     poll: { intervalMs: config.pollIntervalMs, maxPolls: config.maxPolls },
   };

@@ -39,7 +39,12 @@ export function createHandler(deps: QualityDeps): (event: unknown) => Promise<Qu
   return async (event) => {
     const { table, window } = parseEvent(tableEventSchema, event);
     const report = await lineageRun(deps.lineage, 'quality gate', table, async () => {
-      const report = await runQualityGate(deps.store, { table: table as OltpTableName, window, thresholds: deps.thresholds, currencies: deps.currencies });
+      const report = await runQualityGate(deps.store, {
+        table: table as OltpTableName,
+        window,
+        thresholds: deps.thresholds,
+        currencies: deps.currencies,
+      });
       deps.metrics(qualityMetrics(report));
       deps.onReport?.(report);
       if (!report.passed) throw new QualityGateFailed(report);

@@ -5,7 +5,12 @@
  */
 import { synthApp } from '../../synth';
 
-const PLACEHOLDER: Record<string, string> = { 'AWS::Region': 'eu-west-1', 'AWS::Partition': 'aws', 'AWS::AccountId': '000000000000', 'AWS::URLSuffix': 'amazonaws.com' };
+const PLACEHOLDER: Record<string, string> = {
+  'AWS::Region': 'eu-west-1',
+  'AWS::Partition': 'aws',
+  'AWS::AccountId': '000000000000',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
 
 function render(part: unknown): string {
   if (typeof part === 'string') return part;

@@ -44,7 +44,10 @@ export interface BatchDemoResult {
 
 async function goldCounts(runner: DuckDbRunner): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  const id = await runner.submit(GOLD_TABLES.map((t) => `SELECT count(*) FROM gold.${t}`), 'gold-counts');
+  const id = await runner.submit(
+    GOLD_TABLES.map((t) => `SELECT count(*) FROM gold.${t}`),
+    'gold-counts',
+  );
   for (;;) {
     const d = await runner.describe(id);
     if (d.status !== 'SUBMITTED' && d.status !== 'STARTED') break;
@@ -71,7 +74,9 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
   await pg.connect();
   const seeded = await seedOltp(pg, { windowStart: new Date(DEMO_WINDOW.start), ...options.generator });
   await pg.end();
-  say(`OLTP source: ${OLTP_TABLES.map((t) => `${t} ${seeded.rows[t].length}`).join(', ')} rows in the local Postgres (${seeded.defects.length} labelled defects)`);
+  say(
+    `OLTP source: ${OLTP_TABLES.map((t) => `${t} ${seeded.rows[t].length}`).join(', ')} rows in the local Postgres (${seeded.defects.length} labelled defects)`,
+  );
 
   const duckdbPath = path.join(root, '.local', 'batch-warehouse.duckdb');
   fs.mkdirSync(path.dirname(duckdbPath), { recursive: true });
@@ -81,12 +86,17 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
 
   const definition = synthesizedBatchAsl('dev');
   validateAsl(definition);
-  say(`State machine: ${Object.keys(definition.States as object).length} states from the synthesized DataPlatform-dev/Batch-dev template (asl-validator: valid)`);
+  say(
+    `State machine: ${Object.keys(definition.States as object).length} states from the synthesized DataPlatform-dev/Batch-dev template (asl-validator: valid)`,
+  );
 
   const env = localBatchEnv(config, { lakeDir: path.join(root, '.local', 'lake'), duckdbPath, pgUrl, progress: say });
   const scheduledTime = new Date(Date.parse(DEMO_WINDOW.end) + 5 * 60_000).toISOString();
   say(`Execution input (EventBridge Scheduler): {"scheduledTime": "${scheduledTime}"} → window ${DEMO_WINDOW.start} – ${DEMO_WINDOW.end}`);
-  const execution = await runLocalExecution(definition, { scheduledTime }, env, { executionId: 'arn:aws:states:local:000000000000:execution:demo:hourly-1', runner });
+  const execution = await runLocalExecution(definition, { scheduledTime }, env, {
+    executionId: 'arn:aws:states:local:000000000000:execution:demo:hourly-1',
+    runner,
+  });
 
   const tables: Record<string, TableFigures> = {};
   for (const r of execution.qualityReports) {
@@ -98,16 +108,21 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
       quarantinedByReason: r.quarantinedByReason,
     };
   }
-  for (const l of execution.loads) (tables[l.table] ??= { extracted: 0, staged: 0, quarantined: 0, loaded: 0, quarantinedByReason: {} }).loaded = l.rowsLoaded;
+  for (const l of execution.loads)
+    (tables[l.table] ??= { extracted: 0, staged: 0, quarantined: 0, loaded: 0, quarantinedByReason: {} }).loaded = l.rowsLoaded;
   const gold = execution.status === 'SUCCEEDED' ? await goldCounts(runner) : {};
   await runner.close();
 
   say('\nTimeline:');
-  say(`  ${'state'.padEnd(28)} ${'starts at'.padStart(9)} ${'seconds'.padStart(8)} ${'rows'.padStart(8)}  status   (the Parallel's two branches overlap)`);
+  say(
+    `  ${'state'.padEnd(28)} ${'starts at'.padStart(9)} ${'seconds'.padStart(8)} ${'rows'.padStart(8)}  status   (the Parallel's two branches overlap)`,
+  );
   const firstStart = execution.timeline[0]?.startMs ?? 0;
   for (const t of execution.timeline) {
     const at = `+${((t.startMs - firstStart) / 1000).toFixed(1)}`;
-    say(`  ${t.state.padEnd(28)} ${at.padStart(9)} ${t.seconds.toFixed(1).padStart(8)} ${(t.rows ?? '').toString().padStart(8)}  ${t.status}${t.detail ? ` (${t.detail})` : ''}`);
+    say(
+      `  ${t.state.padEnd(28)} ${at.padStart(9)} ${t.seconds.toFixed(1).padStart(8)} ${(t.rows ?? '').toString().padStart(8)}  ${t.status}${t.detail ? ` (${t.detail})` : ''}`,
+    );
   }
   say('\nReconciliation (extracted = staged + quarantined; loaded = rows merged into bronze after de-duplication):');
   for (const [t, f] of Object.entries(tables)) {
@@ -116,15 +131,28 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
       continue;
     }
     const ok = f.extracted === f.staged + f.quarantined ? 'ok' : 'MISMATCH';
-    const reasons = Object.entries(f.quarantinedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
-    say(`  ${t.padEnd(20)} extracted ${String(f.extracted).padStart(6)} = staged ${String(f.staged).padStart(6)} + quarantined ${String(f.quarantined).padStart(4)} [${ok}]  loaded ${f.loaded}${reasons ? `  (quarantine: ${reasons})` : ''}`);
+    const reasons = Object.entries(f.quarantinedByReason)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    say(
+      `  ${t.padEnd(20)} extracted ${String(f.extracted).padStart(6)} = staged ${String(f.staged).padStart(6)} + quarantined ${String(f.quarantined).padStart(4)} [${ok}]  loaded ${f.loaded}${reasons ? `  (quarantine: ${reasons})` : ''}`,
+    );
   }
   say('\nQuality report (score; expectations observed / threshold):');
   for (const r of execution.qualityReports) {
-    say(`  ${r.table.padEnd(12)} score ${r.score.toFixed(2)}  ${r.expectations.map((e) => `${e.name} ${e.observed}${e.name === 'row_count' ? '' : `≥${e.min}`}${e.passed ? '' : ' FAILED'}`).join(', ')}`);
+    say(
+      `  ${r.table.padEnd(12)} score ${r.score.toFixed(2)}  ${r.expectations.map((e) => `${e.name} ${e.observed}${e.name === 'row_count' ? '' : `≥${e.min}`}${e.passed ? '' : ' FAILED'}`).join(', ')}`,
+    );
   }
-  if (Object.keys(gold).length) say(`\nGold row counts: ${Object.entries(gold).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-  say(`\nBatch execution ${execution.status}${execution.error ? ` (${execution.error}: ${execution.cause})` : ''}; ${execution.notifications.length} on-call notifications`);
+  if (Object.keys(gold).length)
+    say(
+      `\nGold row counts: ${Object.entries(gold)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
+  say(
+    `\nBatch execution ${execution.status}${execution.error ? ` (${execution.error}: ${execution.cause})` : ''}; ${execution.notifications.length} on-call notifications`,
+  );
 
   const totalSeconds = (Date.now() - t0) / 1000;
   const figuresFile = path.join(root, '.local', 'demo', 'batch.json');
@@ -137,7 +165,13 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
         status: execution.status,
         tables,
         gold,
-        timeline: execution.timeline.map(({ state, startMs, seconds, rows, status }) => ({ state, startS: (startMs - firstStart) / 1000, seconds, rows, status })),
+        timeline: execution.timeline.map(({ state, startMs, seconds, rows, status }) => ({
+          state,
+          startS: (startMs - firstStart) / 1000,
+          seconds,
+          rows,
+          status,
+        })),
         quality: execution.qualityReports.map((r) => ({ table: r.table, score: r.score, passed: r.passed, expectations: r.expectations })),
         total_s: (Date.now() - t0) / 1000,
       },
@@ -145,7 +179,9 @@ export async function runBatchDemo(options: BatchDemoOptions = {}): Promise<Batc
       2,
     ),
   );
-  say(`Figures: ${path.relative(root, figuresFile)}; lake: .local/lake/{raw,staging,quarantine}; warehouse: ${path.relative(root, duckdbPath)}`);
+  say(
+    `Figures: ${path.relative(root, figuresFile)}; lake: .local/lake/{raw,staging,quarantine}; warehouse: ${path.relative(root, duckdbPath)}`,
+  );
   return { execution, tables, gold, figuresFile, totalSeconds };
 }
 

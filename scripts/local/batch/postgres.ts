@@ -57,7 +57,8 @@ export function pgLayout(input: PgLayoutInput): PgLayout {
   let port = PORT_BASE + (parseInt(id.slice(0, 8), 16) % PORT_SPAN);
   if (rawPort !== undefined && rawPort !== '') {
     port = Number(rawPort);
-    if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`DATAFLOW_PG_PORT must be a port number 1024–65535 (got "${rawPort}")`);
+    if (!Number.isInteger(port) || port < 1024 || port > 65535)
+      throw new Error(`DATAFLOW_PG_PORT must be a port number 1024–65535 (got "${rawPort}")`);
   }
   const dir = input.env.DATAFLOW_PG_DIR
     ? path.resolve(input.env.DATAFLOW_PG_DIR)
@@ -87,7 +88,10 @@ function pgBinDir(): string {
   let versions = find();
   if (versions.length === 0 && process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
     process.stderr.write('postgres: no server binaries found; installing Debian postgresql…\n');
-    execFileSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'postgresql'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     versions = find();
   }
   if (versions.length === 0) throw new Error('postgres: no server binaries; set PG_BIN or install Debian postgresql');
@@ -145,7 +149,9 @@ function prepareDir(layout: PgLayout): void {
   execFileSync('chown', ['-R', `${RUN_AS}:`, layout.dir]);
   const probe = spawnSync('runuser', ['-u', RUN_AS, '--', 'test', '-w', layout.dir], { cwd: '/' });
   if (probe.status !== 0) {
-    throw new Error(`postgres: the ${RUN_AS} user cannot write ${layout.dir} (a parent folder is closed to it); set DATAFLOW_PG_DIR to a folder it can reach`);
+    throw new Error(
+      `postgres: the ${RUN_AS} user cannot write ${layout.dir} (a parent folder is closed to it); set DATAFLOW_PG_DIR to a folder it can reach`,
+    );
   }
 }
 
@@ -154,14 +160,17 @@ export async function ensurePostgres(layout: PgLayout = current()): Promise<stri
   const data = path.join(layout.dir, 'data');
   const serving = await servingDataDirectory(layout);
   if (serving !== undefined) {
-    if (path.resolve(serving) === data || (fs.existsSync(data) && fs.realpathSync(data) === fs.realpathSync(serving))) return adminUrl('postgres', layout);
+    if (path.resolve(serving) === data || (fs.existsSync(data) && fs.realpathSync(data) === fs.realpathSync(serving)))
+      return adminUrl('postgres', layout);
     throw new Error(
       `postgres: port ${layout.port} is served by another cluster (data directory ${serving}), not this checkout's (${data}); ` +
         'stop that server or set DATAFLOW_PG_PORT to a free port',
     );
   }
   if (await portInUse(layout.port)) {
-    throw new Error(`postgres: port ${layout.port} is in use by a server that is not this checkout's cluster (${data}); stop it or set DATAFLOW_PG_PORT to a free port`);
+    throw new Error(
+      `postgres: port ${layout.port} is in use by a server that is not this checkout's cluster (${data}); stop it or set DATAFLOW_PG_PORT to a free port`,
+    );
   }
   prepareDir(layout);
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {

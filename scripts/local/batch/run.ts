@@ -167,7 +167,10 @@ type States = Record<string, Record<string, unknown>>;
 
 /** The state sets nested in a state: a Parallel's branches, a Map's item processor. */
 function nestedStates(state: Record<string, unknown>): States[] {
-  const inner = [...((state.Branches as { States: States }[] | undefined) ?? []), ...[state.ItemProcessor ?? state.Iterator].filter(Boolean)] as { States: States }[];
+  const inner = [
+    ...((state.Branches as { States: States }[] | undefined) ?? []),
+    ...[state.ItemProcessor ?? state.Iterator].filter(Boolean),
+  ] as { States: States }[];
   return inner.map((b) => b.States);
 }
 
@@ -218,7 +221,12 @@ export async function setupLocalWarehouse(runner: DuckDbRunner): Promise<void> {
   }
 }
 
-function run(cmd: string, args: readonly string[], env: Record<string, string>, log: (line: string) => void): Promise<{ code: number; tail: string }> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  log: (line: string) => void,
+): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
     let tail = '';
@@ -274,9 +282,18 @@ const sparkConf = () => [
 ];
 
 /** spark-submit of one Glue script (glue-scripts/jobs/<job>.py) in local mode, with `--name value` job arguments. */
-export function sparkSubmit(job: 'conform' | 'customer_features', jobArgs: Record<string, string>, log: (line: string) => void): Promise<{ code: number; tail: string }> {
+export function sparkSubmit(
+  job: 'conform' | 'customer_features',
+  jobArgs: Record<string, string>,
+  log: (line: string) => void,
+): Promise<{ code: number; tail: string }> {
   const argv = Object.entries(jobArgs).flatMap(([k, v]) => [`--${k}`, v]);
-  return run(path.join(VENV_BIN, 'spark-submit'), [...sparkConf(), path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv], sparkEnv(), log);
+  return run(
+    path.join(VENV_BIN, 'spark-submit'),
+    [...sparkConf(), path.join(REPO_ROOT, 'glue-scripts', 'jobs', `${job}.py`), ...argv],
+    sparkEnv(),
+    log,
+  );
 }
 
 /**
@@ -319,7 +336,10 @@ export async function runLocalExecution(
     if (faults.loadAborted && name.startsWith(`load-${faults.loadAborted}-`)) void runner.cancel(id);
   };
 
-  const transient = { conform: [...(faults.glueTransient?.conform ?? [])], customer_features: [...(faults.glueTransient?.customer_features ?? [])] };
+  const transient = {
+    conform: [...(faults.glueTransient?.conform ?? [])],
+    customer_features: [...(faults.glueTransient?.customer_features ?? [])],
+  };
   const glue = (job: 'conform' | 'customer_features') => async (raw: unknown) => {
     const args = (raw as { Arguments?: Record<string, string> }).Arguments ?? {};
     if (job === 'conform') await faults.conformAfter;
@@ -342,17 +362,28 @@ export async function runLocalExecution(
             rules_path: path.join(REPO_ROOT, 'dbt', 'customer_rules.yml'),
           };
     const res = await sparkSubmit(job, jobArgs, log);
-    if (res.code !== 0) throw new TaskFailed('States.TaskFailed', `Glue job ${job} run failed (exit ${res.code}): ${res.tail.trim().split('\n').slice(-2).join(' ')}`);
-    const summary = res.tail.split('\n').reverse().find((l) => l.startsWith('{"'));
+    if (res.code !== 0)
+      throw new TaskFailed(
+        'States.TaskFailed',
+        `Glue job ${job} run failed (exit ${res.code}): ${res.tail.trim().split('\n').slice(-2).join(' ')}`,
+      );
+    const summary = res.tail
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{"'));
     if (job === 'conform' && summary) {
       const s = (JSON.parse(summary) as { conform: Record<string, { rows: number; manifest?: string }> }).conform;
-      addRows(S.conform, Object.values(s).reduce((a, b) => a + b.rows, 0));
+      addRows(
+        S.conform,
+        Object.values(s).reduce((a, b) => a + b.rows, 0),
+      );
       if (faults.copyFailed && s[faults.copyFailed]?.rows) {
         const manifest = JSON.parse(fs.readFileSync(String(s[faults.copyFailed].manifest), 'utf8')) as { entries: { url: string }[] };
         fs.rmSync(manifest.entries[0].url.replace(/^file:/, ''));
       }
     }
-    if (job === 'customer_features' && summary) addRows(S.features, (JSON.parse(summary) as { customer_features: { total_customers: number } }).customer_features.total_customers);
+    if (job === 'customer_features' && summary)
+      addRows(S.features, (JSON.parse(summary) as { customer_features: { total_customers: number } }).customer_features.total_customers);
     return { JobRunState: 'SUCCEEDED', JobName: job };
   };
 
@@ -362,18 +393,33 @@ export async function runLocalExecution(
     await runner.close(); // the dbt process needs the DuckDB file
     const res = await run(
       path.join(VENV_BIN, 'dbt'),
-      ['build', '--target', 'local', '--project-dir', 'dbt', '--profiles-dir', 'dbt', '--vars', JSON.stringify({ as_of_date: faults.dbtFails ? '2026-13-45' : asOf })],
+      [
+        'build',
+        '--target',
+        'local',
+        '--project-dir',
+        'dbt',
+        '--profiles-dir',
+        'dbt',
+        '--vars',
+        JSON.stringify({ as_of_date: faults.dbtFails ? '2026-13-45' : asOf }),
+      ],
       { DATAFLOW_DUCKDB_PATH: env.duckdbPath, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
       log,
     );
-    return { Containers: [{ Name: 'dbt', ExitCode: res.code, Reason: res.code === 0 ? undefined : res.tail.slice(-300) }], StoppedReason: 'Essential container in task exited', LastStatus: 'STOPPED' };
+    return {
+      Containers: [{ Name: 'dbt', ExitCode: res.code, Reason: res.code === 0 ? undefined : res.tail.slice(-300) }],
+      StoppedReason: 'Essential container in task exited',
+      LastStatus: 'STOPPED',
+    };
   };
 
-  const lambda = (h: (e: unknown) => Promise<unknown>, state: string, rows?: (out: Record<string, number>) => number) => async (e: unknown) => {
-    const out = (await h(e)) as Record<string, number>;
-    if (rows) addRows(state, rows(out));
-    return out as never;
-  };
+  const lambda =
+    (h: (e: unknown) => Promise<unknown>, state: string, rows?: (out: Record<string, number>) => number) => async (e: unknown) => {
+      const out = (await h(e)) as Record<string, number>;
+      if (rows) addRows(state, rows(out));
+      return out as never;
+    };
   const leaseSteps: string[] = [S.acquireWindow, S.acquireFeatures, S.acquireWarehouse];
   const controlSteps = [...leaseSteps, S.plan, S.releaseFeatures, S.release, S.releaseAfterFailure, S.publish];
   const handlers = {
@@ -394,15 +440,24 @@ export async function runLocalExecution(
   checkTaskBindings(definition, Object.keys(handlers));
   const stateNames = stateNamesOf(definition.States as States);
   // Per retrier: waiting for a predecessor's load keeps a bound (its attempts × 5 s) long enough for that load.
-  const retryWaitMs = (state: string, errors: string[]) => (errors.includes(PREDECESSOR_LOADING) ? 5_000 : leaseSteps.includes(state) ? 50 : 0);
+  const retryWaitMs = (state: string, errors: string[]) =>
+    errors.includes(PREDECESSOR_LOADING) ? 5_000 : leaseSteps.includes(state) ? 50 : 0;
   const retriesOf = (states: States): [string, number[]][] =>
-    Object.entries(states).flatMap(([name, s]) => [[name, ((s.Retry ?? []) as { ErrorEquals: string[] }[]).map((r) => retryWaitMs(name, r.ErrorEquals))], ...nestedStates(s).flatMap(retriesOf)] as [string, number[]][]);
+    Object.entries(states).flatMap(
+      ([name, s]) =>
+        [
+          [name, ((s.Retry ?? []) as { ErrorEquals: string[] }[]).map((r) => retryWaitMs(name, r.ErrorEquals))],
+          ...nestedStates(s).flatMap(retriesOf),
+        ] as [string, number[]][],
+    );
   const retryIntervalOverrides = Object.fromEntries(retriesOf(definition.States as States));
 
   const machine = new StateMachine(withAwsTaskDefaults(definition), { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: env.fastRetries === false ? {} : retryIntervalOverrides },
-    context: { Execution: { Id: options.executionId, Name: options.executionId.split(':').pop(), Input: input, StartTime: new Date().toISOString() } },
+    context: {
+      Execution: { Id: options.executionId, Name: options.executionId.split(':').pop(), Input: input, StartTime: new Date().toISOString() },
+    },
   });
 
   const timeline: TimelineEntry[] = [];
@@ -426,7 +481,9 @@ export async function runLocalExecution(
       ...(err ? { detail: err } : {}),
     };
     timeline.push(entry);
-    log(`    ${status === 'succeeded' ? '✓' : '✗'} ${name} ${entry.seconds.toFixed(1)} s${entry.rows !== undefined ? `, ${entry.rows} rows` : ''}${err ? ` (${err})` : ''}`);
+    log(
+      `    ${status === 'succeeded' ? '✓' : '✗'} ${name} ${entry.seconds.toFixed(1)} s${entry.rows !== undefined ? `, ${entry.rows} rows` : ''}${err ? ` (${err})` : ''}`,
+    );
   };
   const events = (async () => {
     let lastTs = 0;
@@ -461,8 +518,21 @@ export async function runLocalExecution(
   try {
     const output = (await execution.result) as Record<string, unknown>;
     await events;
-    const loads = ((output.branches as { warehouse?: { loads?: LoadResult[] } } | undefined)?.warehouse?.loads ?? []).filter((l) => l.table);
-    return { executionId: options.executionId, status: 'SUCCEEDED', output, loads, timeline, notifications, qualityReports, metrics, statesEntered, retries };
+    const loads = ((output.branches as { warehouse?: { loads?: LoadResult[] } } | undefined)?.warehouse?.loads ?? []).filter(
+      (l) => l.table,
+    );
+    return {
+      executionId: options.executionId,
+      status: 'SUCCEEDED',
+      output,
+      loads,
+      timeline,
+      notifications,
+      qualityReports,
+      metrics,
+      statesEntered,
+      retries,
+    };
   } catch (err) {
     await events.catch(() => undefined);
     const e = err as { name?: string; message?: string; cause?: { name?: string; message?: string } };

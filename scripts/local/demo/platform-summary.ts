@@ -62,7 +62,9 @@ function summariseTemplate(stackName: string, template: { Resources: Record<stri
   const byType: Record<string, number> = {};
   for (const [, r] of entries) byType[r.Type] = (byType[r.Type] ?? 0) + 1;
   const topics = Object.fromEntries(
-    entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic').map(([id, r]) => [id, typeof r.Properties?.TopicName === 'string' ? r.Properties.TopicName : id]),
+    entries
+      .filter(([, r]) => r.Type === 'AWS::SNS::Topic')
+      .map(([id, r]) => [id, typeof r.Properties?.TopicName === 'string' ? r.Properties.TopicName : id]),
   );
   return {
     stackName,
@@ -90,12 +92,16 @@ function summariseTemplate(stackName: string, template: { Resources: Record<stri
 
 /** cdk-nag AwsSolutions over every stack of every environment; returns the unacknowledged findings. */
 export function runNag(): { stacks: number; findings: string[] } {
-  const { app, stages } = buildApp({ context: { ...readJson<{ context: object }>(path.join(ROOT, 'cdk.json')).context, env: 'all', 'aws:cdk:bundling-stacks': [] } });
+  const { app, stages } = buildApp({
+    context: { ...readJson<{ context: object }>(path.join(ROOT, 'cdk.json')).context, env: 'all', 'aws:cdk:bundling-stacks': [] },
+  });
   const stacks = stages.flatMap((s) => s.node.children.filter((c): c is Stack => (c as Stack).templateOptions !== undefined));
   const findings = stacks.flatMap((stack) =>
     new AwsSolutionsChecks(app)
       .validateScope(stack)
-      .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${stack.stackName}/${r.resourceLogicalId ?? r.constructPath}`)),
+      .violations.flatMap((v) =>
+        v.violatingResources.map((r) => `${v.ruleName} ${stack.stackName}/${r.resourceLogicalId ?? r.constructPath}`),
+      ),
   );
   return { stacks: stacks.length, findings };
 }
@@ -105,7 +111,12 @@ export function runCfnLint(cdkOut = CDK_OUT): { templates: number; ok: boolean; 
   const templates = fs
     .readdirSync(cdkOut)
     .filter((d) => d.startsWith('assembly-'))
-    .flatMap((d) => fs.readdirSync(path.join(cdkOut, d)).filter((f) => f.endsWith('.template.json')).map((f) => path.join(cdkOut, d, f)));
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(cdkOut, d))
+        .filter((f) => f.endsWith('.template.json'))
+        .map((f) => path.join(cdkOut, d, f)),
+    );
   try {
     const output = execFileSync(
       path.join(ROOT, '.venv', 'bin', 'cfn-lint'),
@@ -148,7 +159,12 @@ export interface ComplianceFigures {
   readonly cfnLintErrors: boolean;
   readonly cfnLintWarnings: number;
   /** Per deploy-readiness check: what it evaluated, found and accepted. */
-  readonly readiness: readonly { readonly check: string; readonly evaluated: number; readonly findings: number; readonly acknowledged: number }[];
+  readonly readiness: readonly {
+    readonly check: string;
+    readonly evaluated: number;
+    readonly findings: number;
+    readonly acknowledged: number;
+  }[];
   readonly compliant: boolean;
 }
 
@@ -168,7 +184,8 @@ export function printPlatformSummary(): ComplianceFigures {
     for (const s of stacks) for (const b of s.buckets) console.log(`    ${pad(b.zone, 12)} ${s.stackName}/${b.logicalId}`);
     const alarms = stacks.flatMap((s) => s.alarms.map((a) => ({ ...a, stack: s.stackName })));
     console.log(`  alarms (${alarms.length}):`);
-    for (const a of alarms) console.log(`    ${pad(a.severity, 9)} ${pad(`${a.stack}/${a.logicalId}`, 70)} runbook: docs/runbooks/${a.runbook}.md`);
+    for (const a of alarms)
+      console.log(`    ${pad(a.severity, 9)} ${pad(`${a.stack}/${a.logicalId}`, 70)} runbook: docs/runbooks/${a.runbook}.md`);
   }
 
   console.log('\n=== Compliance ===');
@@ -179,7 +196,9 @@ export function printPlatformSummary(): ComplianceFigures {
   console.log(`cfn-lint: ${lint.templates} templates, ${lint.ok ? '0 errors' : 'ERRORS'}, ${lint.warnings} warnings`);
   const lines = lint.output.trim() ? lint.output.trim().split('\n') : [];
   if (!lint.ok) console.log(lines.map((l) => `  ${path.relative(ROOT, l)}`).join('\n'));
-  else for (const [rule, n] of Object.entries(countByRule(lines))) console.log(`  ${rule} × ${n}${RULE_NOTES[rule] ? ` (${RULE_NOTES[rule]})` : ''}`);
+  else
+    for (const [rule, n] of Object.entries(countByRule(lines)))
+      console.log(`  ${rule} × ${n}${RULE_NOTES[rule] ? ` (${RULE_NOTES[rule]})` : ''}`);
   const readiness = runReadiness();
   const stacks = Object.values(summary).flat();
   return {
@@ -203,7 +222,9 @@ function runReadiness(cdkOut = CDK_OUT): ComplianceFigures['readiness'] {
   const failures = results.reduce((n, r) => n + r.findings.length, 0);
   console.log(`deploy readiness: ${results.length} checks over ${templates.size} templates, ${failures} failures`);
   for (const r of results) {
-    console.log(`  ${pad(r.check, 16)} ${String(r.evaluated).padStart(5)} evaluated  ${String(r.findings.length).padStart(3)} failures  ${String(r.acknowledged.length).padStart(4)} acknowledged`);
+    console.log(
+      `  ${pad(r.check, 16)} ${String(r.evaluated).padStart(5)} evaluated  ${String(r.findings.length).padStart(3)} failures  ${String(r.acknowledged.length).padStart(4)} acknowledged`,
+    );
     for (const f of r.findings) console.log(`    ✗ ${f.stack} ${f.resource}: ${f.message}`);
   }
   return results.map((r) => ({ check: r.check, evaluated: r.evaluated, findings: r.findings.length, acknowledged: r.acknowledged.length }));

@@ -23,11 +23,15 @@ const writeJson = (name: string, value: unknown) => fs.writeFileSync(path.join(D
 /** `dbt docs generate --static` on the batch warehouse: one self-contained page beside the report. */
 function staticDbtDocs(): string {
   const dbtDir = path.join(ROOT, 'dbt');
-  execFileSync(path.join(ROOT, '.venv', 'bin', 'dbt'), ['docs', 'generate', '--static', '--target', 'local', '--profiles-dir', '.', '--quiet'], {
-    cwd: dbtDir,
-    env: { ...process.env, DATAFLOW_DUCKDB_PATH: BATCH_WAREHOUSE },
-    stdio: 'inherit',
-  });
+  execFileSync(
+    path.join(ROOT, '.venv', 'bin', 'dbt'),
+    ['docs', 'generate', '--static', '--target', 'local', '--profiles-dir', '.', '--quiet'],
+    {
+      cwd: dbtDir,
+      env: { ...process.env, DATAFLOW_DUCKDB_PATH: BATCH_WAREHOUSE },
+      stdio: 'inherit',
+    },
+  );
   const target = path.join(DEMO_DIR, 'dbt-docs.html');
   fs.copyFileSync(path.join(dbtDir, 'target', 'static_index.html'), target);
   return target;
@@ -47,11 +51,17 @@ async function main(): Promise<void> {
   const batch = await runBatchDemo();
   progress('lineage, dbt docs, cost estimate and the report');
   // The batch's dbt build is the last one: its artifacts describe the batch warehouse.
-  if (batch.execution.status === 'SUCCEEDED') generateLineage({ duckdbPath: BATCH_WAREHOUSE, outDir: DEMO_DIR, lakeDir: path.join(ROOT, '.local', 'lake') });
+  if (batch.execution.status === 'SUCCEEDED')
+    generateLineage({ duckdbPath: BATCH_WAREHOUSE, outDir: DEMO_DIR, lakeDir: path.join(ROOT, '.local', 'lake') });
   staticDbtDocs();
   const cost = estimateEnvironment('dev');
   writeJson('cost.json', { environment: 'dev', ...cost.estimate });
-  writeJson('demo.json', { warehouseDbtSeconds, total_s: (Date.now() - started) / 1000, batchStatus: batch.execution.status, compliant: compliance.compliant });
+  writeJson('demo.json', {
+    warehouseDbtSeconds,
+    total_s: (Date.now() - started) / 1000,
+    batchStatus: batch.execution.status,
+    compliant: compliance.compliant,
+  });
   writeReport({ demoDir: DEMO_DIR, cost: { environment: 'dev', estimate: cost.estimate } });
   if (!compliance.compliant || batch.execution.status !== 'SUCCEEDED') process.exitCode = 1;
 }

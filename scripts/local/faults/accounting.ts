@@ -70,7 +70,11 @@ export function account(input: AccountInput): FaultRow {
   const quarantined = readers.quarantine(input.lake.quarantine);
   const anomalies = readers.anomalies(input.lake.anomalies);
   const alerts = alertedEntries(input.messages);
-  const duplicated = surplus('staging', warehouse) + surplus('quarantine', quarantined) + surplus('anomalies', anomalies) + (alerts.length - new Set(alerts).size);
+  const duplicated =
+    surplus('staging', warehouse) +
+    surplus('quarantine', quarantined) +
+    surplus('anomalies', anomalies) +
+    (alerts.length - new Set(alerts).size);
 
   const landed = new Set<string>();
   for (const l of input.lake.staging) {
@@ -82,5 +86,12 @@ export function account(input: AccountInput): FaultRow {
     landed.add(`${r.shard_id}|${r.sequence_number}`);
   }
   const lost = input.inputs.filter((id) => !landed.has(id)).length;
-  return { scenario: input.scenario, recordsIn: input.inputs.length, inWarehouse: warehouse.length, quarantined: quarantined.length, duplicated, lost };
+  return {
+    scenario: input.scenario,
+    recordsIn: input.inputs.length,
+    inWarehouse: warehouse.length,
+    quarantined: quarantined.length,
+    duplicated,
+    lost,
+  };
 }

@@ -37,7 +37,10 @@ import { runDbt } from '../warehouse/build';
 
 const HOUR = 3_600_000;
 export const H0 = Date.parse('2026-06-03T10:00:00.000Z');
-export const windowAt = (startMs: number): BatchWindow => ({ start: new Date(startMs).toISOString(), end: new Date(startMs + HOUR).toISOString() });
+export const windowAt = (startMs: number): BatchWindow => ({
+  start: new Date(startMs).toISOString(),
+  end: new Date(startMs + HOUR).toISOString(),
+});
 const config = loadEnvironmentConfig('dev');
 
 /** OLTP rows of one generated window, keys made unique per generation (`C1…`, `P1…`, `O1…` for generation 1). */
@@ -76,7 +79,15 @@ export interface Campaign {
 
 /** Valid (and a few invalid) clickstream records around `startMs`, one per second. */
 export function clickstream(seed: number, count: number, startMs: number): GeneratedRecord[] {
-  return generateRecords({ seed, count, startMs, ratePerSecond: 1, streamWeights: { transactions: 0, customers: 0, clickstream: 1 }, defectRate: 0.05, anomalyRate: 0 });
+  return generateRecords({
+    seed,
+    count,
+    startMs,
+    ratePerSecond: 1,
+    streamWeights: { transactions: 0, customers: 0, clickstream: 1 },
+    defectRate: 0.05,
+    anomalyRate: 0,
+  });
 }
 
 export async function prepareCampaign(log: (line: string) => void = () => undefined): Promise<Campaign> {
@@ -101,7 +112,12 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
   const overlapMinutes = config.schedule.extractOverlapMinutes;
   const extract = extractHandler({ store, overlapMinutes, connection: async () => ({ connectionString: pgUrl }) });
   const load = () =>
-    loadHandler({ store, runner, sourceFor: (_k, m) => ({ kind: 'local-parquet', files: m.entries.map((e) => e.url.replace(/^file:/, '')) }), poll: { intervalMs: 5, maxPolls: 100_000 } });
+    loadHandler({
+      store,
+      runner,
+      sourceFor: (_k, m) => ({ kind: 'local-parquet', files: m.entries.map((e) => e.url.replace(/^file:/, '')) }),
+      poll: { intervalMs: 5, maxPolls: 100_000 },
+    });
   const quality = (lake: LakeStore) =>
     qualityHandler({ store: lake, thresholds: config.quality, currencies: config.streaming.currencies, metrics: () => undefined });
   const settings = settingsFromConfig(config);
@@ -144,7 +160,9 @@ export async function prepareCampaign(log: (line: string) => void = () => undefi
       for (const table of options.tables ?? WAREHOUSE_TABLES) await loader({ table, window });
     },
     async stream(records, firstSequence) {
-      const { batchItemFailures } = await handler(kinesisEventOf(records, streamNameOf(config, 'clickstream'), 'shardId-000000000000', firstSequence));
+      const { batchItemFailures } = await handler(
+        kinesisEventOf(records, streamNameOf(config, 'clickstream'), 'shardId-000000000000', firstSequence),
+      );
       if (batchItemFailures.length > 0) throw new Error(`stream handler reported ${batchItemFailures.length} failures`);
     },
     async build() {

@@ -33,13 +33,17 @@ const W1 = windowAt(H0 + HOUR);
 const W5 = windowAt(H0 - 5 * HOUR);
 const W50 = windowAt(H0 - 50 * HOUR);
 
-const at = (records: readonly GeneratedRecord[], arrivalMs: (i: number) => number) => records.map((r, i) => ({ ...r, arrivalMs: arrivalMs(i) }));
+const at = (records: readonly GeneratedRecord[], arrivalMs: (i: number) => number) =>
+  records.map((r, i) => ({ ...r, arrivalMs: arrivalMs(i) }));
 const ids = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ') || `''`;
 const pgTs = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 /** Order ids the extract of these windows reads (version in [start − overlap, end)). */
 function ordersOf(c: Campaign, windows: readonly BatchWindow[]): string[] {
-  const inRange = (r: SourceRow) => windows.some((w) => r.updated_at! >= pgTs(new Date(Date.parse(w.start) - c.overlapMinutes * 60_000).toISOString()) && r.updated_at! < pgTs(w.end));
+  const inRange = (r: SourceRow) =>
+    windows.some(
+      (w) => r.updated_at! >= pgTs(new Date(Date.parse(w.start) - c.overlapMinutes * 60_000).toISOString()) && r.updated_at! < pgTs(w.end),
+    );
   return c.oltp.orders.filter(inRange).map((r) => r.order_id!);
 }
 
@@ -59,13 +63,28 @@ const phantoms = (n: number) => Array.from({ length: n }, (_, i) => `O9${String(
  * `expected`: the keys of the input's records that should reach `table`; `extra`: keys only leftovers carry;
  * `recordsIn` / `quarantined` default to the expected records / none.
  */
-async function tally(c: Campaign, scenario: string, table: string, key: string, expected: readonly string[], extra: readonly string[], counts?: { recordsIn: number; quarantined: number }): Promise<FaultRow> {
+async function tally(
+  c: Campaign,
+  scenario: string,
+  table: string,
+  key: string,
+  expected: readonly string[],
+  extra: readonly string[],
+  counts?: { recordsIn: number; quarantined: number },
+): Promise<FaultRow> {
   const [row] = await c.query(
     `SELECT count(DISTINCT ${key}) FILTER (WHERE ${key} IN (${ids([...expected])}))::INT AS present, count(*)::INT AS total FROM ${table} WHERE ${key} IN (${ids([...expected, ...extra])})`,
   );
   const present = Number(row.present);
   const { recordsIn, quarantined } = counts ?? { recordsIn: expected.length, quarantined: 0 };
-  return { scenario, recordsIn, inWarehouse: present, quarantined, duplicated: Number(row.total) - present, lost: recordsIn - quarantined - present };
+  return {
+    scenario,
+    recordsIn,
+    inWarehouse: present,
+    quarantined,
+    duplicated: Number(row.total) - present,
+    lost: recordsIn - quarantined - present,
+  };
 }
 
 interface Outcome {
@@ -98,7 +117,10 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   const events = [...onTime, ...lateByArrival, ...laggingProcessor];
   // Every event id sent (invalid records carry none, or one the warehouse must not hold twice either).
   const sent = [...new Set(events.map(eventIdOf).filter((x): x is string => x !== undefined))];
-  rows.late = await tally(c, 'late arrival across the window boundary', 'bronze.clickstream_events', 'event_id', sent, [], { recordsIn: events.length, quarantined: c.quarantinedStreamLines() });
+  rows.late = await tally(c, 'late arrival across the window boundary', 'bronze.clickstream_events', 'event_id', sent, [], {
+    recordsIn: events.length,
+    quarantined: c.quarantinedStreamLines(),
+  });
 
   // Re-run of H0.
   await c.runWindow(W0);
@@ -107,7 +129,22 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
   const gateLeftover = `${partitionPrefix({ source: 'oltp', entity: 'orders', time: new Date(W5.start) })}orders-00009.ndjson.gz`;
   const gatePhantoms = phantoms(5);
   const template = c.oltp.orders.find((o) => o.order_id!.startsWith('O2'))!;
-  await c.store.put('staging', gateLeftover, gzipSync(gatePhantoms.map((id) => JSON.stringify({ ...template, order_id: id, order_ts: template.order_ts!.replace(' ', 'T') + 'Z', updated_at: template.updated_at!.replace(' ', 'T') + 'Z' })).join('\n') + '\n'));
+  await c.store.put(
+    'staging',
+    gateLeftover,
+    gzipSync(
+      gatePhantoms
+        .map((id) =>
+          JSON.stringify({
+            ...template,
+            order_id: id,
+            order_ts: template.order_ts!.replace(' ', 'T') + 'Z',
+            updated_at: template.updated_at!.replace(' ', 'T') + 'Z',
+          }),
+        )
+        .join('\n') + '\n',
+    ),
+  );
   const crashing = Object.create(c.store) as LakeStore;
   crashing.put = async (zone, key, body) => {
     if (key.endsWith('.json') && key.includes('/orders/')) throw new Error('Lambda timed out');
@@ -130,14 +167,41 @@ async function runCampaign(log: (line: string) => void): Promise<Outcome> {
     `COPY (SELECT p.order_id, o.customer_id, o.order_ts, o.status, o.currency, o.updated_at FROM (SELECT unnest([${ids(conformPhantoms)}]) AS order_id) p
       CROSS JOIN (SELECT * FROM bronze.orders LIMIT 1) o) TO '${conformLeftover}' (FORMAT parquet)`,
   );
-  await c.store.put('staging', `${partitionPrefix({ source: 'manifests', entity: 'orders', time: new Date(W50.start) })}manifest.json`, JSON.stringify({ entries: [{ url: `file:${conformLeftover}`, mandatory: true, meta: { content_length: fs.statSync(conformLeftover).size } }] }));
+  await c.store.put(
+    'staging',
+    `${partitionPrefix({ source: 'manifests', entity: 'orders', time: new Date(W50.start) })}manifest.json`,
+    JSON.stringify({
+      entries: [{ url: `file:${conformLeftover}`, mandatory: true, meta: { content_length: fs.statSync(conformLeftover).size } }],
+    }),
+  );
   await c.runWindow(W50);
   await build();
 
   rows.rerun = await tally(c, 're-run of a window', 'gold.fct_orders', 'order_id', ordersOf(c, [W0, W1]), []);
-  rows.backfill = await tally(c, 'out-of-order back-fill incl. a 50 h old window', 'gold.fct_orders', 'order_id', ordersOf(c, [W5, W50]), []);
-  rows.gateCrash = await tally(c, 'crash after quality-gate parts before its manifest', 'bronze.orders', 'order_id', ordersOf(c, [W5]), gatePhantoms);
-  rows.conformCrash = await tally(c, 'crash in conform before its manifest', 'bronze.orders', 'order_id', ordersOf(c, [W50]), conformPhantoms);
+  rows.backfill = await tally(
+    c,
+    'out-of-order back-fill incl. a 50 h old window',
+    'gold.fct_orders',
+    'order_id',
+    ordersOf(c, [W5, W50]),
+    [],
+  );
+  rows.gateCrash = await tally(
+    c,
+    'crash after quality-gate parts before its manifest',
+    'bronze.orders',
+    'order_id',
+    ordersOf(c, [W5]),
+    gatePhantoms,
+  );
+  rows.conformCrash = await tally(
+    c,
+    'crash in conform before its manifest',
+    'bronze.orders',
+    'order_id',
+    ordersOf(c, [W50]),
+    conformPhantoms,
+  );
   await c.runner.close();
   const leftoversRemaining = [path.join(c.lakeDir, 'staging', gateLeftover), conformLeftover].filter((f) => fs.existsSync(f));
   return { rows, leftoversRemaining, buildFailures };
@@ -149,7 +213,11 @@ export function batchCampaign(log: (line: string) => void = () => undefined): Pr
   return (campaign ??= runCampaign(log));
 }
 
-const scenario = (name: string, key: string): FaultScenario => ({ name, area: 'batch', run: async () => (await batchCampaign()).rows[key] });
+const scenario = (name: string, key: string): FaultScenario => ({
+  name,
+  area: 'batch',
+  run: async () => (await batchCampaign()).rows[key],
+});
 
 export const batchScenarios: FaultScenario[] = [
   scenario('late arrival across the window boundary', 'late'),

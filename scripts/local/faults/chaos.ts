@@ -25,17 +25,32 @@ export function faultTable(rows: readonly FaultRow[]): string[] {
   return [head, '-'.repeat(head.length), ...body];
 }
 
-export async function runChaos(scenarios: readonly FaultScenario[], outFile: string, log: (line: string) => void = console.log): Promise<{ rows: FaultRow[]; ok: boolean }> {
+export async function runChaos(
+  scenarios: readonly FaultScenario[],
+  outFile: string,
+  log: (line: string) => void = console.log,
+): Promise<{ rows: FaultRow[]; ok: boolean }> {
   const rows: FaultRow[] = [];
   for (const s of scenarios) {
     const r = await s.run();
-    rows.push({ scenario: r.scenario, recordsIn: r.recordsIn, inWarehouse: r.inWarehouse, quarantined: r.quarantined, duplicated: r.duplicated, lost: r.lost });
+    rows.push({
+      scenario: r.scenario,
+      recordsIn: r.recordsIn,
+      inWarehouse: r.inWarehouse,
+      quarantined: r.quarantined,
+      duplicated: r.duplicated,
+      lost: r.lost,
+    });
   }
   for (const line of faultTable(rows)) log(line);
   const bad = rows.filter((r) => r.lost > 0 || r.duplicated > 0);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, `${JSON.stringify({ rows, ok: bad.length === 0 }, null, 2)}\n`);
-  log(bad.length ? `FAILED: ${bad.map((r) => r.scenario).join(', ')} lost or duplicated records` : `all ${rows.length} scenarios: nothing lost, nothing duplicated`);
+  log(
+    bad.length
+      ? `FAILED: ${bad.map((r) => r.scenario).join(', ')} lost or duplicated records`
+      : `all ${rows.length} scenarios: nothing lost, nothing duplicated`,
+  );
   log(`figures: ${path.relative(process.cwd(), outFile)}`);
   return { rows, ok: bad.length === 0 };
 }

@@ -93,16 +93,25 @@ const onPuts =
 /** A small deterministic generator (scenarios must give the same table on every run). */
 export function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export const STREAM_SCENARIO_SPECS: readonly StreamScenarioSpec[] = [
   { name: 'stream: no fault', plan: () => ({}) },
   { name: 'stream: SNS outage', plan: () => ({ snsUp: ({ invocation }) => invocation > 12 }) },
-  { name: 'stream: ambiguous PUT', plan: () => ({ put: ({ key, n, invocation }) => (invocation <= 2 && key.startsWith('stream/') && n % 4 === 2 ? 'ambiguous' : 'ok') }) },
+  {
+    name: 'stream: ambiguous PUT',
+    plan: () => ({ put: ({ key, n, invocation }) => (invocation <= 2 && key.startsWith('stream/') && n % 4 === 2 ? 'ambiguous' : 'ok') }),
+  },
   { name: 'stream: die after write, bisect', plan: () => ({ put: ({ n }) => (n === 6 || n === 40 ? 'die' : 'ok') }) },
-  { name: 'stream: redelivery with more records', plan: () => ({ put: onPuts({ 2: 'fail' }), batchSize: ({ n }) => (n === 1 ? 400 : 1_000) }) },
-  { name: 'stream: redelivery with fewer records', plan: () => ({ put: onPuts({ 3: 'ambiguous', 5: 'fail' }), batchSize: ({ retry }) => (retry ? 250 : 1_000) }) },
+  {
+    name: 'stream: redelivery with more records',
+    plan: () => ({ put: onPuts({ 2: 'fail' }), batchSize: ({ n }) => (n === 1 ? 400 : 1_000) }),
+  },
+  {
+    name: 'stream: redelivery with fewer records',
+    plan: () => ({ put: onPuts({ 3: 'ambiguous', 5: 'fail' }), batchSize: ({ retry }) => (retry ? 250 : 1_000) }),
+  },
   {
     name: 'stream: failed rollback',
     plan: () => {

@@ -18,13 +18,31 @@ export interface LineageGraph {
 /** What `dbt_column_lineage.py` writes. */
 export interface DbtColumnLineage {
   readonly nodes: Readonly<
-    Record<string, { readonly relation: string; readonly columns: Readonly<Record<string, readonly { relation: string; column: string }[]>>; readonly parameters: readonly string[] }>
+    Record<
+      string,
+      {
+        readonly relation: string;
+        readonly columns: Readonly<Record<string, readonly { relation: string; column: string }[]>>;
+        readonly parameters: readonly string[];
+      }
+    >
   >;
 }
 
 /** The parts of dbt's manifest.json the graph reads. */
 export interface DbtManifest {
-  readonly nodes: Readonly<Record<string, { readonly resource_type: string; readonly schema: string; readonly name: string; readonly alias?: string; readonly depends_on?: { readonly nodes?: readonly string[] } }>>;
+  readonly nodes: Readonly<
+    Record<
+      string,
+      {
+        readonly resource_type: string;
+        readonly schema: string;
+        readonly name: string;
+        readonly alias?: string;
+        readonly depends_on?: { readonly nodes?: readonly string[] };
+      }
+    >
+  >;
   readonly sources: Readonly<Record<string, { readonly schema: string; readonly name: string; readonly identifier?: string }>>;
 }
 
@@ -43,7 +61,12 @@ export function buildLineageGraph(manifest: DbtManifest, dbtColumns: DbtColumnLi
     if (n.resource_type !== 'model' && n.resource_type !== 'snapshot') continue;
     const relation = relationOf.get(uid)!;
     const lineage = dbtColumns.nodes[uid];
-    nodes.push({ id: relation, layer: layerOfSchema(n.schema), writtenBy: 'dbt', columns: lineage ? [...Object.keys(lineage.columns), ...lineage.parameters] : [] });
+    nodes.push({
+      id: relation,
+      layer: layerOfSchema(n.schema),
+      writtenBy: 'dbt',
+      columns: lineage ? [...Object.keys(lineage.columns), ...lineage.parameters] : [],
+    });
     for (const dep of n.depends_on?.nodes ?? []) {
       const from = relationOf.get(dep);
       if (from) edges.push({ from, to: relation, job: 'dbt' });
@@ -95,7 +118,13 @@ export function traceGoldColumns(graph: LineageGraph): GoldTrace {
     // `*` (the rows of a relation) comes from the rows of every relation its columns read.
     const inputs =
       column === '*'
-        ? [[...new Set((columnsOf.get(relation) ?? []).flatMap((c) => (byTarget.get(`${relation}.${c}`) ?? []).flat().map((f) => f.relation)))].map((r) => ({ relation: r, column: '*' }))]
+        ? [
+            [
+              ...new Set(
+                (columnsOf.get(relation) ?? []).flatMap((c) => (byTarget.get(`${relation}.${c}`) ?? []).flat().map((f) => f.relation)),
+              ),
+            ].map((r) => ({ relation: r, column: '*' })),
+          ]
         : (byTarget.get(key) ?? []);
     if (inputs.length === 0) deadEnds.push(key);
     for (const input of inputs.flat()) for (const s of sources(input.relation, input.column, seen, deadEnds)) found.add(s);

@@ -41,9 +41,16 @@ export function generateLineage(options: LineageOptions): LineageResult {
   const columnsFile = path.join(options.outDir, 'dbt-column-lineage.json');
   const manifestFile = path.join(dbtDir, 'target', 'manifest.json');
   const env = { ...process.env, DATAFLOW_DUCKDB_PATH: path.resolve(options.duckdbPath) };
-  execFileSync(PYTHON, [path.join(__dirname, 'dbt_column_lineage.py'), '--manifest', manifestFile, '--duckdb', options.duckdbPath, '--out', columnsFile], { stdio: 'pipe' });
+  execFileSync(
+    PYTHON,
+    [path.join(__dirname, 'dbt_column_lineage.py'), '--manifest', manifestFile, '--duckdb', options.duckdbPath, '--out', columnsFile],
+    { stdio: 'pipe' },
+  );
 
-  const graph = buildLineageGraph(JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as DbtManifest, JSON.parse(fs.readFileSync(columnsFile, 'utf8')) as DbtColumnLineage);
+  const graph = buildLineageGraph(
+    JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as DbtManifest,
+    JSON.parse(fs.readFileSync(columnsFile, 'utf8')) as DbtColumnLineage,
+  );
   const trace = traceGoldColumns(graph);
   const html = path.join(options.outDir, 'lineage.html');
   fs.writeFileSync(path.join(options.outDir, 'lineage.json'), JSON.stringify({ graph, trace }, null, 1));
@@ -54,15 +61,35 @@ export function generateLineage(options: LineageOptions): LineageResult {
   const dbtEvents = path.join(options.outDir, 'dbt-openlineage.ndjson');
   execFileSync(
     PYTHON,
-    [path.join(__dirname, 'dbt_openlineage.py'), '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'local', '--namespace', 'dataflow-local', '--out', dbtEvents],
+    [
+      path.join(__dirname, 'dbt_openlineage.py'),
+      '--project-dir',
+      dbtDir,
+      '--profiles-dir',
+      dbtDir,
+      '--target',
+      'local',
+      '--namespace',
+      'dataflow-local',
+      '--out',
+      dbtEvents,
+    ],
     { stdio: 'pipe', env },
   );
   const own = ingestionEvents(
     graph,
-    { postgres: 'postgres://localhost:oltp', kinesis: 'kinesis://local', lake: (zone) => `file://${path.resolve(options.lakeDir, zone)}`, warehouse: `duckdb://${path.resolve(options.duckdbPath)}` },
+    {
+      postgres: 'postgres://localhost:oltp',
+      kinesis: 'kinesis://local',
+      lake: (zone) => `file://${path.resolve(options.lakeDir, zone)}`,
+      warehouse: `duckdb://${path.resolve(options.duckdbPath)}`,
+    },
     time.toISOString(),
   ).map((e) => JSON.stringify(e));
-  const dbt = fs.readFileSync(dbtEvents, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const dbt = fs
+    .readFileSync(dbtEvents, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   fs.writeFileSync(eventsFile, [...own, ...dbt].join('\n') + '\n');
   return { graph, trace, html, eventsFile, events: own.length + dbt.length };
 }

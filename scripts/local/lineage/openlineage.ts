@@ -11,5 +11,7 @@ export type { DatasetNamespaces };
 
 /** One COMPLETE event per ingestion job run (every edge not written by dbt). */
 export function ingestionEvents(graph: LineageGraph, ns: DatasetNamespaces, eventTime: string, namespace = 'dataflow'): RunEvent[] {
-  return graph.edges.filter((e) => e.job !== 'dbt').map((edge) => runEvent('COMPLETE', jobRunOf(graph, [edge], ns), { runId: randomUUID(), eventTime, namespace }));
+  return graph.edges
+    .filter((e) => e.job !== 'dbt')
+    .map((edge) => runEvent('COMPLETE', jobRunOf(graph, [edge], ns), { runId: randomUUID(), eventTime, namespace }));
 }

@@ -44,7 +44,8 @@ export function ganttChart(id: string, tasks: readonly GanttTask[]): string {
     return `<g class="mark" data-label="${escapeHtml(t.label)}" data-value="${t.seconds}" data-start="${t.startS}"><text x="0" y="${y + 14}">${escapeHtml(t.label)}</text><rect x="${x(t.startS).toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${t.failed ? '#c0392b' : '#2e8b57'}"><title>${escapeHtml(t.label)}: ${t.seconds.toFixed(1)} s from +${t.startS.toFixed(1)} s</title></rect></g>`;
   });
   const ticks = Array.from({ length: 6 }, (_, i) => (end * i) / 5).map(
-    (s) => `<line x1="${x(s)}" y1="16" x2="${x(s)}" y2="${20 + tasks.length * rowHeight}" stroke="#ddd"/><text x="${x(s) - 8}" y="12">${s.toFixed(0)} s</text>`,
+    (s) =>
+      `<line x1="${x(s)}" y1="16" x2="${x(s)}" y2="${20 + tasks.length * rowHeight}" stroke="#ddd"/><text x="${x(s) - 8}" y="12">${s.toFixed(0)} s</text>`,
   );
   return `<svg class="chart" id="${id}" xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 20}" height="${30 + tasks.length * rowHeight}" font-family="sans-serif" font-size="12">${ticks.join('')}${rows.join('')}</svg>`;
 }

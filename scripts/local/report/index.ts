@@ -17,16 +17,25 @@ export interface StreamFigures {
   readonly quarantined: number;
   readonly quarantinedByReason: Readonly<Record<string, number>>;
   readonly reconciled: boolean;
-  readonly anomalies: Readonly<Record<string, { readonly injected: number; readonly found: number; readonly precision: number; readonly recall: number }>>;
+  readonly anomalies: Readonly<
+    Record<string, { readonly injected: number; readonly found: number; readonly precision: number; readonly recall: number }>
+  >;
 }
 
 export interface BatchFigures {
   readonly window: { readonly start: string; readonly end: string };
   readonly status: string;
-  readonly tables: Readonly<Record<string, { readonly extracted: number; readonly staged: number; readonly quarantined: number; readonly loaded: number }>>;
+  readonly tables: Readonly<
+    Record<string, { readonly extracted: number; readonly staged: number; readonly quarantined: number; readonly loaded: number }>
+  >;
   readonly gold: Readonly<Record<string, number>>;
   readonly timeline: readonly { readonly state: string; readonly startS?: number; readonly seconds: number; readonly status: string }[];
-  readonly quality: readonly { readonly table: string; readonly score: number; readonly passed: boolean; readonly expectations: readonly { readonly name: string; readonly observed: number; readonly min?: number; readonly passed: boolean }[] }[];
+  readonly quality: readonly {
+    readonly table: string;
+    readonly score: number;
+    readonly passed: boolean;
+    readonly expectations: readonly { readonly name: string; readonly observed: number; readonly min?: number; readonly passed: boolean }[];
+  }[];
 }
 
 export interface ReportInputs {
@@ -78,12 +87,24 @@ export function renderReport(inputs: ReportInputs): string {
           { label: 'quarantined', value: stream.quarantined },
         ]) +
         '<h3>Quarantine reasons</h3>' +
-        barChart('chart-quarantine-reasons', reasons.map(([label, value]) => ({ label, value })), { color: '#c0392b' }),
+        barChart(
+          'chart-quarantine-reasons',
+          reasons.map(([label, value]) => ({ label, value })),
+          { color: '#c0392b' },
+        ),
     ),
     section(
       'Anomaly detection (labelled anomalies in the generated stream)',
-      table(['type', 'injected', 'found', 'precision', 'recall'], anomalies.map(([t, s]) => [t, s.injected, s.found, pct(s.precision), pct(s.recall)]), 'anomaly-table') +
-        barChart('chart-anomaly-recall', anomalies.map(([label, s]) => ({ label, value: Math.round(s.recall * 1000) / 10 })), { unit: '%', color: '#8e44ad' }),
+      table(
+        ['type', 'injected', 'found', 'precision', 'recall'],
+        anomalies.map(([t, s]) => [t, s.injected, s.found, pct(s.precision), pct(s.recall)]),
+        'anomaly-table',
+      ) +
+        barChart(
+          'chart-anomaly-recall',
+          anomalies.map(([label, s]) => ({ label, value: Math.round(s.recall * 1000) / 10 })),
+          { unit: '%', color: '#8e44ad' },
+        ),
     ),
     section(
       `Hourly batch ${batch.window.start} – ${batch.window.end}: ${batch.status}`,
@@ -94,18 +115,40 @@ export function renderReport(inputs: ReportInputs): string {
         '<h3>Reconciliation per table (extracted = staged + quarantined)</h3>' +
         table(
           ['table', 'extracted', 'staged', 'quarantined', 'loaded', 'check'],
-          oltp.map(([t, f]) => [t, f.extracted, f.staged, f.quarantined, f.loaded, f.extracted === f.staged + f.quarantined ? 'ok' : 'MISMATCH']),
+          oltp.map(([t, f]) => [
+            t,
+            f.extracted,
+            f.staged,
+            f.quarantined,
+            f.loaded,
+            f.extracted === f.staged + f.quarantined ? 'ok' : 'MISMATCH',
+          ]),
           'batch-reconciliation',
         ) +
         '<h3>Quality gate</h3>' +
         table(
           ['table', 'score', 'passed', 'expectations (observed / minimum)'],
-          batch.quality.map((q) => [q.table, q.score.toFixed(2), q.passed ? 'yes' : 'NO', q.expectations.map((e) => `${e.name} ${e.observed}${e.min === undefined ? '' : ` / ${e.min}`}${e.passed ? '' : ' FAILED'}`).join('; ')]),
+          batch.quality.map((q) => [
+            q.table,
+            q.score.toFixed(2),
+            q.passed ? 'yes' : 'NO',
+            q.expectations
+              .map((e) => `${e.name} ${e.observed}${e.min === undefined ? '' : ` / ${e.min}`}${e.passed ? '' : ' FAILED'}`)
+              .join('; '),
+          ]),
           'quality-table',
         ) +
-        barChart('chart-quality-scores', batch.quality.map((q) => ({ label: q.table, value: q.score })), { color: '#2e8b57' }) +
+        barChart(
+          'chart-quality-scores',
+          batch.quality.map((q) => ({ label: q.table, value: q.score })),
+          { color: '#2e8b57' },
+        ) +
         '<h3>Gold row counts</h3>' +
-        barChart('chart-gold-rows', Object.entries(batch.gold).map(([label, value]) => ({ label, value })), { color: '#b8860b' }),
+        barChart(
+          'chart-gold-rows',
+          Object.entries(batch.gold).map(([label, value]) => ({ label, value })),
+          { color: '#b8860b' },
+        ),
     ),
   ];
   if (inputs.lineage) {
@@ -123,12 +166,22 @@ export function renderReport(inputs: ReportInputs): string {
     parts.push(
       section(
         `Monthly cost estimate: ${inputs.cost.environment} (${e.region}, prices recorded ${e.pricesRecorded})`,
-        barChart('chart-cost', e.lines.filter((l) => l.monthlyUsd > 0).map((l) => ({ label: l.service, value: l.monthlyUsd })), { unit: ' USD', color: '#34495e' }) +
+        barChart(
+          'chart-cost',
+          e.lines.filter((l) => l.monthlyUsd > 0).map((l) => ({ label: l.service, value: l.monthlyUsd })),
+          { unit: ' USD', color: '#34495e' },
+        ) +
           `<p id="cost-total">Total: $${e.totalUsd.toLocaleString('en-US', { minimumFractionDigits: 2 })} a month (make cost ENV=${escapeHtml(inputs.cost.environment)})</p>`,
       ),
     );
   }
-  if (inputs.dbtDocsHref) parts.push(section('dbt docs', `<p><a id="dbt-docs" href="${escapeHtml(inputs.dbtDocsHref)}">Models, columns, tests and the DAG of the dbt project</a></p>`));
+  if (inputs.dbtDocsHref)
+    parts.push(
+      section(
+        'dbt docs',
+        `<p><a id="dbt-docs" href="${escapeHtml(inputs.dbtDocsHref)}">Models, columns, tests and the DAG of the dbt project</a></p>`,
+      ),
+    );
 
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DataFlow demo report</title>
 <style>body{font:14px sans-serif;margin:24px;max-width:1200px;color:#222}h1{margin-bottom:0}section{margin:28px 0}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.scroll{overflow-x:auto}</style></head>

@@ -24,7 +24,10 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   public async list(prefix: string, max: number): Promise<string[]> {
-    return [...this.docs.keys()].filter((k) => k.startsWith(prefix)).sort().slice(0, max);
+    return [...this.docs.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .slice(0, max);
   }
 
   public async remove(key: string): Promise<void> {

@@ -77,7 +77,12 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
   const settings = settingsFromConfig(config);
   const lakeDir = path.join(root, '.local', 'lake');
   const figuresFile = path.join(root, '.local', 'demo', 'stream.json');
-  for (const dir of [['staging', 'stream'], ['staging', 'anomalies'], ['staging', 'alerts'], ['quarantine', 'stream']]) {
+  for (const dir of [
+    ['staging', 'stream'],
+    ['staging', 'anomalies'],
+    ['staging', 'alerts'],
+    ['quarantine', 'stream'],
+  ]) {
     fs.rmSync(path.join(lakeDir, ...dir), { recursive: true, force: true });
   }
 
@@ -197,16 +202,28 @@ export async function runStreamPass(options: StreamPassOptions = {}): Promise<St
 
 export function printStreamPass(r: StreamPassResult, log: (line: string) => void = console.log): void {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  log(`stream pass: ${r.recordsIn.toLocaleString('en-US')} records in ${r.batches} Kinesis-shaped batches through the stream handler (${r.seconds.toFixed(1)} s)`);
+  log(
+    `stream pass: ${r.recordsIn.toLocaleString('en-US')} records in ${r.batches} Kinesis-shaped batches through the stream handler (${r.seconds.toFixed(1)} s)`,
+  );
   log(`  in ${r.recordsIn} = valid ${r.valid} + quarantined ${r.quarantined}: ${r.reconciled ? 'reconciled exactly' : 'MISMATCH'}`);
-  log(`  quarantined by reason: ${Object.entries(r.quarantinedByReason).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  log(`  quarantine reasons matching the injected defect: ${r.quarantined - r.reasonMismatches}/${r.quarantined}; misclassified records: ${r.misclassified}`);
+  log(
+    `  quarantined by reason: ${Object.entries(r.quarantinedByReason)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  log(
+    `  quarantine reasons matching the injected defect: ${r.quarantined - r.reasonMismatches}/${r.quarantined}; misclassified records: ${r.misclassified}`,
+  );
   log('  anomaly type      injected  found  precision  recall');
   for (const [t, s] of Object.entries(r.anomalies)) {
-    log(`  ${t.padEnd(16)} ${String(s.injected).padStart(9)} ${String(s.found).padStart(6)} ${pct(s.precision).padStart(10)} ${pct(s.recall).padStart(7)}`);
+    log(
+      `  ${t.padEnd(16)} ${String(s.injected).padStart(9)} ${String(s.found).padStart(6)} ${pct(s.precision).padStart(10)} ${pct(s.recall).padStart(7)}`,
+    );
   }
   log(`  anomaly summaries published: ${r.alertsPublished} (one per batch and shard-hour with new anomalies, through the alert outbox)`);
-  log(`  files: ${r.files.staging} staging, ${r.files.quarantine} quarantine, ${r.files.anomalies} anomaly objects under ${path.relative(process.cwd(), r.lakeDir) || r.lakeDir}/`);
+  log(
+    `  files: ${r.files.staging} staging, ${r.files.quarantine} quarantine, ${r.files.anomalies} anomaly objects under ${path.relative(process.cwd(), r.lakeDir) || r.lakeDir}/`,
+  );
   log(`  figures: ${path.relative(process.cwd(), r.figuresFile) || r.figuresFile}`);
 }
 

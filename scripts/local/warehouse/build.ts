@@ -17,7 +17,14 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DBT_DIR = path.join(REPO_ROOT, 'dbt');
 export const DEFAULT_DUCKDB_PATH = path.join(REPO_ROOT, '.local', 'warehouse.duckdb');
 /** The gold tables, in the order they are exported and documented. */
-export const GOLD_TABLES = ['customer_360', 'fct_orders', 'dim_customers', 'dim_products', 'product_performance', 'fct_daily_funnel'] as const;
+export const GOLD_TABLES = [
+  'customer_360',
+  'fct_orders',
+  'dim_customers',
+  'dim_products',
+  'product_performance',
+  'fct_daily_funnel',
+] as const;
 const OLTP_SPECS = Object.values(TABLE_SPECS) as TableSpec[];
 const STREAM_SPECS = Object.values(STREAM_TABLE_SPECS) as TableSpec[];
 
@@ -107,7 +114,9 @@ export async function loadBronze(duckdbPath: string, tables: ReadonlyMap<string,
           file = path.join(tmp, `${spec.name}.csv`);
           fs.writeFileSync(file, canonicalCsv(table));
         }
-        const statements = file ? buildLoadBatch({ spec, loadId: 'local', source: { kind: 'local-csv', file } }).statements : [bronzeTableDdl(spec, 'duckdb')];
+        const statements = file
+          ? buildLoadBatch({ spec, loadId: 'local', source: { kind: 'local-csv', file } }).statements
+          : [bronzeTableDdl(spec, 'duckdb')];
         await inTransaction(conn, statements).catch((err: Error) => {
           throw new Error(`loading ${spec.name}${table ? ` from ${table.file}` : ''} into bronze failed: ${err.message}`);
         });
@@ -151,7 +160,11 @@ export async function exportGold(duckdbPath: string, outDir: string): Promise<st
 }
 
 export function checkAsOfDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new Error(`AS_OF must be a date YYYY-MM-DD (got "${value}")`);
   }
   return value;
@@ -166,7 +179,11 @@ export async function buildGoldLocally(options: BuildGoldOptions): Promise<Build
   for (const f of [duckdbPath, `${duckdbPath}.wal`]) fs.rmSync(f, { force: true });
   const bronzeRows = await loadBronze(duckdbPath, files);
   const started = process.hrtime.bigint();
-  runDbt([options.dbtCommand ?? 'build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: asOf })], duckdbPath, options.echo ?? true);
+  runDbt(
+    [options.dbtCommand ?? 'build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: asOf })],
+    duckdbPath,
+    options.echo ?? true,
+  );
   const dbtSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const exported = options.outDir ? await exportGold(duckdbPath, path.resolve(options.outDir)) : [];
   return { duckdbPath, bronzeRows, dbtSeconds, exported };

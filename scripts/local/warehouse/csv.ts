@@ -10,7 +10,9 @@ import type { ColumnSpec, TableSpec } from '../../../lambda/contracts/table-spec
 /** A bad-input error listing every problem found (file, row, column, value, rule). */
 export class SourceDataError extends Error {
   constructor(public readonly problems: readonly string[]) {
-    super(`Invalid source data (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid source data (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'SourceDataError';
   }
 }
@@ -57,7 +59,8 @@ export function readCsv(text: string): { rows: string[][]; issues: CsvIssue[] } 
       } else {
         quoted = false;
         const next = body[i + 1];
-        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') issue('text after the closing quote (a quote inside a quoted field must be doubled: "")');
+        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+          issue('text after the closing quote (a quote inside a quoted field must be doubled: "")');
       }
     } else if (ch === '"') {
       if (field === '' && !wasQuoted) {
@@ -159,9 +162,15 @@ export function checkCsv(file: string, text: string, spec: TableSpec): CheckedCs
   if (rows.length === 0) return { problems: [`${name}: empty file (expected a header row: ${spec.columns.map((c) => c.name).join(',')})`] };
   const header = rows[0].map((h) => h.trim());
   const fieldName = (i: number) => header[i] ?? `#${i + 1}`;
-  for (const q of issues) problems.push(q.row === 0 ? `${name} header, field ${q.field + 1}: ${q.message}` : `${name} row ${q.row}, column ${fieldName(q.field)}: ${q.message}`);
+  for (const q of issues)
+    problems.push(
+      q.row === 0
+        ? `${name} header, field ${q.field + 1}: ${q.message}`
+        : `${name} row ${q.row}, column ${fieldName(q.field)}: ${q.message}`,
+    );
   const missing = spec.columns.filter((c) => !header.includes(c.name)).map((c) => c.name);
-  if (missing.length > 0) return { problems: [...problems, `${name}: header lacks column(s) ${missing.join(', ')} (header: ${header.join(',')})`] };
+  if (missing.length > 0)
+    return { problems: [...problems, `${name}: header lacks column(s) ${missing.join(', ')} (header: ${header.join(',')})`] };
   const index = spec.columns.map((c) => header.indexOf(c.name));
   const out: string[][] = [];
   for (let r = 1; r < rows.length; r += 1) {
@@ -197,14 +206,17 @@ export function orphanProblems(tables: ReadonlyMap<string, SourceTable>): string
     for (const ref of table.spec.references) {
       const parent = tables.get(ref.table);
       if (!parent) continue;
-      const keyOf = (spec: TableSpec, row: readonly string[], cols: readonly string[]) => JSON.stringify(cols.map((c) => row[spec.columns.findIndex((x) => x.name === c)]));
+      const keyOf = (spec: TableSpec, row: readonly string[], cols: readonly string[]) =>
+        JSON.stringify(cols.map((c) => row[spec.columns.findIndex((x) => x.name === c)]));
       const keys = new Set(parent.rows.map((row) => keyOf(parent.spec, row, ref.refColumns)));
       const parentFile = path.basename(parent.file);
       table.rows.forEach((row, i) => {
         const values = ref.columns.map((c) => row[table.spec.columns.findIndex((x) => x.name === c)]);
         if (values.some((v) => v === '')) return;
         if (!keys.has(keyOf(table.spec, row, ref.columns))) {
-          problems.push(`${path.basename(table.file)} row ${i + 1}, column ${ref.columns.join('+')}: ${values.map((v) => JSON.stringify(v)).join('+')} has no row in ${parentFile} (references ${ref.table}.${ref.refColumns.join('+')})`);
+          problems.push(
+            `${path.basename(table.file)} row ${i + 1}, column ${ref.columns.join('+')}: ${values.map((v) => JSON.stringify(v)).join('+')} has no row in ${parentFile} (references ${ref.table}.${ref.refColumns.join('+')})`,
+          );
         }
       });
     }
@@ -221,14 +233,20 @@ export interface ReadSourceOptions {
  * Reads and validates the folder: required tables must exist, optional ones are validated when present, foreign keys
  * must resolve within the folder. Throws a SourceDataError listing every problem; nothing is loaded otherwise.
  */
-export function validateSourceDir(dir: string, required: readonly TableSpec[], optional: readonly TableSpec[], options: ReadSourceOptions = {}): Map<string, SourceTable> {
+export function validateSourceDir(
+  dir: string,
+  required: readonly TableSpec[],
+  optional: readonly TableSpec[],
+  options: ReadSourceOptions = {},
+): Map<string, SourceTable> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SourceDataError([`${dir}: source folder does not exist`]);
   const problems: string[] = [];
   const tables = new Map<string, SourceTable>();
   for (const spec of [...required, ...optional]) {
     const file = path.join(dir, `${spec.name}.csv`);
     if (!fs.existsSync(file)) {
-      if (required.includes(spec)) problems.push(`${spec.name}.csv: missing from ${dir} (one CSV per OLTP table: ${required.map((s) => `${s.name}.csv`).join(', ')})`);
+      if (required.includes(spec))
+        problems.push(`${spec.name}.csv: missing from ${dir} (one CSV per OLTP table: ${required.map((s) => `${s.name}.csv`).join(', ')})`);
       continue;
     }
     const checked = checkCsv(file, fs.readFileSync(file, 'utf8'), spec);

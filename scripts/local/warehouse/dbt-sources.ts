@@ -37,7 +37,11 @@ export function renderDbtSources(specs: readonly TableSpec[]): string {
       '        columns:',
     );
     for (const c of spec.columns) {
-      lines.push(`          - name: ${c.name}`, `            description: ${q(c.description)}`, `            data_type: ${q(dataType(c.type))}`);
+      lines.push(
+        `          - name: ${c.name}`,
+        `            description: ${q(c.description)}`,
+        `            data_type: ${q(dataType(c.type))}`,
+      );
       if (!c.nullable) lines.push('            data_tests: [not_null]');
     }
   }

@@ -39,16 +39,42 @@ export function writeDelta(fixtureDir: string, outDir: string): DeltaSummary {
   const items = read(fixtureDir, 'order_items');
   const linesOf = (o: Record<string, string>) => items.filter((i) => i.order_id === o.order_id && i.updated_at === o.updated_at);
 
-  const changed = customers.filter((_, i) => i % 20 === 3).map((c): R => ({ ...c, customer_segment: c.customer_segment.trim().toLowerCase() === 'basic' ? 'premium' : 'basic', updated_at: DELTA_UPDATED_AT }));
+  const changed = customers
+    .filter((_, i) => i % 20 === 3)
+    .map((c): R => ({
+      ...c,
+      customer_segment: c.customer_segment.trim().toLowerCase() === 'basic' ? 'premium' : 'basic',
+      updated_at: DELTA_UPDATED_AT,
+    }));
   const multiLine = orders.filter((o) => linesOf(o).length >= 2);
   const cancelled = multiLine.filter((_, i) => i % 40 === 1).map((o): R => ({ ...o, status: 'cancelled', updated_at: DELTA_UPDATED_AT }));
   const shortened = multiLine.filter((_, i) => i % 40 === 2).map((o): R => ({ ...o, status: 'delivered', updated_at: DELTA_UPDATED_AT }));
   const deltaItems: R[] = [
-    ...cancelled.flatMap((o) => linesOf(orders.find((x) => x.order_id === o.order_id) as Record<string, string>).map((l) => ({ ...l, updated_at: DELTA_UPDATED_AT }))),
-    ...shortened.flatMap((o) => linesOf(orders.find((x) => x.order_id === o.order_id) as Record<string, string>).slice(1).map((l) => ({ ...l, updated_at: DELTA_UPDATED_AT }))),
+    ...cancelled.flatMap((o) =>
+      linesOf(orders.find((x) => x.order_id === o.order_id) as Record<string, string>).map((l) => ({ ...l, updated_at: DELTA_UPDATED_AT })),
+    ),
+    ...shortened.flatMap((o) =>
+      linesOf(orders.find((x) => x.order_id === o.order_id) as Record<string, string>)
+        .slice(1)
+        .map((l) => ({ ...l, updated_at: DELTA_UPDATED_AT })),
+    ),
   ];
-  const newOrder: R = { order_id: 'O9999999999', customer_id: customers[0].customer_id, order_ts: '2026-06-29 12:00:00', status: 'paid', currency: 'USD', updated_at: DELTA_UPDATED_AT };
-  deltaItems.push({ order_id: newOrder.order_id, line_no: '1', product_id: items[0].product_id, quantity: '3', unit_price: '0.01', updated_at: DELTA_UPDATED_AT });
+  const newOrder: R = {
+    order_id: 'O9999999999',
+    customer_id: customers[0].customer_id,
+    order_ts: '2026-06-29 12:00:00',
+    status: 'paid',
+    currency: 'USD',
+    updated_at: DELTA_UPDATED_AT,
+  };
+  deltaItems.push({
+    order_id: newOrder.order_id,
+    line_no: '1',
+    product_id: items[0].product_id,
+    quantity: '3',
+    unit_price: '0.01',
+    updated_at: DELTA_UPDATED_AT,
+  });
 
   const tables: Record<string, Record<string, string>[]> = {
     customers: changed,

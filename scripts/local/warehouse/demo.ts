@@ -45,7 +45,11 @@ export async function runWarehouseDemo(options: WarehouseDemoOptions = {}): Prom
   console.log('\n== Warehouse: generated OLTP + clickstream → bronze (load SQL) → dbt build (DuckDB) → gold ==');
   const sourceDir = path.join(REPO_ROOT, '.local', 'demo', 'warehouse-source');
   const counts = writeFixture(sourceDir);
-  console.log(`source CSVs: ${Object.entries(counts).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+  console.log(
+    `source CSVs: ${Object.entries(counts)
+      .map(([t, n]) => `${t}=${n}`)
+      .join(', ')}`,
+  );
   const duckdbPath = options.duckdbPath ?? DEFAULT_DUCKDB_PATH;
   const result = await buildGoldLocally({
     sourceDir,
@@ -54,7 +58,11 @@ export async function runWarehouseDemo(options: WarehouseDemoOptions = {}): Prom
     outDir: options.outDir ?? path.join(REPO_ROOT, '.local', 'demo', 'gold'),
     echo: false,
   });
-  console.log(`bronze (latest per key): ${Object.entries(result.bronzeRows).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+  console.log(
+    `bronze (latest per key): ${Object.entries(result.bronzeRows)
+      .map(([t, n]) => `${t}=${n}`)
+      .join(', ')}`,
+  );
   console.log(`dbt build --target local: ${result.dbtSeconds.toFixed(1)} s; gold CSVs in ${path.dirname(result.exported[0] ?? '')}`);
 
   const instance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY' });

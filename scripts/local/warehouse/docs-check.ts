@@ -32,7 +32,10 @@ export function goldModelDocs(): ModelDocs[] {
 /** Every gold table and column comment equals its documented description; returns the problems found. */
 export async function missingGoldComments(select: Select, models: readonly ModelDocs[] = goldModelDocs()): Promise<string[]> {
   const tables = new Map(
-    (await select("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'gold'")).map((r) => [String(r.table_name), commentOf(r)]),
+    (await select("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'gold'")).map((r) => [
+      String(r.table_name),
+      commentOf(r),
+    ]),
   );
   const columns = new Map(
     (await select("SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'gold'")).map((r) => [
@@ -44,7 +47,8 @@ export async function missingGoldComments(select: Select, models: readonly Model
   for (const m of models) {
     if ((tables.get(m.name) ?? '').trim() !== m.description) problems.push(`gold.${m.name}: table comment is not its description`);
     for (const c of m.columns) {
-      if ((columns.get(`${m.name}.${c.name}`) ?? '').trim() !== c.description) problems.push(`gold.${m.name}.${c.name}: column comment is not its description`);
+      if ((columns.get(`${m.name}.${c.name}`) ?? '').trim() !== c.description)
+        problems.push(`gold.${m.name}.${c.name}: column comment is not its description`);
     }
   }
   return problems;
@@ -52,7 +56,9 @@ export async function missingGoldComments(select: Select, models: readonly Model
 
 /** gold.build_info has exactly one row for the expected as_of_date with both freshness columns set. */
 export async function buildInfoProblems(select: Select, asOfDate: string): Promise<string[]> {
-  const rows = await select('SELECT CAST(as_of_date AS VARCHAR) AS as_of_date, built_at, orders_updated_through, events_arrived_through FROM gold.build_info');
+  const rows = await select(
+    'SELECT CAST(as_of_date AS VARCHAR) AS as_of_date, built_at, orders_updated_through, events_arrived_through FROM gold.build_info',
+  );
   if (rows.length !== 1) return [`gold.build_info should have 1 row (has ${rows.length})`];
   const [row] = rows;
   const problems: string[] = [];

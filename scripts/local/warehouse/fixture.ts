@@ -49,7 +49,13 @@ export function generateFixture(options: FixtureOptions = {}): FixtureData {
     const id = `P${pad(p, 6)}`;
     const priceCents = int(199, p % 11 === 0 ? 250_000 : 40_000);
     const costCents = Math.floor(priceCents * (0.35 + rnd() * 0.4));
-    const base = { product_id: id, name: `Product ${p}`, category: CATEGORIES[p % CATEGORIES.length], price: priceCents / 100, cost: costCents / 100 };
+    const base = {
+      product_id: id,
+      name: `Product ${p}`,
+      category: CATEGORIES[p % CATEGORIES.length],
+      price: priceCents / 100,
+      cost: costCents / 100,
+    };
     products.push({ ...base, updated_at: isoTs(asOf - 900 * DAY) });
     if (p % 7 === 0) {
       // A later price change: the latest version wins everywhere.

@@ -69,12 +69,15 @@ export function referenceCustomer360(sourceDirs: readonly string[], asOf: string
   const items = readTable(sourceDirs, 'order_items');
   const orderVersion = new Map<string, string>();
   for (const i of items) if ((orderVersion.get(i.order_id) ?? '') < i.updated_at) orderVersion.set(i.order_id, i.updated_at);
-  const lines = [...latest(items, (r) => `${r.order_id}|${r.line_no}`).values()].filter((i) => i.updated_at === orderVersion.get(i.order_id));
+  const lines = [...latest(items, (r) => `${r.order_id}|${r.line_no}`).values()].filter(
+    (i) => i.updated_at === orderVersion.get(i.order_id),
+  );
 
   const counted = new Map<string, { customer: string; date: string; cents: number; categories: string[] }>();
   for (const o of orders.values()) {
     const date = o.order_ts.slice(0, 10);
-    if (o.status.trim().toLowerCase() !== 'cancelled' && date <= asOf) counted.set(o.order_id, { customer: o.customer_id, date, cents: 0, categories: [] });
+    if (o.status.trim().toLowerCase() !== 'cancelled' && date <= asOf)
+      counted.set(o.order_id, { customer: o.customer_id, date, cents: 0, categories: [] });
   }
   for (const l of lines) {
     const o = counted.get(l.order_id);

@@ -37,7 +37,9 @@ async function checkCustomer360(duckdbPath: string, sourceDirs: string[]): Promi
   const expected = referenceCustomer360(sourceDirs, AS_OF, RULES);
   const problems = compareRows(expected, await select(duckdbPath, 'SELECT * FROM gold.customer_360 ORDER BY customer_id'));
   if (problems.length > 0) throw new Error(`gold.customer_360 differs from the reference implementation:\n  ${problems.join('\n  ')}`);
-  console.log(`customer_360 matches the independent reference implementation: ${expected.length} rows × ${Object.keys(expected[0]).length} columns`);
+  console.log(
+    `customer_360 matches the independent reference implementation: ${expected.length} rows × ${Object.keys(expected[0]).length} columns`,
+  );
 }
 
 function expect(condition: boolean, message: string): void {
@@ -47,7 +49,11 @@ function expect(condition: boolean, message: string): void {
 async function main(): Promise<void> {
   const dir = path.join(REPO_ROOT, '.local', 'warehouse-fixture');
   const counts = writeFixture(dir);
-  console.log(`fixture: ${Object.entries(counts).map(([t, n]) => `${t}=${n}`).join(' ')} → ${dir}`);
+  console.log(
+    `fixture: ${Object.entries(counts)
+      .map(([t, n]) => `${t}=${n}`)
+      .join(' ')} → ${dir}`,
+  );
   const result = await buildGoldLocally({
     sourceDir: dir,
     asOfDate: AS_OF,
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
   console.log(`dbt build --target local: ${result.dbtSeconds.toFixed(1)} s`);
 
   await checkCustomer360(result.duckdbPath, [dir]);
-  const docProblems = [...(await missingGoldComments((sql) => select(result.duckdbPath, sql))), ...(await buildInfoProblems((sql) => select(result.duckdbPath, sql), AS_OF))];
+  const docProblems = [
+    ...(await missingGoldComments((sql) => select(result.duckdbPath, sql))),
+    ...(await buildInfoProblems((sql) => select(result.duckdbPath, sql), AS_OF)),
+  ];
   if (docProblems.length > 0) throw new Error(`gold documentation and build info:\n  ${docProblems.join('\n  ')}`);
   console.log('gold: every table and column carries its description; gold.build_info is set');
   const before = await select(result.duckdbPath, 'SELECT order_id, line_count FROM gold.fct_orders');
@@ -67,10 +76,15 @@ async function main(): Promise<void> {
   const deltaDir = path.join(REPO_ROOT, '.local', 'warehouse-fixture-delta');
   const delta = writeDelta(dir, deltaDir);
   const specs = [...Object.values(TABLE_SPECS), ...Object.values(STREAM_TABLE_SPECS)] as TableSpec[];
-  const files = validateSourceDir(deltaDir, specs.filter((s) => s.name in TABLE_SPECS), specs.filter((s) => s.name in STREAM_TABLE_SPECS), {
-    // A delta holds only the newer versions: its orders may belong to customers loaded an hour earlier.
-    checkReferences: false,
-  });
+  const files = validateSourceDir(
+    deltaDir,
+    specs.filter((s) => s.name in TABLE_SPECS),
+    specs.filter((s) => s.name in STREAM_TABLE_SPECS),
+    {
+      // A delta holds only the newer versions: its orders may belong to customers loaded an hour earlier.
+      checkReferences: false,
+    },
+  );
   await loadBronze(result.duckdbPath, files);
   const started = process.hrtime.bigint();
   runDbt(['build', '--target', 'local', '--vars', JSON.stringify({ as_of_date: AS_OF })], result.duckdbPath, false);
@@ -82,7 +96,8 @@ async function main(): Promise<void> {
   expect(byId.size === orders.length, 'fct_orders has duplicate order_ids');
   expect(orders.length === before.length + 1, `fct_orders should gain exactly the new order (${before.length} → ${orders.length})`);
   for (const id of delta.cancelledOrders) expect(byId.get(id)?.is_cancelled === true, `${id} should be cancelled`);
-  for (const id of delta.shortenedOrders) expect(Number(byId.get(id)?.line_count) === (lineCount.get(id) ?? 0) - 1, `${id} should have lost a line`);
+  for (const id of delta.shortenedOrders)
+    expect(Number(byId.get(id)?.line_count) === (lineCount.get(id) ?? 0) - 1, `${id} should have lost a line`);
   expect(byId.get(delta.newOrder)?.order_amount === '0.03', `${delta.newOrder} should be worth 0.03`);
 
   const history = await select(
@@ -94,7 +109,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < history.length; i += 2) {
     const [old, cur] = [history[i], history[i + 1]];
     expect(old.is_current === false && cur.is_current === true, `${old.customer_id}: exactly the newer version is current`);
-    expect(old.valid_to === DELTA_UPDATED_AT && cur.valid_from === DELTA_UPDATED_AT && cur.valid_to === null, `${old.customer_id}: versions must chain at ${DELTA_UPDATED_AT}`);
+    expect(
+      old.valid_to === DELTA_UPDATED_AT && cur.valid_from === DELTA_UPDATED_AT && cur.valid_to === null,
+      `${old.customer_id}: versions must chain at ${DELTA_UPDATED_AT}`,
+    );
   }
   console.log(
     `incremental build verified: ${delta.cancelledOrders.length} cancelled, ${delta.shortenedOrders.length} shortened, 1 new order; ` +
@@ -102,10 +120,16 @@ async function main(): Promise<void> {
   );
 
   // Lineage of the build just made: every gold column must reach a source column, or be a listed build parameter.
-  const lineage = generateLineage({ duckdbPath: result.duckdbPath, outDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lineage'), lakeDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lake') });
+  const lineage = generateLineage({
+    duckdbPath: result.duckdbPath,
+    outDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lineage'),
+    lakeDir: path.join(REPO_ROOT, '.local', 'warehouse-test-lake'),
+  });
   const stale = Object.keys(BUILD_PARAMETER_COLUMNS).filter((c) => !lineage.trace.parameters.includes(c));
   if (lineage.trace.untraced.length > 0 || stale.length > 0) {
-    throw new Error(`lineage: untraced gold columns:\n  ${[...lineage.trace.untraced, ...stale.map((c) => `${c} is listed as a build parameter but is not one`)].join('\n  ')}`);
+    throw new Error(
+      `lineage: untraced gold columns:\n  ${[...lineage.trace.untraced, ...stale.map((c) => `${c} is listed as a build parameter but is not one`)].join('\n  ')}`,
+    );
   }
   console.log(lineageSummary(lineage));
 }
