@@ -24,15 +24,13 @@ export function alertMessage(
     shard_id: entries[0]?.shard_id,
     anomalies: entries.length,
     by_type: byType,
-    examples: entries
-      .slice(0, MAX_EXAMPLES)
-      .map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({
-        anomaly_type,
-        event_id,
-        score,
-        threshold,
-        sequence_number,
-      })),
+    examples: entries.slice(0, MAX_EXAMPLES).map(({ anomaly_type, event_id, score, threshold, sequence_number }) => ({
+      anomaly_type,
+      event_id,
+      score,
+      threshold,
+      sequence_number,
+    })),
     sequence_numbers: sequenceNumbers,
     ledger: ledgerKey,
   };

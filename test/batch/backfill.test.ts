@@ -37,12 +37,10 @@ test('one execution per window, each naming the window before it; none started a
   const sfn = mockClient(SFNClient);
   let n = 0;
   sfn.on(StartExecutionCommand).callsFake(() => ({ executionArn: `arn:exec:${++n}`, startDate: new Date() }));
-  sfn
-    .on(DescribeExecutionCommand)
-    .callsFake((input: { executionArn: string }) => ({
-      status: input.executionArn.endsWith(':3') ? 'FAILED' : 'SUCCEEDED',
-      error: 'QualityGateFailed',
-    }));
+  sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => ({
+    status: input.executionArn.endsWith(':3') ? 'FAILED' : 'SUCCEEDED',
+    error: 'QualityGateFailed',
+  }));
   const lines: string[] = [];
   const windows = hourlyWindows('2026-06-01T22:00:00Z', '2026-06-02T02:00:00Z');
   const outcomes = await backfill(
