@@ -13,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
+DBT_DIR = Path(__file__).resolve().parents[3] / "dbt"
 
 
 def main(steps_file: str, duckdb_path: str) -> int:
+    if not (DBT_DIR / "dbt_project.yml").is_file():
+        print(f"dbt_steps.py: no dbt project at {DBT_DIR}", file=sys.stderr)
+        return 2
     os.environ["DATAFLOW_DUCKDB_PATH"] = duckdb_path
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     import duckdb
