@@ -4,6 +4,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
+import type { BatchWorkflowProps } from './batch-workflow-props';
+import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
 import { LEASE_HELD_ERROR } from '../../lambda/contracts/workflow';
 
 /** Lambda / SDK errors worth retrying: the service or a dependency was briefly unavailable or throttled. */
@@ -100,6 +103,41 @@ export function glueStep(scope: Construct, stateId: string, job: glue.IJob, args
     maxAttempts: 3,
     backoffRate: 2,
     maxDelay: Duration.minutes(5),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return step;
+}
+
+/** The dbt build on Fargate for the plan's day and window (its run results go to the lake under the window's key). */
+export function dbtStep(scope: Construct, stateId: string, dbt: BatchWorkflowProps['dbt']): ClusterScopedEcsRunTask {
+  const step = new ClusterScopedEcsRunTask(scope, stateId, {
+    integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+    cluster: dbt.cluster,
+    taskDefinition: dbt.taskDefinition,
+    launchTarget: new tasks.EcsFargateLaunchTarget(),
+    subnets: dbt.subnets,
+    securityGroups: dbt.securityGroups,
+    assignPublicIp: false,
+    containerOverrides: [
+      {
+        containerDefinition: dbt.container,
+        environment: [
+          { name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') },
+          {
+            name: 'DBT_RUN_RESULTS_KEY',
+            value: sfn.JsonPath.format(DBT_RUN_RESULTS_KEY_TEMPLATE, sfn.JsonPath.stringAt('$.plan.windowId')),
+          },
+        ],
+      },
+    ],
+    taskTimeout: sfn.Timeout.duration(Duration.minutes(45)),
+    resultPath: '$.transform',
+  });
+  step.addRetry({
+    errors: ECS_TRANSIENT_ERRORS,
+    interval: Duration.seconds(10),
+    maxAttempts: 3,
+    backoffRate: 2,
     jitterStrategy: sfn.JitterType.FULL,
   });
   return step;

@@ -4,14 +4,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { nagText } from '../nag-text';
 import { BatchFailurePath } from './batch-workflow-failure';
 import type { BatchWorkflowProps } from './batch-workflow-props';
-import { ECS_TRANSIENT_ERRORS, glueStep, lambdaStep, LEASE_RETRY } from './batch-workflow-tasks';
-import { ClusterScopedEcsRunTask } from './cluster-scoped-run-task';
-import { DBT_RUN_RESULTS_KEY_TEMPLATE } from '../../lambda/contracts/lake-keys';
+import { dbtStep, glueStep, lambdaStep, LEASE_RETRY } from './batch-workflow-tasks';
 import {
   BATCH_STATES as S,
   BATCH_TIMEOUT_SECONDS,
@@ -127,36 +124,7 @@ export class BatchWorkflow extends Construct {
     );
     const load = catchingInBranch(perTable(S.load, '$.plan.warehouseTables', props.load, '$.loads', 2), S.load);
 
-    const transform = new ClusterScopedEcsRunTask(this, S.dbt, {
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      cluster: props.dbt.cluster,
-      taskDefinition: props.dbt.taskDefinition,
-      launchTarget: new tasks.EcsFargateLaunchTarget(),
-      subnets: props.dbt.subnets,
-      securityGroups: props.dbt.securityGroups,
-      assignPublicIp: false,
-      containerOverrides: [
-        {
-          containerDefinition: props.dbt.container,
-          environment: [
-            { name: 'DBT_AS_OF_DATE', value: sfn.JsonPath.stringAt('$.plan.asOfDate') },
-            {
-              name: 'DBT_RUN_RESULTS_KEY',
-              value: sfn.JsonPath.format(DBT_RUN_RESULTS_KEY_TEMPLATE, sfn.JsonPath.stringAt('$.plan.windowId')),
-            },
-          ],
-        },
-      ],
-      taskTimeout: sfn.Timeout.duration(Duration.minutes(45)),
-      resultPath: '$.transform',
-    });
-    transform.addRetry({
-      errors: ECS_TRANSIENT_ERRORS,
-      interval: Duration.seconds(10),
-      maxAttempts: 3,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    const transform = dbtStep(this, S.dbt, props.dbt);
     catchingInBranch(transform, S.dbt);
     const dbtFailed = new sfn.Pass(this, S.dbtFailed, {
       parameters: { Error: 'DbtBuildFailed', 'Cause.$': 'States.JsonToString($.transform.Containers)' },
