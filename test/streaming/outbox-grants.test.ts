@@ -10,6 +10,7 @@ import { STREAM_NAMES } from '../../lambda/contracts/events';
 import { AlertOutbox } from '../../lambda/stream-processor/alert-outbox';
 import { S3DocumentStore } from '../../lambda/stream-processor/s3-document-store';
 import { StreamProcessor } from '../../lib/constructs/stream-processor';
+import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 
 /**
  * The outbox's S3 calls against the processor role's grants: every call the adapter makes (recorded from a real
@@ -122,20 +123,7 @@ function processorStatements(): Statement[] {
   const streams = Object.fromEntries(
     STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
   );
-  const settings = {
-    environment: 'dev',
-    streams: {},
-    currencies: ['USD'],
-    highValueAmount: 1000,
-    anomaly: {
-      highAmount: 10_000,
-      madZThreshold: 4.5,
-      madMinSamples: 30,
-      velocityMaxOrders: 5,
-      maxClockSkewSeconds: 60,
-      maxLatenessSeconds: 3600,
-    },
-  };
+  const settings = { ...BENCH_SETTINGS, environment: 'dev', streams: {}, currencies: ['USD'] };
   new StreamProcessor(stack, 'P', {
     streams: streams as never,
     settings,

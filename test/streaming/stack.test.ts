@@ -17,6 +17,7 @@ import { OperationsStack } from '../../lib/stacks/operations-stack';
 import { StorageStack } from '../../lib/stacks/storage-stack';
 import { StreamingStack } from '../../lib/stacks/streaming-stack';
 import { cdkJsonContext, REPO_ROOT } from '../helpers/synth';
+import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 
 // The streaming stack with exactly the stacks it depends on (as DataPlatformStage wires it), per environment.
 const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
@@ -257,20 +258,7 @@ describe('documented construct defaults', () => {
     const streams = Object.fromEntries(
       STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
     );
-    const settings = {
-      environment: 'dev',
-      streams: {},
-      currencies: ['USD'],
-      highValueAmount: 1000,
-      anomaly: {
-        highAmount: 10_000,
-        madZThreshold: 4.5,
-        madMinSamples: 30,
-        velocityMaxOrders: 5,
-        maxClockSkewSeconds: 60,
-        maxLatenessSeconds: 3600,
-      },
-    };
+    const settings = { ...BENCH_SETTINGS, environment: 'dev', streams: {}, currencies: ['USD'] };
     new StreamProcessor(stack, 'P', {
       streams: streams as never,
       settings,
