@@ -1,6 +1,6 @@
 /**
  * The hourly batch workflow as every side sees it: the Step Functions definition (lib/constructs/batch-workflow.ts)
- * names its states with these ids, the local runner (scripts/local/batch-run.ts) binds its handlers to them, the
+ * names its states with these ids, the local runner (scripts/local/batch/run.ts) binds its handlers to them, the
  * runbooks and docs cite them, and the lease-release function reacts to the endings below. Renaming a state here
  * renames it everywhere.
  */
