@@ -45,7 +45,8 @@ def spec_arguments():
             "--require",
             "ts-node/register/transpile-only",
             "-e",
-            "const a = require('./lambda/contracts/glue-args'); console.log(JSON.stringify([a.tableSpecsArgument(), a.streamSpecsArgument()]))",
+            "const a = require('./lambda/contracts/glue-args');"
+            " console.log(JSON.stringify([a.tableSpecsArgument(), a.streamSpecsArgument()]))",
         ],
         cwd=ROOT,
         capture_output=True,
