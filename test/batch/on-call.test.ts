@@ -34,7 +34,7 @@ describe('the batch gives on-call something to act on', () => {
     expect(definition).toContain(`| Runbook: ${stage.config.runbookBaseUrl}docs/runbooks/batch-execution-failed.md`);
   });
 
-  test('the dbt task gets the window’s run_results key and may put exactly there (plus the lake key via S3)', () => {
+  test('the dbt task gets the window’s run_results key and may put only there and to the lineage lake copy (plus the lake key via S3)', () => {
     expect(definition).toContain(
       '\\"Name\\":\\"DBT_RUN_RESULTS_KEY\\",\\"Value.$\\":\\"States.Format(\'dbt-runs/window={}/run_results.json\', $.plan.windowId)\\"',
     );
@@ -44,9 +44,13 @@ describe('the batch gives on-call something to act on', () => {
     ) as any[];
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
     const put = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
-    expect(put).toHaveLength(1);
-    expect(put[0].Action).toBe('s3:PutObject');
+    // Puts only: the window's run results, and the build's OpenLineage events (the lineage lake copy).
+    expect(put.map((s: any) => [s.Sid, s.Action])).toEqual([
+      ['RunResults', 's3:PutObject'],
+      ['LineageLakeCopy', 's3:PutObject'],
+    ]);
     expect(JSON.stringify(put[0].Resource)).toMatch(/-staging-.*\/dbt-runs\/\*/);
+    expect(JSON.stringify(put[1].Resource)).toMatch(/-staging-.*\/lineage\/\*/);
     const kms = statements.find((s: any) => s.Sid === 'RunResultsKey');
     expect(kms.Action).toBe('kms:GenerateDataKey');
     expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } });
