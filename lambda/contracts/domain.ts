@@ -5,7 +5,7 @@
 
 export interface IdFormat {
   readonly pattern: RegExp;
-  /** The issue message when a value does not match. */
+  /** The error message when a value does not match. */
   readonly message: string;
 }
 
