@@ -463,6 +463,8 @@ export async function runLocalExecution(
   const timeline: TimelineEntry[] = [];
   const statesEntered: string[] = [];
   const retries: LocalExecution['retries'] = [];
+  /** What the execution was seen doing, reported whether it succeeded or failed. */
+  const observed = () => ({ timeline, notifications, qualityReports, metrics, statesEntered, retries });
   const timed = new Set(stateNames); // every state, Parallel branches included; Map iterations (events with an index) are timed by their Map
   const started = new Map<string, number>();
   const lastError = new Map<string, string>();
@@ -526,12 +528,7 @@ export async function runLocalExecution(
       status: 'SUCCEEDED',
       output,
       loads,
-      timeline,
-      notifications,
-      qualityReports,
-      metrics,
-      statesEntered,
-      retries,
+      ...observed(),
     };
   } catch (err) {
     await events.catch(() => undefined);
@@ -542,12 +539,7 @@ export async function runLocalExecution(
       error: e.cause?.name ?? e.name,
       cause: e.cause?.message ?? e.message,
       loads: [],
-      timeline,
-      notifications,
-      qualityReports,
-      metrics,
-      statesEntered,
-      retries,
+      ...observed(),
     };
   }
 }
