@@ -5,16 +5,14 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
-import { extractManifestKey } from '../../lambda/batch/extract';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
-import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { awsLineageEmitter } from '../../lambda/batch/lineage-aws';
 import { BATCH_METRICS, BATCH_METRICS_NAMESPACE, SERVICES } from '../../lambda/contracts/metrics';
 import { httpTransport, lakeTransport, LineageEmitter, stableRunId, type LineageTransport } from '../../lambda/shared/lineage-emitter';
 import type { RunEvent } from '../../lambda/shared/openlineage';
-import { powertoolsBatchMetrics } from '../../lambda/batch/batch-metrics';
 import { instrument, powertools } from '../../lambda/shared/powertools';
 import { extractEmf, underLambdaJsonLogs } from '../observability/lambda-json-logs';
+import { emptyExtractQualityDeps } from '../helpers/quality-gate-fixture';
 
 /**
  * The constraints of the OpenLineage 2-0-2 RunEvent spec on the fields the batch emits (eventType, eventTime,
@@ -213,23 +211,9 @@ describe('a lineage outage never holds data back', () => {
     const s3 = mockClient(S3Client);
     s3.on(PutObjectCommand).resolves({});
     try {
-      const store = new FsLakeStore(lakeDir);
       const window = { start: '2026-06-01T10:00:00.000Z', end: '2026-06-01T11:00:00.000Z' };
-      await store.put(
-        'raw',
-        extractManifestKey('customers', window),
-        JSON.stringify({ stage: 'extract', entity: 'customers', window, rows: 0, files: [] }),
-      );
       const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
-      const thresholds = {
-        completeness: 0.9,
-        uniqueness: 0.9,
-        validity: 0.9,
-        referentialIntegrity: 0.9,
-        minRowsPerWindow: 0,
-        maxRowsPerWindow: 10,
-      };
-      const deps = { store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) };
+      const deps = await emptyExtractQualityDeps(lakeDir, window, pt);
       const config = {
         namespace: 'dataflow-dev',
         datasets: { oltp: 'postgres://oltp', warehouse: 'redshift://wg' },

@@ -6,15 +6,13 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/clien
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { powertoolsBatchMetrics } from '../../lambda/batch/batch-metrics';
-import { extractManifestKey } from '../../lambda/batch/extract';
 import { createHandler as qualityHandler } from '../../lambda/batch/handlers/quality';
-import { FsLakeStore } from '../../lambda/shared/fs-lake-store';
 import { BATCH_METRICS_NAMESPACE, SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
 import { instrument, powertools } from '../../lambda/shared/powertools';
 import { stacksOf, synthApp } from '../helpers/synth';
 import { eventOf, order, SETTINGS } from '../streaming/fixtures';
 import { extractEmf, underLambdaJsonLogs, type ExtractedMetric } from './lambda-json-logs';
+import { emptyExtractQualityDeps } from '../helpers/quality-gate-fixture';
 
 /**
  * Every function that publishes metrics, run as the Lambda runtime with the JSON log format runs it: each EMF record
@@ -184,29 +182,11 @@ describe('every function that publishes metrics, under the JSON log format', () 
   test('batch quality gate: QualityScore and row counts per dataset; log lines carry window, table and execution', async () => {
     const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emf-quality-'));
     try {
-      const store = new FsLakeStore(lakeDir);
-      await store.put(
-        'raw',
-        extractManifestKey('customers', WINDOW),
-        JSON.stringify({ stage: 'extract', entity: 'customers', window: WINDOW, rows: 0, files: [] }),
-      );
       const pt = powertools(SERVICES.batchQuality, BATCH_METRICS_NAMESPACE);
-      const thresholds = {
-        completeness: 0.9,
-        uniqueness: 0.9,
-        validity: 0.9,
-        referentialIntegrity: 0.9,
-        minRowsPerWindow: 0,
-        maxRowsPerWindow: 10,
-      };
-      const handle = instrument(
-        pt,
-        qualityHandler({ store, thresholds, currencies: ['EUR'], metrics: powertoolsBatchMetrics(pt.metrics) }),
-        (e) => ({
-          ...(e as Record<string, string>),
-          window: (e as { window: { start: string } }).window.start,
-        }),
-      );
+      const handle = instrument(pt, qualityHandler(await emptyExtractQualityDeps(lakeDir, WINDOW, pt)), (e) => ({
+        ...(e as Record<string, string>),
+        window: (e as { window: { start: string } }).window.start,
+      }));
       const { lines } = await underLambdaJsonLogs(async () => {
         await handle({ table: 'customers', window: WINDOW, execution: EXECUTION });
         pt.logger.info('gate done');
