@@ -11,7 +11,7 @@ import { buildEventSchemas, createEventContracts } from '../lambda/contracts/eve
 import { createStreamHandler } from '../lambda/stream-processor/handler';
 import type { BatchReport } from '../lambda/stream-processor/ports';
 import { MemoryDocumentStore } from '../scripts/local/stream/document-stores';
-import { BENCH_SETTINGS, transactionsBatch } from '../scripts/generator/stream-fixture';
+import { BENCH_SETTINGS, processorSettingsVariable, transactionsBatch } from '../scripts/generator/stream-fixture';
 
 /**
  * `npm run bench:stream` — one run, 10,000 transactions records (~5% invalid) as production-sized Kinesis batches (the
@@ -108,10 +108,7 @@ async function bundle(sourceMap: boolean): Promise<{ file: string; bytes: number
 function initMs(file: string, nodeOptions: readonly string[] = []): { total: number; bundle: number } {
   const env = {
     ...process.env,
-    PROCESSOR_SETTINGS: JSON.stringify(BENCH_SETTINGS),
-    STAGING_BUCKET: 'staging',
-    QUARANTINE_BUCKET: 'quarantine',
-    ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+    PROCESSOR_SETTINGS: processorSettingsVariable(BENCH_SETTINGS),
     AWS_REGION: 'eu-west-1',
     NODE_NO_WARNINGS: '1',
   };

@@ -1,7 +1,8 @@
 /**
- * The stream processor's runtime settings: one JSON environment variable (`PROCESSOR_SETTINGS`) the streaming stack
- * writes from the validated environment config and the processor parses at start. The construct's `settings` prop is
- * typed as the schema's input type, so a stack that writes a wrong or missing key does not compile.
+ * The stream processor's runtime configuration: one JSON environment variable (`PROCESSOR_SETTINGS`) the streaming
+ * stack writes and the processor parses at start. It holds the settings derived from the environment config (what the
+ * local run uses too) and the resources the deployed function writes to. The construct builds the variable from
+ * the schema's input type, so a stack that writes a wrong or missing key does not compile.
  */
 import * as z from 'zod/mini';
 import { parseJsonConfig } from './config-parse';
@@ -15,6 +16,8 @@ export const PROCESSOR_SETTINGS_VARIABLE = 'PROCESSOR_SETTINGS';
  * same floor.
  */
 export const MAD_MIN_SAMPLES_FLOOR = 5;
+
+const bucketName = z.string().check(z.minLength(3));
 
 export const processorSettingsSchema = z.strictObject({
   /** Environment name, shown in alert subjects. */
@@ -34,12 +37,25 @@ export const processorSettingsSchema = z.strictObject({
   }),
 });
 
-/** What the stack must write into `PROCESSOR_SETTINGS`. */
+/** The settings derived from the environment config. */
 export type ProcessorSettingsInput = z.input<typeof processorSettingsSchema>;
 export type ProcessorSettings = z.output<typeof processorSettingsSchema>;
 export type AnomalyConfig = ProcessorSettings['anomaly'];
 
-/** Parses the settings JSON; the error names every offending field. */
-export function parseProcessorSettings(raw: string | undefined): ProcessorSettings {
-  return parseJsonConfig(PROCESSOR_SETTINGS_VARIABLE, processorSettingsSchema, raw);
+/** Where the deployed processor writes: its two lake zones and the topic of the anomaly summaries. */
+export const processorResourcesSchema = z.strictObject({
+  buckets: z.strictObject({ staging: bucketName, quarantine: bucketName }),
+  alertTopicArn: z.string().check(z.startsWith('arn:')),
+});
+
+/** The whole `PROCESSOR_SETTINGS` value: the settings plus `resources`. */
+export const processorConfigSchema = z.extend(processorSettingsSchema, { resources: processorResourcesSchema });
+
+/** What the stack must write into `PROCESSOR_SETTINGS`. */
+export type ProcessorConfigInput = z.input<typeof processorConfigSchema>;
+export type ProcessorConfig = z.output<typeof processorConfigSchema>;
+
+/** Parses `PROCESSOR_SETTINGS`; the error names every offending field. */
+export function parseProcessorConfig(raw: string | undefined): ProcessorConfig {
+  return parseJsonConfig(PROCESSOR_SETTINGS_VARIABLE, processorConfigSchema, raw);
 }

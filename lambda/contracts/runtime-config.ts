@@ -5,7 +5,7 @@
  * what the runtime will use.
  */
 import { BATCH_CONFIG_VARIABLE, readBatchConfig, type BatchHandlerName } from './batch-config';
-import { parseProcessorSettings, PROCESSOR_SETTINGS_VARIABLE } from './processor-settings';
+import { parseProcessorConfig, PROCESSOR_SETTINGS_VARIABLE } from './processor-settings';
 
 /** CloudFormation resource metadata key naming the function's runtime-config entry. */
 export const RUNTIME_CONFIG_METADATA = 'DataFlow::RuntimeConfig';
@@ -28,7 +28,7 @@ export const RUNTIME_CONFIGS = {
   'batch-quality': batchEntry('quality'),
   'batch-load': batchEntry('load'),
   'batch-release': batchEntry('release'),
-  'stream-processor': { variable: PROCESSOR_SETTINGS_VARIABLE, parse: parseProcessorSettings },
+  'stream-processor': { variable: PROCESSOR_SETTINGS_VARIABLE, parse: parseProcessorConfig },
 } as const satisfies Record<string, RuntimeConfigEntry>;
 
 export type RuntimeConfigName = keyof typeof RUNTIME_CONFIGS;

@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createEventContracts } from '../contracts/events';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../contracts/metrics';
-import { parseProcessorSettings } from '../contracts/processor-settings';
+import { parseProcessorConfig } from '../contracts/processor-settings';
 import { lambdaHandler, powertools } from '../shared/powertools';
 import { S3LakeStore } from '../shared/s3-lake-store';
 import { s3Client, snsClient } from './aws-clients';
@@ -14,22 +14,15 @@ import { SnsAlertPublisher } from './sns-alerts';
 
 const pt = powertools(SERVICES.streamProcessor, STREAM_METRICS_NAMESPACE);
 
-const required = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-
 function awsDeps(): StreamHandlerDeps {
-  const settings = parseProcessorSettings(process.env.PROCESSOR_SETTINGS);
+  const { resources, ...settings } = parseProcessorConfig(process.env.PROCESSOR_SETTINGS);
   const s3 = pt.tracer.captureAWSv3Client(s3Client());
-  const stagingBucket = required('STAGING_BUCKET');
   return {
     settings,
     contracts: createEventContracts({ currencies: settings.currencies }),
-    lake: new S3LakeStore(s3, { staging: stagingBucket, quarantine: required('QUARANTINE_BUCKET') }),
-    outboxStore: new S3DocumentStore(s3, stagingBucket),
-    alerts: new SnsAlertPublisher(pt.tracer.captureAWSv3Client(snsClient()), required('ALERT_TOPIC_ARN')),
+    lake: new S3LakeStore(s3, resources.buckets),
+    outboxStore: new S3DocumentStore(s3, resources.buckets.staging),
+    alerts: new SnsAlertPublisher(pt.tracer.captureAWSv3Client(snsClient()), resources.alertTopicArn),
     metrics: new PowertoolsMetricsSink(pt.metrics),
     logger: pt.logger,
   };

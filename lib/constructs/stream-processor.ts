@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import type { StreamName } from '../../lambda/contracts/events';
 import { ALERT_PREFIX } from '../../lambda/contracts/lake-keys';
 import { SERVICES, STREAM_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
-import type { ProcessorSettingsInput } from '../../lambda/contracts/processor-settings';
+import type { ProcessorConfigInput, ProcessorSettingsInput } from '../../lambda/contracts/processor-settings';
 import { nagText } from '../nag-text';
 import { PlatformFunction } from './platform-function';
 
@@ -24,7 +24,10 @@ export { STREAM_METRICS_NAMESPACE };
 export interface StreamProcessorProps {
   /** The streams to consume: one event source mapping each. */
   readonly streams: Readonly<Record<StreamName, kinesis.IStream>>;
-  /** Runtime settings (thresholds, stream-name map), passed as the `PROCESSOR_SETTINGS` JSON variable; typed by the processor's schema. */
+  /**
+   * Runtime settings (thresholds, stream-name map), written with the buckets and topic below as the `PROCESSOR_SETTINGS`
+   * JSON variable; typed by the processor's schema.
+   */
   readonly settings: ProcessorSettingsInput;
   /** Staging zone: valid events (`stream/`), anomaly records (`anomalies/`) and the alert outbox (`alerts/`). */
   readonly staging: s3.IBucket;
@@ -82,12 +85,7 @@ export class StreamProcessor extends PlatformFunction {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
       environmentKey: props.key,
-      environment: {
-        PROCESSOR_SETTINGS: JSON.stringify(props.settings),
-        STAGING_BUCKET: props.staging.bucketName,
-        QUARANTINE_BUCKET: props.quarantine.bucketName,
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-      },
+      environment: { PROCESSOR_SETTINGS: Stack.of(scope).toJsonString(processorConfig(props)) },
       powertools: { serviceName: PROCESSOR_SERVICE, metricsNamespace: STREAM_METRICS_NAMESPACE },
       // A larger young generation: a batch's parsed events die young instead of being promoted (init cost measured
       // in bench/stream.ts).
@@ -148,6 +146,17 @@ export class StreamProcessor extends PlatformFunction {
     }
     this.eventSources = sources as Record<StreamName, KinesisEventSource>;
   }
+}
+
+/** The `PROCESSOR_SETTINGS` value: the settings and the resources the function writes to. */
+function processorConfig(props: StreamProcessorProps): ProcessorConfigInput {
+  return {
+    ...props.settings,
+    resources: {
+      buckets: { staging: props.staging.bucketName, quarantine: props.quarantine.bucketName },
+      alertTopicArn: props.alertTopic.topicArn,
+    },
+  };
 }
 
 /**

@@ -23,13 +23,18 @@ export const PLACEHOLDERS = {
   lineageKey: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-lineage-key',
 } as const;
 
-type Config = { buckets?: Record<LakeZone, string>; [k: string]: unknown };
+type Config = {
+  buckets?: Record<LakeZone, string>;
+  resources?: { buckets: Record<'staging' | 'quarantine', string>; alertTopicArn: string };
+  [k: string]: unknown;
+};
 
-/** The function's environment, resolved; `BATCH_CONFIG` parsed. */
+/** The function's environment, resolved; its JSON runtime config (`BATCH_CONFIG` or `PROCESSOR_SETTINGS`) parsed. */
 function environmentOf(input: ComponentInput, functionId: string): { vars: Record<string, string>; config: Config } {
   const fn = input.stack.template.Resources![functionId];
   const vars = (input.stack.resolve(prop(fn, 'Environment.Variables') ?? {}) ?? {}) as Record<string, string>;
-  return { vars, config: vars.BATCH_CONFIG ? (JSON.parse(vars.BATCH_CONFIG) as Config) : {} };
+  const json = vars.BATCH_CONFIG ?? vars.PROCESSOR_SETTINGS;
+  return { vars, config: json ? (JSON.parse(json) as Config) : {} };
 }
 
 const bucketBindings = (c: Config): Record<string, string> =>
@@ -87,10 +92,10 @@ const LAMBDAS: readonly LambdaSpec[] = [
     name: 'stream-processor',
 
     function: 'ProcessorFunction',
-    bindings: (_, e) => ({
-      [PLACEHOLDERS.stagingBucket]: e.vars.STAGING_BUCKET,
-      [PLACEHOLDERS.quarantineBucket]: e.vars.QUARANTINE_BUCKET,
-      [PLACEHOLDERS.alertTopic]: e.vars.ALERT_TOPIC_ARN,
+    bindings: (_, { config: { resources } }) => ({
+      [PLACEHOLDERS.stagingBucket]: String(resources?.buckets.staging),
+      [PLACEHOLDERS.quarantineBucket]: String(resources?.buckets.quarantine),
+      [PLACEHOLDERS.alertTopic]: String(resources?.alertTopicArn),
     }),
   },
   {

@@ -1,5 +1,6 @@
 import { RUNTIME_CONFIG_METADATA, RUNTIME_CONFIGS, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
-import { allResources, pathOf, resolveText } from './template';
+import { allResources, pathOf } from './template';
+import { loadStacks } from './templates';
 import type { ReadinessFinding, ReadinessResult } from './types';
 
 const CHECK = 'runtime-config';
@@ -9,14 +10,15 @@ const CONFIG_VARIABLES = new Set<string>(Object.values(RUNTIME_CONFIGS).map((c) 
 /**
  * Every Lambda function whose resource names a runtime-config entry (metadata `DataFlow::RuntimeConfig`): the
  * variable the entry names is written, and its value — tokens resolved to placeholder names/ARNs — parses with the
- * very parser the handler uses at start. A function that writes a config variable without naming its entry is a
+ * very parser the handler uses at start. Cross-stack references resolve through the producing stack's output, as they
+ * deploy (a topic imported from the operations stack becomes a topic ARN). A function that writes a config variable without naming its entry is a
  * finding too (nothing would check it).
  */
 export function checkRuntimeConfig(templates: ReadonlyMap<string, object>): ReadinessResult {
   const findings: ReadinessFinding[] = [];
   let evaluated = 0;
+  const loaded = new Map(loadStacks(templates).map((s) => [s.id, s]));
   for (const { stack, id, resource } of allResources(templates, 'AWS::Lambda::Function')) {
-    const template = templates.get(stack)!;
     const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const name = resource.Metadata?.[RUNTIME_CONFIG_METADATA] as RuntimeConfigName | undefined;
     const at = pathOf(id, resource);
@@ -38,7 +40,7 @@ export function checkRuntimeConfig(templates: ReadonlyMap<string, object>): Read
       continue;
     }
     try {
-      entry.parse(resolveText(raw, template));
+      entry.parse(loaded.get(stack)!.str(raw));
     } catch (err) {
       finding(`${entry.variable} does not parse as '${name}': ${(err as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { generateRecords, type GeneratorOptions } from './index';
 import { kinesisEventOf } from './kinesis-event';
-import type { ProcessorSettings } from '../../lambda/contracts/processor-settings';
+import type { ProcessorConfig, ProcessorSettings } from '../../lambda/contracts/processor-settings';
 
 /** The benchmark's batch and settings (also used by the tests). */
 
@@ -23,6 +23,17 @@ export const BENCH_SETTINGS: ProcessorSettings = {
     maxLatenessSeconds: 3_600,
   },
 };
+
+/** Where a processor run off AWS writes (its S3 and SNS clients are mocked or stubbed). */
+export const BENCH_RESOURCES: ProcessorConfig['resources'] = {
+  buckets: { staging: 'staging', quarantine: 'quarantine' },
+  alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+};
+
+/** The `PROCESSOR_SETTINGS` value of a processor run off AWS: the settings plus the resources it writes to. */
+export function processorSettingsVariable(settings: ProcessorSettings, resources = BENCH_RESOURCES): string {
+  return JSON.stringify({ ...settings, resources });
+}
 
 /** `count` transaction records (~5% invalid) as one Kinesis batch. */
 export function transactionsBatch(count: number, overrides: Partial<GeneratorOptions> = {}): KinesisStreamEvent {

@@ -5,11 +5,12 @@
 import * as z from 'zod/mini';
 import { readBatchConfig } from '../../lambda/contracts/batch-config';
 import { formatIssues, parseJsonConfig } from '../../lambda/contracts/config-parse';
-import { MAD_MIN_SAMPLES_FLOOR, parseProcessorSettings } from '../../lambda/contracts/processor-settings';
+import { MAD_MIN_SAMPLES_FLOOR, parseProcessorConfig } from '../../lambda/contracts/processor-settings';
 import { RUNTIME_CONFIGS } from '../../lambda/contracts/runtime-config';
 import { ConfigError, loadEnvironmentConfig, parseEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { settingsFromConfig } from '../../lib/config/stream-settings';
+import { processorSettingsVariable } from '../../scripts/generator/stream-fixture';
 
 describe('config parser', () => {
   const schema = z.strictObject({ table: z.string().check(z.minLength(3)), ttl: z.int().check(z.gte(60)) });
@@ -55,14 +56,14 @@ describe('config parser', () => {
 
 describe('anomaly sample floor', () => {
   const settings = settingsFromConfig(loadEnvironmentConfig('dev'));
-  const withSamples = (n: number) => JSON.stringify({ ...settings, anomaly: { ...settings.anomaly, madMinSamples: n } });
+  const withSamples = (n: number) => processorSettingsVariable({ ...settings, anomaly: { ...settings.anomaly, madMinSamples: n } });
 
   test('the runtime refuses what the environment config refuses', () => {
     const raw = (n: number) => ({ ...ENVIRONMENTS.dev, anomaly: { ...ENVIRONMENTS.dev.anomaly, madMinSamples: n } });
     expect(() => parseEnvironmentConfig(raw(MAD_MIN_SAMPLES_FLOOR - 1), 'dev')).toThrow(ConfigError);
     expect(() => parseEnvironmentConfig(raw(MAD_MIN_SAMPLES_FLOOR - 1), 'dev')).toThrow(/anomaly\.madMinSamples: must be ≥ 5/);
-    expect(() => parseProcessorSettings(withSamples(MAD_MIN_SAMPLES_FLOOR - 1))).toThrow(/anomaly\.madMinSamples/);
+    expect(() => parseProcessorConfig(withSamples(MAD_MIN_SAMPLES_FLOOR - 1))).toThrow(/anomaly\.madMinSamples/);
     expect(parseEnvironmentConfig(raw(MAD_MIN_SAMPLES_FLOOR), 'dev').anomaly.madMinSamples).toBe(MAD_MIN_SAMPLES_FLOOR);
-    expect(parseProcessorSettings(withSamples(MAD_MIN_SAMPLES_FLOOR)).anomaly.madMinSamples).toBe(MAD_MIN_SAMPLES_FLOOR);
+    expect(parseProcessorConfig(withSamples(MAD_MIN_SAMPLES_FLOOR)).anomaly.madMinSamples).toBe(MAD_MIN_SAMPLES_FLOOR);
   });
 });

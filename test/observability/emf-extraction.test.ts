@@ -11,6 +11,7 @@ import { BATCH_METRICS_NAMESPACE, SERVICES, STREAM_METRICS_NAMESPACE } from '../
 import { instrument, powertools } from '../../lambda/shared/powertools';
 import { stacksOf, synthApp } from '../helpers/synth';
 import { eventOf, order, SETTINGS } from '../streaming/fixtures';
+import { processorSettingsVariable } from '../../scripts/generator/stream-fixture';
 import { extractEmf, underLambdaJsonLogs, type ExtractedMetric } from './lambda-json-logs';
 import { emptyExtractQualityDeps } from '../helpers/quality-gate-fixture';
 
@@ -132,10 +133,7 @@ describe('every function that publishes metrics, under the JSON log format', () 
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     try {
       const env = {
-        PROCESSOR_SETTINGS: JSON.stringify(SETTINGS),
-        STAGING_BUCKET: 'staging',
-        QUARANTINE_BUCKET: 'quarantine',
-        ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:a',
+        PROCESSOR_SETTINGS: processorSettingsVariable(SETTINGS),
         AWS_REGION: 'eu-west-1',
       };
       const { lines } = await withEnv(env, () =>

@@ -200,13 +200,24 @@ describe('runtime-config (what the stack writes parses with the runtime schema)'
   test('stream processor settings that break the schema are a finding', () => {
     const templates = withTemplate(input, STREAMING, (t) => {
       const vars = t.Resources[idsOf(t, 'AWS::Lambda::Function', 'ProcessorFunction')[0]].Properties.Environment.Variables;
-      const settings = JSON.parse(vars.PROCESSOR_SETTINGS);
-      delete settings.anomaly.madZThreshold;
-      vars.PROCESSOR_SETTINGS = JSON.stringify(settings);
+      vars.PROCESSOR_SETTINGS = JSON.parse(JSON.stringify(vars.PROCESSOR_SETTINGS).replace('madZThreshold', 'madZ'));
     });
     const found = messages(checkRuntimeConfig(templates));
     expect(found).toHaveLength(3);
     expect(found[0]).toMatch(/PROCESSOR_SETTINGS does not parse as 'stream-processor'.*anomaly\.madZThreshold/);
+  });
+
+  test('a topic reference that does not deploy as an ARN is a finding naming the field', () => {
+    const templates = withTemplate(input, /DataPlatform-prod\/Streaming-prod/, (t) => {
+      const vars = t.Resources[idsOf(t, 'AWS::Lambda::Function', 'ProcessorFunction')[0]].Properties.Environment.Variables;
+      const parts = vars.PROCESSOR_SETTINGS['Fn::Join'][1] as unknown[];
+      const topic = parts.findIndex((p) => JSON.stringify(p).includes('Fn::GetStackOutput'));
+      expect(topic).toBeGreaterThan(0);
+      parts[topic] = { Ref: idsOf(t, 'AWS::SQS::Queue', 'ProcessorFailureQueue')[0] };
+    });
+    expect(messages(checkRuntimeConfig(templates))).toEqual([
+      expect.stringMatching(/Processor.*PROCESSOR_SETTINGS does not parse as 'stream-processor'.*resources\.alertTopicArn/),
+    ]);
   });
 });
 

@@ -21,7 +21,7 @@ import type { Context } from 'aws-lambda';
 import { extractTable } from '../../lambda/batch/extract';
 import { S3LakeStore } from '../../lambda/shared/s3-lake-store';
 import { conformSummaryKey, copyManifestKey } from '../../lambda/batch/warehouse-load';
-import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
+import { BENCH_SETTINGS, processorSettingsVariable } from '../../scripts/generator/stream-fixture';
 import type { RecordedCall } from '../../lib/readiness/iam-actions';
 import { RECORDED_CALLS_FILE } from '../../lib/readiness/iam';
 import { PLACEHOLDERS as P } from '../../lib/readiness/iam-lambdas';
@@ -245,10 +245,10 @@ describe('SDK calls of each Lambda, recorded', () => {
   test('stream processor: a valid event, a bad record and an anomaly', () =>
     component('stream-processor', async () => {
       Object.assign(process.env, {
-        PROCESSOR_SETTINGS: JSON.stringify(BENCH_SETTINGS),
-        STAGING_BUCKET: P.stagingBucket,
-        QUARANTINE_BUCKET: P.quarantineBucket,
-        ALERT_TOPIC_ARN: P.alertTopic,
+        PROCESSOR_SETTINGS: processorSettingsVariable(BENCH_SETTINGS, {
+          buckets: { staging: P.stagingBucket, quarantine: P.quarantineBucket },
+          alertTopicArn: P.alertTopic,
+        }),
         POWERTOOLS_METRICS_DISABLED: 'true',
       });
       rec.sns.on(PublishCommand).resolves({ MessageId: '1' });

@@ -1,7 +1,8 @@
 import { ConfigError, loadEnvironmentConfig, parseEnvironmentConfig } from '../../lib/config';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { settingsFromConfig, streamNameOf } from '../../lib/config/stream-settings';
-import { parseProcessorSettings } from '../../lambda/contracts/processor-settings';
+import { parseProcessorConfig } from '../../lambda/contracts/processor-settings';
+import { BENCH_RESOURCES, processorSettingsVariable } from '../../scripts/generator/stream-fixture';
 
 describe('processor settings', () => {
   test('derived from the environment config and accepted by the processor’s own validation', () => {
@@ -21,17 +22,27 @@ describe('processor settings', () => {
       maxClockSkewSeconds: config.anomaly.maxClockSkewSeconds,
       maxLatenessSeconds: config.anomaly.maxLatenessSeconds,
     });
-    expect(parseProcessorSettings(JSON.stringify(settings))).toEqual(settings);
+    expect(parseProcessorConfig(processorSettingsVariable(settings))).toEqual({ ...settings, resources: BENCH_RESOURCES });
   });
 
   test('the processor rejects missing or invalid settings naming the field', () => {
-    expect(() => parseProcessorSettings(undefined)).toThrow(/PROCESSOR_SETTINGS is not set/);
-    expect(() => parseProcessorSettings('{')).toThrow(/not valid JSON/);
+    expect(() => parseProcessorConfig(undefined)).toThrow(/PROCESSOR_SETTINGS is not set/);
+    expect(() => parseProcessorConfig('{')).toThrow(/not valid JSON/);
     const settings = settingsFromConfig(loadEnvironmentConfig('dev'));
-    expect(() => parseProcessorSettings(JSON.stringify({ ...settings, currencies: ['usd'] }))).toThrow(/currencies\.0/);
-    expect(() => parseProcessorSettings(JSON.stringify({ ...settings, anomaly: { ...settings.anomaly, velocityMaxOrders: 0 } }))).toThrow(
+    const parse = (value: object) => () => parseProcessorConfig(JSON.stringify(value));
+    expect(parse({ ...settings, currencies: ['usd'], resources: BENCH_RESOURCES })).toThrow(/currencies\.0/);
+    expect(parse({ ...settings, anomaly: { ...settings.anomaly, velocityMaxOrders: 0 }, resources: BENCH_RESOURCES })).toThrow(
       /anomaly\.velocityMaxOrders/,
     );
+  });
+
+  test('the processor rejects missing or invalid resources naming the field', () => {
+    const settings = settingsFromConfig(loadEnvironmentConfig('dev'));
+    const parse = (value: object) => () => parseProcessorConfig(JSON.stringify(value));
+    expect(parse(settings)).toThrow(/PROCESSOR_SETTINGS is invalid: resources: /);
+    expect(parse({ ...settings, resources: { ...BENCH_RESOURCES, alertTopicArn: 'alerts' } })).toThrow(/resources\.alertTopicArn/);
+    const { quarantine: _, ...stagingOnly } = BENCH_RESOURCES.buckets;
+    expect(parse({ ...settings, resources: { ...BENCH_RESOURCES, buckets: stagingOnly } })).toThrow(/resources\.buckets\.quarantine/);
   });
 
   test('config: a clock-skew threshold that could never fire (≥ the 5-minute future limit) fails naming the field', () => {

@@ -17,6 +17,8 @@ import { OperationsStack } from '../../lib/stacks/operations-stack';
 import { StorageStack } from '../../lib/stacks/storage-stack';
 import { StreamingStack } from '../../lib/stacks/streaming-stack';
 import { cdkJsonContext, REPO_ROOT } from '../helpers/synth';
+import { deployedLakeBucketName } from '../../lib/constructs/data-lake';
+import { loadStacks } from '../../lib/readiness/templates';
 import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 
 // The streaming stack with exactly the stacks it depends on (as DataPlatformStage wires it), per environment.
@@ -33,7 +35,7 @@ const stages = ENVIRONMENT_NAMES.map((name) => {
     alerting: operations.alerting,
     logsKey: operations.logsKey.key,
   });
-  return { config, storage, streaming };
+  return { config, operations, storage, streaming };
 });
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 const resourcesOf = (stack: Stack) => Template.fromStack(stack).toJSON().Resources as Resources;
@@ -109,7 +111,26 @@ describe.each(stages.map((s) => [s.config.name, s] as const))('StreamingStack %s
     });
     expect(p.KmsKeyArn).toBeDefined();
     expect(p.LoggingConfig.LogGroup).toBeDefined();
-    expect(JSON.parse(p.Environment.Variables.PROCESSOR_SETTINGS)).toEqual(settingsFromConfig(config));
+    // The buckets and the topic are written into the settings, never as loose variables the schema does not see.
+    const [, deployed] = loadStacks(
+      new Map([
+        ['operations', Template.fromStack(stage.operations).toJSON()],
+        ['streaming', template.toJSON()],
+      ]),
+    );
+    expect(JSON.parse(deployed.str(p.Environment.Variables.PROCESSOR_SETTINGS))).toEqual({
+      ...settingsFromConfig(config),
+      resources: {
+        buckets: {
+          staging: deployed.str(stack.resolve(deployedLakeBucketName(`${config.prefix}-${config.name}`, 'staging'))),
+          quarantine: deployed.str(stack.resolve(deployedLakeBucketName(`${config.prefix}-${config.name}`, 'quarantine'))),
+        },
+        alertTopicArn: expect.stringMatching(/^arn:aws:sns:eu-west-1:\d{12}:/),
+      },
+    });
+    expect(Object.keys(p.Environment.Variables).filter((v) => !v.startsWith('POWERTOOLS_') && !v.startsWith('NODE_'))).toEqual([
+      'PROCESSOR_SETTINGS',
+    ]);
     expect(p.Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'stream-processor',
       POWERTOOLS_METRICS_NAMESPACE: 'DataFlow/Streaming',
