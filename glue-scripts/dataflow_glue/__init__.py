@@ -1,5 +1,5 @@
 """DataFlow Glue transformations: pure DataFrame -> DataFrame functions.
 
-Nothing in this package imports ``awsglue``; the thin job entries in ``jobs/`` do, and fall back to a plain
-SparkSession when run locally with ``spark-submit``.
+Only ``job_entry`` imports ``awsglue``, lazily, for the thin job entries in ``jobs/``: it falls back to argparse and a
+plain SparkSession when they run locally with ``spark-submit``.
 """

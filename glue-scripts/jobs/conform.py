@@ -5,45 +5,25 @@ Reads exactly the files the quality gate's manifests list (OLTP tables) and the 
 window read). Its summary is its stage manifest: deleted first, written last, listing per dataset the rows, the COPY
 manifest and the inputs read; the loader reads only what a summary lists.
 
-On AWS Glue the arguments come from getResolvedOptions; under a local `spark-submit` (no awsglue) the same
-`--name value` arguments are parsed by argparse. Transformations live in dataflow_glue.conform.
+Its arguments and session come from dataflow_glue.job_entry (Glue's, or argparse's under a local `spark-submit`).
+Transformations live in dataflow_glue.conform.
 """
-import argparse
 import datetime as dt
 import json
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from pyspark.sql import Observation, SparkSession
+from pyspark.sql import Observation
 from pyspark.sql import functions as F
 
 from dataflow_glue import io
 from dataflow_glue.conform import ConformError, check_casts, copy_manifest, file_count, latest_per_key, stream_landing, typed_columns
+from dataflow_glue.job_entry import job_context
 from dataflow_glue.layout import manifest_keys, parse_window_start, partition, stage_manifest_key, stream_folders, stream_inputs
 from dataflow_glue.specs import landing_schema, load_specs
 
 ARGS = ["window_start", "tables", "table_specs", "stream_specs", "staging_root", "stream_late_hours"]
-
-
-def context(argv):
-    try:
-        from awsglue.context import GlueContext
-        from awsglue.job import Job
-        from awsglue.utils import getResolvedOptions
-        from pyspark.context import SparkContext
-    except ImportError:
-        parser = argparse.ArgumentParser()
-        for name in ARGS:
-            parser.add_argument(f"--{name}", required=True)
-        args = vars(parser.parse_known_args(argv[1:])[0])
-        spark = SparkSession.builder.appName("conform").getOrCreate()
-        return args, spark, None
-    args = getResolvedOptions(argv, ["JOB_NAME", *ARGS])
-    glue = GlueContext(SparkContext.getOrCreate())
-    job = Job(glue)
-    job.init(args["JOB_NAME"], args)
-    return args, glue.spark_session, job
 
 
 def read_json(spark, path):
@@ -142,7 +122,7 @@ def write_dataset(spark, root, name, start, spec, landing, expected) -> dict:
 
 
 def main(argv):
-    args, spark, job = context(argv)
+    args, spark, job = job_context(argv, "conform", ARGS)
     summary = run(spark, args)
     print(json.dumps({"conform": summary["datasets"]}, sort_keys=True))
     if job is not None:

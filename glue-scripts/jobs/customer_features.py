@@ -5,40 +5,19 @@ Reads only committed conformed partitions (those with a COPY manifest), computes
 output, then overwrites the day's partition; the state machine runs it under the day's lease, so one execution at a
 time writes a day.
 """
-import argparse
 import datetime as dt
 import json
 import sys
 
-from pyspark.sql import SparkSession
-
 from dataflow_glue import io
 from dataflow_glue.committed import committed_files
 from dataflow_glue.features import customer_features, summary_statistics
+from dataflow_glue.job_entry import job_context
 from dataflow_glue.rules import load_rules
 from dataflow_glue.specs import load_specs, typed_schema
 
 ARGS = ["as_of_date", "table_specs", "staging_root", "rules_path"]
 TABLES = ("customers", "products", "orders", "order_items")
-
-
-def context(argv):
-    try:
-        from awsglue.context import GlueContext
-        from awsglue.job import Job
-        from awsglue.utils import getResolvedOptions
-        from pyspark.context import SparkContext
-    except ImportError:
-        parser = argparse.ArgumentParser()
-        for name in ARGS:
-            parser.add_argument(f"--{name}", required=True)
-        args = vars(parser.parse_known_args(argv[1:])[0])
-        return args, SparkSession.builder.appName("customer_features").getOrCreate(), None
-    args = getResolvedOptions(argv, ["JOB_NAME", *ARGS])
-    glue = GlueContext(SparkContext.getOrCreate())
-    job = Job(glue)
-    job.init(args["JOB_NAME"], args)
-    return args, glue.spark_session, job
 
 
 def run(spark, args) -> dict:
@@ -69,7 +48,7 @@ def run(spark, args) -> dict:
 
 
 def main(argv):
-    args, spark, job = context(argv)
+    args, spark, job = job_context(argv, "customer_features", ARGS)
     print(json.dumps({"customer_features": run(spark, args)}, sort_keys=True))
     if job is not None:
         job.commit()

@@ -6,27 +6,23 @@ import type { ReadinessFinding, ReadinessResult } from './types';
 const CHECK = 'glue-arguments';
 
 /**
- * The job arguments a Glue script requires: the names in its `getResolvedOptions(argv, [...])` call, with
- * `*NAME` expanded from a module-level `NAME = [...]` list. `JOB_NAME` is supplied by Glue itself.
+ * The job arguments a Glue script requires: the quoted names it passes to `job_context(argv, app_name, [...])`
+ * (glue-scripts/dataflow_glue/job_entry.py), as a list or as the name of a module-level `NAME = [...]` list.
+ * Glue supplies `JOB_NAME` itself.
  */
 export function requiredArguments(script: string): string[] {
-  const call = /getResolvedOptions\(\s*[\w.]+\s*,\s*\[([^\]]*)\]/.exec(script);
-  if (!call) throw new Error('no getResolvedOptions(argv, [...]) call');
-  const names = (list: string): string[] =>
-    list.split(',').flatMap((item) => {
-      const t = item.trim();
-      if (!t) return [];
-      const quoted = /^["']([^"']+)["']$/.exec(t);
-      if (quoted) return [quoted[1]];
-      const spread = /^\*(\w+)$/.exec(t);
-      if (spread) {
-        const def = new RegExp(`^${spread[1]}\\s*=\\s*[[(]([^\\])]*)[\\])]`, 'm').exec(script);
-        if (!def) throw new Error(`list ${spread[1]} is not defined at module level`);
-        return names(def[1]);
-      }
-      throw new Error(`cannot read argument list item ${t}`);
-    });
-  return names(call[1]).filter((n) => n !== 'JOB_NAME');
+  const call = /job_context\(\s*[\w.]+\s*,\s*["'][^"']*["']\s*,\s*(?:\[([^\]]*)\]|(\w+))\s*\)/.exec(script);
+  if (!call) throw new Error('no job_context(argv, app_name, [...]) call');
+  const [, inline, listName] = call;
+  const list = inline ?? new RegExp(`^${listName}\\s*=\\s*[[(]([^\\])]*)[\\])]`, 'm').exec(script)?.[1];
+  if (list === undefined) throw new Error(`list ${listName} is not defined at module level`);
+  return list.split(',').flatMap((item) => {
+    const t = item.trim();
+    if (!t) return [];
+    const quoted = /^["']([^"']+)["']$/.exec(t);
+    if (!quoted) throw new Error(`cannot read argument list item ${t}`);
+    return [quoted[1]];
+  });
 }
 
 /** Glue's own special parameters are kebab-case (`--job-bookmark-option`); the scripts' arguments are snake_case. */

@@ -10,7 +10,7 @@ import { StrictGuardValidator } from '../../lib/guard-validator';
 import { REPO_ROOT } from '../helpers/synth';
 
 describe('reading a Glue script for the arguments it requires', () => {
-  test('conform.py: the names of its module-level ARGS list, without JOB_NAME', () => {
+  test('conform.py: the names of the module-level ARGS list it passes to job_context', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'glue-scripts', 'jobs', 'conform.py'), 'utf8');
     expect(requiredArguments(script).sort()).toEqual([
       'staging_root',
@@ -22,17 +22,16 @@ describe('reading a Glue script for the arguments it requires', () => {
     ]);
   });
 
-  test('quoted names and spread lists mix', () => {
-    expect(requiredArguments('EXTRA = ["b", "c"]\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "a", *EXTRA])')).toEqual([
-      'a',
-      'b',
-      'c',
-    ]);
+  test('a list written in the call', () => {
+    expect(requiredArguments('args, spark, job = job_context(sys.argv, "app", ["a", \'b\'])')).toEqual(['a', 'b']);
   });
 
-  test('a script without getResolvedOptions, or with an undefined list, is refused', () => {
-    expect(() => requiredArguments('print(1)')).toThrow(/no getResolvedOptions/);
-    expect(() => requiredArguments('getResolvedOptions(argv, [*MISSING])')).toThrow(/MISSING is not defined/);
+  test('a script without job_context, with an undefined list or an unquoted item, is refused', () => {
+    expect(() => requiredArguments('print(1)')).toThrow(/no job_context/);
+    expect(() => requiredArguments('job_context(argv, "app", MISSING)')).toThrow(/MISSING is not defined/);
+    expect(() => requiredArguments('EXTRA = ["b"]\njob_context(argv, "app", ["a", *EXTRA])')).toThrow(
+      /cannot read argument list item \*EXTRA/,
+    );
   });
 });
 
