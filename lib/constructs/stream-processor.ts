@@ -18,8 +18,6 @@ import { nagText } from '../nag-text';
 import { PlatformFunction } from './platform-function';
 
 export const PROCESSOR_ENTRY = path.resolve(__dirname, '..', '..', 'lambda', 'stream-processor', 'index.ts');
-export const PROCESSOR_SERVICE = SERVICES.streamProcessor;
-export { STREAM_METRICS_NAMESPACE };
 
 export interface StreamProcessorProps {
   /** The streams to consume: one event source mapping each. */
@@ -86,7 +84,7 @@ export class StreamProcessor extends PlatformFunction {
       removalPolicy: props.removalPolicy,
       environmentKey: props.key,
       environment: { PROCESSOR_SETTINGS: Stack.of(scope).toJsonString(processorConfig(props)) },
-      powertools: { serviceName: PROCESSOR_SERVICE, metricsNamespace: STREAM_METRICS_NAMESPACE },
+      powertools: { serviceName: SERVICES.streamProcessor, metricsNamespace: STREAM_METRICS_NAMESPACE },
       // A larger young generation: a batch's parsed events die young instead of being promoted (init cost measured
       // in bench/stream.ts).
       nodeOptions: ['--max-semi-space-size=128'],
