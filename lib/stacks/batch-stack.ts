@@ -1,13 +1,11 @@
-import { Duration, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BATCH_METRICS_NAMESPACE } from '../../lambda/contracts/metrics';
 import type { EnvironmentConfig } from '../config';
 import type { Alerting } from '../constructs/alerting';
 import { BatchAlarms } from '../constructs/batch-alarms';
@@ -27,6 +25,7 @@ import { GlueEtlJobs } from '../constructs/glue-etl-jobs';
 import { LeaseRelease } from '../constructs/lease-release';
 import { LeaseTable } from '../constructs/lease-table';
 import { LineageTransport } from '../constructs/lineage-transport';
+import { OltpSecret } from '../constructs/oltp-secret';
 import { allowCloudWatchLogs } from '../constructs/logs-key';
 import { ScheduleRole } from '../constructs/schedule-role';
 import { resolveEnvironment } from '../environment';
@@ -42,9 +41,6 @@ export interface BatchStackProps extends StackProps {
   readonly warehouse: WarehouseTarget;
 }
 
-/** Namespace of the batch's own metrics (QualityScore, RowsLoaded, GoldBuildSucceeded, DataFreshnessMinutes). */
-export { BATCH_METRICS_NAMESPACE };
-
 /**
  * The hourly batch of one environment: EventBridge Scheduler → Step Functions (extract → quality gate → Glue →
  * Redshift load → dbt on Fargate → metrics), the DynamoDB lease table that guards windows and the warehouse,
@@ -53,7 +49,7 @@ export { BATCH_METRICS_NAMESPACE };
 export class BatchStack extends Stack {
   public readonly key: kms.Key;
   public readonly lockTable: dynamodb.Table;
-  public readonly oltpSecret: secretsmanager.Secret;
+  public readonly oltpSecret: OltpSecret;
   public readonly network: BatchNetwork;
   public readonly functions: Readonly<{
     control: BatchControlFunction;
@@ -88,21 +84,7 @@ export class BatchStack extends Stack {
     allowCloudWatchLogs(this.key);
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
     this.lockTable = new LeaseTable(this, 'Leases', { key: this.key, removalPolicy });
-    this.oltpSecret = new secretsmanager.Secret(this, 'OltpSecret', {
-      secretName: `${env.prefix}/oltp-source`,
-      description: 'Read-only credentials of the OLTP Postgres the batch extracts from: {host, port, dbname, username, password}',
-      encryptionKey: this.key,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ host: 'oltp.invalid', port: 5432, dbname: 'shop', username: 'dataflow_extract' }),
-        generateStringKey: 'password',
-        excludePunctuation: true,
-      },
-      removalPolicy,
-    });
-    Validations.of(this.oltpSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The OLTP database is owned by the shop team, outside this app: its password rotates there, and they update this secret.',
-    });
+    this.oltpSecret = new OltpSecret(this, 'OltpSecret', { secretName: `${env.prefix}/oltp-source`, key: this.key, removalPolicy });
     // Id `Default`: the network's resources keep the logical ids they were first deployed with (see BatchNetwork).
     this.network = new BatchNetwork(this, 'Default', {
       vpc: warehouse.vpc,
