@@ -85,7 +85,7 @@ export function addRunbookOutputs(stage: PlatformStacks): void {
   add(batch, {
     StateMachineArn: { value: batch.workflow.stateMachine.stateMachineArn, description: 'Hourly batch state machine' },
     StateMachineLogGroup: { value: batch.workflow.logGroup.logGroupName, description: 'Execution history logs of the hourly batch' },
-    LeaseTable: { value: batch.lockTable.tableName, description: 'DynamoDB lease table (window and warehouse leases)' },
+    LeaseTable: { value: batch.leaseTable.tableName, description: 'DynamoDB lease table (window and warehouse leases)' },
     ScheduleName: { value: batch.schedule.scheduleName, description: 'EventBridge Scheduler schedule of the hourly batch' },
     ScheduleDeadLetterQueueUrl: {
       value: batch.scheduleDeadLetters.queueUrl,

@@ -13,10 +13,10 @@ export interface Plan {
   /** dbt `as_of_date`: the window's day. */
   readonly asOfDate: string;
   /**
-   * Lock names this execution takes: its window, the warehouse (load + dbt), and the features of its day (the
+   * Lease names this execution takes: its window, the warehouse (load + dbt), and the features of its day (the
    * customer_features job writes one `as_of_date` partition: two executions of one day must not write it at once).
    */
-  readonly locks: { readonly window: string; readonly warehouse: string; readonly features: string };
+  readonly leases: { readonly window: string; readonly warehouse: string; readonly features: string };
   readonly tables: readonly string[];
   readonly warehouseTables: readonly string[];
   /** Window id whose warehouse load must come first (a backfill's previous window; `lambda/batch/load-order.ts`), or null. */
@@ -45,7 +45,7 @@ export function plan(input: { scheduledTime?: string; window?: BatchWindow; pred
     window,
     windowId: id,
     asOfDate: window.start.slice(0, 10),
-    locks: { window: `window#${id}`, warehouse: 'warehouse', features: `features#${window.start.slice(0, 10)}` },
+    leases: { window: `window#${id}`, warehouse: 'warehouse', features: `features#${window.start.slice(0, 10)}` },
     tables: OLTP_TABLES,
     warehouseTables: WAREHOUSE_TABLES,
     predecessor: predecessor ? windowId(predecessor).toLowerCase() : null,

@@ -30,7 +30,7 @@ function checkName(name: string): string {
   return name;
 }
 
-/** DynamoDB: one item per lease (`lock_name` hash key, the table's storage name), `expires_at` doubling as the table's TTL attribute. */
+/** DynamoDB: one item per lease (hash key `lease_name`), `expires_at` doubling as the table's TTL attribute. */
 export class DynamoLeaseStore implements LeaseStore {
   constructor(
     private readonly ddb: DynamoDBClient,
@@ -44,13 +44,13 @@ export class DynamoLeaseStore implements LeaseStore {
         new PutItemCommand({
           TableName: this.table,
           Item: {
-            lock_name: { S: checkName(name) },
+            lease_name: { S: checkName(name) },
             owner: { S: owner },
             acquired_at: { N: String(now) },
             expires_at: { N: String(now + ttlSeconds) },
           },
           // DynamoDB's TTL deletes lazily, so an expired lease is free even while the item still exists.
-          ConditionExpression: 'attribute_not_exists(lock_name) OR expires_at < :now OR #owner = :owner',
+          ConditionExpression: 'attribute_not_exists(lease_name) OR expires_at < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': { N: String(now) }, ':owner': { S: owner } },
         }),
@@ -68,7 +68,7 @@ export class DynamoLeaseStore implements LeaseStore {
       await this.ddb.send(
         new DeleteItemCommand({
           TableName: this.table,
-          Key: { lock_name: { S: checkName(name) } },
+          Key: { lease_name: { S: checkName(name) } },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': { S: owner } },

@@ -76,7 +76,7 @@ export class DynamoLoadOrderStore implements LoadOrderStore {
 
   private async expiresAt(name: string): Promise<number | undefined> {
     const { Item } = await this.ddb.send(
-      new GetItemCommand({ TableName: this.table, Key: { lock_name: { S: name } }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.table, Key: { lease_name: { S: name } }, ConsistentRead: true }),
     );
     return Item?.expires_at?.N === undefined ? undefined : Number(Item.expires_at.N);
   }
@@ -95,7 +95,7 @@ export class DynamoLoadOrderStore implements LoadOrderStore {
     await this.ddb.send(
       new PutItemCommand({
         TableName: this.table,
-        Item: { lock_name: { S: marker }, owner: { S: owner }, expires_at: { N: String(expiresAtSeconds) } },
+        Item: { lease_name: { S: marker }, owner: { S: owner }, expires_at: { N: String(expiresAtSeconds) } },
       }),
     );
   }

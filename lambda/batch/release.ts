@@ -37,7 +37,7 @@ export interface ReleaseOutcome {
 /** The lease names an execution with this input takes; undefined if its Plan step would have refused the input. */
 export function leasesOf(input: unknown): string[] | undefined {
   try {
-    return Object.values(plan(input as Parameters<typeof plan>[0]).locks);
+    return Object.values(plan(input as Parameters<typeof plan>[0]).leases);
   } catch {
     return undefined;
   }

@@ -44,7 +44,7 @@ export function hourlyWindows(from: string, to: string): BatchWindow[] {
   return out;
 }
 
-/** Stable, name-safe id of a window (`20260601T0900`), used in lock names and execution names. */
+/** Stable, name-safe id of a window (`20260601T0900`), used in lease names and execution names. */
 export function windowId(window: BatchWindow): string {
   return window.start.slice(0, 13).replace(/[-:]/g, '') + '00';
 }

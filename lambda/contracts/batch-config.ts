@@ -69,12 +69,13 @@ export const loadConfigSchema = z.strictObject({
   lineage: z.optional(lineageRuntimeSchema),
 });
 
+/** The lease functions' configuration: the lease table, and how long a lease lives unless released. */
 export const controlConfigSchema = z.strictObject({
-  lockTable: name,
-  lockTtlSeconds: z.int().check(z.gte(60)),
+  leaseTable: name,
+  leaseTtlSeconds: z.int().check(z.gte(60)),
 });
 
-export const releaseConfigSchema = z.strictObject({ lockTable: name });
+export const releaseConfigSchema = z.strictObject({ leaseTable: name });
 
 /** Each batch handler's `BATCH_CONFIG` schema, by handler file name (`lambda/batch/handlers/<name>.ts`). */
 export const BATCH_CONFIG_SCHEMAS = {

@@ -49,12 +49,8 @@ export function failureState(step: string): string {
   return `${step} failed`;
 }
 
-/**
- * The error a lease step throws while another execution holds the lease; the workflow retries it. The name, like the
- * plan's `locks` field the definition reads and the table's `lock_name` key, is part of what deployed executions
- * and stored leases already carry, so it stays as it is.
- */
-export const LEASE_HELD_ERROR = 'LockHeld';
+/** The error a lease step throws while another execution holds the lease; the workflow retries it. */
+export const LEASE_HELD_ERROR = 'LeaseHeld';
 
 /** A backfill window's predecessor still runs: the warehouse lease step is retried until its bound. */
 export const PREDECESSOR_LOADING = 'PredecessorLoading';

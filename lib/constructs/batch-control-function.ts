@@ -18,7 +18,7 @@ export class BatchControlFunction extends BatchFunction<'control'> {
       ...base,
       handler: 'control',
       description: 'Batch control: plan the window, leases, publish metrics',
-      config: { lockTable: leases.tableName, lockTtlSeconds: LEASE_TTL_SECONDS },
+      config: { leaseTable: leases.tableName, leaseTtlSeconds: LEASE_TTL_SECONDS },
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

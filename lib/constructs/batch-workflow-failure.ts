@@ -68,7 +68,7 @@ export class BatchFailurePath {
       scope,
       S.releaseAfterFailure,
       props.control,
-      { action: 'release', 'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)', owner },
+      { action: 'release', 'names.$': 'States.Array($.plan.leases.window, $.plan.leases.warehouse, $.plan.leases.features)', owner },
       sfn.JsonPath.DISCARD,
     );
     this.releaseOnFailure.addCatch(this.notify, { resultPath: sfn.JsonPath.DISCARD });

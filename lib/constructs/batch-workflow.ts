@@ -63,7 +63,7 @@ export class BatchWorkflow extends Construct {
     // ---- happy path
     const planStep = catching(step(S.plan, props.control, { action: 'plan', 'input.$': '$' }, '$.plan'), S.plan, false);
     const acquireWindow = catching(
-      step(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.locks.window', owner }, sfn.JsonPath.DISCARD).addRetry(
+      step(S.acquireWindow, props.control, { action: 'acquire', 'name.$': '$.plan.leases.window', owner }, sfn.JsonPath.DISCARD).addRetry(
         LEASE_RETRY,
       ),
       S.acquireWindow,
@@ -84,7 +84,7 @@ export class BatchWorkflow extends Construct {
       step(
         S.acquireFeatures,
         props.control,
-        { action: 'acquire', 'name.$': '$.plan.locks.features', owner },
+        { action: 'acquire', 'name.$': '$.plan.leases.features', owner },
         sfn.JsonPath.DISCARD,
       ).addRetry({
         ...LEASE_RETRY,
@@ -99,7 +99,7 @@ export class BatchWorkflow extends Construct {
       step(
         S.releaseFeatures,
         props.control,
-        { action: 'release', 'names.$': 'States.Array($.plan.locks.features)', owner },
+        { action: 'release', 'names.$': 'States.Array($.plan.leases.features)', owner },
         sfn.JsonPath.DISCARD,
       ),
       S.releaseFeatures,
@@ -109,7 +109,7 @@ export class BatchWorkflow extends Construct {
       step(
         S.acquireWarehouse,
         props.control,
-        { action: 'acquire', 'name.$': '$.plan.locks.warehouse', owner, 'after.$': '$.plan.predecessor' },
+        { action: 'acquire', 'name.$': '$.plan.leases.warehouse', owner, 'after.$': '$.plan.predecessor' },
         sfn.JsonPath.DISCARD,
       )
         .addRetry(LEASE_RETRY)
@@ -161,7 +161,7 @@ export class BatchWorkflow extends Construct {
         props.control,
         {
           action: 'release',
-          'names.$': 'States.Array($.plan.locks.window, $.plan.locks.warehouse, $.plan.locks.features)',
+          'names.$': 'States.Array($.plan.leases.window, $.plan.leases.warehouse, $.plan.leases.features)',
           owner,
           'loaded.$': '$.plan.windowId',
         },

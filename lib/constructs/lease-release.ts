@@ -18,7 +18,7 @@ export interface LeaseReleaseProps {
   /** The release Lambda (`lambda/batch/handlers/release.ts`). */
   readonly function: BatchFunction;
   /** The lease table (conditional deletes only). */
-  readonly lockTable: dynamodb.ITable;
+  readonly leaseTable: dynamodb.ITable;
   /** The lease table's key; also encrypts the dead-letter queue. */
   readonly key: kms.IKey;
 }
@@ -68,7 +68,7 @@ export class LeaseRelease extends Construct {
     });
 
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ReleaseLeases', actions: ['dynamodb:DeleteItem'], resources: [props.lockTable.tableArn] }),
+      new iam.PolicyStatement({ sid: 'ReleaseLeases', actions: ['dynamodb:DeleteItem'], resources: [props.leaseTable.tableArn] }),
     );
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

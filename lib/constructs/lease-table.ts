@@ -14,14 +14,14 @@ export interface LeaseTableProps {
 }
 
 /**
- * The batch's lease table: one item per lease (`lock_name`), owned by an execution and expiring at `expires_at`
+ * The batch's lease table: one item per lease (`lease_name`), owned by an execution and expiring at `expires_at`
  * (DynamoDB TTL), so a window, the warehouse or a day's features is written by one execution at a time.
  * On-demand, encrypted with the given key, point-in-time recovery on.
  */
 export class LeaseTable extends dynamodb.Table {
   constructor(scope: Construct, id: string, props: LeaseTableProps) {
     super(scope, id, {
-      partitionKey: { name: 'lock_name', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: 'lease_name', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,

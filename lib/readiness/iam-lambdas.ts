@@ -13,7 +13,7 @@ export const PLACEHOLDERS = {
   rawBucket: 'placeholder-raw-bucket',
   stagingBucket: 'placeholder-staging-bucket',
   quarantineBucket: 'placeholder-quarantine-bucket',
-  lockTable: 'placeholder-lease-table',
+  leaseTable: 'placeholder-lease-table',
   oltpSecret: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:placeholder-oltp',
   workgroup: 'placeholder-workgroup',
   namespace: 'placeholder-namespace',
@@ -69,8 +69,8 @@ interface LambdaSpec {
 }
 
 const LAMBDAS: readonly LambdaSpec[] = [
-  { name: 'batch-control', function: 'ControlFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
-  { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, e) => ({ [PLACEHOLDERS.lockTable]: String(e.config.lockTable) }) },
+  { name: 'batch-control', function: 'ControlFunction', bindings: (_, e) => ({ [PLACEHOLDERS.leaseTable]: String(e.config.leaseTable) }) },
+  { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, e) => ({ [PLACEHOLDERS.leaseTable]: String(e.config.leaseTable) }) },
   {
     name: 'batch-extract',
 

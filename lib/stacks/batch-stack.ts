@@ -48,7 +48,7 @@ export interface BatchStackProps extends StackProps {
  */
 export class BatchStack extends Stack {
   public readonly key: kms.Key;
-  public readonly lockTable: dynamodb.Table;
+  public readonly leaseTable: dynamodb.Table;
   public readonly oltpSecret: OltpSecret;
   public readonly network: BatchNetwork;
   public readonly functions: Readonly<{
@@ -83,7 +83,7 @@ export class BatchStack extends Stack {
     // The batch Lambdas' log groups are encrypted with this key.
     allowCloudWatchLogs(this.key);
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('scheduler.amazonaws.com'));
-    this.lockTable = new LeaseTable(this, 'Leases', { key: this.key, removalPolicy });
+    this.leaseTable = new LeaseTable(this, 'Leases', { key: this.key, removalPolicy });
     this.oltpSecret = new OltpSecret(this, 'OltpSecret', { secretName: `${env.prefix}/oltp-source`, key: this.key, removalPolicy });
     // Id `Default`: the network's resources keep the logical ids they were first deployed with (see BatchNetwork).
     this.network = new BatchNetwork(this, 'Default', {
@@ -113,7 +113,7 @@ export class BatchStack extends Stack {
     });
     const base: BatchFunctionBaseProps = { key: this.key, ...env.functionDefaults };
     this.functions = {
-      control: new BatchControlFunction(this, 'Control', { ...base, leases: this.lockTable }),
+      control: new BatchControlFunction(this, 'Control', { ...base, leases: this.leaseTable }),
       extract: new BatchExtractFunction(this, 'Extract', {
         ...base,
         lake: batchLake,
@@ -191,12 +191,12 @@ export class BatchStack extends Stack {
       ...base,
       handler: 'release',
       description: 'Batch lease release: frees the leases of an execution that failed, timed out or was aborted',
-      config: { lockTable: this.lockTable.tableName },
+      config: { leaseTable: this.leaseTable.tableName },
     });
     this.leaseRelease = new LeaseRelease(this, 'LeaseRelease', {
       stateMachine: this.workflow.stateMachine,
       function: release,
-      lockTable: this.lockTable,
+      leaseTable: this.leaseTable,
       key: this.key,
     });
 

@@ -65,7 +65,7 @@ describe('BatchStack', () => {
 
   test('lease table: CMK, TTL on expires_at, point-in-time recovery', () => {
     dev.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'lock_name', KeyType: 'HASH' }],
+      KeySchema: [{ AttributeName: 'lease_name', KeyType: 'HASH' }],
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -23,7 +23,7 @@ describe('windows', () => {
     expect(p).toMatchObject({
       windowId: '20260601t1000',
       asOfDate: '2026-06-01',
-      locks: { window: 'window#20260601t1000', warehouse: 'warehouse' },
+      leases: { window: 'window#20260601t1000', warehouse: 'warehouse' },
     });
     expect(p.tables).toEqual(['customers', 'products', 'orders', 'order_items']);
     expect(plan({ window: p.window }).window).toEqual(p.window);
@@ -55,14 +55,14 @@ describe('leases', () => {
     const leases = new DynamoLeaseStore(new DynamoDBClient({ region: 'eu-west-1' }), 'leases');
     await leases.acquire('warehouse', 'arn:exec:1', 3600, 1_000_000);
     const put = mock.commandCalls(PutItemCommand)[0].args[0].input;
-    expect(put.ConditionExpression).toBe('attribute_not_exists(lock_name) OR expires_at < :now OR #owner = :owner');
+    expect(put.ConditionExpression).toBe('attribute_not_exists(lease_name) OR expires_at < :now OR #owner = :owner');
     expect(put.Item).toEqual({
-      lock_name: { S: 'warehouse' },
+      lease_name: { S: 'warehouse' },
       owner: { S: 'arn:exec:1' },
       acquired_at: { N: '1000' },
       expires_at: { N: '4600' },
     });
-    await expect(leases.acquire('warehouse', 'arn:exec:2', 3600)).rejects.toMatchObject({ name: 'LockHeld' });
+    await expect(leases.acquire('warehouse', 'arn:exec:2', 3600)).rejects.toMatchObject({ name: 'LeaseHeld' });
     expect(await leases.release('warehouse', 'arn:exec:2')).toBe(false);
     await expect(leases.acquire('Bad Name', 'x', 60)).rejects.toThrow(/must match/);
   });
@@ -76,7 +76,7 @@ describe('leases', () => {
       metrics: (r) => void emitted.push(r),
     });
     await h({ action: 'acquire', name: 'warehouse', owner: 'a' });
-    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LockHeld' });
+    await expect(h({ action: 'acquire', name: 'warehouse', owner: 'b' })).rejects.toMatchObject({ name: 'LeaseHeld' });
     expect(await h({ action: 'release', names: ['warehouse', 'window#x'], owner: 'a' })).toEqual({ released: ['warehouse'] });
     await expect(h({ action: 'bogus' })).rejects.toThrow(/invalid event/);
     expect(await h({ action: 'plan', input: { scheduledTime: '2026-06-01T11:05:00Z', extra: 1 } })).toMatchObject({

@@ -60,7 +60,7 @@ describe('awaitPredecessor', () => {
     const { table, store } = dynamo();
     await markLoaded(store, '20260601t0900', 'arn:exec:9', NOW);
     expect(table.items.get('loaded#20260601t0900')).toEqual({
-      lock_name: { S: 'loaded#20260601t0900' },
+      lease_name: { S: 'loaded#20260601t0900' },
       owner: { S: 'arn:exec:9' },
       expires_at: { N: String(NOW / 1000 + 14 * 86_400) },
     });

@@ -115,7 +115,7 @@ test('the synthesized definition is valid ASL: JSONPath, jittered retries on tra
   const parallel = states['Features and warehouse'] as { Branches: { StartAt: string }[] };
   expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['Acquire features lease', 'Acquire warehouse lease']);
   expect((states['Glue conform'].Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('Glue.ConcurrentRunsExceededException');
-  expect((states['Acquire window lease'].Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toContainEqual(['LockHeld']);
+  expect((states['Acquire window lease'].Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toContainEqual(['LeaseHeld']);
 });
 
 describe('happy path, with a second execution of the same window started while the first runs', () => {
@@ -221,7 +221,7 @@ describe('happy path, with a second execution of the same window started while t
 
   test('the overlapping execution never ran concurrently: it waited on the window lease, gave up and was notified', () => {
     expect(second.status).toBe('FAILED');
-    expect(second.error).toBe('LockHeld');
+    expect(second.error).toBe('LeaseHeld');
     expect(second.statesEntered).not.toContain('Extract tables');
     expect(second.retries.filter((r) => r.state === 'Acquire window lease').length).toBeGreaterThan(0);
     expect(failedState(second)).toBe('Acquire window lease');

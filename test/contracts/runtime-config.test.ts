@@ -46,8 +46,8 @@ describe('config parser', () => {
   });
 
   test('batch and stream configs go through it, naming the field', () => {
-    expect(() => readBatchConfig('control', JSON.stringify({ lockTable: 'leases', lockTtlSeconds: 10 }))).toThrow(
-      /^BATCH_CONFIG is invalid: lockTtlSeconds: /,
+    expect(() => readBatchConfig('control', JSON.stringify({ leaseTable: 'leases', leaseTtlSeconds: 10 }))).toThrow(
+      /^BATCH_CONFIG is invalid: leaseTtlSeconds: /,
     );
     expect(() => readBatchConfig('release', undefined)).toThrow('BATCH_CONFIG is not set');
     expect(() => RUNTIME_CONFIGS['stream-processor'].parse('[]')).toThrow(/^PROCESSOR_SETTINGS is invalid: \(root\): /);

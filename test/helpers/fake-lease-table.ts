@@ -1,5 +1,5 @@
 /**
- * A DynamoDB lease table in memory that evaluates the condition expressions the lock store sends (the subset it
+ * A DynamoDB lease table in memory that evaluates the condition expressions the lease store sends (the subset it
  * uses: OR / AND of `attribute_not_exists(a)`, `a = :v`, `a < :v`, with `#name` placeholders). A condition the
  * store forgot to send is simply not checked, as on DynamoDB, so a test sees the missing guard.
  */
@@ -43,27 +43,27 @@ export class FakeLeaseTable {
   /** The item names read (GetItem), in order, each marked if the read was not strongly consistent. */
   readonly reads: string[] = [];
 
-  /** Stands in for the DynamoDB client the lock store is given. */
+  /** Stands in for the DynamoDB client the lease store is given. */
   readonly client = {
     send: async (command: unknown) => {
       if (command instanceof PutItemCommand) {
         const { Item: item, ...rest } = command.input;
-        const key = item!.lock_name.S!;
+        const key = item!.lease_name.S!;
         if (!holds(rest.ConditionExpression, this.items.get(key), rest))
           throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
         this.items.set(key, item!);
         return {};
       }
       if (command instanceof DeleteItemCommand) {
-        const key = command.input.Key!.lock_name.S!;
+        const key = command.input.Key!.lease_name.S!;
         if (!holds(command.input.ConditionExpression, this.items.get(key), command.input))
           throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
         this.items.delete(key);
         return {};
       }
       if (command instanceof GetItemCommand) {
-        this.reads.push(`${command.input.Key!.lock_name.S!}${command.input.ConsistentRead ? '' : ' (eventually consistent)'}`);
-        return { Item: this.items.get(command.input.Key!.lock_name.S!) };
+        this.reads.push(`${command.input.Key!.lease_name.S!}${command.input.ConsistentRead ? '' : ' (eventually consistent)'}`);
+        return { Item: this.items.get(command.input.Key!.lease_name.S!) };
       }
       throw new Error(`fake lease table: unsupported command ${(command as object).constructor.name}`);
     },

@@ -160,7 +160,7 @@ describe('every function that publishes metrics, under the JSON log format', () 
   });
 
   test('batch control entry (publish): GoldBuildSucceeded, DataFreshnessMinutes, RowsLoaded per table', async () => {
-    const env = { BATCH_CONFIG: JSON.stringify({ lockTable: 'locks', lockTtlSeconds: 600 }), AWS_REGION: 'eu-west-1' };
+    const env = { BATCH_CONFIG: JSON.stringify({ leaseTable: 'leases', leaseTtlSeconds: 600 }), AWS_REGION: 'eu-west-1' };
     const { lines } = await withEnv(env, () =>
       underLambdaJsonLogs(async () => {
         const entry = loadEntry<Entry>('../../lambda/batch/handlers/control');

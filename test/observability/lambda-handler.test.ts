@@ -32,12 +32,12 @@ describe('lambdaHandler', () => {
       powertools('test-service'),
       () => {
         attempts++;
-        throw new Error('BATCH_CONFIG is invalid: lockTable: Too small');
+        throw new Error('BATCH_CONFIG is invalid: leaseTable: Too small');
       },
       () => async () => 'never',
     );
-    await expect(handler({})).rejects.toThrow('BATCH_CONFIG is invalid: lockTable: Too small');
-    await expect(handler({})).rejects.toThrow(/lockTable/);
+    await expect(handler({})).rejects.toThrow('BATCH_CONFIG is invalid: leaseTable: Too small');
+    await expect(handler({})).rejects.toThrow(/leaseTable/);
     expect(attempts).toBe(2);
   });
 });

@@ -190,10 +190,10 @@ describe('runtime-config (what the stack writes parses with the runtime schema)'
   test('a missing field is a finding naming the field', () => {
     const templates = withTemplate(input, /DataPlatform-dev\/Batch-dev/, (t) => {
       const vars = t.Resources[idsOf(t, 'AWS::Lambda::Function', 'ControlFunction')[0]].Properties.Environment.Variables;
-      vars.BATCH_CONFIG = JSON.parse(JSON.stringify(vars.BATCH_CONFIG).replace('lockTtlSeconds', 'lockTtl'));
+      vars.BATCH_CONFIG = JSON.parse(JSON.stringify(vars.BATCH_CONFIG).replace('leaseTtlSeconds', 'leaseTtl'));
     });
     expect(messages(checkRuntimeConfig(templates))).toEqual([
-      expect.stringMatching(/BATCH_CONFIG does not parse as 'batch-control'.*lockTtlSeconds/),
+      expect.stringMatching(/BATCH_CONFIG does not parse as 'batch-control'.*leaseTtlSeconds/),
     ]);
   });
 

@@ -123,12 +123,12 @@ afterAll(() => {
 describe('SDK calls of each Lambda, recorded', () => {
   test('batch control: plan, acquire (after a predecessor loaded), release (recording the load), publish', () =>
     component('batch-control', async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable, lockTtlSeconds: 7500 });
+      process.env.BATCH_CONFIG = JSON.stringify({ leaseTable: P.leaseTable, leaseTtlSeconds: 7500 });
       rec.dynamodb.on(PutItemCommand).resolves({}).on(DeleteItemCommand).resolves({});
       rec.dynamodb
         .on(GetItemCommand)
         .resolves({})
-        .on(GetItemCommand, { Key: { lock_name: { S: 'loaded#20260601t0900' } } })
+        .on(GetItemCommand, { Key: { lease_name: { S: 'loaded#20260601t0900' } } })
         .resolves({ Item: { expires_at: { N: '99999999999' } } });
       const { handler } = entry<typeof import('../../lambda/batch/handlers/control')>('../../lambda/batch/handlers/control');
       await handler({ action: 'plan', input: { window: W, predecessor: { start: '2026-06-01T09:00:00.000Z', end: W.start } } });
@@ -139,7 +139,7 @@ describe('SDK calls of each Lambda, recorded', () => {
 
   test('batch release: an execution that timed out frees the leases it still owns', () =>
     component('batch-release', async () => {
-      process.env.BATCH_CONFIG = JSON.stringify({ lockTable: P.lockTable });
+      process.env.BATCH_CONFIG = JSON.stringify({ leaseTable: P.leaseTable });
       rec.dynamodb.on(DeleteItemCommand).resolves({});
       const { handler } = entry<typeof import('../../lambda/batch/handlers/release')>('../../lambda/batch/handlers/release');
       await handler({

@@ -76,10 +76,10 @@ function awsDeps(): ControlDeps {
   const config = readBatchConfig('control');
   const ddb = pt.tracer.captureAWSv3Client(new DynamoDBClient({}));
   return {
-    leases: new DynamoLeaseStore(ddb, config.lockTable),
-    leaseTtlSeconds: config.lockTtlSeconds,
+    leases: new DynamoLeaseStore(ddb, config.leaseTable),
+    leaseTtlSeconds: config.leaseTtlSeconds,
     metrics: powertoolsBatchMetrics(pt.metrics),
-    loadOrder: new DynamoLoadOrderStore(ddb, config.lockTable),
+    loadOrder: new DynamoLoadOrderStore(ddb, config.leaseTable),
   };
 }
 

@@ -28,7 +28,7 @@ const pt = powertools(SERVICES.batchRelease);
 function awsDeps(): ReleaseDeps {
   const config = readBatchConfig('release');
   return {
-    leases: new DynamoLeaseStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.lockTable),
+    leases: new DynamoLeaseStore(pt.tracer.captureAWSv3Client(new DynamoDBClient({})), config.leaseTable),
     log: ({ message, ...rest }) => pt.logger.info(String(message), rest),
   };
 }
