@@ -49,7 +49,7 @@ export const processorResourcesSchema = z.strictObject({
 });
 
 /** The whole `PROCESSOR_SETTINGS` value: the settings plus `resources`. */
-export const processorConfigSchema = z.extend(processorSettingsSchema, { resources: processorResourcesSchema });
+export const processorConfigSchema = z.strictObject({ ...processorSettingsSchema.shape, resources: processorResourcesSchema });
 
 /** What the stack must write into `PROCESSOR_SETTINGS`. */
 export type ProcessorConfigInput = z.input<typeof processorConfigSchema>;
