@@ -30,9 +30,6 @@ export interface StageManifest {
   readonly files: readonly ManifestFile[];
 }
 
-/** The zone each stage's manifest lives in. */
-export const MANIFEST_ZONE: Readonly<Record<Stage, LakeZone>> = { extract: 'raw', quality: 'staging', conform: 'staging' };
-
 /**
  * The manifest's key: next to the parts for extract (raw) and quality gate (staging), `oltp/<table>/dt=/hr=/<table>.manifest.json`;
  * the conform job's summary `manifests/conform/dt=/hr=/summary.json`.

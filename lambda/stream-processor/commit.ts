@@ -9,15 +9,6 @@ import type { PlannedObject } from './route';
  * redelivery neither loses nor duplicates an event.
  */
 
-export interface CommitResult {
-  /** Lowest batch index that is not persisted (everything from it on must be redelivered), if any. */
-  readonly failedFrom?: number;
-  readonly failedObjects: number;
-  /** Objects that could not be rolled back; their records past `failedFrom` may appear twice after redelivery. */
-  readonly compensationFailures: number;
-  readonly errors: readonly string[];
-}
-
 /** Runs `fn` over `items` with at most `limit` in flight; returns per-item success. */
 export async function settleAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<(Error | undefined)[]> {
   const results = new Array<Error | undefined>(items.length);

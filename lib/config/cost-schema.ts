@@ -20,5 +20,3 @@ export const costSchema = z.strictObject({
     analystQueryHoursPerDay: z.number().min(0, 'must be ≥ 0').max(24, 'must be ≤ 24 hours'),
   }),
 });
-
-export type CostConfig = z.infer<typeof costSchema>;

@@ -97,8 +97,3 @@ export function loadDeployment(templates: ReadonlyMap<string, object>): Deployme
   }
   return { stacks, roles, resourcePolicies, allPolicies };
 }
-
-/** The ARN of a resource in its stack. */
-export function arnOf(s: LoadedStack, logicalId: string): string {
-  return s.str({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-}

@@ -6,7 +6,7 @@
  * without the name the engine reads). Policies are syntax-checked with `@cloud-copilot/iam-policy` first.
  */
 import * as path from 'node:path';
-import { loadPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
+import { loadPolicy } from '@cloud-copilot/iam-policy';
 // The engine modules are not in the package's export map: they are loaded by file, and typed by their declaration
 // files, which `import type` cannot reach through the package name either.
 import type * as DiscoveryKeys from '../../node_modules/@cloud-copilot/iam-simulate/dist/cjs/context_keys/discoveryContextKeyConstraints.js';
@@ -41,12 +41,6 @@ export interface AuthorizationQuery {
   readonly identityPolicies?: readonly { readonly name: string; readonly policy: PolicyDocument }[];
   /** The resource's policy: key policy, bucket policy, queue or topic policy. */
   readonly resourcePolicy?: { readonly name: string; readonly policy: PolicyDocument };
-}
-
-/** Syntax errors of a policy, as messages (empty when valid). */
-export function policyErrors(policy: PolicyDocument, kind: 'identity' | 'resource'): string[] {
-  const errors = kind === 'identity' ? validateIdentityPolicy(policy) : validateResourcePolicy(policy);
-  return errors.map((e) => `${e.path}: ${e.message}`);
 }
 
 export function authorizeRequest(q: AuthorizationQuery): Decision {
