@@ -130,7 +130,7 @@ export class StreamAlarms extends Monitoring {
       runbook: 'stream-alert-failures',
       summary: 'Anomaly summaries could not be published to SNS; they wait in the alert outbox (stream data is committed regardless).',
       severity: 'warning',
-      metric: acrossStreams(STREAM_METRICS.alertFailures, 'Sum'),
+      metric: acrossStreams(STREAM_METRICS.alertFailures, 'Sum', 'sum'),
       ...above(0),
       evaluationPeriods: 1,
       ...quiet,
@@ -139,7 +139,7 @@ export class StreamAlarms extends Monitoring {
       runbook: 'stream-alert-outbox',
       summary: 'Anomaly alerts have been waiting in the outbox for 15 minutes: SNS publishing keeps failing. Stream data is not affected.',
       severity: 'warning',
-      metric: acrossStreams(STREAM_METRICS.alertOutboxDepth, 'Minimum'),
+      metric: acrossStreams(STREAM_METRICS.alertOutboxDepth, 'Minimum', 'max'),
       ...above(0),
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
@@ -149,7 +149,7 @@ export class StreamAlarms extends Monitoring {
       runbook: 'stream-rollback-failures',
       summary: 'After a failed write the processor could not roll back an object: some events may appear twice in staging.',
       severity: 'warning',
-      metric: acrossStreams(STREAM_METRICS.rollbackFailures, 'Sum'),
+      metric: acrossStreams(STREAM_METRICS.rollbackFailures, 'Sum', 'sum'),
       ...above(0),
       evaluationPeriods: 1,
       ...quiet,
@@ -157,14 +157,11 @@ export class StreamAlarms extends Monitoring {
   }
 }
 
-/**
- * A processor metric over all streams: the sum of the per-stream counts, or for a gauge (statistic `Minimum`) the
- * largest of the per-stream values.
- */
-function acrossStreams(metricName: string, statistic: 'Sum' | 'Minimum'): cloudwatch.MathExpression {
+/** A processor metric over all streams: each stream's `statistic`, then their sum (counts) or their largest (gauges). */
+function acrossStreams(metricName: string, statistic: 'Sum' | 'Minimum', combine: 'sum' | 'max'): cloudwatch.MathExpression {
   const ids = STREAM_NAMES.map((_, i) => `m${i}`);
   return new cloudwatch.MathExpression({
-    expression: statistic === 'Sum' ? ids.join(' + ') : `MAX([${ids.join(', ')}])`,
+    expression: combine === 'sum' ? ids.join(' + ') : `MAX([${ids.join(', ')}])`,
     usingMetrics: Object.fromEntries(
       STREAM_NAMES.map((stream, i) => [
         ids[i],
