@@ -32,6 +32,18 @@ describe('loading a window table into the local warehouse with the same load SQL
     return file;
   }
 
+  /** One staged product and a conform summary listing it. */
+  async function stageOneProduct() {
+    await stageProducts(
+      `('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`,
+    );
+    await store.put(
+      'staging',
+      conformSummaryKey(W),
+      JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }),
+    );
+  }
+
   const deps = () => ({
     store,
     runner,
@@ -90,14 +102,7 @@ describe('loading a window table into the local warehouse with the same load SQL
   });
 
   test('a statement cancelled before it runs ends ABORTED and changes nothing', async () => {
-    await stageProducts(
-      `('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`,
-    );
-    await store.put(
-      'staging',
-      conformSummaryKey(W),
-      JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }),
-    );
+    await stageOneProduct();
     runner.onSubmit = (id) => void runner.cancel(id);
     await expect(loadWindowTable(deps(), 'products', W)).rejects.toMatchObject({ name: 'LoadAborted' });
     const exists = (
@@ -111,14 +116,7 @@ describe('loading a window table into the local warehouse with the same load SQL
     ['ABORTED', 'LoadAborted', 'load load-products-20260601t1000 was aborted: Check stl_load_errors (statement s-1)'],
     ['STARTED', 'LoadTimedOut', 'load load-products-20260601t1000 still running after 100 polls of 1 ms; cancelled (statement s-1)'],
   ] as const)('a statement ending %s is a %s for the state machine', async (status, name, message) => {
-    await stageProducts(
-      `('P000009', 'n', 'books', CAST('1.00' AS DECIMAL(12,2)), CAST('1.00' AS DECIMAL(12,2)), TIMESTAMP '2026-06-01 10:00:00')`,
-    );
-    await store.put(
-      'staging',
-      conformSummaryKey(W),
-      JSON.stringify({ stage: 'conform', window: W, datasets: { products: { rows: 1, files: 1 } }, inputs: {} }),
-    );
+    await stageOneProduct();
     const scripted: StatementRunner = {
       submit: async () => 's-1',
       describe: async () => ({ status, error: 'Check stl_load_errors' }),

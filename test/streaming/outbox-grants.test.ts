@@ -1,16 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { STREAM_NAMES } from '../../lambda/contracts/events';
 import { AlertOutbox } from '../../lambda/stream-processor/alert-outbox';
 import { S3DocumentStore } from '../../lambda/stream-processor/s3-document-store';
-import { StreamProcessor } from '../../lib/constructs/stream-processor';
-import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
+import { processorWithDefaults } from './processor-construct';
 
 /**
  * The outbox's S3 calls against the processor role's grants: every call the adapter makes (recorded from a real
@@ -120,20 +116,7 @@ function processorStatements(): Statement[] {
   });
   const key = new kms.Key(stack, 'K');
   const staging = s3.Bucket.fromBucketName(stack, 'Staging', BUCKET);
-  const streams = Object.fromEntries(
-    STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
-  );
-  const settings = { ...BENCH_SETTINGS, environment: 'dev', streams: {}, currencies: ['USD'] };
-  new StreamProcessor(stack, 'P', {
-    streams: streams as never,
-    settings,
-    staging,
-    quarantine: s3.Bucket.fromBucketName(stack, 'Q', 'quarantine-bucket'),
-    lakeKey: key,
-    alertTopic: new sns.Topic(stack, 'T'),
-    key,
-    logsKey: key,
-  });
+  processorWithDefaults(stack, key, { staging, quarantine: s3.Bucket.fromBucketName(stack, 'Q', 'quarantine-bucket') });
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }

@@ -39,6 +39,22 @@ function files(zone: string): string[] {
   return fs.existsSync(base) ? (fs.readdirSync(base, { recursive: true }) as string[]).filter((f) => f.endsWith('.ndjson')).sort() : [];
 }
 
+/** The quarantine replay's arguments for one hour of the transactions stream in `env`, over the test's lake. */
+const argsIn = (env: string, ...extra: string[]) => [
+  'quarantine',
+  '--env',
+  env,
+  '--stream',
+  'transactions',
+  '--from',
+  '2026-06-01T10:00Z',
+  '--to',
+  '2026-06-01T11:00Z',
+  '--lake-dir',
+  dir,
+  ...extra,
+];
+
 describe('replay quarantine (filesystem lake)', () => {
   /** A quarantine object as the processor wrote it: a record an older contract rejected, and one that is not JSON. */
   async function seedQuarantine(): Promise<void> {
@@ -68,20 +84,7 @@ describe('replay quarantine (filesystem lake)', () => {
     );
     await lake.put('quarantine', key, `${lines.join('\n')}\n`);
   }
-  const args = (...extra: string[]) => [
-    'quarantine',
-    '--env',
-    'dev',
-    '--stream',
-    'transactions',
-    '--from',
-    '2026-06-01T10:00Z',
-    '--to',
-    '2026-06-01T11:00Z',
-    '--lake-dir',
-    dir,
-    ...extra,
-  ];
+  const args = (...extra: string[]) => argsIn('dev', ...extra);
 
   it('dry run by default: reports, writes nothing', async () => {
     await seedQuarantine();
@@ -219,20 +222,7 @@ describe('replay CLI (subprocess)', () => {
     const typo = await runScript('scripts/replay.ts', ['quarantine', '--strem', 'transactions']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/Unknown option '--strem'/);
-    const prod = await runScript('scripts/replay.ts', [
-      'quarantine',
-      '--env',
-      'prod',
-      '--stream',
-      'transactions',
-      '--from',
-      '2026-06-01T10:00Z',
-      '--to',
-      '2026-06-01T11:00Z',
-      '--lake-dir',
-      dir,
-      '--apply',
-    ]);
+    const prod = await runScript('scripts/replay.ts', argsIn('prod', '--apply'));
     expect(prod.code).toBe(2);
     expect(prod.stderr).toMatch(/writes to prod: add --yes/);
   });

@@ -5,21 +5,19 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { STREAM_NAMES } from '../../lambda/contracts/events';
 import { StreamArchive } from '../../lib/constructs/stream-archive';
 import { StreamIngest } from '../../lib/constructs/stream-ingest';
-import { StreamProcessor } from '../../lib/constructs/stream-processor';
 import { settingsFromConfig } from '../../lib/config/stream-settings';
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig } from '../../lib/config';
 import { OperationsStack } from '../../lib/stacks/operations-stack';
 import { StorageStack } from '../../lib/stacks/storage-stack';
 import { StreamingStack } from '../../lib/stacks/streaming-stack';
+import { processorWithDefaults } from './processor-construct';
 import { cdkJsonContext, REPO_ROOT } from '../helpers/synth';
 import { deployedLakeBucketName } from '../../lib/constructs/data-lake';
 import { loadStacks } from '../../lib/readiness/templates';
-import { BENCH_SETTINGS } from '../../scripts/generator/stream-fixture';
 
 // The streaming stack with exactly the stacks it depends on (as DataPlatformStage wires it), per environment.
 const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
@@ -276,20 +274,7 @@ describe('documented construct defaults', () => {
 
   test('StreamProcessor: batch 500, window 5 s, factor 1, 3 retries, 1 h record age, TRIM_HORIZON, 1024 MB, 120 s', () => {
     const { stack, key, bucket } = fixture();
-    const streams = Object.fromEntries(
-      STREAM_NAMES.map((n) => [n, new kinesis.Stream(stack, `S-${n}`, { encryption: kinesis.StreamEncryption.KMS, encryptionKey: key })]),
-    );
-    const settings = { ...BENCH_SETTINGS, environment: 'dev', streams: {}, currencies: ['USD'] };
-    new StreamProcessor(stack, 'P', {
-      streams: streams as never,
-      settings,
-      staging: bucket,
-      quarantine: bucket,
-      lakeKey: key,
-      alertTopic: new sns.Topic(stack, 'T'),
-      key,
-      logsKey: key,
-    });
+    processorWithDefaults(stack, key, { staging: bucket, quarantine: bucket });
     const t = Template.fromStack(stack);
     t.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 500,
