@@ -4,6 +4,7 @@
  * check binds each placeholder to the value the template gives that function.
  */
 import type { LakeZone } from '../../lambda/contracts/lake';
+import { RUNTIME_CONFIG_METADATA, RUNTIME_CONFIGS, type RuntimeConfigName } from '../../lambda/contracts/runtime-config';
 import { authorizationsOf } from './iam-actions';
 import { bind, lambdaRuntimeCalls, prop, single, roleOf, type Component, type ComponentCall, type ComponentInput } from './iam-component';
 import { adminSecretArn } from './iam-index';
@@ -29,12 +30,13 @@ type Config = {
   [k: string]: unknown;
 };
 
-/** The function's environment, resolved; its JSON runtime config (`BATCH_CONFIG` or `PROCESSOR_SETTINGS`) parsed. */
-function environmentOf(input: ComponentInput, functionId: string): { vars: Record<string, string>; config: Config } {
+/** The function's JSON runtime config (the variable its resource names in `DataFlow::RuntimeConfig`), resolved and parsed. */
+function configOf(input: ComponentInput, functionId: string): Config {
   const fn = input.stack.template.Resources![functionId];
   const vars = (input.stack.resolve(prop(fn, 'Environment.Variables') ?? {}) ?? {}) as Record<string, string>;
-  const json = vars.BATCH_CONFIG ?? vars.PROCESSOR_SETTINGS;
-  return { vars, config: json ? (JSON.parse(json) as Config) : {} };
+  const entry = fn.Metadata?.[RUNTIME_CONFIG_METADATA] as RuntimeConfigName | undefined;
+  const json = entry ? vars[RUNTIME_CONFIGS[entry].variable] : undefined;
+  return json ? (JSON.parse(json) as Config) : {};
 }
 
 const bucketBindings = (c: Config): Record<string, string> =>
@@ -65,34 +67,34 @@ interface LambdaSpec {
   readonly name: string;
   /** Logical id prefix of the function. */
   readonly function: string;
-  readonly bindings: (input: ComponentInput, env: { vars: Record<string, string>; config: Config }) => Record<string, string>;
+  readonly bindings: (input: ComponentInput, config: Config) => Record<string, string>;
 }
 
 const LAMBDAS: readonly LambdaSpec[] = [
-  { name: 'batch-control', function: 'ControlFunction', bindings: (_, e) => ({ [PLACEHOLDERS.leaseTable]: String(e.config.leaseTable) }) },
-  { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, e) => ({ [PLACEHOLDERS.leaseTable]: String(e.config.leaseTable) }) },
+  { name: 'batch-control', function: 'ControlFunction', bindings: (_, c) => ({ [PLACEHOLDERS.leaseTable]: String(c.leaseTable) }) },
+  { name: 'batch-release', function: 'ReleaseFunction', bindings: (_, c) => ({ [PLACEHOLDERS.leaseTable]: String(c.leaseTable) }) },
   {
     name: 'batch-extract',
 
     function: 'ExtractFunction',
-    bindings: (i, e) => ({ ...batchBindings(i, e.config), [PLACEHOLDERS.oltpSecret]: String(e.config.oltpSecretArn) }),
+    bindings: (i, c) => ({ ...batchBindings(i, c), [PLACEHOLDERS.oltpSecret]: String(c.oltpSecretArn) }),
   },
-  { name: 'batch-quality', function: 'QualityFunction', bindings: (i, e) => batchBindings(i, e.config) },
+  { name: 'batch-quality', function: 'QualityFunction', bindings: (i, c) => batchBindings(i, c) },
   {
     name: 'batch-load',
 
     function: 'LoadFunction',
-    bindings: (i, e) => ({
-      ...batchBindings(i, e.config),
-      [PLACEHOLDERS.workgroup]: String(e.config.workgroupName),
-      [PLACEHOLDERS.copyRole]: String(e.config.copyRoleArn),
+    bindings: (i, c) => ({
+      ...batchBindings(i, c),
+      [PLACEHOLDERS.workgroup]: String(c.workgroupName),
+      [PLACEHOLDERS.copyRole]: String(c.copyRoleArn),
     }),
   },
   {
     name: 'stream-processor',
 
     function: 'ProcessorFunction',
-    bindings: (_, { config: { resources } }) => ({
+    bindings: (_, { resources }) => ({
       [PLACEHOLDERS.stagingBucket]: String(resources?.buckets.staging),
       [PLACEHOLDERS.quarantineBucket]: String(resources?.buckets.quarantine),
       [PLACEHOLDERS.alertTopic]: String(resources?.alertTopicArn),
@@ -120,8 +122,7 @@ export const LAMBDA_COMPONENTS: readonly Component[] = LAMBDAS.map((spec) => ({
     const found = single(input.stack, 'AWS::Lambda::Function', spec.function);
     if (!found) return [];
     const [functionId, fn] = found;
-    const env = environmentOf(input, functionId);
-    const recorded = bind(input.recorded(spec.name), spec.bindings(input, env)).filter(
+    const recorded = bind(input.recorded(spec.name), spec.bindings(input, configOf(input, functionId))).filter(
       (c) => !JSON.stringify(c.input).includes(PLACEHOLDERS.lineageKey),
     );
     const sdkCalls: ComponentCall[] = recorded.flatMap((c) =>

@@ -13,6 +13,7 @@ export const TEST_REGION = 'eu-west-1';
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
 }
 
 export interface CfnTemplate {
