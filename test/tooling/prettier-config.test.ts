@@ -24,10 +24,13 @@ describe('prettier (.prettierrc.json)', () => {
   });
 
   test('lines wrap at 140 characters', () => {
-    const call = `f(${Array.from({ length: 30 }, (_, i) => `argument${i}`).join(', ')});\n`;
-    const out = prettier(['--stdin-filepath', 'lib/snippet.ts'], call).stdout;
+    const call = (n: number) => `f(${Array.from({ length: n }, (_, i) => `argument${i}`).join(', ')});\n`;
+    const out = prettier(['--stdin-filepath', 'lib/snippet.ts'], call(30)).stdout;
     expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThanOrEqual(140);
     expect(out.split('\n').length).toBeGreaterThan(2);
+    // 12 arguments make a 136-character line: kept whole at 140 columns (Prettier's default, 80, would wrap it).
+    expect(call(12)).toHaveLength(137);
+    expect(prettier(['--stdin-filepath', 'lib/snippet.ts'], call(12)).stdout).toBe(call(12));
   });
 
   test('snapshots, the integ snapshot and recorded calls are ignored', () => {
